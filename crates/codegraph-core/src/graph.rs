@@ -1,0 +1,94 @@
+//! The per-file graph: what the parser extracts from one file and the store
+//! writes in one atomic batch.
+
+use crate::{EdgeKind, Language, NodeId, NodeKind, Span};
+
+/// One definition (or file, or import) in the code graph.
+#[derive(Clone, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Node {
+    pub id: NodeId,
+    pub kind: NodeKind,
+    pub language: Language,
+    pub name: String,
+    pub qualified_name: String,
+    /// Repo-relative path with `/` separators.
+    pub file: String,
+    pub span: Span,
+    pub signature: Option<String>,
+    pub doc: Option<String>,
+    /// The enclosing node (`None` only for files).
+    pub parent: Option<NodeId>,
+    /// xxh3 of the node's source text: lets later stages skip unchanged nodes.
+    pub content_hash: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Edge {
+    pub from: NodeId,
+    pub kind: EdgeKind,
+    pub to: NodeId,
+    /// 1.0 for facts read straight off the syntax; lower for heuristics.
+    pub confidence: f32,
+}
+
+/// What a not-yet-resolved reference is, syntactically.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, serde::Serialize, serde::Deserialize)]
+#[repr(u8)]
+pub enum RefKind {
+    Call = 0,
+    Type = 1,
+    Inherit = 2,
+    Implement = 3,
+    Import = 4,
+}
+
+impl RefKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefKind::Call => "call",
+            RefKind::Type => "type",
+            RefKind::Inherit => "inherit",
+            RefKind::Implement => "implement",
+            RefKind::Import => "import",
+        }
+    }
+
+    /// The edge this reference becomes once resolved.
+    pub fn edge_kind(self) -> EdgeKind {
+        match self {
+            RefKind::Call => EdgeKind::Calls,
+            RefKind::Type => EdgeKind::References,
+            RefKind::Inherit => EdgeKind::Inherits,
+            RefKind::Implement => EdgeKind::Implements,
+            RefKind::Import => EdgeKind::Imports,
+        }
+    }
+}
+
+/// A use of a name that cross-file resolution will link to a definition.
+/// Kept even when it never resolves, so nothing the parser saw is lost.
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+pub struct UnresolvedRef {
+    /// The innermost definition (or file) the reference occurs in.
+    pub from: NodeId,
+    pub kind: RefKind,
+    /// The referenced name as written (`parse`, `os.path`, `./util`).
+    pub name: String,
+    /// What the name was reached through, if anything: the receiver of a
+    /// method call (`self`, `client`), the type an `impl` block is for.
+    pub qualifier: Option<String>,
+    /// 1-based line and 0-based byte column of the reference.
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Everything extracted from one file.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct FileGraph {
+    /// The file node comes first, then definitions in source order.
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+    pub refs: Vec<UnresolvedRef>,
+    /// The tree had syntax errors; what parsed is kept.
+    pub has_syntax_errors: bool,
+}

@@ -1,0 +1,91 @@
+//! Stable node ids: a 64-bit hash of what makes a node unique, so the same
+//! definition gets the same id on every run and on every machine.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::NodeKind;
+
+/// A stable 64-bit node id: xxh3 of repo-relative path, qualified name, kind
+/// and a disambiguator (the occurrence index of an otherwise identical node).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub struct NodeId(pub u64);
+
+impl NodeId {
+    pub fn new(path: &str, qualified_name: &str, kind: NodeKind, disambiguator: u32) -> NodeId {
+        let mut buf = Vec::with_capacity(path.len() + qualified_name.len() + 8);
+        buf.extend_from_slice(path.as_bytes());
+        buf.push(0);
+        buf.extend_from_slice(qualified_name.as_bytes());
+        buf.push(0);
+        buf.push(kind as u8);
+        buf.extend_from_slice(&disambiguator.to_le_bytes());
+        NodeId(xxhash_rust::xxh3::xxh3_64(&buf))
+    }
+
+    /// The id of the node that stands for a whole file.
+    pub fn for_file(path: &str) -> NodeId {
+        NodeId::new(path, path, NodeKind::File, 0)
+    }
+
+    pub fn to_be_bytes(self) -> [u8; 8] {
+        self.0.to_be_bytes()
+    }
+
+    pub fn from_be_bytes(bytes: [u8; 8]) -> NodeId {
+        NodeId(u64::from_be_bytes(bytes))
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl fmt::Debug for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NodeId({:016x})", self.0)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("'{0}' is not a node id (expected 16 hex digits)")]
+pub struct ParseIdError(String);
+
+impl FromStr for NodeId {
+    type Err = ParseIdError;
+
+    fn from_str(s: &str) -> Result<NodeId, ParseIdError> {
+        let hex = s.strip_prefix("0x").unwrap_or(s);
+        if hex.len() != 16 {
+            return Err(ParseIdError(s.to_string()));
+        }
+        u64::from_str_radix(hex, 16).map(NodeId).map_err(|_| ParseIdError(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn display_and_parse_round_trip(raw in any::<u64>()) {
+            let id = NodeId(raw);
+            prop_assert_eq!(id.to_string().parse::<NodeId>().unwrap(), id);
+            prop_assert_eq!(NodeId::from_be_bytes(id.to_be_bytes()), id);
+        }
+    }
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        let a = NodeId::new("src/a.rs", "a::f", NodeKind::Function, 0);
+        assert_eq!(a, NodeId::new("src/a.rs", "a::f", NodeKind::Function, 0));
+        assert_ne!(a, NodeId::new("src/a.rs", "a::f", NodeKind::Function, 1));
+        assert_ne!(a, NodeId::new("src/a.rs", "a::f", NodeKind::Method, 0));
+        assert!("xyz".parse::<NodeId>().is_err());
+        assert!("zzzzzzzzzzzzzzzz".parse::<NodeId>().is_err());
+    }
+}

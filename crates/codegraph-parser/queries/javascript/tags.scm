@@ -1,0 +1,40 @@
+; JavaScript extraction rules. Capture vocabulary: see src/spec.rs (Role).
+
+(function_declaration name: (identifier) @name) @definition.function
+(generator_function_declaration name: (identifier) @name) @definition.function
+(class_declaration name: (identifier) @name) @definition.class
+(method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.method
+(field_definition property: [(property_identifier) (private_property_identifier)] @name) @definition.field
+
+(variable_declarator
+  name: (identifier) @name
+  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+(variable_declarator name: (identifier) @name value: (class)) @definition.class
+(program (lexical_declaration (variable_declarator name: (identifier) @name) @definition.variable))
+(program (variable_declaration (variable_declarator name: (identifier) @name) @definition.variable))
+(export_statement (lexical_declaration (variable_declarator name: (identifier) @name) @definition.variable))
+
+; `exports.parse = function () {}` and `Foo.prototype.bar = () => {}`
+(assignment_expression
+  left: (member_expression property: (property_identifier) @name)
+  right: [(arrow_function) (function_expression)]) @definition.function
+
+(class_heritage [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.inherit
+
+(call_expression function: (identifier) @name) @reference.call
+(call_expression
+  function: (member_expression object: (_) @receiver property: (property_identifier) @name)) @reference.call
+(new_expression constructor: [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.call
+
+(import_statement
+  (import_clause (named_imports (import_specifier name: (identifier) @import.name)))
+  source: (string (string_fragment) @import.path)) @import
+(import_statement (import_clause (identifier) @import.alias) source: (string (string_fragment) @import.path)) @import
+; A statement without named imports (`import './x'`, `import * as x`)
+; imports the module itself; the adapter drops this match when names exist.
+(import_statement source: (string (string_fragment) @import.path)) @import
+(export_statement source: (string (string_fragment) @import.path)) @import
+(call_expression
+  function: (identifier) @_require
+  arguments: (arguments . (string (string_fragment) @import.path))
+  (#eq? @_require "require")) @import

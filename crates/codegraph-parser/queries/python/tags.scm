@@ -1,0 +1,30 @@
+; Python extraction rules. Capture vocabulary: see src/spec.rs (Role).
+
+(class_definition name: (identifier) @name) @definition.class
+(function_definition name: (identifier) @name) @definition.function
+
+(module (expression_statement (assignment left: (identifier) @name) @definition.variable))
+(class_definition
+  body: (block (expression_statement (assignment left: (identifier) @name) @definition.field)))
+
+(class_definition
+  superclasses: (argument_list [
+    (identifier) @name
+    (attribute attribute: (identifier) @name)
+  ])) @reference.inherit
+
+(call function: (identifier) @name) @reference.call
+(call function: (attribute object: (_) @receiver attribute: (identifier) @name)) @reference.call
+
+(type (identifier) @name) @reference.type
+(type (generic_type (identifier) @name)) @reference.type
+
+(import_statement name: (dotted_name) @import.path) @import
+(import_statement name: (aliased_import name: (dotted_name) @import.path)) @import
+(import_from_statement
+  module_name: (_) @import.path
+  name: [
+    (dotted_name) @import.name
+    (aliased_import name: (dotted_name) @import.name)
+  ]) @import
+(import_from_statement module_name: (_) @import.path (wildcard_import)) @import

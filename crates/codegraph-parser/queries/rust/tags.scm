@@ -1,0 +1,59 @@
+; Rust extraction rules. Capture vocabulary: see src/spec.rs (Role).
+
+(function_item name: (identifier) @name) @definition.function
+(function_signature_item name: (identifier) @name) @definition.function
+(struct_item name: (type_identifier) @name) @definition.struct
+(enum_item name: (type_identifier) @name) @definition.enum
+(union_item name: (type_identifier) @name) @definition.union
+(trait_item name: (type_identifier) @name) @definition.trait
+(type_item name: (type_identifier) @name) @definition.type
+(mod_item name: (identifier) @name) @definition.module
+(const_item name: (identifier) @name) @definition.constant
+(static_item name: (identifier) @name) @definition.variable
+(macro_definition name: (identifier) @name) @definition.macro
+(field_declaration name: (field_identifier) @name) @definition.field
+(enum_variant name: (identifier) @name) @definition.variant
+
+; `impl Foo { .. }` names a scope: methods inside are `Foo::method`.
+(impl_item
+  type: [
+    (type_identifier) @name
+    (generic_type type: (type_identifier) @name)
+    (scoped_type_identifier name: (type_identifier) @name)
+  ]) @scope
+
+(impl_item
+  trait: [
+    (type_identifier) @name
+    (generic_type type: (type_identifier) @name)
+    (scoped_type_identifier name: (type_identifier) @name)
+  ]
+  type: [
+    (type_identifier) @receiver
+    (generic_type type: (type_identifier) @receiver)
+    (scoped_type_identifier name: (type_identifier) @receiver)
+  ]) @reference.implement
+
+(trait_item bounds: (trait_bounds (type_identifier) @name)) @reference.inherit
+
+(call_expression function: (identifier) @name) @reference.call
+(call_expression
+  function: (field_expression value: (_) @receiver field: (field_identifier) @name)) @reference.call
+(call_expression
+  function: (scoped_identifier path: (_) @receiver name: (identifier) @name)) @reference.call
+(call_expression
+  function: (generic_function function: [
+    (identifier) @name
+    (scoped_identifier path: (_) @receiver name: (identifier) @name)
+    (field_expression value: (_) @receiver field: (field_identifier) @name)
+  ])) @reference.call
+(macro_invocation macro: (identifier) @name) @reference.call
+(struct_expression name: [
+  (type_identifier) @name
+  (scoped_type_identifier name: (type_identifier) @name)
+]) @reference.type
+
+(type_identifier) @name @reference.type
+
+(use_declaration argument: (_) @import.path) @import
+(extern_crate_declaration name: (identifier) @import.path) @import

@@ -1,0 +1,54 @@
+; TypeScript and TSX extraction rules. Capture vocabulary: see src/spec.rs (Role).
+
+(function_declaration name: (identifier) @name) @definition.function
+(generator_function_declaration name: (identifier) @name) @definition.function
+(function_signature name: (identifier) @name) @definition.function
+(class_declaration name: (type_identifier) @name) @definition.class
+(abstract_class_declaration name: (type_identifier) @name) @definition.class
+(interface_declaration name: (type_identifier) @name) @definition.interface
+(type_alias_declaration name: (type_identifier) @name) @definition.type
+(enum_declaration name: (identifier) @name) @definition.enum
+(enum_body [(property_identifier) @name (enum_assignment name: (property_identifier) @name)] @definition.variant)
+(internal_module name: [(identifier) (nested_identifier)] @name) @definition.namespace
+(module name: [(identifier) (string)] @name) @definition.module
+(method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.method
+(abstract_method_signature name: [(property_identifier) (private_property_identifier)] @name) @definition.method
+(method_signature name: [(property_identifier) (private_property_identifier)] @name) @definition.method
+(public_field_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.field
+(property_signature name: (property_identifier) @name) @definition.field
+
+(variable_declarator
+  name: (identifier) @name
+  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+(variable_declarator name: (identifier) @name value: (class)) @definition.class
+(program (lexical_declaration (variable_declarator name: (identifier) @name) @definition.variable))
+(program (variable_declaration (variable_declarator name: (identifier) @name) @definition.variable))
+(export_statement (lexical_declaration (variable_declarator name: (identifier) @name) @definition.variable))
+
+(assignment_expression
+  left: (member_expression property: (property_identifier) @name)
+  right: [(arrow_function) (function_expression)]) @definition.function
+
+(extends_clause value: [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.inherit
+(extends_type_clause type: [(type_identifier) @name (generic_type name: (type_identifier) @name)]) @reference.inherit
+(implements_clause [(type_identifier) @name (generic_type name: (type_identifier) @name)]) @reference.implement
+
+(call_expression function: (identifier) @name) @reference.call
+(call_expression
+  function: (member_expression object: (_) @receiver property: (property_identifier) @name)) @reference.call
+(new_expression constructor: [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.call
+
+(type_identifier) @name @reference.type
+
+(import_statement
+  (import_clause (named_imports (import_specifier name: (identifier) @import.name)))
+  source: (string (string_fragment) @import.path)) @import
+(import_statement (import_clause (identifier) @import.alias) source: (string (string_fragment) @import.path)) @import
+; A statement without named imports (`import './x'`, `import * as x`)
+; imports the module itself; the adapter drops this match when names exist.
+(import_statement source: (string (string_fragment) @import.path)) @import
+(export_statement source: (string (string_fragment) @import.path)) @import
+(call_expression
+  function: (identifier) @_require
+  arguments: (arguments . (string (string_fragment) @import.path))
+  (#eq? @_require "require")) @import

@@ -1,0 +1,482 @@
+//! The language-neutral adapter: runs a language's query over the syntax
+//! tree and turns the captures into nodes, edges and unresolved references.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use codegraph_core::{
+    content_hash, Edge, EdgeKind, FileGraph, Language, Node, NodeId, NodeKind, RefKind, Span,
+    UnresolvedRef,
+};
+use tree_sitter::{Parser, QueryCursor, StreamingIterator};
+
+use crate::spec::{spec, LanguageSpec, Role};
+use crate::text::{doc_comment, signature, truncate};
+
+/// Longest name kept for a definition or reference; longer ones are cut.
+const MAX_NAME_BYTES: usize = 256;
+
+thread_local! {
+    static PARSER: RefCell<Parser> = RefCell::new(Parser::new());
+    static CURSOR: RefCell<QueryCursor> = RefCell::new(QueryCursor::new());
+}
+
+/// A definition or naming scope as matched, before nesting is known.
+struct RawDef<'t> {
+    /// `None` for a scope that is not a node (a Rust `impl` block).
+    kind: Option<NodeKind>,
+    node: tree_sitter::Node<'t>,
+    name: String,
+    name_start: usize,
+    owner: Option<String>,
+    pattern: usize,
+}
+
+impl RawDef<'_> {
+    fn contains(&self, byte: usize) -> bool {
+        self.node.start_byte() <= byte && byte < self.node.end_byte()
+    }
+
+    fn is_scope(&self) -> bool {
+        self.kind.is_none_or(|kind| {
+            kind.is_type_container()
+                || matches!(
+                    kind,
+                    NodeKind::Module
+                        | NodeKind::Namespace
+                        | NodeKind::Function
+                        | NodeKind::Method
+                        | NodeKind::Constructor
+                )
+        })
+    }
+}
+
+struct RawRef {
+    kind: RefKind,
+    name: String,
+    receiver: Option<String>,
+    start_byte: usize,
+    line: u32,
+    col: u32,
+}
+
+struct RawImport<'t> {
+    node: tree_sitter::Node<'t>,
+    /// The module or item path as written.
+    path: String,
+    /// The local name the import binds, if the syntax names one.
+    name: Option<String>,
+    /// The name is a member of `path` (`from m import name`), not an alias
+    /// of the module itself (`import name from 'm'`).
+    qualifies: bool,
+}
+
+/// Parses `source` (the text of the file at repo-relative `path`) and
+/// extracts its graph. Never fails: a file with syntax errors yields what
+/// parsed, with `has_syntax_errors` set.
+pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
+    let spec = spec(language);
+    let tree = PARSER.with_borrow_mut(|parser| {
+        // Only fails on a grammar ABI mismatch, which the tests rule out.
+        parser.set_language(&spec.grammar).ok()?;
+        parser.parse(source, None)
+    });
+    let file_node = file_node(path, source, language);
+    let Some(tree) = tree else {
+        return FileGraph { nodes: vec![file_node], has_syntax_errors: true, ..FileGraph::default() };
+    };
+    let root = tree.root_node();
+    let mut raw = Captured::default();
+    CURSOR.with_borrow_mut(|cursor| raw.collect(spec, cursor, root, source));
+    let mut graph = raw.into_graph(spec, path, source, language, file_node);
+    graph.has_syntax_errors = root.has_error();
+    graph
+}
+
+fn file_node(path: &str, source: &str, language: Language) -> Node {
+    let lines = source.lines().count().max(1) as u32;
+    Node {
+        id: NodeId::for_file(path),
+        kind: NodeKind::File,
+        language,
+        name: path.rsplit('/').next().unwrap_or(path).to_string(),
+        qualified_name: path.to_string(),
+        file: path.to_string(),
+        span: Span {
+            start_byte: 0,
+            end_byte: source.len() as u32,
+            start_line: 1,
+            start_col: 0,
+            end_line: lines,
+            end_col: 0,
+        },
+        signature: None,
+        doc: None,
+        parent: None,
+        content_hash: content_hash(source.as_bytes()),
+    }
+}
+
+#[derive(Default)]
+struct Captured<'t> {
+    defs: Vec<RawDef<'t>>,
+    refs: Vec<RawRef>,
+    imports: Vec<RawImport<'t>>,
+    package: Option<String>,
+}
+
+fn text<'s>(node: tree_sitter::Node, source: &'s str) -> &'s str {
+    truncate(source.get(node.byte_range()).unwrap_or(""), MAX_NAME_BYTES)
+}
+
+impl<'t> Captured<'t> {
+    fn collect(&mut self, spec: &LanguageSpec, cursor: &mut QueryCursor, root: tree_sitter::Node<'t>, source: &str) {
+        let mut def_index: HashMap<usize, usize> = HashMap::new();
+        // One reference per name position; the first (most specific) pattern wins.
+        let mut ref_index: HashMap<usize, (usize, usize)> = HashMap::new();
+        let mut matches = cursor.matches(&spec.query, root, source.as_bytes());
+        while let Some(m) = matches.next() {
+            let (mut main, mut name, mut owner, mut receiver, mut import_path, mut import_name) =
+                (None, None, None, None, None, None);
+            for capture in m.captures {
+                let node = capture.node;
+                match spec.roles[capture.index as usize] {
+                    role @ (Role::Definition(_) | Role::Scope | Role::Reference(_) | Role::Import | Role::Package) => {
+                        main = Some((role, node))
+                    }
+                    Role::Name => name = Some(node),
+                    Role::Owner => owner = Some(text(node, source).to_string()),
+                    Role::Receiver => receiver = Some(text(node, source).to_string()),
+                    Role::ImportPath => import_path = Some(node),
+                    Role::ImportName => import_name = Some((node, true)),
+                    Role::ImportAlias => import_name = Some((node, false)),
+                    Role::Ignored => {}
+                }
+            }
+            let Some((role, node)) = main else { continue };
+            match role {
+                Role::Definition(_) | Role::Scope => {
+                    let Some(name) = name else { continue };
+                    let kind = match role {
+                        Role::Definition(kind) => Some(kind),
+                        _ => None,
+                    };
+                    let def = RawDef {
+                        kind,
+                        node,
+                        name: text(name, source).to_string(),
+                        name_start: name.start_byte(),
+                        owner,
+                        pattern: m.pattern_index,
+                    };
+                    // The first (most specific) pattern that matches a node wins.
+                    match def_index.get(&node.id()) {
+                        Some(&i) if self.defs[i].pattern <= def.pattern => {}
+                        Some(&i) => self.defs[i] = def,
+                        None => {
+                            def_index.insert(node.id(), self.defs.len());
+                            self.defs.push(def);
+                        }
+                    }
+                }
+                Role::Reference(kind) => {
+                    let name = name.unwrap_or(node);
+                    let pos = name.start_position();
+                    let raw = RawRef {
+                        kind,
+                        name: text(name, source).to_string(),
+                        receiver,
+                        start_byte: name.start_byte(),
+                        line: pos.row as u32 + 1,
+                        col: pos.column as u32,
+                    };
+                    match ref_index.get(&name.start_byte()) {
+                        Some(&(pattern, _)) if pattern <= m.pattern_index => {}
+                        Some(&(_, i)) => {
+                            self.refs[i] = raw;
+                            ref_index.insert(name.start_byte(), (m.pattern_index, i));
+                        }
+                        None => {
+                            ref_index.insert(name.start_byte(), (m.pattern_index, self.refs.len()));
+                            self.refs.push(raw);
+                        }
+                    }
+                }
+                Role::Import => {
+                    let Some(path) = import_path else { continue };
+                    let path = text(path, source).trim_matches(|c| matches!(c, '"' | '\'' | '`' | '<' | '>'));
+                    let (name, qualifies) = match import_name {
+                        Some((n, qualifies)) => (Some(text(n, source).to_string()), qualifies),
+                        None => (None, false),
+                    };
+                    if spec.expands_use_trees && path.contains('{') {
+                        for (path, name) in expand_use_tree(path) {
+                            self.imports.push(RawImport { node, path, name: Some(name), qualifies: false });
+                        }
+                    } else {
+                        self.imports.push(RawImport { node, path: path.to_string(), name, qualifies });
+                    }
+                }
+                Role::Package => {
+                    self.package = Some(text(name.unwrap_or(node), source).to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn into_graph(
+        mut self,
+        spec: &LanguageSpec,
+        path: &str,
+        source: &str,
+        language: Language,
+        file_node: Node,
+    ) -> FileGraph {
+        let sep = spec.separator;
+        let file_id = file_node.id;
+        let module = self.package.take().or_else(|| spec.module_path(path));
+        let mut defs = self.defs;
+        defs.sort_by_key(|d| (d.node.start_byte(), std::cmp::Reverse(d.node.end_byte()), d.pattern));
+
+        // Nesting: the innermost enclosing scope of each definition.
+        let mut scope_parent: Vec<Option<usize>> = Vec::with_capacity(defs.len());
+        let mut stack: Vec<usize> = Vec::new();
+        for (i, def) in defs.iter().enumerate() {
+            while let Some(&top) = stack.last() {
+                let t = &defs[top].node;
+                if t.start_byte() <= def.node.start_byte() && def.node.end_byte() <= t.end_byte() && top != i {
+                    break;
+                }
+                stack.pop();
+            }
+            scope_parent.push(stack.last().copied());
+            if def.is_scope() {
+                stack.push(i);
+            }
+        }
+
+        let mut graph = FileGraph { nodes: Vec::with_capacity(defs.len() + 1), ..FileGraph::default() };
+        graph.nodes.push(file_node);
+        let mut qualified: Vec<String> = Vec::with_capacity(defs.len());
+        let mut node_of: Vec<Option<NodeId>> = Vec::with_capacity(defs.len());
+        let mut occurrences: HashMap<(String, NodeKind), u32> = HashMap::new();
+        let mut type_ids: HashMap<String, NodeId> = HashMap::new();
+        for (i, def) in defs.iter().enumerate() {
+            let parent = scope_parent[i];
+            let mut qname = match parent {
+                Some(p) => qualified[p].clone(),
+                None => module.clone().unwrap_or_default(),
+            };
+            if let Some(owner) = &def.owner {
+                push_segment(&mut qname, sep, owner);
+            }
+            push_segment(&mut qname, sep, &def.name);
+            let Some(mut kind) = def.kind else {
+                // An `impl Foo` block belongs to `Foo` when the file defines it.
+                node_of.push(type_ids.get(&qname).copied());
+                qualified.push(qname);
+                continue;
+            };
+            let parent_def = parent.map(|p| &defs[p]);
+            if kind == NodeKind::Function
+                && parent_def.is_some_and(|p| p.kind.is_none_or(NodeKind::is_type_container))
+            {
+                kind = NodeKind::Method;
+            }
+            if kind == NodeKind::Variable && is_constant_name(&def.name) && language == Language::Python {
+                kind = NodeKind::Constant;
+            }
+            let disambiguator = occurrences.entry((qname.clone(), kind)).or_insert(0);
+            let id = NodeId::new(path, &qname, kind, *disambiguator);
+            *disambiguator += 1;
+            let parent_id = nearest_node(parent, &scope_parent, &node_of).unwrap_or(file_id);
+            let node = def.node;
+            graph.nodes.push(Node {
+                id,
+                kind,
+                language,
+                name: def.name.clone(),
+                qualified_name: qname.clone(),
+                file: path.to_string(),
+                span: span_of(node),
+                signature: signature(node, source),
+                doc: doc_comment(node, source),
+                parent: Some(parent_id),
+                content_hash: content_hash(source.as_bytes().get(node.byte_range()).unwrap_or(&[])),
+            });
+            graph.edges.push(Edge { from: parent_id, kind: EdgeKind::Contains, to: id, confidence: 1.0 });
+            if kind.is_type_container() {
+                type_ids.entry(qname.clone()).or_insert(id);
+            }
+            qualified.push(qname);
+            node_of.push(Some(id));
+        }
+
+        let enclosing = |byte: usize| -> NodeId {
+            let candidate = defs.partition_point(|d| d.node.start_byte() <= byte);
+            let mut current = candidate.checked_sub(1);
+            while let Some(i) = current {
+                if defs[i].contains(byte) && node_of[i].is_some() {
+                    return node_of[i].unwrap_or(file_id);
+                }
+                if defs[i].contains(byte) {
+                    return nearest_node(scope_parent[i], &scope_parent, &node_of).unwrap_or(file_id);
+                }
+                current = scope_parent[i];
+            }
+            file_id
+        };
+
+        let def_names: HashSet<usize> = defs.iter().map(|d| d.name_start).collect();
+        for r in self.refs {
+            if def_names.contains(&r.start_byte) {
+                continue;
+            }
+            graph.refs.push(UnresolvedRef {
+                from: enclosing(r.start_byte),
+                kind: r.kind,
+                name: r.name,
+                qualifier: r.receiver,
+                line: r.line,
+                col: r.col,
+            });
+        }
+
+        // A statement that imports names is not also an import of its module.
+        let named: HashSet<usize> =
+            self.imports.iter().filter(|i| i.name.is_some()).map(|i| i.node.id()).collect();
+        for import in self.imports {
+            if import.name.is_none() && named.contains(&import.node.id()) {
+                continue;
+            }
+            let from = enclosing(import.node.start_byte());
+            let target = match &import.name {
+                Some(name) if import.qualifies => format!("{}{sep}{name}", import.path),
+                _ => import.path.clone(),
+            };
+            let name = import.name.clone().unwrap_or_else(|| last_segment(&import.path).to_string());
+            let disambiguator = occurrences.entry((target.clone(), NodeKind::Import)).or_insert(0);
+            let id = NodeId::new(path, &target, NodeKind::Import, *disambiguator);
+            *disambiguator += 1;
+            let start = import.node.start_position();
+            graph.nodes.push(Node {
+                id,
+                kind: NodeKind::Import,
+                language,
+                name,
+                qualified_name: target.clone(),
+                file: path.to_string(),
+                span: span_of(import.node),
+                signature: Some(text(import.node, source).split_whitespace().collect::<Vec<_>>().join(" ")),
+                doc: None,
+                parent: Some(from),
+                content_hash: content_hash(text(import.node, source).as_bytes()),
+            });
+            graph.edges.push(Edge { from, kind: EdgeKind::Contains, to: id, confidence: 1.0 });
+            graph.edges.push(Edge { from, kind: EdgeKind::Imports, to: id, confidence: 1.0 });
+            graph.refs.push(UnresolvedRef {
+                from,
+                kind: RefKind::Import,
+                name: target,
+                qualifier: None,
+                line: start.row as u32 + 1,
+                col: start.column as u32,
+            });
+        }
+        graph
+    }
+}
+
+fn span_of(node: tree_sitter::Node) -> Span {
+    let (start, end) = (node.start_position(), node.end_position());
+    // `#define X 1\n` ends at column 0 of the next line: it ends on its own.
+    let end_row = if end.column == 0 && end.row > start.row { end.row - 1 } else { end.row };
+    Span {
+        start_byte: node.start_byte() as u32,
+        end_byte: node.end_byte() as u32,
+        start_line: start.row as u32 + 1,
+        start_col: start.column as u32,
+        end_line: end_row as u32 + 1,
+        end_col: end.column as u32,
+    }
+}
+
+/// The last segment of a module path: `std::io` → `io`, `./util` → `util`.
+fn last_segment(path: &str) -> &str {
+    path.rsplit(['.', '/', ':']).find(|s| !s.is_empty()).unwrap_or(path)
+}
+
+/// Expands a Rust use tree into (path, name) pairs:
+/// `crate::a::{b, c::{d, e as f}, self}` → `crate::a::b`, `crate::a::c::d`,
+/// `crate::a::c::e`, `crate::a`. Depth and count are bounded by the input.
+fn expand_use_tree(tree: &str) -> Vec<(String, String)> {
+    fn walk(prefix: &str, tree: &str, out: &mut Vec<(String, String)>) {
+        let tree = tree.trim();
+        if let Some(open) = tree.find('{') {
+            let head = tree[..open].trim().trim_end_matches("::");
+            let inner = tree[open + 1..].trim_end().strip_suffix('}').unwrap_or(&tree[open + 1..]);
+            let prefix = join(prefix, head);
+            let mut depth = 0usize;
+            let mut start = 0;
+            for (i, c) in inner.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth = depth.saturating_sub(1),
+                    ',' if depth == 0 => {
+                        walk(&prefix, &inner[start..i], out);
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            walk(&prefix, &inner[start..], out);
+            return;
+        }
+        let item = tree.split(" as ").next().unwrap_or(tree).trim();
+        if item.is_empty() {
+            return;
+        }
+        if item == "self" {
+            out.push((prefix.to_string(), last_segment(prefix).to_string()));
+        } else {
+            let path = join(prefix, item);
+            let name = last_segment(&path).to_string();
+            out.push((path, name));
+        }
+    }
+    fn join(prefix: &str, rest: &str) -> String {
+        match (prefix.is_empty(), rest.is_empty()) {
+            (true, _) => rest.to_string(),
+            (_, true) => prefix.to_string(),
+            _ => format!("{prefix}::{rest}"),
+        }
+    }
+    let mut out = Vec::new();
+    walk("", tree, &mut out);
+    out
+}
+
+fn push_segment(qname: &mut String, sep: &str, segment: &str) {
+    if !qname.is_empty() {
+        qname.push_str(sep);
+    }
+    qname.push_str(segment);
+}
+
+/// The nearest scope at or above `start` that became a node.
+fn nearest_node(start: Option<usize>, scope_parent: &[Option<usize>], node_of: &[Option<NodeId>]) -> Option<NodeId> {
+    let mut current = start;
+    while let Some(i) = current {
+        if let Some(id) = node_of[i] {
+            return Some(id);
+        }
+        current = scope_parent[i];
+    }
+    None
+}
+
+fn is_constant_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase()) && !name.chars().any(|c| c.is_ascii_lowercase())
+}

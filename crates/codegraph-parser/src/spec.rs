@@ -1,0 +1,192 @@
+//! Per-language facts: grammar, compiled query, scope separator and how a
+//! file path maps to a module path. Compiled once per process, shared by all
+//! threads (a `Query` is immutable and `Sync`).
+
+use std::sync::OnceLock;
+
+use codegraph_core::{Language, NodeKind, RefKind};
+use tree_sitter::Query;
+
+/// What a capture name in a query file means. The vocabulary:
+/// `@definition.<node kind>` a definition, with `@name` and optionally
+/// `@owner` (the type a method belongs to when it is declared outside it);
+/// `@scope` a naming scope that is not itself a node (a Rust `impl`), with
+/// `@name`; `@reference.<call|type|inherit|implement>` a use of `@name`,
+/// optionally through `@receiver`; `@import` an import of `@import.path`,
+/// optionally of the symbol `@import.name` (or binding the module to the
+/// local name `@import.alias`); `@package` the file's declared
+/// package (its text, or its `@name`). Captures starting with `_` only feed
+/// predicates.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum Role {
+    Definition(NodeKind),
+    Scope,
+    Reference(RefKind),
+    Import,
+    Package,
+    Name,
+    Owner,
+    Receiver,
+    ImportPath,
+    ImportName,
+    ImportAlias,
+    Ignored,
+}
+
+fn role(capture: &str) -> Result<Role, String> {
+    let role = match capture {
+        "scope" => Role::Scope,
+        "import" => Role::Import,
+        "package" => Role::Package,
+        "name" => Role::Name,
+        "owner" => Role::Owner,
+        "receiver" => Role::Receiver,
+        "import.path" => Role::ImportPath,
+        "import.name" => Role::ImportName,
+        "import.alias" => Role::ImportAlias,
+        "reference.call" => Role::Reference(RefKind::Call),
+        "reference.type" => Role::Reference(RefKind::Type),
+        "reference.inherit" => Role::Reference(RefKind::Inherit),
+        "reference.implement" => Role::Reference(RefKind::Implement),
+        _ if capture.starts_with('_') => Role::Ignored,
+        _ => match capture.strip_prefix("definition.") {
+            Some(kind) => Role::Definition(kind.parse().map_err(|e| format!("@{capture}: {e}"))?),
+            None => return Err(format!("unknown capture @{capture}")),
+        },
+    };
+    Ok(role)
+}
+
+pub(crate) struct LanguageSpec {
+    pub grammar: tree_sitter::Language,
+    pub query: Query,
+    /// The role of each capture, by capture index.
+    pub roles: Vec<Role>,
+    /// Joins the segments of a qualified name.
+    pub separator: &'static str,
+    /// Import paths are Rust use trees (`a::{b, c}`) to expand.
+    pub expands_use_trees: bool,
+    module_path: fn(&str) -> Option<String>,
+}
+
+impl LanguageSpec {
+    /// The module prefix of qualified names in the file at `path`, unless the
+    /// file declares one itself (Java `package`, Go `package`).
+    pub fn module_path(&self, path: &str) -> Option<String> {
+        (self.module_path)(path)
+    }
+}
+
+/// The query file that drives extraction for `language`.
+pub fn query_source(language: Language) -> &'static str {
+    match language {
+        Language::Rust => include_str!("../queries/rust/tags.scm"),
+        Language::Python => include_str!("../queries/python/tags.scm"),
+        Language::JavaScript => include_str!("../queries/javascript/tags.scm"),
+        Language::TypeScript | Language::Tsx => include_str!("../queries/typescript/tags.scm"),
+        Language::Go => include_str!("../queries/go/tags.scm"),
+        Language::Java => include_str!("../queries/java/tags.scm"),
+        Language::C => include_str!("../queries/c/tags.scm"),
+        Language::Cpp => include_str!("../queries/cpp/tags.scm"),
+    }
+}
+
+fn grammar(language: Language) -> tree_sitter::Language {
+    match language {
+        Language::Rust => tree_sitter_rust::LANGUAGE.into(),
+        Language::Python => tree_sitter_python::LANGUAGE.into(),
+        Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+        Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        Language::Go => tree_sitter_go::LANGUAGE.into(),
+        Language::Java => tree_sitter_java::LANGUAGE.into(),
+        Language::C => tree_sitter_c::LANGUAGE.into(),
+        Language::Cpp => tree_sitter_cpp::LANGUAGE.into(),
+    }
+}
+
+fn build(language: Language) -> LanguageSpec {
+    let grammar = grammar(language);
+    // The query files ship inside the binary and are checked by the tests, so
+    // a failure here is a build defect, not bad input.
+    let query = Query::new(&grammar, query_source(language))
+        .unwrap_or_else(|e| panic!("queries/{language}/tags.scm does not compile: {e}"));
+    let roles = query
+        .capture_names()
+        .iter()
+        .map(|name| role(name))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("queries/{language}/tags.scm: {e}"));
+    let (separator, module_path): (&'static str, fn(&str) -> Option<String>) = match language {
+        Language::Rust => ("::", rust_module_path),
+        Language::Python => (".", python_module_path),
+        Language::Cpp => ("::", no_module_path),
+        _ => (".", no_module_path),
+    };
+    LanguageSpec { grammar, query, roles, separator, expands_use_trees: language == Language::Rust, module_path }
+}
+
+pub(crate) fn spec(language: Language) -> &'static LanguageSpec {
+    static SPECS: [OnceLock<LanguageSpec>; 9] = [const { OnceLock::new() }; 9];
+    SPECS[language as usize].get_or_init(|| build(language))
+}
+
+fn no_module_path(_: &str) -> Option<String> {
+    None
+}
+
+fn strip_ext(path: &str) -> &str {
+    match path.rfind('.') {
+        Some(dot) if !path[dot..].contains('/') => &path[..dot],
+        _ => path,
+    }
+}
+
+/// `crates/foo/src/net/http.rs` → `net::http`; `src/lib.rs` → none.
+fn rust_module_path(path: &str) -> Option<String> {
+    let stem = strip_ext(path);
+    let rel = match stem.rfind("src/") {
+        Some(i) if i == 0 || stem.as_bytes()[i - 1] == b'/' => &stem[i + 4..],
+        _ => stem,
+    };
+    let mut parts: Vec<&str> = rel.split('/').filter(|s| !s.is_empty()).collect();
+    if matches!(parts.last(), Some(&"lib") | Some(&"main") | Some(&"mod")) {
+        parts.pop();
+    }
+    (!parts.is_empty()).then(|| parts.join("::"))
+}
+
+/// `src/pkg/sub/__init__.py` → `pkg.sub`; `tools/run.py` → `tools.run`.
+fn python_module_path(path: &str) -> Option<String> {
+    let stem = strip_ext(path);
+    let rel = stem.strip_prefix("src/").unwrap_or(stem);
+    let mut parts: Vec<&str> = rel.split('/').filter(|s| !s.is_empty()).collect();
+    if parts.last() == Some(&"__init__") {
+        parts.pop();
+    }
+    (!parts.is_empty()).then(|| parts.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_file_compiles() {
+        for &language in Language::ALL {
+            let spec = spec(language);
+            assert!(spec.query.pattern_count() > 0, "{language}");
+        }
+    }
+
+    #[test]
+    fn module_paths_follow_each_language() {
+        assert_eq!(rust_module_path("crates/foo/src/net/http.rs").as_deref(), Some("net::http"));
+        assert_eq!(rust_module_path("src/lib.rs"), None);
+        assert_eq!(rust_module_path("src/net/mod.rs").as_deref(), Some("net"));
+        assert_eq!(rust_module_path("build.rs").as_deref(), Some("build"));
+        assert_eq!(python_module_path("src/pkg/sub/__init__.py").as_deref(), Some("pkg.sub"));
+        assert_eq!(python_module_path("tools/run.py").as_deref(), Some("tools.run"));
+        assert_eq!(python_module_path("a.b/c.py").as_deref(), Some("a.b.c"));
+    }
+}
