@@ -32,7 +32,9 @@ pub struct Edge {
 }
 
 /// What a not-yet-resolved reference is, syntactically.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, serde::Serialize, serde::Deserialize,
+)]
 #[repr(u8)]
 pub enum RefKind {
     Call = 0,

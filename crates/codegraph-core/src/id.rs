@@ -8,7 +8,9 @@ use crate::NodeKind;
 
 /// A stable 64-bit node id: xxh3 of repo-relative path, qualified name, kind
 /// and a disambiguator (the occurrence index of an otherwise identical node).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct NodeId(pub u64);
 
 impl NodeId {
@@ -61,7 +63,9 @@ impl FromStr for NodeId {
         if hex.len() != 16 {
             return Err(ParseIdError(s.to_string()));
         }
-        u64::from_str_radix(hex, 16).map(NodeId).map_err(|_| ParseIdError(s.to_string()))
+        u64::from_str_radix(hex, 16)
+            .map(NodeId)
+            .map_err(|_| ParseIdError(s.to_string()))
     }
 }
 

@@ -14,7 +14,11 @@ pub struct UnknownKind {
 
 impl UnknownKind {
     pub(crate) fn new(what: &'static str, name: &str, expected: String) -> UnknownKind {
-        UnknownKind { what, name: name.to_string(), expected }
+        UnknownKind {
+            what,
+            name: name.to_string(),
+            expected,
+        }
     }
 }
 
@@ -133,6 +137,9 @@ mod tests {
         }
         assert_eq!(NodeKind::from_u8(200), None);
         let err = "klass".parse::<NodeKind>().unwrap_err().to_string();
-        assert!(err.starts_with("unknown node kind 'klass' (expected one of: file, module"), "{err}");
+        assert!(
+            err.starts_with("unknown node kind 'klass' (expected one of: file, module"),
+            "{err}"
+        );
     }
 }

@@ -6,7 +6,9 @@ use std::str::FromStr;
 
 use crate::UnknownKind;
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, serde::Serialize, serde::Deserialize,
+)]
 #[repr(u8)]
 pub enum Language {
     Rust = 0,
@@ -46,7 +48,9 @@ impl Language {
             "go" => Language::Go,
             "java" => Language::Java,
             "c" | "h" => Language::C,
-            "cc" | "cpp" | "cxx" | "c++" | "hh" | "hpp" | "hxx" | "h++" | "ipp" | "tcc" => Language::Cpp,
+            "cc" | "cpp" | "cxx" | "c++" | "hh" | "hpp" | "hxx" | "h++" | "ipp" | "tcc" => {
+                Language::Cpp
+            }
             _ => return None,
         })
     }
@@ -89,13 +93,21 @@ impl FromStr for Language {
             "c++" | "cxx" => "cpp",
             other => other,
         };
-        Language::ALL.iter().copied().find(|l| l.as_str() == alias).ok_or_else(|| {
-            UnknownKind::new(
-                "language",
-                s,
-                Language::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", "),
-            )
-        })
+        Language::ALL
+            .iter()
+            .copied()
+            .find(|l| l.as_str() == alias)
+            .ok_or_else(|| {
+                UnknownKind::new(
+                    "language",
+                    s,
+                    Language::ALL
+                        .iter()
+                        .map(|l| l.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })
     }
 }
 
@@ -105,7 +117,10 @@ mod tests {
 
     #[test]
     fn detects_languages_by_extension() {
-        assert_eq!(Language::from_path(Path::new("a/b.rs")), Some(Language::Rust));
+        assert_eq!(
+            Language::from_path(Path::new("a/b.rs")),
+            Some(Language::Rust)
+        );
         assert_eq!(Language::from_path(Path::new("x.tsx")), Some(Language::Tsx));
         assert_eq!(Language::from_path(Path::new("x.hpp")), Some(Language::Cpp));
         assert_eq!(Language::from_path(Path::new("Makefile")), None);

@@ -57,6 +57,11 @@ pub fn split_identifier(ident: &str) -> Vec<String> {
     words
 }
 
+/// The content hash used for files and nodes (xxh3, 64 bits).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_identifier;
@@ -64,15 +69,16 @@ mod tests {
     #[test]
     fn splits_identifiers_into_subwords() {
         assert_eq!(split_identifier("parse_config"), ["parse", "config"]);
-        assert_eq!(split_identifier("parseHTTPConfig_v2"), ["parse", "http", "config", "v", "2"]);
-        assert_eq!(split_identifier("XMLHttpRequest"), ["xml", "http", "request"]);
+        assert_eq!(
+            split_identifier("parseHTTPConfig_v2"),
+            ["parse", "http", "config", "v", "2"]
+        );
+        assert_eq!(
+            split_identifier("XMLHttpRequest"),
+            ["xml", "http", "request"]
+        );
         assert_eq!(split_identifier("__init__"), ["init"]);
         assert_eq!(split_identifier("Foo::bar"), ["foo", "bar"]);
         assert!(split_identifier("::").is_empty());
     }
-}
-
-/// The content hash used for files and nodes (xxh3, 64 bits).
-pub fn content_hash(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
 }

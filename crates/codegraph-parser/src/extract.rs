@@ -84,7 +84,11 @@ pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
     });
     let file_node = file_node(path, source, language);
     let Some(tree) = tree else {
-        return FileGraph { nodes: vec![file_node], has_syntax_errors: true, ..FileGraph::default() };
+        return FileGraph {
+            nodes: vec![file_node],
+            has_syntax_errors: true,
+            ..FileGraph::default()
+        };
     };
     let root = tree.root_node();
     let mut raw = Captured::default();
@@ -131,7 +135,13 @@ fn text<'s>(node: tree_sitter::Node, source: &'s str) -> &'s str {
 }
 
 impl<'t> Captured<'t> {
-    fn collect(&mut self, spec: &LanguageSpec, cursor: &mut QueryCursor, root: tree_sitter::Node<'t>, source: &str) {
+    fn collect(
+        &mut self,
+        spec: &LanguageSpec,
+        cursor: &mut QueryCursor,
+        root: tree_sitter::Node<'t>,
+        source: &str,
+    ) {
         let mut def_index: HashMap<usize, usize> = HashMap::new();
         // One reference per name position; the first (most specific) pattern wins.
         let mut ref_index: HashMap<usize, (usize, usize)> = HashMap::new();
@@ -142,9 +152,11 @@ impl<'t> Captured<'t> {
             for capture in m.captures {
                 let node = capture.node;
                 match spec.roles[capture.index as usize] {
-                    role @ (Role::Definition(_) | Role::Scope | Role::Reference(_) | Role::Import | Role::Package) => {
-                        main = Some((role, node))
-                    }
+                    role @ (Role::Definition(_)
+                    | Role::Scope
+                    | Role::Reference(_)
+                    | Role::Import
+                    | Role::Package) => main = Some((role, node)),
                     Role::Name => name = Some(node),
                     Role::Owner => owner = Some(text(node, source).to_string()),
                     Role::Receiver => receiver = Some(text(node, source).to_string()),
@@ -205,17 +217,28 @@ impl<'t> Captured<'t> {
                 }
                 Role::Import => {
                     let Some(path) = import_path else { continue };
-                    let path = text(path, source).trim_matches(|c| matches!(c, '"' | '\'' | '`' | '<' | '>'));
+                    let path = text(path, source)
+                        .trim_matches(|c| matches!(c, '"' | '\'' | '`' | '<' | '>'));
                     let (name, qualifies) = match import_name {
                         Some((n, qualifies)) => (Some(text(n, source).to_string()), qualifies),
                         None => (None, false),
                     };
                     if spec.expands_use_trees && path.contains('{') {
                         for (path, name) in expand_use_tree(path) {
-                            self.imports.push(RawImport { node, path, name: Some(name), qualifies: false });
+                            self.imports.push(RawImport {
+                                node,
+                                path,
+                                name: Some(name),
+                                qualifies: false,
+                            });
                         }
                     } else {
-                        self.imports.push(RawImport { node, path: path.to_string(), name, qualifies });
+                        self.imports.push(RawImport {
+                            node,
+                            path: path.to_string(),
+                            name,
+                            qualifies,
+                        });
                     }
                 }
                 Role::Package => {
@@ -238,7 +261,13 @@ impl<'t> Captured<'t> {
         let file_id = file_node.id;
         let module = self.package.take().or_else(|| spec.module_path(path));
         let mut defs = self.defs;
-        defs.sort_by_key(|d| (d.node.start_byte(), std::cmp::Reverse(d.node.end_byte()), d.pattern));
+        defs.sort_by_key(|d| {
+            (
+                d.node.start_byte(),
+                std::cmp::Reverse(d.node.end_byte()),
+                d.pattern,
+            )
+        });
 
         // Nesting: the innermost enclosing scope of each definition.
         let mut scope_parent: Vec<Option<usize>> = Vec::with_capacity(defs.len());
@@ -246,7 +275,10 @@ impl<'t> Captured<'t> {
         for (i, def) in defs.iter().enumerate() {
             while let Some(&top) = stack.last() {
                 let t = &defs[top].node;
-                if t.start_byte() <= def.node.start_byte() && def.node.end_byte() <= t.end_byte() && top != i {
+                if t.start_byte() <= def.node.start_byte()
+                    && def.node.end_byte() <= t.end_byte()
+                    && top != i
+                {
                     break;
                 }
                 stack.pop();
@@ -257,7 +289,10 @@ impl<'t> Captured<'t> {
             }
         }
 
-        let mut graph = FileGraph { nodes: Vec::with_capacity(defs.len() + 1), ..FileGraph::default() };
+        let mut graph = FileGraph {
+            nodes: Vec::with_capacity(defs.len() + 1),
+            ..FileGraph::default()
+        };
         graph.nodes.push(file_node);
         let mut qualified: Vec<String> = Vec::with_capacity(defs.len());
         let mut node_of: Vec<Option<NodeId>> = Vec::with_capacity(defs.len());
@@ -285,7 +320,10 @@ impl<'t> Captured<'t> {
             {
                 kind = NodeKind::Method;
             }
-            if kind == NodeKind::Variable && is_constant_name(&def.name) && language == Language::Python {
+            if kind == NodeKind::Variable
+                && is_constant_name(&def.name)
+                && language == Language::Python
+            {
                 kind = NodeKind::Constant;
             }
             let disambiguator = occurrences.entry((qname.clone(), kind)).or_insert(0);
@@ -306,7 +344,12 @@ impl<'t> Captured<'t> {
                 parent: Some(parent_id),
                 content_hash: content_hash(source.as_bytes().get(node.byte_range()).unwrap_or(&[])),
             });
-            graph.edges.push(Edge { from: parent_id, kind: EdgeKind::Contains, to: id, confidence: 1.0 });
+            graph.edges.push(Edge {
+                from: parent_id,
+                kind: EdgeKind::Contains,
+                to: id,
+                confidence: 1.0,
+            });
             if kind.is_type_container() {
                 type_ids.entry(qname.clone()).or_insert(id);
             }
@@ -322,7 +365,8 @@ impl<'t> Captured<'t> {
                     return node_of[i].unwrap_or(file_id);
                 }
                 if defs[i].contains(byte) {
-                    return nearest_node(scope_parent[i], &scope_parent, &node_of).unwrap_or(file_id);
+                    return nearest_node(scope_parent[i], &scope_parent, &node_of)
+                        .unwrap_or(file_id);
                 }
                 current = scope_parent[i];
             }
@@ -345,8 +389,12 @@ impl<'t> Captured<'t> {
         }
 
         // A statement that imports names is not also an import of its module.
-        let named: HashSet<usize> =
-            self.imports.iter().filter(|i| i.name.is_some()).map(|i| i.node.id()).collect();
+        let named: HashSet<usize> = self
+            .imports
+            .iter()
+            .filter(|i| i.name.is_some())
+            .map(|i| i.node.id())
+            .collect();
         for import in self.imports {
             if import.name.is_none() && named.contains(&import.node.id()) {
                 continue;
@@ -356,8 +404,13 @@ impl<'t> Captured<'t> {
                 Some(name) if import.qualifies => format!("{}{sep}{name}", import.path),
                 _ => import.path.clone(),
             };
-            let name = import.name.clone().unwrap_or_else(|| last_segment(&import.path).to_string());
-            let disambiguator = occurrences.entry((target.clone(), NodeKind::Import)).or_insert(0);
+            let name = import
+                .name
+                .clone()
+                .unwrap_or_else(|| last_segment(&import.path).to_string());
+            let disambiguator = occurrences
+                .entry((target.clone(), NodeKind::Import))
+                .or_insert(0);
             let id = NodeId::new(path, &target, NodeKind::Import, *disambiguator);
             *disambiguator += 1;
             let start = import.node.start_position();
@@ -369,13 +422,28 @@ impl<'t> Captured<'t> {
                 qualified_name: target.clone(),
                 file: path.to_string(),
                 span: span_of(import.node),
-                signature: Some(text(import.node, source).split_whitespace().collect::<Vec<_>>().join(" ")),
+                signature: Some(
+                    text(import.node, source)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
                 doc: None,
                 parent: Some(from),
                 content_hash: content_hash(text(import.node, source).as_bytes()),
             });
-            graph.edges.push(Edge { from, kind: EdgeKind::Contains, to: id, confidence: 1.0 });
-            graph.edges.push(Edge { from, kind: EdgeKind::Imports, to: id, confidence: 1.0 });
+            graph.edges.push(Edge {
+                from,
+                kind: EdgeKind::Contains,
+                to: id,
+                confidence: 1.0,
+            });
+            graph.edges.push(Edge {
+                from,
+                kind: EdgeKind::Imports,
+                to: id,
+                confidence: 1.0,
+            });
             graph.refs.push(UnresolvedRef {
                 from,
                 kind: RefKind::Import,
@@ -392,7 +460,11 @@ impl<'t> Captured<'t> {
 fn span_of(node: tree_sitter::Node) -> Span {
     let (start, end) = (node.start_position(), node.end_position());
     // `#define X 1\n` ends at column 0 of the next line: it ends on its own.
-    let end_row = if end.column == 0 && end.row > start.row { end.row - 1 } else { end.row };
+    let end_row = if end.column == 0 && end.row > start.row {
+        end.row - 1
+    } else {
+        end.row
+    };
     Span {
         start_byte: node.start_byte() as u32,
         end_byte: node.end_byte() as u32,
@@ -405,7 +477,9 @@ fn span_of(node: tree_sitter::Node) -> Span {
 
 /// The last segment of a module path: `std::io` → `io`, `./util` → `util`.
 fn last_segment(path: &str) -> &str {
-    path.rsplit(['.', '/', ':']).find(|s| !s.is_empty()).unwrap_or(path)
+    path.rsplit(['.', '/', ':'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(path)
 }
 
 /// Expands a Rust use tree into (path, name) pairs:
@@ -416,7 +490,10 @@ fn expand_use_tree(tree: &str) -> Vec<(String, String)> {
         let tree = tree.trim();
         if let Some(open) = tree.find('{') {
             let head = tree[..open].trim().trim_end_matches("::");
-            let inner = tree[open + 1..].trim_end().strip_suffix('}').unwrap_or(&tree[open + 1..]);
+            let inner = tree[open + 1..]
+                .trim_end()
+                .strip_suffix('}')
+                .unwrap_or(&tree[open + 1..]);
             let prefix = join(prefix, head);
             let mut depth = 0usize;
             let mut start = 0;
@@ -466,7 +543,11 @@ fn push_segment(qname: &mut String, sep: &str, segment: &str) {
 }
 
 /// The nearest scope at or above `start` that became a node.
-fn nearest_node(start: Option<usize>, scope_parent: &[Option<usize>], node_of: &[Option<NodeId>]) -> Option<NodeId> {
+fn nearest_node(
+    start: Option<usize>,
+    scope_parent: &[Option<usize>],
+    node_of: &[Option<NodeId>],
+) -> Option<NodeId> {
     let mut current = start;
     while let Some(i) = current {
         if let Some(id) = node_of[i] {

@@ -123,7 +123,14 @@ fn build(language: Language) -> LanguageSpec {
         Language::Cpp => ("::", no_module_path),
         _ => (".", no_module_path),
     };
-    LanguageSpec { grammar, query, roles, separator, expands_use_trees: language == Language::Rust, module_path }
+    LanguageSpec {
+        grammar,
+        query,
+        roles,
+        separator,
+        expands_use_trees: language == Language::Rust,
+        module_path,
+    }
 }
 
 pub(crate) fn spec(language: Language) -> &'static LanguageSpec {
@@ -181,12 +188,21 @@ mod tests {
 
     #[test]
     fn module_paths_follow_each_language() {
-        assert_eq!(rust_module_path("crates/foo/src/net/http.rs").as_deref(), Some("net::http"));
+        assert_eq!(
+            rust_module_path("crates/foo/src/net/http.rs").as_deref(),
+            Some("net::http")
+        );
         assert_eq!(rust_module_path("src/lib.rs"), None);
         assert_eq!(rust_module_path("src/net/mod.rs").as_deref(), Some("net"));
         assert_eq!(rust_module_path("build.rs").as_deref(), Some("build"));
-        assert_eq!(python_module_path("src/pkg/sub/__init__.py").as_deref(), Some("pkg.sub"));
-        assert_eq!(python_module_path("tools/run.py").as_deref(), Some("tools.run"));
+        assert_eq!(
+            python_module_path("src/pkg/sub/__init__.py").as_deref(),
+            Some("pkg.sub")
+        );
+        assert_eq!(
+            python_module_path("tools/run.py").as_deref(),
+            Some("tools.run")
+        );
         assert_eq!(python_module_path("a.b/c.py").as_deref(), Some("a.b.c"));
     }
 }

@@ -38,7 +38,10 @@ pub(crate) fn doc_comment(def: Node, source: &str) -> Option<String> {
         return Some(doc);
     }
     let mut anchor = def;
-    while anchor.prev_sibling().is_none_or(|p| !is_comment(&p) && !is_attribute(&p)) {
+    while anchor
+        .prev_sibling()
+        .is_none_or(|p| !is_comment(&p) && !is_attribute(&p))
+    {
         match anchor.parent() {
             Some(parent) if is_wrapper(parent.kind()) => anchor = parent,
             _ => break,
@@ -71,7 +74,10 @@ pub(crate) fn doc_comment(def: Node, source: &str) -> Option<String> {
 }
 
 fn is_attribute(node: &Node) -> bool {
-    matches!(node.kind(), "attribute_item" | "decorator" | "annotation" | "marker_annotation")
+    matches!(
+        node.kind(),
+        "attribute_item" | "decorator" | "annotation" | "marker_annotation"
+    )
 }
 
 fn python_docstring(def: Node, source: &str) -> Option<String> {

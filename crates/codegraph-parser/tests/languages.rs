@@ -9,12 +9,24 @@ use codegraph_core::{EdgeKind, FileGraph, Language, NodeId};
 use expect_test::{expect, Expect};
 
 fn render(graph: &FileGraph) -> String {
-    let names: HashMap<NodeId, &str> =
-        graph.nodes.iter().map(|n| (n.id, n.qualified_name.as_str())).collect();
+    let names: HashMap<NodeId, &str> = graph
+        .nodes
+        .iter()
+        .map(|n| (n.id, n.qualified_name.as_str()))
+        .collect();
     let mut out = String::new();
     for node in &graph.nodes[1..] {
-        let parent = node.parent.and_then(|p| names.get(&p)).copied().unwrap_or("?");
-        write!(out, "{} {} L{}-{} in {}", node.kind, node.qualified_name, node.span.start_line, node.span.end_line, parent).unwrap();
+        let parent = node
+            .parent
+            .and_then(|p| names.get(&p))
+            .copied()
+            .unwrap_or("?");
+        write!(
+            out,
+            "{} {} L{}-{} in {}",
+            node.kind, node.qualified_name, node.span.start_line, node.span.end_line, parent
+        )
+        .unwrap();
         if let Some(sig) = &node.signature {
             write!(out, " sig=`{sig}`").unwrap();
         }
@@ -25,12 +37,36 @@ fn render(graph: &FileGraph) -> String {
     }
     for r in &graph.refs {
         let from = names.get(&r.from).copied().unwrap_or("?");
-        let via = r.qualifier.as_deref().map(|q| format!(" via {q}")).unwrap_or_default();
-        writeln!(out, "ref {} {}{via} from {from} L{}", r.kind.as_str(), r.name, r.line).unwrap();
+        let via = r
+            .qualifier
+            .as_deref()
+            .map(|q| format!(" via {q}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "ref {} {}{via} from {from} L{}",
+            r.kind.as_str(),
+            r.name,
+            r.line
+        )
+        .unwrap();
     }
-    let contains = graph.edges.iter().filter(|e| e.kind == EdgeKind::Contains).count();
-    let imports = graph.edges.iter().filter(|e| e.kind == EdgeKind::Imports).count();
-    writeln!(out, "edges: {contains} contains, {imports} imports; syntax errors: {}", graph.has_syntax_errors).unwrap();
+    let contains = graph
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Contains)
+        .count();
+    let imports = graph
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Imports)
+        .count();
+    writeln!(
+        out,
+        "edges: {contains} contains, {imports} imports; syntax errors: {}",
+        graph.has_syntax_errors
+    )
+    .unwrap();
     out
 }
 
@@ -44,7 +80,11 @@ fn check(path: &str, language: Language, source: &str, expect: Expect) {
     assert_eq!(ids.len(), graph.nodes.len(), "node ids are unique");
     for node in &graph.nodes[1..] {
         let parent = node.parent.expect("every definition has a parent");
-        assert!(graph.nodes.iter().any(|n| n.id == parent), "parent of {} is in the file", node.qualified_name);
+        assert!(
+            graph.nodes.iter().any(|n| n.id == parent),
+            "parent of {} is in the file",
+            node.qualified_name
+        );
     }
     expect.assert_eq(&render(&graph));
 }

@@ -1,1 +1,10 @@
-//! placeholder
+//! The `codegraph` command: thin glue between the command line, the
+//! indexing pipeline (walk → parse → store) and the query crates.
+//!
+//! The pipeline lives in [`indexer`]; argument parsing and output formatting
+//! in `main.rs` and [`commands`]. Library crates never print; this one does.
+
+pub mod commands;
+pub mod discover;
+pub mod indexer;
+pub mod output;

@@ -1,1 +1,209 @@
-fn main() {}
+//! `codegraph`: index a repository and query its code graph.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use codegraph::commands::{self, FindFilter, Resolved};
+use codegraph::discover::{find_index, index_dir_for};
+use codegraph::indexer::{self, IndexConfig, IndexReport};
+use codegraph::output::hit_line;
+use codegraph_core::{Language, NodeKind};
+use codegraph_graph::{OpenMode, Store};
+use serde_json::{json, Value};
+
+#[derive(Parser)]
+#[command(
+    name = "codegraph",
+    version,
+    about = "Index a repository into a code graph and query it"
+)]
+struct Cli {
+    /// Index directory (default: .codegraph/ in the indexed path, or for
+    /// queries in the current directory or its nearest parent).
+    #[arg(long, global = true, value_name = "DIR")]
+    db: Option<PathBuf>,
+    /// Print JSON instead of text (errors become {"error": "..."}).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index PATH (default `.`): full the first time, incremental after.
+    Index {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Skip files larger than this many bytes.
+        #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+        max_file_size: u64,
+        /// Never show a progress bar.
+        #[arg(long)]
+        no_progress: bool,
+    },
+    /// Look a symbol up by name: exact, then prefix, then fuzzy.
+    Find {
+        name: String,
+        /// Only nodes of this kind (function, method, class, struct, ...).
+        #[arg(long)]
+        kind: Option<NodeKind>,
+        /// Only nodes of this language (rust, python, javascript, ...).
+        #[arg(long = "lang")]
+        language: Option<Language>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// One node with its source and its direct edges: SYMBOL, FILE:LINE or ID.
+    Show { symbol: String },
+    /// Counts per language and kind, on-disk size, schema version.
+    Stats,
+}
+
+/// An error that has already been printed in full (with its own exit code).
+struct Reported(u8);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json_mode = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if let Some(Reported(code)) = error.downcast_ref::<Reported>() {
+                return ExitCode::from(*code);
+            }
+            let message = format!("{error:#}");
+            if json_mode {
+                println!("{}", json!({ "error": message }));
+            } else {
+                eprintln!("codegraph: {message}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+impl std::fmt::Debug for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "reported (exit {})", self.0)
+    }
+}
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "reported (exit {})", self.0)
+    }
+}
+
+impl std::error::Error for Reported {}
+
+fn print_json(value: &Value) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+fn open_for_query(cli: &Cli) -> Result<Store> {
+    let dir = find_index(cli.db.as_deref())?;
+    Ok(Store::open(&dir, OpenMode::ReadOnly)?)
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Command::Index {
+            path,
+            max_file_size,
+            no_progress,
+        } => {
+            let mut config = IndexConfig::new(path.clone(), index_dir_for(path, cli.db.as_deref()));
+            config.max_file_bytes = *max_file_size;
+            config.progress &= !*no_progress && !cli.json;
+            let report = indexer::index(&config)?;
+            if cli.json {
+                print_json(&serde_json::to_value(&report)?);
+            } else {
+                println!("{}", summary_line(&report));
+            }
+        }
+        Command::Find {
+            name,
+            kind,
+            language,
+            limit,
+        } => {
+            let store = open_for_query(&cli)?;
+            let filter = FindFilter {
+                kind: *kind,
+                language: *language,
+            };
+            match commands::find(&store, name, &filter, (*limit).max(1))? {
+                Some(found) if cli.json => print_json(&commands::find_json(&found)),
+                Some(found) => print!("{}", commands::find_text(&found)),
+                None => return Err(commands::not_found(&store, name)?),
+            }
+        }
+        Command::Show { symbol } => {
+            let store = open_for_query(&cli)?;
+            match commands::resolve_symbol(&store, symbol)? {
+                Resolved::One(node) => {
+                    let shown = commands::show(&store, node)?;
+                    if cli.json {
+                        print_json(&commands::show_json(&shown));
+                    } else {
+                        print!("{}", commands::show_text(&shown));
+                    }
+                }
+                Resolved::Ambiguous(nodes) => {
+                    let message = format!(
+                        "'{symbol}' names {} symbols; pass one of these ids or a FILE:LINE",
+                        nodes.len()
+                    );
+                    if cli.json {
+                        let candidates: Vec<Value> = nodes
+                            .iter()
+                            .map(|n| codegraph::output::hit_json(n, 1.0))
+                            .collect();
+                        println!("{}", json!({ "error": message, "candidates": candidates }));
+                    } else {
+                        eprintln!("codegraph: {message}");
+                        for node in &nodes {
+                            eprintln!("  {}  {}", node.id, hit_line(node));
+                        }
+                    }
+                    return Err(Reported(1).into());
+                }
+                Resolved::Missing => return Err(commands::not_found(&store, symbol)?),
+            }
+        }
+        Command::Stats => {
+            let store = open_for_query(&cli)?;
+            let value = commands::stats_json(&store)?;
+            if cli.json {
+                print_json(&value);
+            } else {
+                print!("{}", commands::stats_text(&value));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn summary_line(r: &IndexReport) -> String {
+    format!(
+        "indexed {} files ({} parsed, {} unchanged, {} removed, {} skipped): {} nodes, {} edges, {} files with syntax errors; {:.2} s, {:.0} nodes/s, {:.1} MB/s",
+        r.total_files,
+        r.files_parsed,
+        r.files_unchanged,
+        r.files_removed,
+        r.skipped.total(),
+        r.total_nodes,
+        r.total_edges,
+        r.files_with_syntax_errors,
+        r.seconds,
+        r.nodes_per_second,
+        r.megabytes_per_second,
+    )
+}

@@ -1,0 +1,181 @@
+//! Store latency on a real index.
+//!
+//! `CODEGRAPH_BENCH_DB=DIR` benches an existing index (e.g. of the Linux
+//! kernel: `codegraph index ~/.cache/codegraph/corpora/linux --db DIR`).
+//! Without it, the bench indexes `CODEGRAPH_BENCH_SRC` (default: the django
+//! corpus from `scripts/fetch-corpora` if present, else this repository)
+//! into a temporary store first.
+//!
+//! Besides criterion's medians it prints p50/p99 over 100k random lookups,
+//! since the targets are stated as p99.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use codegraph_core::{Language, NodeId};
+use codegraph_graph::{IndexWriter, OpenMode, Store};
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn source_root() -> PathBuf {
+    if let Ok(src) = std::env::var("CODEGRAPH_BENCH_SRC") {
+        return PathBuf::from(src);
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    let django = Path::new(&home).join(".cache/codegraph/corpora/django");
+    if django.is_dir() {
+        return django;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn build_store(dir: &Path) -> Store {
+    let store = Store::open(dir, OpenMode::ReadWrite).expect("open bench store");
+    let root = source_root();
+    let mut writer = IndexWriter::new(&store).expect("writer");
+    for entry in walk(&root) {
+        let Some(language) = Language::from_path(&entry) else {
+            continue;
+        };
+        let Ok(source) = std::fs::read_to_string(&entry) else {
+            continue;
+        };
+        let rel = entry
+            .strip_prefix(&root)
+            .unwrap_or(&entry)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let graph = codegraph_parser::parse_file(&rel, &source, language);
+        writer
+            .replace_file(&rel, language, None, &graph, &source)
+            .expect("write");
+        if writer.pending_files() >= 1000 {
+            writer.commit().expect("commit");
+        }
+    }
+    writer.commit().expect("commit");
+    store.flush().expect("flush");
+    eprintln!(
+        "bench store: indexed {} ({} nodes)",
+        root.display(),
+        store.stats().map(|s| s.nodes).unwrap_or(0)
+    );
+    store
+}
+
+fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') || name == "target" {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(path),
+                Ok(t) if t.is_file() => out.push(path),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// A deterministic sample of node ids and names from the store.
+fn sample(store: &Store, count: usize) -> (Vec<NodeId>, Vec<String>) {
+    let files = store.files().expect("files");
+    let all: Vec<NodeId> = files
+        .iter()
+        .flat_map(|(_, r)| r.node_ids.iter().copied())
+        .collect();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut ids = Vec::with_capacity(count);
+    for _ in 0..count {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        ids.push(all[(state % all.len() as u64) as usize]);
+    }
+    let names = store
+        .get_nodes(&ids)
+        .expect("nodes")
+        .into_iter()
+        .flatten()
+        .map(|n| n.name)
+        .collect();
+    (ids, names)
+}
+
+fn percentiles(label: &str, mut f: impl FnMut(usize)) {
+    const N: usize = 100_000;
+    let mut samples = Vec::with_capacity(N);
+    for i in 0..N {
+        let start = Instant::now();
+        f(i);
+        samples.push(start.elapsed().as_nanos() as u64);
+    }
+    samples.sort_unstable();
+    let p = |q: f64| samples[((N as f64 * q) as usize).min(N - 1)] as f64 / 1000.0;
+    eprintln!(
+        "{label}: p50 {:.1} µs, p99 {:.1} µs, p99.9 {:.1} µs ({N} samples)",
+        p(0.5),
+        p(0.99),
+        p(0.999)
+    );
+}
+
+fn benches(c: &mut Criterion) {
+    let temp;
+    let store = match std::env::var("CODEGRAPH_BENCH_DB") {
+        Ok(db) => Store::open(Path::new(&db), OpenMode::ReadOnly).expect("open CODEGRAPH_BENCH_DB"),
+        Err(_) => {
+            temp = tempfile::tempdir().expect("tempdir");
+            build_store(temp.path())
+        }
+    };
+    let (ids, names) = sample(&store, 10_000);
+    // Warm the block cache the way a long-running server would be.
+    for id in &ids {
+        black_box(store.get_node(*id).ok());
+    }
+    percentiles("node_query_latency (get_node, warm)", |i| {
+        black_box(store.get_node(ids[i % ids.len()]).ok());
+    });
+    percentiles("name_lookup_latency (find_exact, limit 20)", |i| {
+        black_box(store.find_exact(&names[i % names.len()], 20).ok());
+    });
+
+    let mut i = 0;
+    c.bench_function("node_query_latency", |b| {
+        b.iter(|| {
+            i = (i + 1) % ids.len();
+            black_box(store.get_node(ids[i]).ok())
+        })
+    });
+    let mut j = 0;
+    c.bench_function("name_lookup_latency", |b| {
+        b.iter(|| {
+            j = (j + 1) % names.len();
+            black_box(store.find_exact(&names[j], 20).ok())
+        })
+    });
+    let batch: Vec<NodeId> = ids.iter().take(64).copied().collect();
+    c.bench_function("get_nodes_batch_64", |b| {
+        b.iter(|| black_box(store.get_nodes(&batch).ok()))
+    });
+    let mut k = 0;
+    c.bench_function("edges_in_out", |b| {
+        b.iter(|| {
+            k = (k + 1) % ids.len();
+            black_box((store.out_edges(ids[k]).ok(), store.in_edges(ids[k]).ok()))
+        })
+    });
+}
+
+criterion_group!(name = store_benches; config = Criterion::default().sample_size(50); targets = benches);
+criterion_main!(store_benches);

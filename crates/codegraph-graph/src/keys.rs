@@ -1,0 +1,165 @@
+//! Key encoding. Every key is built so the question we ask is one prefix
+//! scan: integers are big-endian (byte order = numeric order), strings end
+//! in a `0x00` separator (identifiers and paths never contain NUL).
+//!
+//! | column family | key                                   | value                    |
+//! |---------------|---------------------------------------|--------------------------|
+//! | `nodes`       | node id (8)                           | postcard `Node`          |
+//! | `out_edges`   | from (8) · edge kind (1) · to (8)     | confidence (f32 BE)      |
+//! | `in_edges`    | to (8) · edge kind (1) · from (8)     | confidence (f32 BE)      |
+//! | `names`       | lower-case name · 0x00 · node id (8)  | empty                    |
+//! | `tokens`      | subword · 0x00 · name · 0x00 · node id | empty                  |
+//! | `refs`        | from (8) · sequence (4)               | postcard `StoredRef`     |
+//! | `files`       | repo-relative path                    | postcard `FileRecord`    |
+//! | `sources`     | repo-relative path                    | file text (compressed)   |
+//! | `meta`        | ASCII name                            | per key                  |
+
+use codegraph_core::{EdgeKind, NodeId};
+
+pub const EDGE_KEY_LEN: usize = 17;
+
+/// `from · kind · to` for `out_edges`, or `to · kind · from` for `in_edges`.
+pub fn edge_key(first: NodeId, kind: EdgeKind, second: NodeId) -> [u8; EDGE_KEY_LEN] {
+    let mut key = [0u8; EDGE_KEY_LEN];
+    key[..8].copy_from_slice(&first.to_be_bytes());
+    key[8] = kind as u8;
+    key[9..].copy_from_slice(&second.to_be_bytes());
+    key
+}
+
+pub fn decode_edge_key(key: &[u8]) -> Option<(NodeId, EdgeKind, NodeId)> {
+    if key.len() != EDGE_KEY_LEN {
+        return None;
+    }
+    let first = NodeId::from_be_bytes(key[..8].try_into().ok()?);
+    let kind = EdgeKind::from_u8(key[8])?;
+    let second = NodeId::from_be_bytes(key[9..].try_into().ok()?);
+    Some((first, kind, second))
+}
+
+/// `text · 0x00 · id`, for the `names` and `tokens` indexes.
+pub fn name_key(text: &str, id: NodeId) -> Vec<u8> {
+    let mut key = Vec::with_capacity(text.len() + 9);
+    key.extend_from_slice(text.as_bytes());
+    key.push(0);
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+/// The prefix shared by every `name_key(text, _)`: an exact-match scan.
+pub fn name_exact_prefix(text: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(text.len() + 1);
+    key.extend_from_slice(text.as_bytes());
+    key.push(0);
+    key
+}
+
+/// Splits a `names`/`tokens` key back into text and id.
+pub fn decode_name_key(key: &[u8]) -> Option<(&str, NodeId)> {
+    let split = key.len().checked_sub(9)?;
+    if key[split] != 0 {
+        return None;
+    }
+    let text = std::str::from_utf8(&key[..split]).ok()?;
+    let id = NodeId::from_be_bytes(key[split + 1..].try_into().ok()?);
+    Some((text, id))
+}
+
+/// `subword · 0x00 · name · 0x00 · id`: the name (original case, so its
+/// subwords can be split again) rides in the key, so fuzzy lookup scores
+/// candidates without reading their nodes.
+pub fn token_key(subword: &str, name: &str, id: NodeId) -> Vec<u8> {
+    let mut key = Vec::with_capacity(subword.len() + name.len() + 10);
+    key.extend_from_slice(subword.as_bytes());
+    key.push(0);
+    key.extend_from_slice(name.as_bytes());
+    key.push(0);
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+/// Splits a `tokens` key into subword, name and id.
+pub fn decode_token_key(key: &[u8]) -> Option<(&str, &str, NodeId)> {
+    let sep = key.iter().position(|&b| b == 0)?;
+    let subword = std::str::from_utf8(&key[..sep]).ok()?;
+    let (name, id) = decode_name_key(&key[sep + 1..])?;
+    Some((subword, name, id))
+}
+
+pub fn ref_key(from: NodeId, sequence: u32) -> [u8; 12] {
+    let mut key = [0u8; 12];
+    key[..8].copy_from_slice(&from.to_be_bytes());
+    key[8..].copy_from_slice(&sequence.to_be_bytes());
+    key
+}
+
+pub fn decode_ref_key(key: &[u8]) -> Option<(NodeId, u32)> {
+    if key.len() != 12 {
+        return None;
+    }
+    Some((
+        NodeId::from_be_bytes(key[..8].try_into().ok()?),
+        u32::from_be_bytes(key[8..].try_into().ok()?),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn edge_kind() -> impl Strategy<Value = EdgeKind> {
+        prop::sample::select(EdgeKind::ALL)
+    }
+
+    proptest! {
+        #[test]
+        fn edge_keys_round_trip(a in any::<u64>(), kind in edge_kind(), b in any::<u64>()) {
+            let key = edge_key(NodeId(a), kind, NodeId(b));
+            prop_assert_eq!(decode_edge_key(&key), Some((NodeId(a), kind, NodeId(b))));
+            // Every edge of a node shares its 8-byte prefix: one scan finds them.
+            prop_assert_eq!(&key[..8], &NodeId(a).to_be_bytes()[..]);
+        }
+
+        #[test]
+        fn edge_keys_sort_by_node_then_kind(a in any::<u64>(), b in any::<u64>(), k1 in edge_kind(), k2 in edge_kind(), c in any::<u64>(), d in any::<u64>()) {
+            let left = edge_key(NodeId(a), k1, NodeId(c));
+            let right = edge_key(NodeId(b), k2, NodeId(d));
+            prop_assert_eq!(left.cmp(&right), (a, k1 as u8, c).cmp(&(b, k2 as u8, d)));
+        }
+
+        #[test]
+        fn name_keys_round_trip(name in "[A-Za-z_][A-Za-z0-9_:.]{0,40}", id in any::<u64>()) {
+            let key = name_key(&name, NodeId(id));
+            prop_assert_eq!(decode_name_key(&key), Some((name.as_str(), NodeId(id))));
+            prop_assert!(key.starts_with(&name_exact_prefix(&name)));
+        }
+
+        #[test]
+        fn exact_prefix_never_matches_a_longer_name(name in "[a-z_]{1,20}", suffix in "[a-z_]{1,5}", id in any::<u64>()) {
+            let longer = format!("{name}{suffix}");
+            prop_assert!(!name_key(&longer, NodeId(id)).starts_with(&name_exact_prefix(&name)));
+        }
+
+        #[test]
+        fn token_keys_round_trip(sub in "[a-z0-9]{1,12}", name in "[a-z_][a-z0-9_]{0,30}", id in any::<u64>()) {
+            let key = token_key(&sub, &name, NodeId(id));
+            prop_assert_eq!(decode_token_key(&key), Some((sub.as_str(), name.as_str(), NodeId(id))));
+        }
+
+        #[test]
+        fn ref_keys_round_trip(from in any::<u64>(), seq in any::<u32>()) {
+            prop_assert_eq!(decode_ref_key(&ref_key(NodeId(from), seq)), Some((NodeId(from), seq)));
+        }
+    }
+
+    #[test]
+    fn malformed_keys_are_rejected() {
+        assert_eq!(decode_edge_key(&[0; 5]), None);
+        let mut bad_kind = edge_key(NodeId(1), EdgeKind::Calls, NodeId(2));
+        bad_kind[8] = 99;
+        assert_eq!(decode_edge_key(&bad_kind), None);
+        assert_eq!(decode_name_key(b"short"), None);
+        assert_eq!(decode_ref_key(&[1, 2, 3]), None);
+    }
+}

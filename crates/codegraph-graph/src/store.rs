@@ -1,0 +1,413 @@
+//! Opening the database, checking its schema, and point/prefix reads.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use codegraph_core::{Edge, Language, Node, NodeId, UnresolvedRef, SCHEMA_VERSION};
+use rocksdb::{
+    BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DBCompressionType, Direction,
+    IteratorMode, Options, ReadOptions, DB,
+};
+
+use crate::keys;
+
+pub(crate) const CF_NODES: &str = "nodes";
+pub(crate) const CF_OUT: &str = "out_edges";
+pub(crate) const CF_IN: &str = "in_edges";
+pub(crate) const CF_NAMES: &str = "names";
+pub(crate) const CF_TOKENS: &str = "tokens";
+pub(crate) const CF_REFS: &str = "refs";
+pub(crate) const CF_FILES: &str = "files";
+pub(crate) const CF_SOURCES: &str = "sources";
+pub(crate) const CF_META: &str = "meta";
+const COLUMN_FAMILIES: [&str; 9] = [
+    CF_NODES, CF_OUT, CF_IN, CF_NAMES, CF_TOKENS, CF_REFS, CF_FILES, CF_SOURCES, CF_META,
+];
+
+pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
+pub(crate) const META_STATS: &[u8] = b"stats";
+
+/// Block cache shared by all column families of one open store.
+const BLOCK_CACHE_BYTES: usize = 64 << 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no index at {0}; run `codegraph index` first")]
+    NotFound(PathBuf),
+    #[error(
+        "the index at {0} is locked by another running codegraph; wait for it to finish and retry"
+    )]
+    Locked(PathBuf),
+    #[error("the index at {path} was written by a newer codegraph (schema {found}, this build reads {supported}); upgrade codegraph or delete the index and re-index")]
+    NewerSchema {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("the index at {path} is damaged ({detail}); delete it and re-index")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("index storage error at {path}: {source}")]
+    Db {
+        path: PathBuf,
+        source: rocksdb::Error,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OpenMode {
+    /// Creates the store if needed and takes its lock: one writer at a time.
+    ReadWrite,
+    /// Takes no lock and never writes: any number of readers, even during
+    /// an index run (they see the last committed state when they opened).
+    ReadOnly,
+}
+
+/// What the store remembers about one indexed file.
+#[derive(Clone, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+pub struct FileRecord {
+    pub language: Language,
+    pub content_hash: u64,
+    pub size_bytes: u64,
+    /// Every node of the file, the file node first.
+    pub node_ids: Vec<NodeId>,
+    pub ref_count: u32,
+    pub has_syntax_errors: bool,
+}
+
+/// Counts kept up to date by every commit, so `stats` never scans.
+#[derive(Clone, PartialEq, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Stats {
+    pub files: u64,
+    pub nodes: u64,
+    pub edges: u64,
+    pub unresolved_refs: u64,
+    pub files_with_syntax_errors: u64,
+    pub files_by_language: BTreeMap<String, u64>,
+    pub nodes_by_language: BTreeMap<String, u64>,
+    pub nodes_by_kind: BTreeMap<String, u64>,
+}
+
+pub struct Store {
+    pub(crate) db: DB,
+    path: PathBuf,
+}
+
+fn cf_options(name: &str, cache: &Cache) -> Options {
+    let mut opts = Options::default();
+    let mut table = BlockBasedOptions::default();
+    table.set_block_cache(cache);
+    match name {
+        CF_NODES | CF_FILES | CF_SOURCES => {
+            // Point lookups: a bloom filter skips files without the key.
+            table.set_bloom_filter(10.0, false);
+        }
+        _ => {}
+    }
+    opts.set_block_based_table_factory(&table);
+    opts.set_compression_type(DBCompressionType::Lz4);
+    if name == CF_SOURCES {
+        // Source text is read rarely and compresses well: zstd halves it again.
+        opts.set_compression_type(DBCompressionType::Zstd);
+    }
+    opts
+}
+
+impl Store {
+    /// Opens (or, in `ReadWrite` mode, creates) the store in `dir`.
+    pub fn open(dir: &Path, mode: OpenMode) -> Result<Store, StoreError> {
+        let path = dir.to_path_buf();
+        if mode == OpenMode::ReadOnly && !dir.join("CURRENT").is_file() {
+            return Err(StoreError::NotFound(path));
+        }
+        let cache = Cache::new_lru_cache(BLOCK_CACHE_BYTES);
+        let mut opts = Options::default();
+        opts.create_if_missing(true);
+        opts.create_missing_column_families(true);
+        opts.increase_parallelism(2);
+        opts.set_max_background_jobs(2);
+        opts.set_write_buffer_size(64 << 20);
+        opts.set_skip_stats_update_on_db_open(true);
+        opts.set_max_open_files(256);
+        let cfs = COLUMN_FAMILIES
+            .iter()
+            .map(|name| ColumnFamilyDescriptor::new(*name, cf_options(name, &cache)));
+        let opened = match mode {
+            OpenMode::ReadWrite => DB::open_cf_descriptors(&opts, dir, cfs),
+            OpenMode::ReadOnly => DB::open_cf_descriptors_read_only(&opts, dir, cfs, false),
+        };
+        let db = opened.map_err(|e| {
+            let text = e.to_string();
+            if text.contains("lock")
+                && (text.contains("LOCK") || text.contains("Resource temporarily unavailable"))
+            {
+                StoreError::Locked(path.clone())
+            } else if text.contains("does not exist") || text.contains("No such file") {
+                StoreError::NotFound(path.clone())
+            } else {
+                StoreError::Db {
+                    path: path.clone(),
+                    source: e,
+                }
+            }
+        })?;
+        let store = Store { db, path };
+        store.check_schema(mode)?;
+        Ok(store)
+    }
+
+    fn check_schema(&self, mode: OpenMode) -> Result<(), StoreError> {
+        match self
+            .db
+            .get_pinned_cf(self.cf(CF_META), META_SCHEMA)
+            .map_err(|e| self.db_err(e))?
+        {
+            Some(bytes) => {
+                let found = <[u8; 4]>::try_from(&bytes[..])
+                    .map(u32::from_be_bytes)
+                    .map_err(|_| self.corrupt("schema version is not 4 bytes"))?;
+                if found > SCHEMA_VERSION {
+                    return Err(StoreError::NewerSchema {
+                        path: self.path.clone(),
+                        found,
+                        supported: SCHEMA_VERSION,
+                    });
+                }
+                if found < SCHEMA_VERSION {
+                    return Err(
+                        self.corrupt(&format!("schema {found} is older than {SCHEMA_VERSION}"))
+                    );
+                }
+                Ok(())
+            }
+            None if mode == OpenMode::ReadWrite => self
+                .db
+                .put_cf(self.cf(CF_META), META_SCHEMA, SCHEMA_VERSION.to_be_bytes())
+                .map_err(|e| self.db_err(e)),
+            None => Err(StoreError::NotFound(self.path.clone())),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn cf(&self, name: &str) -> &ColumnFamily {
+        // Every column family is created on open; a missing one is a bug.
+        self.db
+            .cf_handle(name)
+            .unwrap_or_else(|| panic!("column family {name} was not opened"))
+    }
+
+    pub(crate) fn db_err(&self, source: rocksdb::Error) -> StoreError {
+        StoreError::Db {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    pub(crate) fn corrupt(&self, detail: &str) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: detail.to_string(),
+        }
+    }
+
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        bytes: &[u8],
+    ) -> Result<T, StoreError> {
+        postcard::from_bytes(bytes).map_err(|e| self.corrupt(&format!("undecodable {what}: {e}")))
+    }
+
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        match self
+            .db
+            .get_pinned_cf(self.cf(CF_META), META_STATS)
+            .map_err(|e| self.db_err(e))?
+        {
+            Some(bytes) => self.decode("stats", &bytes),
+            None => Ok(Stats::default()),
+        }
+    }
+
+    pub fn get_node(&self, id: NodeId) -> Result<Option<Node>, StoreError> {
+        match self
+            .db
+            .get_pinned_cf(self.cf(CF_NODES), id.to_be_bytes())
+            .map_err(|e| self.db_err(e))?
+        {
+            Some(bytes) => self.decode("node", &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Batched point lookups, in the order of `ids`.
+    pub fn get_nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<Node>>, StoreError> {
+        let keys: Vec<[u8; 8]> = ids.iter().map(|id| id.to_be_bytes()).collect();
+        self.db
+            .batched_multi_get_cf(self.cf(CF_NODES), keys.iter(), false)
+            .into_iter()
+            .map(|r| match r.map_err(|e| self.db_err(e))? {
+                Some(bytes) => self.decode("node", &bytes).map(Some),
+                None => Ok(None),
+            })
+            .collect()
+    }
+
+    pub fn file(&self, path: &str) -> Result<Option<FileRecord>, StoreError> {
+        match self
+            .db
+            .get_pinned_cf(self.cf(CF_FILES), path.as_bytes())
+            .map_err(|e| self.db_err(e))?
+        {
+            Some(bytes) => self.decode("file record", &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Every indexed file, in path order.
+    pub fn files(&self) -> Result<Vec<(String, FileRecord)>, StoreError> {
+        let mut files = Vec::new();
+        for item in self.db.iterator_cf(self.cf(CF_FILES), IteratorMode::Start) {
+            let (key, value) = item.map_err(|e| self.db_err(e))?;
+            let path = String::from_utf8(key.to_vec())
+                .map_err(|_| self.corrupt("file path is not UTF-8"))?;
+            files.push((path, self.decode("file record", &value)?));
+        }
+        Ok(files)
+    }
+
+    /// The whole text of an indexed file, as it was when indexed.
+    pub fn file_source(&self, path: &str) -> Result<Option<String>, StoreError> {
+        match self
+            .db
+            .get_pinned_cf(self.cf(CF_SOURCES), path.as_bytes())
+            .map_err(|e| self.db_err(e))?
+        {
+            Some(bytes) => String::from_utf8(bytes.to_vec())
+                .map(Some)
+                .map_err(|_| self.corrupt("stored source is not UTF-8")),
+            None => Ok(None),
+        }
+    }
+
+    /// The source text of one node, cut from its file's stored text.
+    pub fn node_source(&self, node: &Node) -> Result<Option<String>, StoreError> {
+        let Some(text) = self.file_source(&node.file)? else {
+            return Ok(None);
+        };
+        let range = node.span.start_byte as usize..node.span.end_byte as usize;
+        Ok(text.get(range).map(str::to_string))
+    }
+
+    pub fn out_edges(&self, id: NodeId) -> Result<Vec<Edge>, StoreError> {
+        self.edges(CF_OUT, id, |first, kind, second, confidence| Edge {
+            from: first,
+            kind,
+            to: second,
+            confidence,
+        })
+    }
+
+    pub fn in_edges(&self, id: NodeId) -> Result<Vec<Edge>, StoreError> {
+        self.edges(CF_IN, id, |first, kind, second, confidence| Edge {
+            from: second,
+            kind,
+            to: first,
+            confidence,
+        })
+    }
+
+    fn edges(
+        &self,
+        cf: &str,
+        id: NodeId,
+        make: impl Fn(NodeId, codegraph_core::EdgeKind, NodeId, f32) -> Edge,
+    ) -> Result<Vec<Edge>, StoreError> {
+        let mut edges = Vec::new();
+        for item in self.prefix_iter(cf, &id.to_be_bytes()) {
+            let (key, value) = item.map_err(|e| self.db_err(e))?;
+            let (first, kind, second) =
+                keys::decode_edge_key(&key).ok_or_else(|| self.corrupt("bad edge key"))?;
+            let confidence = <[u8; 4]>::try_from(&value[..])
+                .map(f32::from_be_bytes)
+                .unwrap_or(1.0);
+            edges.push(make(first, kind, second, confidence));
+        }
+        Ok(edges)
+    }
+
+    /// The unresolved references made from inside node `id`.
+    pub fn refs_from(&self, id: NodeId) -> Result<Vec<UnresolvedRef>, StoreError> {
+        let mut refs = Vec::new();
+        for item in self.prefix_iter(CF_REFS, &id.to_be_bytes()) {
+            let (_, value) = item.map_err(|e| self.db_err(e))?;
+            refs.push(self.decode("reference", &value)?);
+        }
+        Ok(refs)
+    }
+
+    /// Iterates the keys of `cf` that start with `prefix`, and no others.
+    pub(crate) fn prefix_iter<'a>(
+        &'a self,
+        cf: &str,
+        prefix: &[u8],
+    ) -> rocksdb::DBIteratorWithThreadMode<'a, DB> {
+        let mut opts = ReadOptions::default();
+        if let Some(upper) = prefix_successor(prefix) {
+            opts.set_iterate_upper_bound(upper);
+        }
+        self.db.iterator_cf_opt(
+            self.cf(cf),
+            opts,
+            IteratorMode::From(prefix, Direction::Forward),
+        )
+    }
+
+    /// Bytes on disk of the store directory.
+    pub fn disk_size_bytes(&self) -> u64 {
+        std::fs::read_dir(&self.path)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok()?.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    /// Flushes memtables to disk so the next open needs no log replay.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        for name in COLUMN_FAMILIES {
+            self.db
+                .flush_cf(self.cf(name))
+                .map_err(|e| self.db_err(e))?;
+        }
+        Ok(())
+    }
+}
+
+/// The smallest key greater than every key starting with `prefix`.
+pub(crate) fn prefix_successor(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut upper = prefix.to_vec();
+    while let Some(last) = upper.pop() {
+        if last < 0xff {
+            upper.push(last + 1);
+            return Some(upper);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_successor;
+
+    #[test]
+    fn prefix_successor_bounds_the_prefix() {
+        assert_eq!(prefix_successor(b"ab"), Some(b"ac".to_vec()));
+        assert_eq!(prefix_successor(&[1, 0xff]), Some(vec![2]));
+        assert_eq!(prefix_successor(&[0xff, 0xff]), None);
+    }
+}

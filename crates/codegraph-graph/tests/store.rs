@@ -1,0 +1,115 @@
+//! The store end to end: write files, replace them, remove them, and check
+//! that nodes, edges, names and counters all follow.
+
+use codegraph_core::{EdgeKind, Language, NodeKind};
+use codegraph_graph::{IndexWriter, OpenMode, Store, StoreError};
+
+const V1: &str = "def parse_config(path):\n    return load(path)\n\nclass Loader:\n    def load(self):\n        pass\n";
+const V2: &str = "def parse_config_file(path):\n    return read(path)\n";
+
+fn write(store: &Store, path: &str, source: &str) {
+    let graph = codegraph_parser::parse_file(path, source, Language::Python);
+    let previous = store.file(path).unwrap();
+    let mut writer = IndexWriter::new(store).unwrap();
+    writer
+        .replace_file(path, Language::Python, previous.as_ref(), &graph, source)
+        .unwrap();
+    writer.commit().unwrap();
+}
+
+#[test]
+fn replacing_a_file_replaces_its_nodes_edges_names_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    write(&store, "pkg/cfg.py", V1);
+    write(&store, "pkg/other.py", "def helper():\n    pass\n");
+
+    let stats = store.stats().unwrap();
+    assert_eq!((stats.files, stats.nodes, stats.edges), (2, 6, 4));
+    assert_eq!(stats.nodes_by_kind.get("method"), Some(&1));
+    let hits = store.find_exact("parse_config", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    let node = store.get_node(hits[0].id).unwrap().unwrap();
+    assert_eq!(node.qualified_name, "pkg.cfg.parse_config");
+    assert_eq!(
+        store.node_source(&node).unwrap().unwrap(),
+        "def parse_config(path):\n    return load(path)"
+    );
+    let parent = store.in_edges(node.id).unwrap();
+    assert_eq!(parent.len(), 1);
+    assert_eq!(parent[0].kind, EdgeKind::Contains);
+    assert_eq!(store.refs_from(node.id).unwrap()[0].name, "load");
+    assert_eq!(
+        store.find_exact("PKG.CFG.PARSE_CONFIG", 10).unwrap().len(),
+        1,
+        "qualified names, any case"
+    );
+
+    write(&store, "pkg/cfg.py", V2);
+    assert!(store.find_exact("parse_config", 10).unwrap().is_empty());
+    assert!(store.get_node(node.id).unwrap().is_none());
+    assert!(store.find_exact("Loader", 10).unwrap().is_empty());
+    assert_eq!(store.find_exact("parse_config_file", 10).unwrap().len(), 1);
+    let stats = store.stats().unwrap();
+    assert_eq!((stats.files, stats.nodes, stats.edges), (2, 4, 2));
+    assert_eq!(stats.nodes_by_kind.get("method"), None);
+
+    let record = store.file("pkg/cfg.py").unwrap().unwrap();
+    let mut writer = IndexWriter::new(&store).unwrap();
+    writer.remove_file("pkg/cfg.py", &record).unwrap();
+    writer.commit().unwrap();
+    assert!(store.file("pkg/cfg.py").unwrap().is_none());
+    assert!(store.file_source("pkg/cfg.py").unwrap().is_none());
+    let stats = store.stats().unwrap();
+    assert_eq!(
+        (stats.files, stats.nodes, stats.edges, stats.unresolved_refs),
+        (1, 2, 1, 0)
+    );
+}
+
+#[test]
+fn lookups_go_exact_then_prefix_then_fuzzy() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    write(
+        &store,
+        "cfg.py",
+        "def parse_config(): pass\ndef parse_config_file(): pass\ndef render(): pass\n",
+    );
+    assert_eq!(store.find_exact("parse", 10).unwrap().len(), 0);
+    let prefix = store.find_prefix("parse_conf", 10).unwrap();
+    assert_eq!(
+        prefix.len(),
+        2,
+        "qualified names start with the module: {prefix:?}"
+    );
+    let fuzzy = store.find_fuzzy("parse_cfg", 10).unwrap();
+    let names: Vec<&str> = fuzzy.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(names, ["parse_config", "parse_config_file"]);
+    assert_eq!(store.suggest("rendr", 3).unwrap(), ["render"]);
+    let node = store.get_node(fuzzy[0].id).unwrap().unwrap();
+    assert_eq!(node.kind, NodeKind::Function);
+}
+
+#[test]
+fn a_second_writer_is_refused_and_readers_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    write(&writer, "a.py", "def a(): pass\n");
+    writer.flush().unwrap();
+    match Store::open(dir.path(), OpenMode::ReadWrite) {
+        Err(StoreError::Locked(_)) => {}
+        other => panic!("expected a lock error, got {:?}", other.err()),
+    }
+    let reader = Store::open(dir.path(), OpenMode::ReadOnly).unwrap();
+    assert_eq!(reader.find_exact("a", 10).unwrap().len(), 1);
+}
+
+#[test]
+fn opening_a_missing_index_read_only_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing-here");
+    let err = Store::open(&missing, OpenMode::ReadOnly).err().unwrap();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+    assert!(err.to_string().contains("run `codegraph index` first"));
+}

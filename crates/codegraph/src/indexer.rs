@@ -1,0 +1,304 @@
+//! The indexing pipeline: walk the tree (gitignore-aware), read and parse
+//! changed files in parallel, and write each file's graph through one
+//! writer in atomic batches. Unchanged files (same content hash) are
+//! skipped; files that disappeared are removed.
+//!
+//! Memory is bounded by the channel between parsers and the writer: at most
+//! `CHANNEL_FILES` parsed files wait to be written.
+
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use codegraph_core::{content_hash, FileGraph, Language};
+use codegraph_graph::{FileRecord, IndexWriter, OpenMode, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::discover::INDEX_DIR;
+
+/// Parsed files in flight between the parsers and the writer.
+const CHANNEL_FILES: usize = 256;
+
+#[derive(Clone, Debug)]
+pub struct IndexConfig {
+    pub root: PathBuf,
+    pub db_dir: PathBuf,
+    /// Files larger than this are skipped (minified bundles, generated code).
+    pub max_file_bytes: u64,
+    /// Commit after this many changed files...
+    pub commit_every_files: usize,
+    /// ...or this many bytes of pending writes, whichever comes first.
+    pub commit_every_bytes: usize,
+    pub progress: bool,
+}
+
+impl IndexConfig {
+    pub fn new(root: PathBuf, db_dir: PathBuf) -> IndexConfig {
+        IndexConfig {
+            root,
+            db_dir,
+            max_file_bytes: 1 << 20,
+            commit_every_files: 2000,
+            commit_every_bytes: 64 << 20,
+            progress: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct SkipCounts {
+    pub too_large: u64,
+    pub binary: u64,
+    pub not_utf8: u64,
+    pub unreadable: u64,
+}
+
+impl SkipCounts {
+    pub fn total(&self) -> u64 {
+        self.too_large + self.binary + self.not_utf8 + self.unreadable
+    }
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct IndexReport {
+    /// Source files found by the walk (supported languages only).
+    pub files_seen: u64,
+    pub files_parsed: u64,
+    pub files_unchanged: u64,
+    pub files_removed: u64,
+    pub skipped: SkipCounts,
+    /// Files parsed this run whose tree had syntax errors (kept partially).
+    pub files_with_syntax_errors: u64,
+    pub nodes_parsed: u64,
+    pub edges_parsed: u64,
+    pub refs_parsed: u64,
+    pub bytes_parsed: u64,
+    /// Totals in the index after the run.
+    pub total_files: u64,
+    pub total_nodes: u64,
+    pub total_edges: u64,
+    pub seconds: f64,
+    pub nodes_per_second: f64,
+    pub megabytes_per_second: f64,
+}
+
+enum SkipReason {
+    TooLarge,
+    Binary,
+    NotUtf8,
+    Unreadable,
+}
+
+enum Outcome {
+    Parsed {
+        path: String,
+        language: Language,
+        graph: FileGraph,
+        source: String,
+    },
+    Unchanged {
+        path: String,
+    },
+    Skipped(SkipReason),
+}
+
+struct SourceFile {
+    path: String,
+    abs: PathBuf,
+    language: Language,
+}
+
+/// Repo-relative path with `/` separators, or `None` if not valid UTF-8.
+fn relative_path(root: &Path, abs: &Path) -> Option<String> {
+    let rel = abs.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+fn walk(root: &Path, db_dir: &Path, skipped: &mut SkipCounts) -> Vec<SourceFile> {
+    let db_dir = db_dir.to_path_buf();
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .require_git(false)
+        .filter_entry(move |entry| entry.file_name() != INDEX_DIR && entry.path() != db_dir)
+        .build();
+    let mut files = Vec::new();
+    for entry in walker {
+        let Ok(entry) = entry else {
+            skipped.unreadable += 1;
+            continue;
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let abs = entry.into_path();
+        let Some(language) = Language::from_path(&abs) else {
+            continue;
+        };
+        match relative_path(root, &abs) {
+            Some(path) => files.push(SourceFile {
+                path,
+                abs,
+                language,
+            }),
+            None => skipped.not_utf8 += 1,
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn process(file: &SourceFile, max_file_bytes: u64, previous: Option<&FileRecord>) -> Outcome {
+    match std::fs::metadata(&file.abs) {
+        Ok(meta) if meta.len() > max_file_bytes => return Outcome::Skipped(SkipReason::TooLarge),
+        Ok(_) => {}
+        Err(_) => return Outcome::Skipped(SkipReason::Unreadable),
+    }
+    let Ok(bytes) = std::fs::read(&file.abs) else {
+        return Outcome::Skipped(SkipReason::Unreadable);
+    };
+    if bytes.len() as u64 > max_file_bytes {
+        return Outcome::Skipped(SkipReason::TooLarge);
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Outcome::Skipped(SkipReason::Binary);
+    }
+    if previous.is_some_and(|p| p.content_hash == content_hash(&bytes)) {
+        return Outcome::Unchanged {
+            path: file.path.clone(),
+        };
+    }
+    let Ok(source) = String::from_utf8(bytes) else {
+        return Outcome::Skipped(SkipReason::NotUtf8);
+    };
+    let graph = codegraph_parser::parse_file(&file.path, &source, file.language);
+    Outcome::Parsed {
+        path: file.path.clone(),
+        language: file.language,
+        graph,
+        source,
+    }
+}
+
+/// Indexes `config.root` into `config.db_dir`, incrementally.
+pub fn index(config: &IndexConfig) -> Result<IndexReport> {
+    let started = Instant::now();
+    let root = &config.root;
+    if !root.exists() {
+        bail!("cannot index {}: no such file or directory", root.display());
+    }
+    if !root.is_dir() {
+        bail!("cannot index {}: not a directory", root.display());
+    }
+    std::fs::read_dir(root)
+        .with_context(|| format!("cannot index {}: directory is not readable", root.display()))?;
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", root.display()))?;
+    std::fs::create_dir_all(&config.db_dir)
+        .with_context(|| format!("cannot create index directory {}", config.db_dir.display()))?;
+    let store = Store::open(&config.db_dir, OpenMode::ReadWrite)?;
+    let db_dir = config
+        .db_dir
+        .canonicalize()
+        .unwrap_or_else(|_| config.db_dir.clone());
+
+    let mut report = IndexReport::default();
+    let mut previous: HashMap<String, FileRecord> = store.files()?.into_iter().collect();
+    let files = walk(&root, &db_dir, &mut report.skipped);
+    report.files_seen = files.len() as u64;
+
+    let bar = if config.progress {
+        let bar = ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} indexing [{bar:30}] {pos}/{len} files {per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let mut writer = IndexWriter::new(&store)?;
+    // Paths that are in the index after this run: parsed or unchanged.
+    let mut kept: HashSet<String> = HashSet::with_capacity(files.len());
+    let (sender, receiver) = crossbeam_channel::bounded::<Outcome>(CHANNEL_FILES);
+    let max_file_bytes = config.max_file_bytes;
+    let prev = &previous;
+    let write_result: Result<()> = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            files.par_iter().for_each_with(sender, |sender, file| {
+                let outcome = process(file, max_file_bytes, prev.get(&file.path));
+                // The writer only hangs up on error; then the rest is moot.
+                let _ = sender.send(outcome);
+            });
+        });
+        for outcome in receiver {
+            bar.inc(1);
+            match outcome {
+                Outcome::Parsed {
+                    path,
+                    language,
+                    graph,
+                    source,
+                } => {
+                    report.files_parsed += 1;
+                    report.nodes_parsed += graph.nodes.len() as u64;
+                    report.edges_parsed += graph.edges.len() as u64;
+                    report.refs_parsed += graph.refs.len() as u64;
+                    report.bytes_parsed += source.len() as u64;
+                    report.files_with_syntax_errors += u64::from(graph.has_syntax_errors);
+                    writer.replace_file(&path, language, prev.get(&path), &graph, &source)?;
+                    kept.insert(path);
+                    if writer.pending_files() >= config.commit_every_files
+                        || writer.pending_bytes() >= config.commit_every_bytes
+                    {
+                        writer.commit()?;
+                    }
+                }
+                Outcome::Unchanged { path } => {
+                    report.files_unchanged += 1;
+                    kept.insert(path);
+                }
+                Outcome::Skipped(reason) => match reason {
+                    SkipReason::TooLarge => report.skipped.too_large += 1,
+                    SkipReason::Binary => report.skipped.binary += 1,
+                    SkipReason::NotUtf8 => report.skipped.not_utf8 += 1,
+                    SkipReason::Unreadable => report.skipped.unreadable += 1,
+                },
+            }
+        }
+        Ok(())
+    });
+    write_result?;
+    bar.finish_and_clear();
+    writer.commit()?;
+
+    // Files indexed before that this run did not index (deleted, now
+    // ignored, now skipped) leave the index.
+    previous.retain(|path, _| !kept.contains(path));
+    for (path, record) in &previous {
+        writer.remove_file(path, record)?;
+        report.files_removed += 1;
+        if writer.pending_files() >= config.commit_every_files {
+            writer.commit()?;
+        }
+    }
+    writer.commit()?;
+    store.flush()?;
+
+    let stats = store.stats()?;
+    report.total_files = stats.files;
+    report.total_nodes = stats.nodes;
+    report.total_edges = stats.edges;
+    report.seconds = started.elapsed().as_secs_f64();
+    report.nodes_per_second = report.nodes_parsed as f64 / report.seconds.max(1e-9);
+    report.megabytes_per_second = report.bytes_parsed as f64 / 1e6 / report.seconds.max(1e-9);
+    Ok(report)
+}
