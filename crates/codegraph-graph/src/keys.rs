@@ -9,7 +9,7 @@
 //! | `in_edges`    | to (8) · edge kind (1) · from (8)     | confidence (f32 BE)      |
 //! | `names`       | lower-case name · 0x00 · node id (8)  | empty                    |
 //! | `tokens`      | subword · 0x00 · name · 0x00 · node id | empty                  |
-//! | `refs`        | from (8) · sequence (4)               | postcard `StoredRef`     |
+//! | `refs`        | repo-relative path                    | postcard `Vec<UnresolvedRef>` |
 //! | `files`       | repo-relative path                    | postcard `FileRecord`    |
 //! | `sources`     | repo-relative path                    | file text (compressed)   |
 //! | `meta`        | ASCII name                            | per key                  |
@@ -86,23 +86,6 @@ pub fn decode_token_key(key: &[u8]) -> Option<(&str, &str, NodeId)> {
     Some((subword, name, id))
 }
 
-pub fn ref_key(from: NodeId, sequence: u32) -> [u8; 12] {
-    let mut key = [0u8; 12];
-    key[..8].copy_from_slice(&from.to_be_bytes());
-    key[8..].copy_from_slice(&sequence.to_be_bytes());
-    key
-}
-
-pub fn decode_ref_key(key: &[u8]) -> Option<(NodeId, u32)> {
-    if key.len() != 12 {
-        return None;
-    }
-    Some((
-        NodeId::from_be_bytes(key[..8].try_into().ok()?),
-        u32::from_be_bytes(key[8..].try_into().ok()?),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,11 +129,6 @@ mod tests {
             let key = token_key(&sub, &name, NodeId(id));
             prop_assert_eq!(decode_token_key(&key), Some((sub.as_str(), name.as_str(), NodeId(id))));
         }
-
-        #[test]
-        fn ref_keys_round_trip(from in any::<u64>(), seq in any::<u32>()) {
-            prop_assert_eq!(decode_ref_key(&ref_key(NodeId(from), seq)), Some((NodeId(from), seq)));
-        }
     }
 
     #[test]
@@ -160,6 +138,5 @@ mod tests {
         bad_kind[8] = 99;
         assert_eq!(decode_edge_key(&bad_kind), None);
         assert_eq!(decode_name_key(b"short"), None);
-        assert_eq!(decode_ref_key(&[1, 2, 3]), None);
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use codegraph_core::{split_identifier, FileGraph, Language, Node, NodeId};
+use codegraph_core::{split_identifier, FileGraph, Language, Node, NodeId, NodeKind};
 use rocksdb::{WriteBatch, WriteOptions};
 
 use crate::keys;
@@ -109,7 +109,13 @@ impl<'s> IndexWriter<'s> {
         if qualified != lower {
             name_keys.push(keys::name_key(&qualified, node.id));
         }
-        let mut subwords = split_identifier(&node.name);
+        // Imports name what is defined elsewhere: exact lookup finds them,
+        // fuzzy lookup is for definitions.
+        let mut subwords = if node.kind == NodeKind::Import {
+            Vec::new()
+        } else {
+            split_identifier(&node.name)
+        };
         subwords.sort();
         subwords.dedup();
         let token_keys = subwords
@@ -165,13 +171,9 @@ impl<'s> IndexWriter<'s> {
             );
         }
         add(&mut self.stats.edges, graph.edges.len() as i64);
-        for (sequence, reference) in graph.refs.iter().enumerate() {
-            let value = postcard::to_allocvec(reference).unwrap_or_default();
-            self.batch.put_cf(
-                store.cf(CF_REFS),
-                keys::ref_key(reference.from, sequence as u32),
-                value,
-            );
+        if !graph.refs.is_empty() {
+            let value = postcard::to_allocvec(&graph.refs).unwrap_or_default();
+            self.batch.put_cf(store.cf(CF_REFS), path.as_bytes(), value);
         }
         add(&mut self.stats.unresolved_refs, graph.refs.len() as i64);
         let record = FileRecord {
@@ -214,7 +216,6 @@ impl<'s> IndexWriter<'s> {
             self.count_node(&node, -1);
         }
         let mut removed_edges = 0i64;
-        let mut removed_refs = 0i64;
         for &id in &old.node_ids {
             for edge in store.out_edges(id)? {
                 self.batch.delete_cf(
@@ -241,14 +242,10 @@ impl<'s> IndexWriter<'s> {
                     removed_edges += 1;
                 }
             }
-            for item in store.prefix_iter(CF_REFS, &id.to_be_bytes()) {
-                let (key, _) = item.map_err(|e| store.db_err(e))?;
-                self.batch.delete_cf(store.cf(CF_REFS), key);
-                removed_refs += 1;
-            }
         }
         add(&mut self.stats.edges, -removed_edges);
-        add(&mut self.stats.unresolved_refs, -removed_refs);
+        add(&mut self.stats.unresolved_refs, -i64::from(old.ref_count));
+        self.batch.delete_cf(store.cf(CF_REFS), path.as_bytes());
         self.batch.delete_cf(store.cf(CF_FILES), path.as_bytes());
         self.batch.delete_cf(store.cf(CF_SOURCES), path.as_bytes());
         self.count_file(old, -1);

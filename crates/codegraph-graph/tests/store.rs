@@ -38,7 +38,7 @@ fn replacing_a_file_replaces_its_nodes_edges_names_and_counts() {
     let parent = store.in_edges(node.id).unwrap();
     assert_eq!(parent.len(), 1);
     assert_eq!(parent[0].kind, EdgeKind::Contains);
-    assert_eq!(store.refs_from(node.id).unwrap()[0].name, "load");
+    assert_eq!(store.refs_from(&node).unwrap()[0].name, "load");
     assert_eq!(
         store.find_exact("PKG.CFG.PARSE_CONFIG", 10).unwrap().len(),
         1,

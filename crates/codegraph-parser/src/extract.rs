@@ -159,7 +159,7 @@ impl<'t> Captured<'t> {
                     | Role::Package) => main = Some((role, node)),
                     Role::Name => name = Some(node),
                     Role::Owner => owner = Some(text(node, source).to_string()),
-                    Role::Receiver => receiver = Some(text(node, source).to_string()),
+                    Role::Receiver => receiver = Some(one_line(text(node, source))),
                     Role::ImportPath => import_path = Some(node),
                     Role::ImportName => import_name = Some((node, true)),
                     Role::ImportAlias => import_name = Some((node, false)),
@@ -533,6 +533,12 @@ fn expand_use_tree(tree: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk("", tree, &mut out);
     out
+}
+
+/// Whitespace runs collapsed to one space: receivers span lines in
+/// chained calls (`self.store\n    .db`).
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn push_segment(qname: &mut String, sep: &str, segment: &str) {

@@ -51,7 +51,7 @@ pub struct Found {
 pub fn find(store: &Store, name: &str, filter: &FindFilter, limit: usize) -> Result<Option<Found>> {
     for match_kind in [MatchKind::Exact, MatchKind::Prefix, MatchKind::Fuzzy] {
         let matches: Vec<NameMatch> = match match_kind {
-            MatchKind::Exact => store.find_exact(name, PREFIX_CANDIDATES)?,
+            MatchKind::Exact => exact_or_qualified_suffix(store, name)?,
             MatchKind::Prefix => store.find_prefix(name, PREFIX_CANDIDATES)?,
             MatchKind::Fuzzy => store.find_fuzzy(name, PREFIX_CANDIDATES)?,
         };
@@ -61,6 +61,38 @@ pub fn find(store: &Store, name: &str, filter: &FindFilter, limit: usize) -> Res
         }
     }
     Ok(None)
+}
+
+/// Exact matches of a name or qualified name; failing that, a partly
+/// qualified name (`IndexWriter::commit`, `config.parse`) matches the
+/// qualified names it ends (`writer::IndexWriter::commit`).
+fn exact_or_qualified_suffix(store: &Store, symbol: &str) -> Result<Vec<NameMatch>> {
+    let exact = store.find_exact(symbol, PREFIX_CANDIDATES)?;
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
+    let Some((_, last)) = symbol.rsplit_once("::").or_else(|| symbol.rsplit_once('.')) else {
+        return Ok(exact);
+    };
+    let candidates = store.find_exact(last, PREFIX_CANDIDATES)?;
+    let ids: Vec<NodeId> = candidates.iter().map(|m| m.id).collect();
+    let wanted = symbol.to_lowercase();
+    let mut hits = Vec::new();
+    for (m, node) in candidates.into_iter().zip(store.get_nodes(&ids)?) {
+        let Some(node) = node else { continue };
+        let qualified = node.qualified_name.to_lowercase();
+        let Some(head) = qualified.strip_suffix(&wanted) else {
+            continue;
+        };
+        if head.ends_with("::") || head.ends_with('.') || head.ends_with('/') {
+            hits.push(NameMatch {
+                score: 0.95,
+                text: qualified,
+                ..m
+            });
+        }
+    }
+    Ok(hits)
 }
 
 /// Orders hits: better match, exact case, definitions before imports,
@@ -171,7 +203,7 @@ pub fn resolve_symbol(store: &Store, symbol: &str) -> Result<Resolved> {
             .min_by_key(|n| n.span.end_line - n.span.start_line);
         return Ok(best.map_or(Resolved::Missing, Resolved::One));
     }
-    let matches = store.find_exact(symbol, PREFIX_CANDIDATES)?;
+    let matches = exact_or_qualified_suffix(store, symbol)?;
     let ids: Vec<NodeId> = matches.iter().map(|m| m.id).collect();
     let mut nodes: Vec<Node> = store.get_nodes(&ids)?.into_iter().flatten().collect();
     // A definition beats the imports of it.
@@ -222,7 +254,7 @@ pub fn show(store: &Store, node: Node) -> Result<Shown> {
             edges.push(("in", edge.kind.as_str().to_string(), other));
         }
     }
-    let refs = store.refs_from(node.id)?;
+    let refs = store.refs_from(&node)?;
     Ok(Shown {
         node,
         source,

@@ -33,6 +33,8 @@ pub struct IndexConfig {
     /// ...or this many bytes of pending writes, whichever comes first.
     pub commit_every_bytes: usize,
     pub progress: bool,
+    /// Honour `.gitignore`/`.ignore` files (hidden files are always skipped).
+    pub respect_ignore_files: bool,
 }
 
 impl IndexConfig {
@@ -44,6 +46,7 @@ impl IndexConfig {
             commit_every_files: 2000,
             commit_every_bytes: 64 << 20,
             progress: std::io::stderr().is_terminal(),
+            respect_ignore_files: true,
         }
     }
 }
@@ -118,11 +121,21 @@ fn relative_path(root: &Path, abs: &Path) -> Option<String> {
     Some(parts?.join("/"))
 }
 
-fn walk(root: &Path, db_dir: &Path, skipped: &mut SkipCounts) -> Vec<SourceFile> {
+fn walk(
+    root: &Path,
+    db_dir: &Path,
+    respect_ignore_files: bool,
+    skipped: &mut SkipCounts,
+) -> Vec<SourceFile> {
     let db_dir = db_dir.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
         .follow_links(false)
         .require_git(false)
+        .git_ignore(respect_ignore_files)
+        .git_exclude(respect_ignore_files)
+        .git_global(respect_ignore_files)
+        .ignore(respect_ignore_files)
+        .parents(respect_ignore_files)
         .filter_entry(move |entry| entry.file_name() != INDEX_DIR && entry.path() != db_dir)
         .build();
     let mut files = Vec::new();
@@ -208,7 +221,12 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
 
     let mut report = IndexReport::default();
     let mut previous: HashMap<String, FileRecord> = store.files()?.into_iter().collect();
-    let files = walk(&root, &db_dir, &mut report.skipped);
+    let files = walk(
+        &root,
+        &db_dir,
+        config.respect_ignore_files,
+        &mut report.skipped,
+    );
     report.files_seen = files.len() as u64;
 
     let bar = if config.progress {

@@ -43,6 +43,9 @@ enum Command {
         /// Never show a progress bar.
         #[arg(long)]
         no_progress: bool,
+        /// Index files even if .gitignore or .ignore files exclude them.
+        #[arg(long)]
+        no_ignore: bool,
     },
     /// Look a symbol up by name: exact, then prefix, then fuzzy.
     Find {
@@ -117,9 +120,11 @@ fn run(cli: Cli) -> Result<()> {
             path,
             max_file_size,
             no_progress,
+            no_ignore,
         } => {
             let mut config = IndexConfig::new(path.clone(), index_dir_for(path, cli.db.as_deref()));
             config.max_file_bytes = *max_file_size;
+            config.respect_ignore_files = !*no_ignore;
             config.progress &= !*no_progress && !cli.json;
             let report = indexer::index(&config)?;
             if cli.json {

@@ -117,6 +117,12 @@ fn index_find_show_stats() {
         .collect();
     assert_eq!(refs, ["Settings", "read_file", "parse_settings"]);
 
+    let partly_qualified = json(&repo, &["show", "config.parse_config"]);
+    assert_eq!(
+        partly_qualified["qualified_name"],
+        "app.config.parse_config"
+    );
+
     let by_id = json(&repo, &["show", hit["id"].as_str().unwrap()]);
     assert_eq!(by_id["name"], "parse_config");
     let by_line = json(&repo, &["show", "app/config.py:11"]);
