@@ -9,12 +9,14 @@ mod id;
 mod kind;
 mod language;
 mod span;
+mod table;
 
 pub use graph::{Edge, FileGraph, Node, RefKind, UnresolvedRef};
 pub use id::{NodeId, ParseIdError};
 pub use kind::{EdgeKind, NodeKind, UnknownKind};
 pub use language::Language;
 pub use span::Span;
+pub use table::{CompactNode, Interner, NodeTable, Sym};
 
 /// Version of the on-disk schema. Bump it whenever key or value encodings
 /// change; an index written by a newer version is refused on open.

@@ -129,6 +129,32 @@ fn percentiles(label: &str, mut f: impl FnMut(usize)) {
     );
 }
 
+fn resident_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .unwrap_or(0);
+    kb * 1024
+}
+
+/// Resident bytes per node of the compact in-memory table (source text is
+/// never held in it): by heap accounting and by RSS growth.
+fn memory_per_node(store: &Store) {
+    let before = resident_bytes();
+    let table = store.load_node_table().expect("load node table");
+    let after = resident_bytes();
+    let n = table.len().max(1) as f64;
+    eprintln!(
+        "node table: {} nodes, {:.1} B/node by heap accounting, {:.1} B/node by RSS growth",
+        table.len(),
+        table.heap_bytes() as f64 / n,
+        after.saturating_sub(before) as f64 / n
+    );
+    black_box(&table);
+}
+
 fn benches(c: &mut Criterion) {
     let temp;
     let store = match std::env::var("CODEGRAPH_BENCH_DB") {
@@ -138,6 +164,7 @@ fn benches(c: &mut Criterion) {
             build_store(temp.path())
         }
     };
+    memory_per_node(&store);
     let (ids, names) = sample(&store, 10_000);
     // Warm the block cache the way a long-running server would be.
     for id in &ids {

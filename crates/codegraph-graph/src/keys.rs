@@ -8,7 +8,7 @@
 //! | `out_edges`   | from (8) · edge kind (1) · to (8)     | confidence (f32 BE)      |
 //! | `in_edges`    | to (8) · edge kind (1) · from (8)     | confidence (f32 BE)      |
 //! | `names`       | lower-case name · 0x00 · node id (8)  | empty                    |
-//! | `tokens`      | subword · 0x00 · name · 0x00 · node id | empty                  |
+//! | `tokens`      | subword · 0x00 · name                 | empty                    |
 //! | `refs`        | repo-relative path                    | postcard `Vec<UnresolvedRef>` |
 //! | `files`       | repo-relative path                    | postcard `FileRecord`    |
 //! | `sources`     | repo-relative path                    | file text (compressed)   |
@@ -65,25 +65,23 @@ pub fn decode_name_key(key: &[u8]) -> Option<(&str, NodeId)> {
     Some((text, id))
 }
 
-/// `subword · 0x00 · name · 0x00 · id`: the name (original case, so its
-/// subwords can be split again) rides in the key, so fuzzy lookup scores
-/// candidates without reading their nodes.
-pub fn token_key(subword: &str, name: &str, id: NodeId) -> Vec<u8> {
-    let mut key = Vec::with_capacity(subword.len() + name.len() + 10);
+/// `subword · 0x00 · name`: one entry per distinct name (not per node),
+/// in original case so its subwords can be split again. Fuzzy lookup scores
+/// names from these keys alone, then finds their nodes in `names`.
+pub fn token_key(subword: &str, name: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(subword.len() + name.len() + 1);
     key.extend_from_slice(subword.as_bytes());
     key.push(0);
     key.extend_from_slice(name.as_bytes());
-    key.push(0);
-    key.extend_from_slice(&id.to_be_bytes());
     key
 }
 
-/// Splits a `tokens` key into subword, name and id.
-pub fn decode_token_key(key: &[u8]) -> Option<(&str, &str, NodeId)> {
+/// Splits a `tokens` key into subword and name.
+pub fn decode_token_key(key: &[u8]) -> Option<(&str, &str)> {
     let sep = key.iter().position(|&b| b == 0)?;
     let subword = std::str::from_utf8(&key[..sep]).ok()?;
-    let (name, id) = decode_name_key(&key[sep + 1..])?;
-    Some((subword, name, id))
+    let name = std::str::from_utf8(&key[sep + 1..]).ok()?;
+    Some((subword, name))
 }
 
 #[cfg(test)]
@@ -125,9 +123,9 @@ mod tests {
         }
 
         #[test]
-        fn token_keys_round_trip(sub in "[a-z0-9]{1,12}", name in "[a-z_][a-z0-9_]{0,30}", id in any::<u64>()) {
-            let key = token_key(&sub, &name, NodeId(id));
-            prop_assert_eq!(decode_token_key(&key), Some((sub.as_str(), name.as_str(), NodeId(id))));
+        fn token_keys_round_trip(sub in "[a-z0-9]{1,12}", name in "[A-Za-z_][A-Za-z0-9_]{0,30}") {
+            let key = token_key(&sub, &name);
+            prop_assert_eq!(decode_token_key(&key), Some((sub.as_str(), name.as_str())));
         }
     }
 

@@ -2,8 +2,6 @@
 //! fuzzy matching (`parse_cfg` → `parse_config`) over the `tokens` index.
 //! Every scan is bounded, so a common prefix cannot make a lookup slow.
 
-use std::collections::HashSet;
-
 use codegraph_core::{split_identifier, NodeId};
 
 use crate::keys;
@@ -67,22 +65,42 @@ impl Store {
         Ok(hits)
     }
 
-    /// Names whose subwords cover the query's subwords, each as a prefix or
-    /// an abbreviation (`cfg` ~ `config`), best first.
+    /// Nodes whose names' subwords cover the query's subwords, each as a
+    /// prefix or an abbreviation (`cfg` ~ `config`), best first.
     pub fn find_fuzzy(&self, query: &str, limit: usize) -> Result<Vec<NameMatch>, StoreError> {
+        let mut hits = Vec::new();
+        for (name, score) in self.fuzzy_names(query, limit)? {
+            for mut hit in self.scan_names(
+                &keys::name_exact_prefix(&name.to_lowercase()),
+                limit,
+                |_| Some(score),
+            )? {
+                hit.text = name.clone();
+                hits.push(hit);
+            }
+            if hits.len() >= limit {
+                break;
+            }
+        }
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    /// Distinct names that fuzzily match `query`, best first (some may be
+    /// stale: names no node carries any more).
+    fn fuzzy_names(&self, query: &str, limit: usize) -> Result<Vec<(String, f32)>, StoreError> {
         let mut words = split_identifier(query);
         if words.is_empty() {
             return Ok(Vec::new());
         }
         // Scan by the longest subword: it is the most selective.
         words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        let mut seen = HashSet::new();
-        let mut hits = Vec::new();
+        let mut names: Vec<(String, f32)> = Vec::new();
         let mut scanned = 0;
         for word in &words {
             let first_char = &word[..word.chars().next().map_or(0, char::len_utf8)];
             // Abbreviations share only their first letter with the word.
-            let prefix = if word.len() >= 3 && hits.is_empty() {
+            let prefix = if word.len() >= 3 {
                 word.as_str()
             } else {
                 first_char
@@ -93,29 +111,24 @@ impl Store {
                 if scanned > FUZZY_SCAN_LIMIT {
                     break;
                 }
-                let (_, name, id) =
+                let (_, name) =
                     keys::decode_token_key(&key).ok_or_else(|| self.corrupt("bad token key"))?;
+                // One scan visits each (subword, name) key once: no duplicates.
                 if let Some(score) = fuzzy_score(query, name) {
-                    if seen.insert(id) {
-                        hits.push(NameMatch {
-                            id,
-                            text: name.to_string(),
-                            score,
-                        });
-                    }
+                    names.push((name.to_string(), score));
                 }
             }
-            if !hits.is_empty() {
+            if !names.is_empty() {
                 break;
             }
         }
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.text.cmp(&b.text))
+        names.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| a.0.len().cmp(&b.0.len()))
+                .then_with(|| a.0.cmp(&b.0))
         });
-        hits.truncate(limit);
-        Ok(hits)
+        names.truncate(limit.max(1) * 4);
+        Ok(names)
     }
 
     /// Up to `limit` distinct indexed names close to `query`, for a

@@ -102,25 +102,12 @@ impl<'s> IndexWriter<'s> {
 
     fn index_names(&mut self, node: &Node, delete: bool) {
         let names = self.store.cf(CF_NAMES);
-        let tokens = self.store.cf(CF_TOKENS);
         let lower = node.name.to_lowercase();
         let qualified = node.qualified_name.to_lowercase();
         let mut name_keys = vec![keys::name_key(&lower, node.id)];
         if qualified != lower {
             name_keys.push(keys::name_key(&qualified, node.id));
         }
-        // Imports name what is defined elsewhere: exact lookup finds them,
-        // fuzzy lookup is for definitions.
-        let mut subwords = if node.kind == NodeKind::Import {
-            Vec::new()
-        } else {
-            split_identifier(&node.name)
-        };
-        subwords.sort();
-        subwords.dedup();
-        let token_keys = subwords
-            .iter()
-            .map(|s| keys::token_key(s, &node.name, node.id));
         for key in name_keys {
             if delete {
                 self.batch.delete_cf(names, key);
@@ -128,12 +115,20 @@ impl<'s> IndexWriter<'s> {
                 self.batch.put_cf(names, key, []);
             }
         }
-        for key in token_keys {
-            if delete {
-                self.batch.delete_cf(tokens, key);
-            } else {
-                self.batch.put_cf(tokens, key, []);
-            }
+        // Token entries are per distinct name, shared by every node of that
+        // name, so they are never deleted: a stale one leads fuzzy lookup
+        // to a name with no nodes, which it drops. Imports name what is
+        // defined elsewhere: exact lookup finds them, fuzzy is for definitions.
+        if delete || node.kind == NodeKind::Import {
+            return;
+        }
+        let mut subwords = split_identifier(&node.name);
+        subwords.sort();
+        subwords.dedup();
+        let tokens = self.store.cf(CF_TOKENS);
+        for subword in &subwords {
+            self.batch
+                .put_cf(tokens, keys::token_key(subword, &node.name), []);
         }
     }
 

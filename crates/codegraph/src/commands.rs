@@ -354,6 +354,7 @@ pub fn stats_json(store: &Store) -> Result<Value> {
         "nodes_by_language": stats.nodes_by_language,
         "nodes_by_kind": stats.nodes_by_kind,
         "disk_bytes": store.disk_size_bytes(),
+        "disk_bytes_by_family": store.disk_bytes_by_family().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
         "resident_bytes": resident_bytes(),
     }))
 }

@@ -44,7 +44,7 @@ impl IndexConfig {
             db_dir,
             max_file_bytes: 1 << 20,
             commit_every_files: 2000,
-            commit_every_bytes: 64 << 20,
+            commit_every_bytes: 32 << 20,
             progress: std::io::stderr().is_terminal(),
             respect_ignore_files: true,
         }

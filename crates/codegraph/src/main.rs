@@ -111,7 +111,7 @@ fn print_json(value: &Value) {
 
 fn open_for_query(cli: &Cli) -> Result<Store> {
     let dir = find_index(cli.db.as_deref())?;
-    Ok(Store::open(&dir, OpenMode::ReadOnly)?)
+    Ok(Store::open(&dir, OpenMode::QueryOnce)?)
 }
 
 fn run(cli: Cli) -> Result<()> {
