@@ -29,6 +29,9 @@ pub struct Edge {
     pub to: NodeId,
     /// 1.0 for facts read straight off the syntax; lower for heuristics.
     pub confidence: f32,
+    /// 1-based line of the (first) site that produced the edge; 0 for
+    /// structural edges (containment) that have no single site.
+    pub line: u32,
 }
 
 /// What a not-yet-resolved reference is, syntactically.

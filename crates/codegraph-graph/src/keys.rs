@@ -5,13 +5,14 @@
 //! | column family | key                                   | value                    |
 //! |---------------|---------------------------------------|--------------------------|
 //! | `nodes`       | node id (8)                           | postcard `Node`          |
-//! | `out_edges`   | from (8) · edge kind (1) · to (8)     | confidence (f32 BE)      |
-//! | `in_edges`    | to (8) · edge kind (1) · from (8)     | confidence (f32 BE)      |
+//! | `out_edges`   | from (8) · edge kind (1) · to (8)     | confidence (f32 BE) · line (u32 BE) |
+//! | `in_edges`    | to (8) · edge kind (1) · from (8)     | confidence (f32 BE) · line (u32 BE) |
 //! | `names`       | lower-case name · 0x00 · node id (8)  | empty                    |
 //! | `tokens`      | subword · 0x00 · name                 | empty                    |
 //! | `refs`        | repo-relative path                    | postcard `Vec<UnresolvedRef>` |
 //! | `files`       | repo-relative path                    | postcard `FileRecord`    |
 //! | `sources`     | repo-relative path                    | file text (compressed)   |
+//! | `resolved`    | repo-relative path                    | postcard `Vec<(from, kind, to)>`: the file's resolved edges |
 //! | `meta`        | ASCII name                            | per key                  |
 
 use codegraph_core::{EdgeKind, NodeId};
@@ -37,7 +38,21 @@ pub fn decode_edge_key(key: &[u8]) -> Option<(NodeId, EdgeKind, NodeId)> {
     Some((first, kind, second))
 }
 
-/// `text · 0x00 · id`, for the `names` and `tokens` indexes.
+/// Edge value: confidence and the line of the site that produced it.
+pub fn edge_value(confidence: f32, line: u32) -> [u8; 8] {
+    let mut value = [0u8; 8];
+    value[..4].copy_from_slice(&confidence.to_be_bytes());
+    value[4..].copy_from_slice(&line.to_be_bytes());
+    value
+}
+
+pub fn decode_edge_value(value: &[u8]) -> Option<(f32, u32)> {
+    let confidence = f32::from_be_bytes(value.get(..4)?.try_into().ok()?);
+    let line = u32::from_be_bytes(value.get(4..8)?.try_into().ok()?);
+    Some((confidence, line))
+}
+
+/// `text · 0x00 · id`, for the `names` index.
 pub fn name_key(text: &str, id: NodeId) -> Vec<u8> {
     let mut key = Vec::with_capacity(text.len() + 9);
     key.extend_from_slice(text.as_bytes());
@@ -107,6 +122,11 @@ mod tests {
             let left = edge_key(NodeId(a), k1, NodeId(c));
             let right = edge_key(NodeId(b), k2, NodeId(d));
             prop_assert_eq!(left.cmp(&right), (a, k1 as u8, c).cmp(&(b, k2 as u8, d)));
+        }
+
+        #[test]
+        fn edge_values_round_trip(confidence in 0.0f32..=1.0, line in any::<u32>()) {
+            prop_assert_eq!(decode_edge_value(&edge_value(confidence, line)), Some((confidence, line)));
         }
 
         #[test]

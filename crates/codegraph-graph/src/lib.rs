@@ -19,9 +19,13 @@
 
 pub mod keys;
 mod lookup;
+mod resolve;
 mod store;
+mod traverse;
 mod writer;
 
 pub use lookup::{fuzzy_score, NameMatch};
-pub use store::{FileRecord, OpenMode, Stats, Store, StoreError};
+pub use resolve::{resolve_files, ResolveReport};
+pub use store::{FileRecord, OpenMode, ResolvedRecord, Stats, Store, StoreError};
+pub use traverse::{shortest_path, walk, Direction, Hop, Walk};
 pub use writer::IndexWriter;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use codegraph_core::{Edge, Language, Node, NodeId, UnresolvedRef, SCHEMA_VERSION};
+use codegraph_core::{Edge, EdgeKind, Language, Node, NodeId, UnresolvedRef, SCHEMA_VERSION};
 use rocksdb::{
     BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DBCompressionType, Direction,
     IteratorMode, Options, ReadOptions, DB,
@@ -20,8 +20,18 @@ pub(crate) const CF_REFS: &str = "refs";
 pub(crate) const CF_FILES: &str = "files";
 pub(crate) const CF_SOURCES: &str = "sources";
 pub(crate) const CF_META: &str = "meta";
-const COLUMN_FAMILIES: [&str; 9] = [
-    CF_NODES, CF_OUT, CF_IN, CF_NAMES, CF_TOKENS, CF_REFS, CF_FILES, CF_SOURCES, CF_META,
+pub(crate) const CF_RESOLVED: &str = "resolved";
+const COLUMN_FAMILIES: [&str; 10] = [
+    CF_NODES,
+    CF_OUT,
+    CF_IN,
+    CF_NAMES,
+    CF_TOKENS,
+    CF_REFS,
+    CF_FILES,
+    CF_SOURCES,
+    CF_META,
+    CF_RESOLVED,
 ];
 
 pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
@@ -43,6 +53,12 @@ pub enum StoreError {
     Locked(PathBuf),
     #[error("the index at {path} was written by a newer codegraph (schema {found}, this build reads {supported}); upgrade codegraph or delete the index and re-index")]
     NewerSchema {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("the index at {path} was written by an older codegraph (schema {found}, this build reads {supported}); delete it and re-index")]
+    OlderSchema {
         path: PathBuf,
         found: u32,
         supported: u32,
@@ -89,13 +105,25 @@ pub struct FileRecord {
     pub has_syntax_errors: bool,
 }
 
+/// The edges resolution derived from one file's references, so that
+/// re-resolving the file replaces exactly them.
+#[derive(Clone, PartialEq, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct ResolvedRecord {
+    pub edges: Vec<(NodeId, EdgeKind, NodeId)>,
+    /// References of the file that resolved to at least one definition.
+    pub resolved_refs: u32,
+}
+
 /// Counts kept up to date by every commit, so `stats` never scans.
 #[derive(Clone, PartialEq, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     pub files: u64,
     pub nodes: u64,
     pub edges: u64,
-    pub unresolved_refs: u64,
+    /// References from indexed files, resolved or not.
+    pub refs: u64,
+    /// Of those, how many the resolver linked to at least one definition.
+    pub resolved_refs: u64,
     pub files_with_syntax_errors: u64,
     pub files_by_language: BTreeMap<String, u64>,
     pub nodes_by_language: BTreeMap<String, u64>,
@@ -233,9 +261,11 @@ impl Store {
                     });
                 }
                 if found < SCHEMA_VERSION {
-                    return Err(
-                        self.corrupt(&format!("schema {found} is older than {SCHEMA_VERSION}"))
-                    );
+                    return Err(StoreError::OlderSchema {
+                        path: self.path.clone(),
+                        found,
+                        supported: SCHEMA_VERSION,
+                    });
                 }
                 Ok(())
             }
@@ -362,20 +392,22 @@ impl Store {
     }
 
     pub fn out_edges(&self, id: NodeId) -> Result<Vec<Edge>, StoreError> {
-        self.edges(CF_OUT, id, |first, kind, second, confidence| Edge {
+        self.edges(CF_OUT, id, |first, kind, second, confidence, line| Edge {
             from: first,
             kind,
             to: second,
             confidence,
+            line,
         })
     }
 
     pub fn in_edges(&self, id: NodeId) -> Result<Vec<Edge>, StoreError> {
-        self.edges(CF_IN, id, |first, kind, second, confidence| Edge {
+        self.edges(CF_IN, id, |first, kind, second, confidence, line| Edge {
             from: second,
             kind,
             to: first,
             confidence,
+            line,
         })
     }
 
@@ -383,17 +415,16 @@ impl Store {
         &self,
         cf: &str,
         id: NodeId,
-        make: impl Fn(NodeId, codegraph_core::EdgeKind, NodeId, f32) -> Edge,
+        make: impl Fn(NodeId, codegraph_core::EdgeKind, NodeId, f32, u32) -> Edge,
     ) -> Result<Vec<Edge>, StoreError> {
         let mut edges = Vec::new();
         for item in self.prefix_iter(cf, &id.to_be_bytes()) {
             let (key, value) = item.map_err(|e| self.db_err(e))?;
             let (first, kind, second) =
                 keys::decode_edge_key(&key).ok_or_else(|| self.corrupt("bad edge key"))?;
-            let confidence = <[u8; 4]>::try_from(&value[..])
-                .map(f32::from_be_bytes)
-                .unwrap_or(1.0);
-            edges.push(make(first, kind, second, confidence));
+            let (confidence, line) =
+                keys::decode_edge_value(&value).ok_or_else(|| self.corrupt("bad edge value"))?;
+            edges.push(make(first, kind, second, confidence, line));
         }
         Ok(edges)
     }
@@ -410,6 +441,28 @@ impl Store {
             Some(bytes) => self.decode("references", &bytes),
             None => Ok(Vec::new()),
         }
+    }
+
+    /// What the resolver derived from the references in `path`.
+    pub fn resolved(&self, path: &str) -> Result<ResolvedRecord, StoreError> {
+        match self
+            .db
+            .get_pinned_cf(self.cf(CF_RESOLVED), path.as_bytes())
+            .map_err(|e| self.db_err(e))?
+        {
+            Some(bytes) => self.decode("resolved edges", &bytes),
+            None => Ok(ResolvedRecord::default()),
+        }
+    }
+
+    /// Whether the edge `from -kind-> to` is stored.
+    pub fn has_edge(&self, from: NodeId, kind: EdgeKind, to: NodeId) -> Result<bool, StoreError> {
+        let key = keys::edge_key(from, kind, to);
+        Ok(self
+            .db
+            .get_pinned_cf(self.cf(CF_OUT), key)
+            .map_err(|e| self.db_err(e))?
+            .is_some())
     }
 
     /// The unresolved references made from inside `node` itself.

@@ -4,13 +4,13 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use codegraph_core::{split_identifier, FileGraph, Language, Node, NodeId, NodeKind};
+use codegraph_core::{split_identifier, Edge, FileGraph, Language, Node, NodeId, NodeKind};
 use rocksdb::{WriteBatch, WriteOptions};
 
 use crate::keys;
 use crate::store::{
-    FileRecord, Stats, Store, StoreError, CF_FILES, CF_IN, CF_META, CF_NAMES, CF_NODES, CF_OUT,
-    CF_REFS, CF_SOURCES, CF_TOKENS, META_STATS,
+    FileRecord, ResolvedRecord, Stats, Store, StoreError, CF_FILES, CF_IN, CF_META, CF_NAMES,
+    CF_NODES, CF_OUT, CF_REFS, CF_RESOLVED, CF_SOURCES, CF_TOKENS, META_STATS,
 };
 
 pub struct IndexWriter<'s> {
@@ -18,6 +18,9 @@ pub struct IndexWriter<'s> {
     batch: WriteBatch,
     stats: Stats,
     pending_files: usize,
+    /// Files whose resolved edges pointed into a file that was replaced or
+    /// removed: their references must be resolved again.
+    affected: HashSet<String>,
 }
 
 fn bump(map: &mut BTreeMap<String, u64>, key: &str, delta: i64) {
@@ -39,6 +42,7 @@ impl<'s> IndexWriter<'s> {
             batch: WriteBatch::default(),
             stats: store.stats()?,
             pending_files: 0,
+            affected: HashSet::new(),
         })
     }
 
@@ -100,6 +104,61 @@ impl<'s> IndexWriter<'s> {
         Ok(())
     }
 
+    fn put_edge(&mut self, edge: &Edge) {
+        let value = keys::edge_value(edge.confidence, edge.line);
+        let (out, inc) = (self.store.cf(CF_OUT), self.store.cf(CF_IN));
+        self.batch
+            .put_cf(out, keys::edge_key(edge.from, edge.kind, edge.to), value);
+        self.batch
+            .put_cf(inc, keys::edge_key(edge.to, edge.kind, edge.from), value);
+    }
+
+    /// Files whose references pointed into replaced or removed files since
+    /// the writer was made; the caller resolves them again.
+    pub fn take_affected(&mut self) -> HashSet<String> {
+        std::mem::take(&mut self.affected)
+    }
+
+    /// Replaces the edges resolved from `path`'s references with `edges`
+    /// (deduplicated by the caller). Call after committing the files whose
+    /// nodes these edges may point into.
+    pub fn replace_resolved(
+        &mut self,
+        path: &str,
+        edges: &[Edge],
+        resolved_refs: u32,
+    ) -> Result<(), StoreError> {
+        let store = self.store;
+        let old = store.resolved(path)?;
+        for &(from, kind, to) in &old.edges {
+            // Edges into a since-replaced file are already gone.
+            if store.has_edge(from, kind, to)? {
+                self.batch
+                    .delete_cf(store.cf(CF_OUT), keys::edge_key(from, kind, to));
+                self.batch
+                    .delete_cf(store.cf(CF_IN), keys::edge_key(to, kind, from));
+                add(&mut self.stats.edges, -1);
+            }
+        }
+        add(&mut self.stats.resolved_refs, -i64::from(old.resolved_refs));
+        for edge in edges {
+            self.put_edge(edge);
+        }
+        add(&mut self.stats.edges, edges.len() as i64);
+        add(&mut self.stats.resolved_refs, i64::from(resolved_refs));
+        let record = ResolvedRecord {
+            edges: edges.iter().map(|e| (e.from, e.kind, e.to)).collect(),
+            resolved_refs,
+        };
+        self.batch.put_cf(
+            store.cf(CF_RESOLVED),
+            path.as_bytes(),
+            postcard::to_allocvec(&record).unwrap_or_default(),
+        );
+        self.pending_files += 1;
+        Ok(())
+    }
+
     fn index_names(&mut self, node: &Node, delete: bool) {
         let names = self.store.cf(CF_NAMES);
         let lower = node.name.to_lowercase();
@@ -153,24 +212,14 @@ impl<'s> IndexWriter<'s> {
             self.count_node(node, 1);
         }
         for edge in &graph.edges {
-            let confidence = edge.confidence.to_be_bytes();
-            self.batch.put_cf(
-                store.cf(CF_OUT),
-                keys::edge_key(edge.from, edge.kind, edge.to),
-                confidence,
-            );
-            self.batch.put_cf(
-                store.cf(CF_IN),
-                keys::edge_key(edge.to, edge.kind, edge.from),
-                confidence,
-            );
+            self.put_edge(edge);
         }
         add(&mut self.stats.edges, graph.edges.len() as i64);
         if !graph.refs.is_empty() {
             let value = postcard::to_allocvec(&graph.refs).unwrap_or_default();
             self.batch.put_cf(store.cf(CF_REFS), path.as_bytes(), value);
         }
-        add(&mut self.stats.unresolved_refs, graph.refs.len() as i64);
+        add(&mut self.stats.refs, graph.refs.len() as i64);
         let record = FileRecord {
             language,
             content_hash: codegraph_core::content_hash(source.as_bytes()),
@@ -230,6 +279,11 @@ impl<'s> IndexWriter<'s> {
                 );
                 // Edges from inside this file were counted by the scan above.
                 if !old_ids.contains(&edge.from) {
+                    if let Some(source) = store.get_node(edge.from)? {
+                        if source.file != path {
+                            self.affected.insert(source.file);
+                        }
+                    }
                     self.batch.delete_cf(
                         store.cf(CF_OUT),
                         keys::edge_key(edge.from, edge.kind, edge.to),
@@ -239,8 +293,14 @@ impl<'s> IndexWriter<'s> {
             }
         }
         add(&mut self.stats.edges, -removed_edges);
-        add(&mut self.stats.unresolved_refs, -i64::from(old.ref_count));
+        add(&mut self.stats.refs, -i64::from(old.ref_count));
         self.batch.delete_cf(store.cf(CF_REFS), path.as_bytes());
+        let resolved = store.resolved(path)?;
+        add(
+            &mut self.stats.resolved_refs,
+            -i64::from(resolved.resolved_refs),
+        );
+        self.batch.delete_cf(store.cf(CF_RESOLVED), path.as_bytes());
         self.batch.delete_cf(store.cf(CF_FILES), path.as_bytes());
         self.batch.delete_cf(store.cf(CF_SOURCES), path.as_bytes());
         self.count_file(old, -1);

@@ -62,7 +62,7 @@ fn replacing_a_file_replaces_its_nodes_edges_names_and_counts() {
     assert!(store.file_source("pkg/cfg.py").unwrap().is_none());
     let stats = store.stats().unwrap();
     assert_eq!(
-        (stats.files, stats.nodes, stats.edges, stats.unresolved_refs),
+        (stats.files, stats.nodes, stats.edges, stats.refs),
         (1, 2, 1, 0)
     );
 }

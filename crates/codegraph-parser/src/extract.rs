@@ -349,6 +349,7 @@ impl<'t> Captured<'t> {
                 kind: EdgeKind::Contains,
                 to: id,
                 confidence: 1.0,
+                line: 0,
             });
             if kind.is_type_container() {
                 type_ids.entry(qname.clone()).or_insert(id);
@@ -437,12 +438,14 @@ impl<'t> Captured<'t> {
                 kind: EdgeKind::Contains,
                 to: id,
                 confidence: 1.0,
+                line: 0,
             });
             graph.edges.push(Edge {
                 from,
                 kind: EdgeKind::Imports,
                 to: id,
                 confidence: 1.0,
+                line: 0,
             });
             graph.refs.push(UnresolvedRef {
                 from,

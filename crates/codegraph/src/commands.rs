@@ -348,7 +348,9 @@ pub fn stats_json(store: &Store) -> Result<Value> {
         "files": stats.files,
         "nodes": stats.nodes,
         "edges": stats.edges,
-        "unresolved_refs": stats.unresolved_refs,
+        "refs": stats.refs,
+        "resolved_refs": stats.resolved_refs,
+        "unresolved_refs": stats.refs.saturating_sub(stats.resolved_refs),
         "files_with_syntax_errors": stats.files_with_syntax_errors,
         "files_by_language": stats.files_by_language,
         "nodes_by_language": stats.nodes_by_language,
@@ -370,7 +372,12 @@ pub fn stats_text(value: &Value) -> String {
     out += &format!("files:            {}\n", get("files"));
     out += &format!("nodes:            {}\n", get("nodes"));
     out += &format!("edges:            {}\n", get("edges"));
-    out += &format!("unresolved refs:  {}\n", get("unresolved_refs"));
+    out += &format!(
+        "references:       {} ({} resolved, {} unresolved)\n",
+        get("refs"),
+        get("resolved_refs"),
+        get("unresolved_refs")
+    );
     out += &format!(
         "syntax errors in: {} files\n",
         get("files_with_syntax_errors")

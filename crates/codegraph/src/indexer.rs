@@ -80,6 +80,10 @@ pub struct IndexReport {
     pub refs_parsed: u64,
     pub bytes_parsed: u64,
     /// Totals in the index after the run.
+    /// Cross-file resolution of the files parsed this run and of those
+    /// whose references pointed into changed files.
+    pub resolution: codegraph_graph::ResolveReport,
+    pub resolution_seconds: f64,
     pub total_files: u64,
     pub total_nodes: u64,
     pub total_edges: u64,
@@ -246,6 +250,7 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     let mut writer = IndexWriter::new(&store)?;
     // Paths that are in the index after this run: parsed or unchanged.
     let mut kept: HashSet<String> = HashSet::with_capacity(files.len());
+    let mut parsed: Vec<String> = Vec::new();
     let (sender, receiver) = crossbeam_channel::bounded::<Outcome>(CHANNEL_FILES);
     let max_file_bytes = config.max_file_bytes;
     let prev = &previous;
@@ -273,6 +278,7 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
                     report.bytes_parsed += source.len() as u64;
                     report.files_with_syntax_errors += u64::from(graph.has_syntax_errors);
                     writer.replace_file(&path, language, prev.get(&path), &graph, &source)?;
+                    parsed.push(path.clone());
                     kept.insert(path);
                     if writer.pending_files() >= config.commit_every_files
                         || writer.pending_bytes() >= config.commit_every_bytes
@@ -309,6 +315,13 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
         }
     }
     writer.commit()?;
+
+    let resolve_started = Instant::now();
+    let mut to_resolve: std::collections::BTreeSet<String> = parsed.into_iter().collect();
+    to_resolve.extend(writer.take_affected());
+    let to_resolve: Vec<String> = to_resolve.into_iter().collect();
+    report.resolution = codegraph_graph::resolve_files(&store, &mut writer, &to_resolve)?;
+    report.resolution_seconds = resolve_started.elapsed().as_secs_f64();
     store.flush()?;
 
     let stats = store.stats()?;

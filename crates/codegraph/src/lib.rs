@@ -6,5 +6,6 @@
 
 pub mod commands;
 pub mod discover;
+pub mod graph_commands;
 pub mod indexer;
 pub mod output;

@@ -7,9 +7,11 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use codegraph::commands::{self, FindFilter, Resolved};
 use codegraph::discover::{find_index, index_dir_for};
+use codegraph::graph_commands;
 use codegraph::indexer::{self, IndexConfig, IndexReport};
 use codegraph::output::hit_line;
 use codegraph_core::{Language, NodeKind};
+use codegraph_graph::Direction;
 use codegraph_graph::{OpenMode, Store};
 use serde_json::{json, Value};
 
@@ -63,6 +65,44 @@ enum Command {
     Show { symbol: String },
     /// Counts per language and kind, on-disk size, schema version.
     Stats,
+    /// Who calls SYMBOL, as a tree to --depth.
+    Callers {
+        symbol: String,
+        #[arg(long, default_value_t = 1)]
+        depth: u32,
+        /// Most nodes to report.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// What SYMBOL calls, as a tree to --depth.
+    Callees {
+        symbol: String,
+        #[arg(long, default_value_t = 1)]
+        depth: u32,
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// Every site that refers to SYMBOL (calls, type uses, inheritance, imports), by file.
+    Refs {
+        symbol: String,
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+    },
+    /// What depends on SYMBOL or FILE, transitively, ranked; with affected files and tests.
+    Impact {
+        target: String,
+        #[arg(long, default_value_t = 3)]
+        depth: u32,
+        #[arg(long, default_value_t = 500)]
+        limit: usize,
+    },
+    /// The shortest dependency path from A to B, with the edge kinds on it.
+    Path {
+        from: String,
+        to: String,
+        #[arg(long, default_value_t = 12)]
+        max_depth: u32,
+    },
 }
 
 /// An error that has already been printed in full (with its own exit code).
@@ -152,35 +192,74 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Show { symbol } => {
             let store = open_for_query(&cli)?;
-            match commands::resolve_symbol(&store, symbol)? {
-                Resolved::One(node) => {
-                    let shown = commands::show(&store, node)?;
-                    if cli.json {
-                        print_json(&commands::show_json(&shown));
-                    } else {
-                        print!("{}", commands::show_text(&shown));
-                    }
+            let node = resolve_one(&store, symbol, cli.json)?;
+            let shown = commands::show(&store, node)?;
+            if cli.json {
+                print_json(&commands::show_json(&shown));
+            } else {
+                print!("{}", commands::show_text(&shown));
+            }
+        }
+        Command::Callers {
+            symbol,
+            depth,
+            limit,
+        }
+        | Command::Callees {
+            symbol,
+            depth,
+            limit,
+        } => {
+            let direction = if matches!(cli.command, Command::Callers { .. }) {
+                Direction::In
+            } else {
+                Direction::Out
+            };
+            let store = open_for_query(&cli)?;
+            let node = resolve_one(&store, symbol, cli.json)?;
+            let value = graph_commands::call_tree(&store, &node, direction, *depth, *limit)?;
+            emit(cli.json, &value, |v| {
+                graph_commands::call_tree_text(v, direction)
+            });
+        }
+        Command::Refs { symbol, limit } => {
+            let store = open_for_query(&cli)?;
+            let node = resolve_one(&store, symbol, cli.json)?;
+            let value = graph_commands::references(&store, &node, *limit)?;
+            emit(cli.json, &value, graph_commands::references_text);
+        }
+        Command::Impact {
+            target,
+            depth,
+            limit,
+        } => {
+            let store = open_for_query(&cli)?;
+            let (label, starts) = match store.file(target.trim_start_matches("./"))? {
+                Some(record) => (
+                    json!({ "qualified_name": target, "kind": "file" }),
+                    record.node_ids,
+                ),
+                None => {
+                    let node = resolve_one(&store, target, cli.json)?;
+                    (codegraph::output::hit_json(&node, 1.0), vec![node.id])
                 }
-                Resolved::Ambiguous(nodes) => {
-                    let message = format!(
-                        "'{symbol}' names {} symbols; pass one of these ids or a FILE:LINE",
-                        nodes.len()
-                    );
-                    if cli.json {
-                        let candidates: Vec<Value> = nodes
-                            .iter()
-                            .map(|n| codegraph::output::hit_json(n, 1.0))
-                            .collect();
-                        println!("{}", json!({ "error": message, "candidates": candidates }));
-                    } else {
-                        eprintln!("codegraph: {message}");
-                        for node in &nodes {
-                            eprintln!("  {}  {}", node.id, hit_line(node));
-                        }
-                    }
-                    return Err(Reported(1).into());
-                }
-                Resolved::Missing => return Err(commands::not_found(&store, symbol)?),
+            };
+            let value = graph_commands::impact(&store, label, &starts, *depth, *limit)?;
+            emit(cli.json, &value, graph_commands::impact_text);
+        }
+        Command::Path {
+            from,
+            to,
+            max_depth,
+        } => {
+            let store = open_for_query(&cli)?;
+            let from = resolve_one(&store, from, cli.json)?;
+            let to = resolve_one(&store, to, cli.json)?;
+            let value = graph_commands::path(&store, &from, &to, *max_depth)?;
+            let found = !value["path"].is_null();
+            emit(cli.json, &value, graph_commands::path_text);
+            if !found {
+                return Err(Reported(1).into());
             }
         }
         Command::Stats => {
@@ -196,9 +275,45 @@ fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+fn emit(json_mode: bool, value: &Value, text: impl Fn(&Value) -> String) {
+    if json_mode {
+        print_json(value);
+    } else {
+        print!("{}", text(value));
+    }
+}
+
+/// The one node a SYMBOL argument names; lists the candidates (exit 1)
+/// when it names several.
+fn resolve_one(store: &Store, symbol: &str, json_mode: bool) -> Result<codegraph_core::Node> {
+    match commands::resolve_symbol(store, symbol)? {
+        Resolved::One(node) => Ok(node),
+        Resolved::Ambiguous(nodes) => {
+            let message = format!(
+                "'{symbol}' names {} symbols; pass one of these ids, a qualified name or a FILE:LINE",
+                nodes.len()
+            );
+            if json_mode {
+                let candidates: Vec<Value> = nodes
+                    .iter()
+                    .map(|n| codegraph::output::hit_json(n, 1.0))
+                    .collect();
+                println!("{}", json!({ "error": message, "candidates": candidates }));
+            } else {
+                eprintln!("codegraph: {message}");
+                for node in nodes.iter().take(50) {
+                    eprintln!("  {}  {}", node.id, hit_line(node));
+                }
+            }
+            Err(Reported(1).into())
+        }
+        Resolved::Missing => Err(commands::not_found(store, symbol)?),
+    }
+}
+
 fn summary_line(r: &IndexReport) -> String {
     format!(
-        "indexed {} files ({} parsed, {} unchanged, {} removed, {} skipped): {} nodes, {} edges, {} files with syntax errors; {:.2} s, {:.0} nodes/s, {:.1} MB/s",
+        "indexed {} files ({} parsed, {} unchanged, {} removed, {} skipped): {} nodes, {} edges, {} files with syntax errors, {} of {} references resolved; {:.2} s, {:.0} nodes/s, {:.1} MB/s",
         r.total_files,
         r.files_parsed,
         r.files_unchanged,
@@ -207,6 +322,8 @@ fn summary_line(r: &IndexReport) -> String {
         r.total_nodes,
         r.total_edges,
         r.files_with_syntax_errors,
+        r.resolution.resolved,
+        r.resolution.refs,
         r.seconds,
         r.nodes_per_second,
         r.megabytes_per_second,

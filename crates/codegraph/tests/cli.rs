@@ -7,13 +7,10 @@ use std::process::Command as StdCommand;
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 fn fixture_repo() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/repo"),
-        &repo,
-    );
+    let (dir, repo) = common::fixture("repo");
     // Ignored by the fixture's .gitignore, so it never reaches the index.
     fs::create_dir_all(repo.join("build")).unwrap();
     fs::write(
@@ -22,19 +19,6 @@ fn fixture_repo() -> (tempfile::TempDir, PathBuf) {
     )
     .unwrap();
     (dir, repo)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn codegraph(cwd: &Path) -> Command {
@@ -144,7 +128,7 @@ fn index_find_show_stats() {
 
     let stats = json(&repo, &["stats"]);
     assert_eq!(stats["files"], 3);
-    assert_eq!(stats["schema_version"], 1);
+    assert_eq!(stats["schema_version"], codegraph_core::SCHEMA_VERSION);
     assert_eq!(stats["files_by_language"]["python"], 1);
     assert!(stats["nodes_by_kind"]["function"].as_u64().unwrap() >= 4);
     assert!(stats["disk_bytes"].as_u64().unwrap() > 0);
@@ -375,7 +359,8 @@ fn an_interrupted_index_is_completed_by_the_next_run() {
         "files",
         "nodes",
         "edges",
-        "unresolved_refs",
+        "refs",
+        "resolved_refs",
         "nodes_by_kind",
     ] {
         assert_eq!(resumed[key], clean[key], "{key}");

@@ -1,0 +1,354 @@
+//! Cross-file resolution: turns each file's unresolved references into
+//! `Calls`, `References`, `Inherits` and `Implements` edges, following
+//! DESIGN.md's scoping order — the receiver's own type (`self.f()`,
+//! `Foo::f()`), the same file, explicitly imported names, the same
+//! directory, then the name anywhere. Every edge carries a confidence; an
+//! ambiguous name links to every candidate with the confidence split, up to
+//! `MAX_CANDIDATES`; beyond that (`new`, `get`, `init`) the reference stays
+//! unresolved rather than fan out into noise. References are never deleted:
+//! unresolved ones stay stored and counted.
+//!
+//! Imports (`RefKind::Import`) are left to per-language module resolution,
+//! which this module does not do yet.
+
+use std::collections::HashMap;
+
+use codegraph_core::{Edge, EdgeKind, Node, NodeId, NodeKind, RefKind, UnresolvedRef};
+
+use crate::{IndexWriter, Store, StoreError};
+
+/// Most definitions one reference may link to.
+const MAX_CANDIDATES: usize = 16;
+/// Names whose candidates are cached at once; the cache is dropped when full.
+const CACHE_NAMES: usize = 200_000;
+/// Most definitions read for one name.
+const LOOKUP_LIMIT: usize = 256;
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ResolveReport {
+    pub files: u64,
+    pub refs: u64,
+    pub resolved: u64,
+    pub edges: u64,
+}
+
+/// A definition a name may refer to, with what scoping needs of it.
+#[derive(Clone, Debug)]
+struct Candidate {
+    id: NodeId,
+    kind: NodeKind,
+    parent: Option<NodeId>,
+    file: String,
+    qualified_name: String,
+}
+
+fn accepts(reference: RefKind, kind: NodeKind) -> bool {
+    use NodeKind::*;
+    match reference {
+        RefKind::Call => matches!(
+            kind,
+            Function | Method | Constructor | Class | Struct | Macro | Variant
+        ),
+        RefKind::Type => matches!(
+            kind,
+            Class | Struct | Interface | Trait | Enum | Union | TypeAlias
+        ),
+        RefKind::Inherit => matches!(kind, Class | Interface | Trait | Struct),
+        RefKind::Implement => matches!(kind, Interface | Trait | Class),
+        RefKind::Import => false,
+    }
+}
+
+fn directory(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Resolves the references of `paths` and replaces the edges previously
+/// resolved from them. Commits as it goes.
+pub fn resolve_files(
+    store: &Store,
+    writer: &mut IndexWriter<'_>,
+    paths: &[String],
+) -> Result<ResolveReport, StoreError> {
+    let mut report = ResolveReport::default();
+    let mut cache: HashMap<String, Vec<Candidate>> = HashMap::new();
+    for path in paths {
+        let Some(record) = store.file(path)? else {
+            continue;
+        };
+        let refs = store.file_refs(path)?;
+        let nodes: HashMap<NodeId, Node> = store
+            .get_nodes(&record.node_ids)?
+            .into_iter()
+            .flatten()
+            .map(|n| (n.id, n))
+            .collect();
+        let context = FileContext::new(path, &nodes);
+        let mut edges: HashMap<(NodeId, EdgeKind, NodeId), Edge> = HashMap::new();
+        let mut resolved = 0u32;
+        for reference in &refs {
+            if reference.kind == RefKind::Import {
+                continue;
+            }
+            report.refs += 1;
+            if cache.len() >= CACHE_NAMES {
+                cache.clear();
+            }
+            if !cache.contains_key(&reference.name) {
+                let candidates = lookup(store, &reference.name)?;
+                cache.insert(reference.name.clone(), candidates);
+            }
+            let candidates = &cache[&reference.name];
+            let targets = choose(reference, candidates, &context);
+            if targets.is_empty() {
+                continue;
+            }
+            resolved += 1;
+            let kind = reference.kind.edge_kind();
+            for (to, confidence) in targets {
+                let edge = edges.entry((reference.from, kind, to)).or_insert(Edge {
+                    from: reference.from,
+                    kind,
+                    to,
+                    confidence,
+                    line: reference.line,
+                });
+                edge.confidence = edge.confidence.max(confidence);
+                edge.line = edge.line.min(reference.line);
+            }
+        }
+        let mut edges: Vec<Edge> = edges.into_values().collect();
+        edges.sort_by_key(|e| (e.from, e.kind, e.to));
+        report.files += 1;
+        report.resolved += u64::from(resolved);
+        report.edges += edges.len() as u64;
+        writer.replace_resolved(path, &edges, resolved)?;
+        if writer.pending_files() >= 2000 || writer.pending_bytes() >= 32 << 20 {
+            writer.commit()?;
+        }
+    }
+    writer.commit()?;
+    Ok(report)
+}
+
+fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
+    let ids: Vec<NodeId> = store
+        .find_exact(name, LOOKUP_LIMIT)?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    Ok(store
+        .get_nodes(&ids)?
+        .into_iter()
+        .flatten()
+        .filter(|n| n.name == name && !matches!(n.kind, NodeKind::Import | NodeKind::File))
+        .map(|n| Candidate {
+            id: n.id,
+            kind: n.kind,
+            parent: n.parent,
+            file: n.file,
+            qualified_name: n.qualified_name,
+        })
+        .collect())
+}
+
+/// What resolution needs to know about the file a reference sits in.
+struct FileContext<'a> {
+    path: &'a str,
+    nodes: &'a HashMap<NodeId, Node>,
+    /// Local names bound by imports, with the module path they come from.
+    imported: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> FileContext<'a> {
+    fn new(path: &'a str, nodes: &'a HashMap<NodeId, Node>) -> FileContext<'a> {
+        let imported = nodes
+            .values()
+            .filter(|n| n.kind == NodeKind::Import)
+            .map(|n| (n.name.as_str(), n.qualified_name.as_str()))
+            .collect();
+        FileContext {
+            path,
+            nodes,
+            imported,
+        }
+    }
+
+    /// The type whose member `from` is (or `from` itself, if a type).
+    fn enclosing_type(&self, from: NodeId) -> Option<&'a Node> {
+        let mut current = self.nodes.get(&from);
+        while let Some(node) = current {
+            if node.kind.is_type_container() {
+                return Some(node);
+            }
+            current = node.parent.and_then(|p| self.nodes.get(&p));
+        }
+        None
+    }
+}
+
+fn is_self(receiver: &str) -> bool {
+    matches!(receiver, "self" | "this" | "Self" | "cls" | "super")
+}
+
+/// `qualified` names a member `name` of something called `owner`:
+/// `net::Client::get` for owner `Client`, name `get`.
+fn member_of(qualified: &str, owner: &str, name: &str) -> bool {
+    let Some(head) = qualified.strip_suffix(name) else {
+        return false;
+    };
+    let head = head
+        .strip_suffix("::")
+        .or_else(|| head.strip_suffix('.'))
+        .unwrap_or(head);
+    head == owner || head.ends_with(&format!("::{owner}")) || head.ends_with(&format!(".{owner}"))
+}
+
+/// A scoping rule: the candidates it admits, and how sure a match is.
+type Rule<'r> = (f32, Box<dyn Fn(&Candidate) -> bool + 'r>);
+
+/// Picks the definitions `reference` most likely means, with confidences:
+/// the first rule that admits any candidate decides.
+fn choose(
+    reference: &UnresolvedRef,
+    all: &[Candidate],
+    context: &FileContext,
+) -> Vec<(NodeId, f32)> {
+    let candidates: Vec<&Candidate> = all
+        .iter()
+        .filter(|c| accepts(reference.kind, c.kind))
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let name = reference.name.as_str();
+    let receiver = reference.qualifier.as_deref();
+    // A bare call (`f()`) does not reach the methods of other types.
+    let bare_call = receiver.is_none() && reference.kind == RefKind::Call;
+    let reachable = move |c: &Candidate| !(bare_call && c.kind == NodeKind::Method);
+    let mut rules: Vec<Rule> = Vec::new();
+
+    // 1. The receiver's own type: `self.save()`, `Policy::default()`, or a
+    //    module bound by an import: `json.load`, `util.check`.
+    match receiver {
+        Some(r) if is_self(r) => {
+            if let Some(owner) = context.enclosing_type(reference.from) {
+                rules.push((0.95, Box::new(move |c| c.parent == Some(owner.id))));
+                // A same-named member of the type elsewhere (an `impl` block
+                // in another file, a base class written in the same style).
+                rules.push((
+                    0.9,
+                    Box::new(move |c| member_of(&c.qualified_name, &owner.name, name)),
+                ));
+            }
+        }
+        Some(r) => {
+            let owner = r.rsplit(['.', ':']).find(|s| !s.is_empty()).unwrap_or(r);
+            rules.push((
+                0.9,
+                Box::new(move |c| member_of(&c.qualified_name, owner, name)),
+            ));
+            if let Some(&module) = context.imported.get(owner) {
+                rules.push((
+                    0.85,
+                    Box::new(move |c| file_matches_module(&c.file, module)),
+                ));
+            }
+        }
+        None => {}
+    }
+    // 2. The same file.
+    rules.push((
+        0.9,
+        Box::new(move |c| c.file == context.path && reachable(c)),
+    ));
+    // 3. A name the file imports explicitly.
+    if let Some(&module) = context.imported.get(name) {
+        rules.push((
+            0.85,
+            Box::new(move |c| file_matches_module(&c.file, module)),
+        ));
+    }
+    // 4. The same directory (package, module folder).
+    let dir = directory(context.path);
+    rules.push((
+        0.75,
+        Box::new(move |c| reachable(c) && directory(&c.file) == dir),
+    ));
+
+    for (confidence, admits) in &rules {
+        let chosen: Vec<&Candidate> = candidates.iter().copied().filter(|c| admits(c)).collect();
+        if !chosen.is_empty() {
+            return split(&chosen, *confidence);
+        }
+    }
+    // 5. Anywhere: unique is likely, several share the doubt.
+    let anywhere: Vec<&Candidate> = candidates
+        .iter()
+        .copied()
+        .filter(|c| reachable(c))
+        .collect();
+    let confidence = if anywhere.len() == 1 { 0.7 } else { 0.5 };
+    split(&anywhere, confidence)
+}
+
+/// Links to every chosen definition with the confidence split between
+/// them; too many choices is no answer.
+fn split(chosen: &[&Candidate], confidence: f32) -> Vec<(NodeId, f32)> {
+    if chosen.is_empty() || chosen.len() > MAX_CANDIDATES {
+        return Vec::new();
+    }
+    let each = confidence / chosen.len() as f32;
+    chosen.iter().map(|c| (c.id, each)).collect()
+}
+
+/// Whether a file plausibly defines the module an import names:
+/// `./util`, `app.config`, `crate::retry::Policy`, `net/http`.
+fn file_matches_module(file: &str, module: &str) -> bool {
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let stem = stem
+        .strip_suffix("/__init__")
+        .or_else(|| stem.strip_suffix("/index"))
+        .unwrap_or(stem);
+    let segments: Vec<&str> = module
+        .split(['.', '/', ':'])
+        .filter(|s| !s.is_empty() && *s != "crate" && *s != "self" && *s != "super")
+        .collect();
+    // The longest run of trailing module segments that ends the file path;
+    // the last segment may be the imported item itself.
+    for take in (1..=segments.len()).rev() {
+        for skip_item in [0, 1] {
+            if take <= skip_item {
+                continue;
+            }
+            let end = segments.len() - skip_item;
+            let start = end.saturating_sub(take - skip_item);
+            let tail = segments[start..end].join("/");
+            if !tail.is_empty() && (stem == tail || stem.ends_with(&format!("/{tail}"))) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_match_the_files_that_define_them() {
+        assert!(file_matches_module("app/config.py", "app.config"));
+        assert!(file_matches_module("src/shop/models.py", ".models.Order"));
+        assert!(file_matches_module("web/util/index.ts", "./util"));
+        assert!(file_matches_module("src/retry.rs", "crate::retry::Policy"));
+        assert!(!file_matches_module("src/other.rs", "crate::retry::Policy"));
+    }
+
+    #[test]
+    fn members_are_recognised_by_owner() {
+        assert!(member_of("net::Client::get", "Client", "get"));
+        assert!(member_of("app.models.Order.save", "Order", "save"));
+        assert!(!member_of("net::Clients::get", "Client", "get"));
+    }
+}

@@ -1,0 +1,147 @@
+//! Graph traversal over the stored adjacency: breadth-first walks (callers,
+//! callees, impact) and shortest paths. Every walk is bounded by depth and
+//! by the number of nodes it may visit, so a hub (`printk`, `len`) cannot
+//! hang a query; the visited set makes cycles harmless.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use codegraph_core::{Edge, EdgeKind, NodeId};
+
+use crate::{Store, StoreError};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Direction {
+    /// Follow edges from source to target (callees, dependencies).
+    Out,
+    /// Follow edges from target to source (callers, dependents).
+    In,
+}
+
+/// One node reached by a walk, with the edge that reached it first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hop {
+    pub node: NodeId,
+    /// The edge walked to reach `node` (in its stored orientation).
+    pub via: Edge,
+    /// The node the walk came from.
+    pub parent: NodeId,
+    pub depth: u32,
+    /// Product of confidences along the way.
+    pub confidence: f32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Walk {
+    pub hops: Vec<Hop>,
+    /// The walk stopped at `limit` before exhausting `max_depth`.
+    pub truncated: bool,
+}
+
+fn neighbours(store: &Store, id: NodeId, direction: Direction) -> Result<Vec<Edge>, StoreError> {
+    match direction {
+        Direction::Out => store.out_edges(id),
+        Direction::In => store.in_edges(id),
+    }
+}
+
+/// Breadth-first from `starts` along edges of `kinds`, up to `max_depth`
+/// hops and `limit` reached nodes.
+pub fn walk(
+    store: &Store,
+    starts: &[NodeId],
+    direction: Direction,
+    kinds: &[EdgeKind],
+    max_depth: u32,
+    limit: usize,
+) -> Result<Walk, StoreError> {
+    let mut visited: HashSet<NodeId> = starts.iter().copied().collect();
+    let mut queue: VecDeque<(NodeId, u32, f32)> = starts.iter().map(|&s| (s, 0, 1.0)).collect();
+    let mut hops = Vec::new();
+    while let Some((current, depth, confidence)) = queue.pop_front() {
+        if depth >= max_depth {
+            continue;
+        }
+        for edge in neighbours(store, current, direction)? {
+            if !kinds.contains(&edge.kind) {
+                continue;
+            }
+            let next = match direction {
+                Direction::Out => edge.to,
+                Direction::In => edge.from,
+            };
+            if !visited.insert(next) {
+                continue;
+            }
+            if hops.len() >= limit {
+                return Ok(Walk {
+                    hops,
+                    truncated: true,
+                });
+            }
+            let reached = confidence * edge.confidence;
+            hops.push(Hop {
+                node: next,
+                via: edge,
+                parent: current,
+                depth: depth + 1,
+                confidence: reached,
+            });
+            queue.push_back((next, depth + 1, reached));
+        }
+    }
+    Ok(Walk {
+        hops,
+        truncated: false,
+    })
+}
+
+/// The shortest chain of out-edges of `kinds` from `from` to `to`, as the
+/// edges walked, or `None` within `max_depth` hops and `limit` nodes.
+pub fn shortest_path(
+    store: &Store,
+    from: NodeId,
+    to: NodeId,
+    kinds: &[EdgeKind],
+    max_depth: u32,
+    limit: usize,
+) -> Result<Option<Vec<Edge>>, StoreError> {
+    if from == to {
+        return Ok(Some(Vec::new()));
+    }
+    let mut came_from: HashMap<NodeId, Edge> = HashMap::new();
+    let mut frontier = vec![from];
+    let mut seen: HashSet<NodeId> = HashSet::from([from]);
+    for _ in 0..max_depth {
+        let mut next_frontier = Vec::new();
+        for &node in &frontier {
+            for edge in store.out_edges(node)? {
+                if !kinds.contains(&edge.kind) || !seen.insert(edge.to) {
+                    continue;
+                }
+                came_from.insert(edge.to, edge);
+                if edge.to == to {
+                    let mut path = vec![edge];
+                    let mut at = edge.from;
+                    while at != from {
+                        let Some(step) = came_from.get(&at) else {
+                            break;
+                        };
+                        path.push(*step);
+                        at = step.from;
+                    }
+                    path.reverse();
+                    return Ok(Some(path));
+                }
+                if seen.len() > limit {
+                    return Ok(None);
+                }
+                next_frontier.push(edge.to);
+            }
+        }
+        if next_frontier.is_empty() {
+            break;
+        }
+        frontier = next_frontier;
+    }
+    Ok(None)
+}

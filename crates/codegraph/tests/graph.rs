@@ -1,0 +1,184 @@
+//! End-to-end: cross-file resolution and the graph commands on a small
+//! Python project whose call graph is known by hand.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+mod common;
+
+fn fixture() -> (tempfile::TempDir, PathBuf) {
+    common::fixture("calls")
+}
+
+fn run(repo: &Path, args: &[&str]) -> (i32, Value) {
+    let out = Command::cargo_bin("codegraph")
+        .unwrap()
+        .current_dir(repo)
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), value)
+}
+
+fn json(repo: &Path, args: &[&str]) -> Value {
+    let (code, value) = run(repo, args);
+    assert_eq!(code, 0, "{args:?}: {value}");
+    value
+}
+
+/// (qualified name, depth) of every hop, sorted.
+fn hops(value: &Value) -> Vec<(String, u64)> {
+    let mut hops: Vec<(String, u64)> = value["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["qualified_name"].as_str().unwrap().to_string(),
+                h["depth"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    hops.sort();
+    hops
+}
+
+fn owned(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+    pairs.iter().map(|(n, d)| (n.to_string(), *d)).collect()
+}
+
+#[test]
+fn calls_resolve_through_self_imports_modules_and_files() {
+    let (_dir, repo) = fixture();
+    let report = json(&repo, &["index", "."]);
+    assert_eq!(report["resolution"]["files"], 5);
+
+    let callees = json(&repo, &["callees", "OrderService.place"]);
+    assert_eq!(
+        hops(&callees),
+        owned(&[
+            ("app.service.BaseService.log", 1), // self.log: inherited, same file
+            ("app.service.OrderService.validate", 1), // self.validate
+            ("app.store.save_all", 1),          // from .store import save_all
+        ])
+    );
+    let save_all = callees["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "save_all")
+        .unwrap();
+    assert_eq!(save_all["edge"]["file"], "app/service.py");
+    assert_eq!(save_all["edge"]["line"], 17);
+
+    // util.check through the module alias, then up to the test.
+    let callers = json(&repo, &["callers", "check", "--depth", "3"]);
+    assert_eq!(
+        hops(&callers),
+        owned(&[
+            ("app.service.OrderService.place", 2),
+            ("app.service.OrderService.validate", 1),
+            ("tests.test_service.test_place", 3),
+        ])
+    );
+
+    let refs = json(&repo, &["refs", "app.store.Store"]);
+    let files: Vec<&str> = refs["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["app/service.py", "app/store.py"]);
+
+    let impact = json(&repo, &["impact", "app/util.py"]);
+    assert_eq!(
+        impact["tests"],
+        serde_json::json!(["tests/test_service.py"])
+    );
+    let first = &impact["dependents"][0];
+    assert_eq!(first["distance"], 1);
+
+    let path = json(&repo, &["path", "test_place", "check"]);
+    let kinds: Vec<&str> = path["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["calls", "calls", "calls"]);
+    let (code, _) = run(&repo, &["path", "check", "test_place"]);
+    assert_eq!(code, 1, "no path against the edges");
+
+    let inherits = json(&repo, &["show", "OrderService"]);
+    let edges = inherits["edges"].as_array().unwrap();
+    assert!(
+        edges
+            .iter()
+            .any(|e| e["kind"] == "inherits" && e["node"]["name"] == "BaseService"),
+        "{edges:?}"
+    );
+}
+
+#[test]
+fn editing_a_file_re_resolves_what_pointed_into_it() {
+    let (_dir, repo) = fixture();
+    json(&repo, &["index", "."]);
+    let before = json(&repo, &["stats"]);
+
+    // Rename check -> verify: validate's call now resolves to nothing.
+    fs::write(
+        repo.join("app/util.py"),
+        "def write_log(msg):\n    print(msg)\n\n\ndef verify(order):\n    return bool(order)\n",
+    )
+    .unwrap();
+    let report = json(&repo, &["index", "."]);
+    assert_eq!(report["files_parsed"], 1);
+    // util.py itself and service.py, whose edges pointed into it.
+    assert_eq!(report["resolution"]["files"], 2);
+    let (code, _) = run(&repo, &["callers", "check"]);
+    assert_eq!(code, 1);
+    let callees = json(&repo, &["callees", "validate"]);
+    assert!(hops(&callees).is_empty());
+    // write_log is still called through util.write_log after the re-resolution.
+    let callers = json(&repo, &["callers", "write_log"]);
+    assert_eq!(hops(&callers), owned(&[("app.service.BaseService.log", 1)]));
+
+    // Put it back: the graph is what it was, edge for edge.
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/calls/app/util.py"),
+        repo.join("app/util.py"),
+    )
+    .unwrap();
+    json(&repo, &["index", "."]);
+    let after = json(&repo, &["stats"]);
+    for key in ["nodes", "edges", "refs", "resolved_refs"] {
+        assert_eq!(before[key], after[key], "{key}");
+    }
+    assert_eq!(hops(&json(&repo, &["callers", "check"])).len(), 1);
+}
+
+#[test]
+fn ambiguous_symbols_list_candidates() {
+    let (_dir, repo) = fixture();
+    fs::write(repo.join("app/extra.py"), "def check(x):\n    return x\n").unwrap();
+    json(&repo, &["index", "."]);
+    let (code, value) = run(&repo, &["callers", "check"]);
+    assert_eq!(code, 1);
+    assert!(
+        value["error"].as_str().unwrap().contains("names 2 symbols"),
+        "{value}"
+    );
+    assert_eq!(value["candidates"].as_array().unwrap().len(), 2);
+    // A qualified name picks one.
+    let callers = json(&repo, &["callers", "app.util.check"]);
+    assert_eq!(
+        hops(&callers),
+        owned(&[("app.service.OrderService.validate", 1)])
+    );
+}
