@@ -6,15 +6,15 @@
 //! corpus from `scripts/fetch-corpora` if present, else this repository)
 //! into a temporary store first.
 //!
-//! Besides criterion's medians it prints p50/p99 over 100k random lookups,
+//! Besides criterion's medians it prints p50/p99 over 20k random samples,
 //! since the targets are stated as p99.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codegraph_core::{Language, NodeId};
-use codegraph_graph::{IndexWriter, OpenMode, Store};
+use codegraph_core::{EdgeKind, Language, NodeId, NodeKind};
+use codegraph_graph::{walk, Direction, IndexWriter, OpenMode, Store};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn source_root() -> PathBuf {
@@ -33,7 +33,7 @@ fn build_store(dir: &Path) -> Store {
     let store = Store::open(dir, OpenMode::ReadWrite).expect("open bench store");
     let root = source_root();
     let mut writer = IndexWriter::new(&store).expect("writer");
-    for entry in walk(&root) {
+    for entry in source_files(&root) {
         let Some(language) = Language::from_path(&entry) else {
             continue;
         };
@@ -63,7 +63,7 @@ fn build_store(dir: &Path) -> Store {
     store
 }
 
-fn walk(root: &Path) -> Vec<PathBuf> {
+fn source_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -112,7 +112,7 @@ fn sample(store: &Store, count: usize) -> (Vec<NodeId>, Vec<String>) {
 }
 
 fn percentiles(label: &str, mut f: impl FnMut(usize)) {
-    const N: usize = 100_000;
+    const N: usize = 20_000;
     let mut samples = Vec::with_capacity(N);
     for i in 0..N {
         let start = Instant::now();
@@ -176,6 +176,64 @@ fn benches(c: &mut Criterion) {
     percentiles("name_lookup_latency (find_exact, limit 20)", |i| {
         black_box(store.find_exact(&names[i % names.len()], 20).ok());
     });
+
+    // Traversals start at functions and methods: what users ask about.
+    let callables: Vec<NodeId> = store
+        .get_nodes(&ids)
+        .expect("nodes")
+        .into_iter()
+        .flatten()
+        .filter(|n| matches!(n.kind, NodeKind::Function | NodeKind::Method))
+        .map(|n| n.id)
+        .collect();
+    let dependency = [
+        EdgeKind::Calls,
+        EdgeKind::References,
+        EdgeKind::Inherits,
+        EdgeKind::Implements,
+        EdgeKind::Imports,
+    ];
+    if !callables.is_empty() {
+        percentiles("edge_traversal_latency (callers, depth 1)", |i| {
+            black_box(
+                walk(
+                    &store,
+                    &[callables[i % callables.len()]],
+                    Direction::In,
+                    &[EdgeKind::Calls],
+                    1,
+                    200,
+                )
+                .ok(),
+            );
+        });
+        percentiles("edge_traversal_latency (callees, depth 1)", |i| {
+            black_box(
+                walk(
+                    &store,
+                    &[callables[i % callables.len()]],
+                    Direction::Out,
+                    &[EdgeKind::Calls],
+                    1,
+                    200,
+                )
+                .ok(),
+            );
+        });
+        percentiles("impact_latency (depth 3, limit 500)", |i| {
+            black_box(
+                walk(
+                    &store,
+                    &[callables[i % callables.len()]],
+                    Direction::In,
+                    &dependency,
+                    3,
+                    500,
+                )
+                .ok(),
+            );
+        });
+    }
 
     let mut i = 0;
     c.bench_function("node_query_latency", |b| {

@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 
 use codegraph_core::{Edge, EdgeKind, Node, NodeId, NodeKind, RefKind, UnresolvedRef};
+use rayon::prelude::*;
 
 use crate::{IndexWriter, Store, StoreError};
 
@@ -63,72 +64,103 @@ fn directory(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
+/// Files resolved in parallel between two writes: bounds the edges held.
+const CHUNK_FILES: usize = 512;
+
+/// What resolving one file produced.
+struct FileResolution {
+    edges: Vec<Edge>,
+    refs: u32,
+    resolved: u32,
+}
+
 /// Resolves the references of `paths` and replaces the edges previously
-/// resolved from them. Commits as it goes.
+/// resolved from them. Files are resolved in parallel (each thread keeps
+/// its own candidate cache); one writer applies the results and commits as
+/// it goes.
 pub fn resolve_files(
     store: &Store,
     writer: &mut IndexWriter<'_>,
     paths: &[String],
 ) -> Result<ResolveReport, StoreError> {
     let mut report = ResolveReport::default();
-    let mut cache: HashMap<String, Vec<Candidate>> = HashMap::new();
-    for path in paths {
-        let Some(record) = store.file(path)? else {
-            continue;
-        };
-        let refs = store.file_refs(path)?;
-        let nodes: HashMap<NodeId, Node> = store
-            .get_nodes(&record.node_ids)?
-            .into_iter()
-            .flatten()
-            .map(|n| (n.id, n))
+    for chunk in paths.chunks(CHUNK_FILES) {
+        let results: Vec<Result<Option<FileResolution>, StoreError>> = chunk
+            .par_iter()
+            .map_init(HashMap::new, |cache, path| resolve_file(store, cache, path))
             .collect();
-        let context = FileContext::new(path, &nodes);
-        let mut edges: HashMap<(NodeId, EdgeKind, NodeId), Edge> = HashMap::new();
-        let mut resolved = 0u32;
-        for reference in &refs {
-            if reference.kind == RefKind::Import {
-                continue;
+        for (path, result) in chunk.iter().zip(results) {
+            let Some(file) = result? else { continue };
+            report.files += 1;
+            report.refs += u64::from(file.refs);
+            report.resolved += u64::from(file.resolved);
+            report.edges += file.edges.len() as u64;
+            writer.replace_resolved(path, &file.edges, file.resolved)?;
+            if writer.pending_files() >= 2000 || writer.pending_bytes() >= 32 << 20 {
+                writer.commit()?;
             }
-            report.refs += 1;
-            if cache.len() >= CACHE_NAMES {
-                cache.clear();
-            }
-            if !cache.contains_key(&reference.name) {
-                let candidates = lookup(store, &reference.name)?;
-                cache.insert(reference.name.clone(), candidates);
-            }
-            let candidates = &cache[&reference.name];
-            let targets = choose(reference, candidates, &context);
-            if targets.is_empty() {
-                continue;
-            }
-            resolved += 1;
-            let kind = reference.kind.edge_kind();
-            for (to, confidence) in targets {
-                let edge = edges.entry((reference.from, kind, to)).or_insert(Edge {
-                    from: reference.from,
-                    kind,
-                    to,
-                    confidence,
-                    line: reference.line,
-                });
-                edge.confidence = edge.confidence.max(confidence);
-                edge.line = edge.line.min(reference.line);
-            }
-        }
-        let mut edges: Vec<Edge> = edges.into_values().collect();
-        edges.sort_by_key(|e| (e.from, e.kind, e.to));
-        report.files += 1;
-        report.resolved += u64::from(resolved);
-        report.edges += edges.len() as u64;
-        writer.replace_resolved(path, &edges, resolved)?;
-        if writer.pending_files() >= 2000 || writer.pending_bytes() >= 32 << 20 {
-            writer.commit()?;
         }
     }
     writer.commit()?;
     Ok(report)
+}
+
+/// Resolves one file's references; `None` if the file is not indexed.
+fn resolve_file(
+    store: &Store,
+    cache: &mut HashMap<String, Vec<Candidate>>,
+    path: &str,
+) -> Result<Option<FileResolution>, StoreError> {
+    let Some(record) = store.file(path)? else {
+        return Ok(None);
+    };
+    let refs = store.file_refs(path)?;
+    let nodes: HashMap<NodeId, Node> = store
+        .get_nodes(&record.node_ids)?
+        .into_iter()
+        .flatten()
+        .map(|n| (n.id, n))
+        .collect();
+    let context = FileContext::new(path, &nodes);
+    let mut edges: HashMap<(NodeId, EdgeKind, NodeId), Edge> = HashMap::new();
+    let (mut counted, mut resolved) = (0u32, 0u32);
+    for reference in &refs {
+        if reference.kind == RefKind::Import {
+            continue;
+        }
+        counted += 1;
+        if cache.len() >= CACHE_NAMES {
+            cache.clear();
+        }
+        if !cache.contains_key(&reference.name) {
+            let candidates = lookup(store, &reference.name)?;
+            cache.insert(reference.name.clone(), candidates);
+        }
+        let targets = choose(reference, &cache[&reference.name], &context);
+        if targets.is_empty() {
+            continue;
+        }
+        resolved += 1;
+        let kind = reference.kind.edge_kind();
+        for (to, confidence) in targets {
+            let edge = edges.entry((reference.from, kind, to)).or_insert(Edge {
+                from: reference.from,
+                kind,
+                to,
+                confidence,
+                line: reference.line,
+            });
+            edge.confidence = edge.confidence.max(confidence);
+            edge.line = edge.line.min(reference.line);
+        }
+    }
+    let mut edges: Vec<Edge> = edges.into_values().collect();
+    edges.sort_by_key(|e| (e.from, e.kind, e.to));
+    Ok(Some(FileResolution {
+        edges,
+        refs: counted,
+        resolved,
+    }))
 }
 
 fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
