@@ -20,8 +20,8 @@ use crate::{IndexWriter, Store, StoreError};
 
 /// Most definitions one reference may link to.
 const MAX_CANDIDATES: usize = 16;
-/// Names whose candidates are cached at once; the cache is dropped when full.
-const CACHE_NAMES: usize = 200_000;
+/// Names whose candidates one thread caches; the cache is dropped when full.
+const CACHE_NAMES: usize = 100_000;
 /// Most definitions read for one name.
 const LOOKUP_LIMIT: usize = 256;
 
@@ -65,7 +65,7 @@ fn directory(path: &str) -> &str {
 }
 
 /// Files resolved in parallel between two writes: bounds the edges held.
-const CHUNK_FILES: usize = 512;
+const CHUNK_FILES: usize = 256;
 
 /// What resolving one file produced.
 struct FileResolution {

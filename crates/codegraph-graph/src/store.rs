@@ -38,7 +38,7 @@ pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
 pub(crate) const META_STATS: &[u8] = b"stats";
 
 /// Memtable memory for all column families of one open store.
-const MEMTABLE_BUDGET_BYTES: usize = 256 << 20;
+const MEMTABLE_BUDGET_BYTES: usize = 128 << 20;
 
 /// Block cache shared by all column families of one open store.
 const BLOCK_CACHE_BYTES: usize = 64 << 20;
