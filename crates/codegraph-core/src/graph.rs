@@ -45,6 +45,8 @@ pub enum RefKind {
     Inherit = 2,
     Implement = 3,
     Import = 4,
+    /// A macro invocation (`println!`): resolves to macros only.
+    Macro = 5,
 }
 
 impl RefKind {
@@ -55,6 +57,7 @@ impl RefKind {
             RefKind::Inherit => "inherit",
             RefKind::Implement => "implement",
             RefKind::Import => "import",
+            RefKind::Macro => "macro",
         }
     }
 
@@ -66,6 +69,7 @@ impl RefKind {
             RefKind::Inherit => EdgeKind::Inherits,
             RefKind::Implement => EdgeKind::Implements,
             RefKind::Import => EdgeKind::Imports,
+            RefKind::Macro => EdgeKind::Calls,
         }
     }
 }

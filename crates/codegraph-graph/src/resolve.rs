@@ -56,6 +56,7 @@ fn accepts(reference: RefKind, kind: NodeKind) -> bool {
         ),
         RefKind::Inherit => matches!(kind, Class | Interface | Trait | Struct),
         RefKind::Implement => matches!(kind, Interface | Trait | Class),
+        RefKind::Macro => kind == Macro,
         RefKind::Import => false,
     }
 }

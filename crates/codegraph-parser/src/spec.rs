@@ -11,7 +11,7 @@ use tree_sitter::Query;
 /// `@definition.<node kind>` a definition, with `@name` and optionally
 /// `@owner` (the type a method belongs to when it is declared outside it);
 /// `@scope` a naming scope that is not itself a node (a Rust `impl`), with
-/// `@name`; `@reference.<call|type|inherit|implement>` a use of `@name`,
+/// `@name`; `@reference.<call|type|inherit|implement|macro>` a use of `@name`,
 /// optionally through `@receiver`; `@import` an import of `@import.path`,
 /// optionally of the symbol `@import.name` (or binding the module to the
 /// local name `@import.alias`); `@package` the file's declared
@@ -48,6 +48,7 @@ fn role(capture: &str) -> Result<Role, String> {
         "reference.type" => Role::Reference(RefKind::Type),
         "reference.inherit" => Role::Reference(RefKind::Inherit),
         "reference.implement" => Role::Reference(RefKind::Implement),
+        "reference.macro" => Role::Reference(RefKind::Macro),
         _ if capture.starts_with('_') => Role::Ignored,
         _ => match capture.strip_prefix("definition.") {
             Some(kind) => Role::Definition(kind.parse().map_err(|e| format!("@{capture}: {e}"))?),
@@ -149,12 +150,25 @@ fn strip_ext(path: &str) -> &str {
     }
 }
 
-/// `crates/foo/src/net/http.rs` → `net::http`; `src/lib.rs` → none.
+/// `crates/foo/src/net/http.rs` → `net::http`; `src/lib.rs` → none;
+/// `crates/foo/tests/cli.rs` → `tests::cli` (each is its own crate root).
 fn rust_module_path(path: &str) -> Option<String> {
     let stem = strip_ext(path);
-    let rel = match stem.rfind("src/") {
-        Some(i) if i == 0 || stem.as_bytes()[i - 1] == b'/' => &stem[i + 4..],
-        _ => stem,
+    let at_segment = |dir: &str| {
+        stem.rmatch_indices(dir)
+            .map(|(i, _)| i)
+            .find(|&i| i == 0 || stem.as_bytes()[i - 1] == b'/')
+    };
+    let rel = if let Some(i) = at_segment("src/") {
+        &stem[i + 4..]
+    } else if let Some(i) = ["tests/", "benches/", "examples/"]
+        .iter()
+        .filter_map(|d| at_segment(d))
+        .max()
+    {
+        &stem[i..]
+    } else {
+        stem
     };
     let mut parts: Vec<&str> = rel.split('/').filter(|s| !s.is_empty()).collect();
     if matches!(parts.last(), Some(&"lib") | Some(&"main") | Some(&"mod")) {
@@ -195,6 +209,14 @@ mod tests {
         assert_eq!(rust_module_path("src/lib.rs"), None);
         assert_eq!(rust_module_path("src/net/mod.rs").as_deref(), Some("net"));
         assert_eq!(rust_module_path("build.rs").as_deref(), Some("build"));
+        assert_eq!(
+            rust_module_path("crates/foo/tests/cli.rs").as_deref(),
+            Some("tests::cli")
+        );
+        assert_eq!(
+            rust_module_path("crates/foo/tests/common/mod.rs").as_deref(),
+            Some("tests::common")
+        );
         assert_eq!(
             python_module_path("src/pkg/sub/__init__.py").as_deref(),
             Some("pkg.sub")

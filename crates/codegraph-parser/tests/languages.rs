@@ -181,8 +181,8 @@ fn dispatch(req: &Request) -> Response {
             ref call dispatch from http::client::Client::send L37
             ref type Request from http::client::dispatch L45
             ref type Response from http::client::dispatch L45
-            ref call log_request from http::client::dispatch L46
-            ref call todo from http::client::dispatch L47
+            ref macro log_request from http::client::dispatch L46
+            ref macro todo from http::client::dispatch L47
             ref import std::collections::HashMap from crates/net/src/http/client.rs L1
             ref import crate::retry::Backoff from crates/net/src/http/client.rs L2
             ref import crate::retry::Policy from crates/net/src/http/client.rs L2

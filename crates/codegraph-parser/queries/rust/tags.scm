@@ -47,7 +47,7 @@
     (scoped_identifier path: (_) @receiver name: (identifier) @name)
     (field_expression value: (_) @receiver field: (field_identifier) @name)
   ])) @reference.call
-(macro_invocation macro: (identifier) @name) @reference.call
+(macro_invocation macro: (identifier) @name) @reference.macro
 (struct_expression name: [
   (type_identifier) @name
   (scoped_type_identifier name: (type_identifier) @name)
