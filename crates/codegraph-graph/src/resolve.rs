@@ -260,6 +260,10 @@ fn choose(
     let bare_call = receiver.is_none() && reference.kind == RefKind::Call;
     let reachable = move |c: &Candidate| !(bare_call && c.kind == NodeKind::Method);
     let mut rules: Vec<Rule> = Vec::new();
+    // The receiver names an imported module (`fs::write`, `json.load`):
+    // only that module can define the target; if it is not indexed, the
+    // reference stays unresolved rather than match a namesake elsewhere.
+    let mut module_bound = false;
 
     // 1. The receiver's own type: `self.save()`, `Policy::default()`, or a
     //    module bound by an import: `json.load`, `util.check`.
@@ -286,9 +290,13 @@ fn choose(
                     0.85,
                     Box::new(move |c| file_matches_module(&c.file, module)),
                 ));
+                module_bound = true;
             }
         }
         None => {}
+    }
+    if module_bound {
+        return first_admitted(&candidates, &rules);
     }
     // 2. The same file.
     rules.push((
@@ -309,11 +317,9 @@ fn choose(
         Box::new(move |c| reachable(c) && directory(&c.file) == dir),
     ));
 
-    for (confidence, admits) in &rules {
-        let chosen: Vec<&Candidate> = candidates.iter().copied().filter(|c| admits(c)).collect();
-        if !chosen.is_empty() {
-            return split(&chosen, *confidence);
-        }
+    let chosen = first_admitted(&candidates, &rules);
+    if !chosen.is_empty() {
+        return chosen;
     }
     // 5. Anywhere: unique is likely, several share the doubt.
     let anywhere: Vec<&Candidate> = candidates
@@ -323,6 +329,17 @@ fn choose(
         .collect();
     let confidence = if anywhere.len() == 1 { 0.7 } else { 0.5 };
     split(&anywhere, confidence)
+}
+
+/// The candidates of the first rule that admits any, with its confidence.
+fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<(NodeId, f32)> {
+    for (confidence, admits) in rules {
+        let chosen: Vec<&Candidate> = candidates.iter().copied().filter(|c| admits(c)).collect();
+        if !chosen.is_empty() {
+            return split(&chosen, *confidence);
+        }
+    }
+    Vec::new()
 }
 
 /// Links to every chosen definition with the confidence split between

@@ -182,3 +182,19 @@ fn ambiguous_symbols_list_candidates() {
         owned(&[("app.service.OrderService.validate", 1)])
     );
 }
+
+#[test]
+fn a_call_through_an_unindexed_module_stays_unresolved() {
+    let (_dir, repo) = fixture();
+    fs::write(repo.join("app/loader.py"), "def load(x):\n    return x\n").unwrap();
+    fs::write(
+        repo.join("app/reader.py"),
+        "import json\n\n\ndef read(s):\n    return json.load(s)\n",
+    )
+    .unwrap();
+    json(&repo, &["index", "."]);
+    // json is not indexed: its load is not app.loader.load.
+    assert!(hops(&json(&repo, &["callees", "read"])).is_empty());
+    let (code, _) = run(&repo, &["callers", "app.loader.load"]);
+    assert_eq!(code, 0);
+}
