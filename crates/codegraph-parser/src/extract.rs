@@ -298,6 +298,7 @@ impl<'t> Captured<'t> {
         let mut node_of: Vec<Option<NodeId>> = Vec::with_capacity(defs.len());
         let mut occurrences: HashMap<(String, NodeKind), u32> = HashMap::new();
         let mut type_ids: HashMap<String, NodeId> = HashMap::new();
+        let overloads = overload_signatures(&defs, &scope_parent);
         for (i, def) in defs.iter().enumerate() {
             let parent = scope_parent[i];
             let mut qname = match parent {
@@ -308,6 +309,11 @@ impl<'t> Captured<'t> {
                 push_segment(&mut qname, sep, owner);
             }
             push_segment(&mut qname, sep, &def.name);
+            if overloads[i].is_some() {
+                qualified.push(qname);
+                node_of.push(None);
+                continue;
+            }
             let Some(mut kind) = def.kind else {
                 // An `impl Foo` block belongs to `Foo` when the file defines it.
                 node_of.push(type_ids.get(&qname).copied());
@@ -358,6 +364,12 @@ impl<'t> Captured<'t> {
             node_of.push(Some(id));
         }
 
+        // References inside an overload signature belong to its implementation.
+        for (i, implementation) in overloads.iter().enumerate() {
+            if let Some(j) = *implementation {
+                node_of[i] = node_of[j];
+            }
+        }
         let enclosing = |byte: usize| -> NodeId {
             let candidate = defs.partition_point(|d| d.node.start_byte() <= byte);
             let mut current = candidate.checked_sub(1);
@@ -458,6 +470,29 @@ impl<'t> Captured<'t> {
         }
         graph
     }
+}
+
+/// Body-less signatures that an implementation of the same name follows in
+/// the same scope (TypeScript overloads: `function f(a: string): T;` before
+/// `function f(a) {..}`): one symbol, not several. Overloads are adjacent,
+/// so the look-ahead is short.
+/// Returns, for each such signature, the index of its implementation.
+fn overload_signatures(defs: &[RawDef], scope_parent: &[Option<usize>]) -> Vec<Option<usize>> {
+    const LOOK_AHEAD: usize = 32;
+    let is_signature =
+        |d: &RawDef| matches!(d.node.kind(), "function_signature" | "method_signature");
+    (0..defs.len())
+        .map(|i| {
+            if !is_signature(&defs[i]) {
+                return None;
+            }
+            (i + 1..defs.len().min(i + 1 + LOOK_AHEAD)).find(|&j| {
+                scope_parent[j] == scope_parent[i]
+                    && defs[j].name == defs[i].name
+                    && !is_signature(&defs[j])
+            })
+        })
+        .collect()
 }
 
 fn span_of(node: tree_sitter::Node) -> Span {

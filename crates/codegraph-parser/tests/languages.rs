@@ -354,7 +354,9 @@ export class LruCache<V> implements Cache<V> {
   }
 }
 
-export function makeCache<V>(clock: Clock): Cache<V> {
+export function makeCache<V>(clock: Clock): Cache<V>;
+export function makeCache<V>(clock: Clock, size: number): Cache<V>;
+export function makeCache<V>(clock: Clock, size?: number): Cache<V> {
   return new LruCache<V>(clock);
 }
 "#,
@@ -370,7 +372,7 @@ export function makeCache<V>(clock: Clock): Cache<V> {
             field LruCache.entries L14-14 in LruCache sig=`private entries = new Map<Key, V>()`
             method LruCache.constructor L16-16 in LruCache sig=`constructor(private clock: Clock)`
             method LruCache.get L18-20 in LruCache sig=`get(key: string): V | undefined`
-            function makeCache L23-25 in src/store/cache.ts sig=`function makeCache<V>(clock: Clock): Cache<V>`
+            function makeCache L25-27 in src/store/cache.ts sig=`function makeCache<V>(clock: Clock, size?: number): Cache<V>`
             import ./clock.Clock L1-1 in src/store/cache.ts sig=`import { Clock } from "./clock";`
             ref type V from Cache L4
             ref inherit Disposable from Cache L4
@@ -388,8 +390,16 @@ export function makeCache<V>(clock: Clock): Cache<V> {
             ref type Clock from makeCache L23
             ref type Cache from makeCache L23
             ref type V from makeCache L23
-            ref call LruCache from makeCache L24
             ref type V from makeCache L24
+            ref type Clock from makeCache L24
+            ref type Cache from makeCache L24
+            ref type V from makeCache L24
+            ref type V from makeCache L25
+            ref type Clock from makeCache L25
+            ref type Cache from makeCache L25
+            ref type V from makeCache L25
+            ref call LruCache from makeCache L26
+            ref type V from makeCache L26
             ref import ./clock.Clock from src/store/cache.ts L1
             edges: 13 contains, 1 imports; syntax errors: false
         "#]],
