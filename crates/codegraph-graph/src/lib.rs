@@ -17,6 +17,7 @@
 //! assert_eq!(store.stats().unwrap().nodes, 0);
 //! ```
 
+mod imports;
 pub mod keys;
 mod lookup;
 mod resolve;

@@ -8,12 +8,14 @@
 //! unresolved rather than fan out into noise. References are never deleted:
 //! unresolved ones stay stored and counted.
 //!
-//! Imports (`RefKind::Import`) are left to per-language module resolution,
-//! which this module does not do yet.
+//! Imports (`RefKind::Import`) become `Imports` edges to the files they
+//! name, by each language's module-path rules (see `imports.rs`).
 
 use std::collections::HashMap;
 
-use codegraph_core::{Edge, EdgeKind, Node, NodeId, NodeKind, RefKind, UnresolvedRef};
+use codegraph_core::{Edge, EdgeKind, Language, Node, NodeId, NodeKind, RefKind, UnresolvedRef};
+
+use crate::imports::{self, FileIndex, Target};
 use rayon::prelude::*;
 
 use crate::{IndexWriter, Store, StoreError};
@@ -85,10 +87,13 @@ pub fn resolve_files(
     paths: &[String],
 ) -> Result<ResolveReport, StoreError> {
     let mut report = ResolveReport::default();
+    let files = FileIndex::new(store.file_paths()?);
     for chunk in paths.chunks(CHUNK_FILES) {
         let results: Vec<Result<Option<FileResolution>, StoreError>> = chunk
             .par_iter()
-            .map_init(HashMap::new, |cache, path| resolve_file(store, cache, path))
+            .map_init(HashMap::new, |cache, path| {
+                resolve_file(store, &files, cache, path)
+            })
             .collect();
         for (path, result) in chunk.iter().zip(results) {
             let Some(file) = result? else { continue };
@@ -109,6 +114,7 @@ pub fn resolve_files(
 /// Resolves one file's references; `None` if the file is not indexed.
 fn resolve_file(
     store: &Store,
+    files: &FileIndex,
     cache: &mut HashMap<String, Vec<Candidate>>,
     path: &str,
 ) -> Result<Option<FileResolution>, StoreError> {
@@ -126,10 +132,24 @@ fn resolve_file(
     let mut edges: HashMap<(NodeId, EdgeKind, NodeId), Edge> = HashMap::new();
     let (mut counted, mut resolved) = (0u32, 0u32);
     for reference in &refs {
+        counted += 1;
         if reference.kind == RefKind::Import {
+            let targets = resolve_import(files, path, record.language, &reference.name);
+            if !targets.is_empty() {
+                resolved += 1;
+            }
+            for (to, confidence) in targets {
+                let key = (reference.from, EdgeKind::Imports, to);
+                edges.entry(key).or_insert(Edge {
+                    from: reference.from,
+                    kind: EdgeKind::Imports,
+                    to,
+                    confidence,
+                    line: reference.line,
+                });
+            }
             continue;
         }
-        counted += 1;
         if cache.len() >= CACHE_NAMES {
             cache.clear();
         }
@@ -162,6 +182,43 @@ fn resolve_file(
         refs: counted,
         resolved,
     }))
+}
+
+/// Most files one import may link to (a Go package is many files).
+const MAX_IMPORT_FILES: usize = 64;
+
+/// The file nodes an import names, with confidences: the first target
+/// form that matches any indexed file decides.
+fn resolve_import(
+    files: &FileIndex,
+    importer: &str,
+    language: Language,
+    module: &str,
+) -> Vec<(NodeId, f32)> {
+    for target in imports::targets(importer, language, module) {
+        let found: Vec<&str> = files
+            .find(&target)
+            .into_iter()
+            .filter(|p| *p != importer)
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        if found.len() > MAX_IMPORT_FILES {
+            return Vec::new();
+        }
+        let confidence = if matches!(target, Target::Exact(_)) {
+            0.95
+        } else {
+            0.85
+        };
+        let each = confidence / found.len() as f32;
+        return found
+            .into_iter()
+            .map(|p| (NodeId::for_file(p), each))
+            .collect();
+    }
+    Vec::new()
 }
 
 fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {

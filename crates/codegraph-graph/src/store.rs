@@ -356,6 +356,19 @@ impl Store {
         }
     }
 
+    /// Every indexed path, in order (keys only: no record is decoded).
+    pub fn file_paths(&self) -> Result<Vec<String>, StoreError> {
+        let mut paths = Vec::new();
+        for item in self.db.iterator_cf(self.cf(CF_FILES), IteratorMode::Start) {
+            let (key, _) = item.map_err(|e| self.db_err(e))?;
+            paths.push(
+                String::from_utf8(key.to_vec())
+                    .map_err(|_| self.corrupt("file path is not UTF-8"))?,
+            );
+        }
+        Ok(paths)
+    }
+
     /// Every indexed file, in path order.
     pub fn files(&self) -> Result<Vec<(String, FileRecord)>, StoreError> {
         let mut files = Vec::new();

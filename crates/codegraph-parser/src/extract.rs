@@ -414,6 +414,10 @@ impl<'t> Captured<'t> {
             }
             let from = enclosing(import.node.start_byte());
             let target = match &import.name {
+                // `from . import util` is `.util`, not `..util`.
+                Some(name) if import.qualifies && import.path.ends_with(sep) => {
+                    format!("{}{name}", import.path)
+                }
                 Some(name) if import.qualifies => format!("{}{sep}{name}", import.path),
                 _ => import.path.clone(),
             };

@@ -104,6 +104,19 @@ fn calls_resolve_through_self_imports_modules_and_files() {
     let first = &impact["dependents"][0];
     assert_eq!(first["distance"], 1);
 
+    // Imports link files: `from . import util`, `from app.service import ...`.
+    let importers = json(&repo, &["refs", "app/util.py"]);
+    let files: Vec<&str> = importers["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["app/service.py"]);
+    assert_eq!(importers["files"][0]["sites"][0]["kind"], "imports");
+    let importers = json(&repo, &["refs", "app/service.py"]);
+    assert_eq!(importers["files"][0]["file"], "tests/test_service.py");
+
     let path = json(&repo, &["path", "test_place", "check"]);
     let kinds: Vec<&str> = path["path"]
         .as_array()
