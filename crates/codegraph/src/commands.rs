@@ -201,7 +201,10 @@ pub fn resolve_symbol(store: &Store, symbol: &str) -> Result<Resolved> {
                 n.kind != NodeKind::Import && n.span.start_line <= line && line <= n.span.end_line
             })
             .min_by_key(|n| n.span.end_line - n.span.start_line);
-        return Ok(best.map_or(Resolved::Missing, Resolved::One));
+        return match best {
+            Some(node) => Ok(Resolved::One(node)),
+            None => bail!("no definition spans line {line} of {file}"),
+        };
     }
     let matches = exact_or_qualified_suffix(store, symbol)?;
     let ids: Vec<NodeId> = matches.iter().map(|m| m.id).collect();

@@ -109,6 +109,16 @@ fn index_find_show_stats() {
 
     let by_id = json(&repo, &["show", hit["id"].as_str().unwrap()]);
     assert_eq!(by_id["name"], "parse_config");
+    let out = codegraph(&repo)
+        .args(["show", "app/config.py:999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err.trim(),
+        "codegraph: no definition spans line 999 of app/config.py"
+    );
     let by_line = json(&repo, &["show", "app/config.py:11"]);
     assert_eq!(by_line["name"], "parse_config");
 
