@@ -1,0 +1,121 @@
+//! Resolution accuracy against hand-checked expected edges.
+//!
+//! Each fixture under `tests/fixtures/<name>/` may carry `expected_edges.txt`
+//! listing, one per line, `KIND FROM -> TO` (qualified names, or paths for
+//! files) for every `calls`, `inherits`, `implements` and `imports` edge the
+//! code really has. The test indexes the fixture, prints precision and recall
+//! per edge kind, and requires both to be 1.0: a fixture is small enough to
+//! be labelled completely, so any miss or extra is a regression to look at.
+//! Run `cargo test --release -p codegraph --test accuracy -- --nocapture`.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use codegraph::indexer::{index, IndexConfig};
+use codegraph_core::{EdgeKind, NodeId, NodeKind};
+use codegraph_graph::{OpenMode, Store};
+
+const KINDS: [EdgeKind; 4] = [
+    EdgeKind::Calls,
+    EdgeKind::Inherits,
+    EdgeKind::Implements,
+    EdgeKind::Imports,
+];
+
+/// (kind, from, to) of every resolved edge in the index.
+fn actual_edges(store: &Store) -> BTreeSet<(String, String, String)> {
+    let files = store.files().unwrap();
+    let ids: Vec<NodeId> = files
+        .iter()
+        .flat_map(|(_, r)| r.node_ids.iter().copied())
+        .collect();
+    let nodes: HashMap<NodeId, (NodeKind, String)> = store
+        .get_nodes(&ids)
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .map(|n| {
+            (
+                n.id,
+                (
+                    n.kind,
+                    if n.kind == NodeKind::File {
+                        n.file
+                    } else {
+                        n.qualified_name
+                    },
+                ),
+            )
+        })
+        .collect();
+    let mut edges = BTreeSet::new();
+    for id in &ids {
+        for edge in store.out_edges(*id).unwrap() {
+            let (from, (to_kind, to)) = (&nodes[&edge.from].1, &nodes[&edge.to]);
+            // Structural import edges point at the import node; resolved ones at a file.
+            if KINDS.contains(&edge.kind)
+                && (edge.kind != EdgeKind::Imports || *to_kind == NodeKind::File)
+            {
+                edges.insert((edge.kind.as_str().to_string(), from.clone(), to.clone()));
+            }
+        }
+    }
+    edges
+}
+
+fn expected_edges(text: &str) -> BTreeSet<(String, String, String)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|line| {
+            let (kind, rest) = line.split_once(' ').expect("KIND FROM -> TO");
+            let (from, to) = rest.split_once(" -> ").expect("KIND FROM -> TO");
+            (
+                kind.to_string(),
+                from.trim().to_string(),
+                to.trim().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn python_fixture_edges_match_the_hand_checked_list() {
+    let (_dir, repo) = common::fixture("calls");
+    let expected =
+        expected_edges(&std::fs::read_to_string(repo.join("expected_edges.txt")).unwrap());
+    let db = repo.join(".codegraph");
+    let mut config = IndexConfig::new(repo.clone(), db.clone());
+    config.progress = false;
+    index(&config).unwrap();
+    let actual = actual_edges(&Store::open(&db, OpenMode::ReadOnly).unwrap());
+
+    let mut table: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    for kind in KINDS {
+        let k = kind.as_str().to_string();
+        let exp: BTreeSet<_> = expected.iter().filter(|e| e.0 == k).collect();
+        let act: BTreeSet<_> = actual.iter().filter(|e| e.0 == k).collect();
+        let hit = exp.intersection(&act).count();
+        table.insert(k, (hit, act.len(), exp.len()));
+    }
+    for (kind, (hit, act, exp)) in &table {
+        let precision = if *act == 0 {
+            1.0
+        } else {
+            *hit as f64 / *act as f64
+        };
+        let recall = if *exp == 0 {
+            1.0
+        } else {
+            *hit as f64 / *exp as f64
+        };
+        println!("python {kind:<10} precision {precision:.2} recall {recall:.2} ({hit} of {act} found, {exp} expected)");
+    }
+    let missing: Vec<_> = expected.difference(&actual).collect();
+    let extra: Vec<_> = actual.difference(&expected).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nextra: {extra:#?}"
+    );
+}
