@@ -315,7 +315,17 @@ fn choose(
     let receiver = reference.qualifier.as_deref();
     // A bare call (`f()`) does not reach the methods of other types.
     let bare_call = receiver.is_none() && reference.kind == RefKind::Call;
-    let reachable = move |c: &Candidate| !(bare_call && c.kind == NodeKind::Method);
+    // A call through a value (`console.log()`, `item.save()`) reaches a
+    // method, never a free function that merely shares the name.
+    let member_call = reference.kind == RefKind::Call && receiver.is_some_and(|r| !is_self(r));
+    let reachable = move |c: &Candidate| {
+        let excluded = match c.kind {
+            NodeKind::Method => bare_call,
+            NodeKind::Function => member_call,
+            _ => false,
+        };
+        !excluded
+    };
     let mut rules: Vec<Rule> = Vec::new();
     // The receiver names an imported module (`fs::write`, `json.load`):
     // only that module can define the target; if it is not indexed, the

@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use codegraph::indexer::{index, IndexConfig};
 use codegraph_core::{EdgeKind, NodeId, NodeKind};
@@ -80,9 +80,10 @@ fn expected_edges(text: &str) -> BTreeSet<(String, String, String)> {
         .collect()
 }
 
-#[test]
-fn python_fixture_edges_match_the_hand_checked_list() {
-    let (_dir, repo) = common::fixture("calls");
+/// Indexes fixture `name`, prints precision/recall per edge kind, and
+/// fails on any edge missing from or added to its expected list.
+fn check_fixture(language: &str, name: &str) {
+    let (_dir, repo) = common::fixture(name);
     let expected =
         expected_edges(&std::fs::read_to_string(repo.join("expected_edges.txt")).unwrap());
     let db = repo.join(".codegraph");
@@ -91,31 +92,41 @@ fn python_fixture_edges_match_the_hand_checked_list() {
     index(&config).unwrap();
     let actual = actual_edges(&Store::open(&db, OpenMode::ReadOnly).unwrap());
 
-    let mut table: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     for kind in KINDS {
-        let k = kind.as_str().to_string();
+        let k = kind.as_str();
         let exp: BTreeSet<_> = expected.iter().filter(|e| e.0 == k).collect();
         let act: BTreeSet<_> = actual.iter().filter(|e| e.0 == k).collect();
         let hit = exp.intersection(&act).count();
-        table.insert(k, (hit, act.len(), exp.len()));
-    }
-    for (kind, (hit, act, exp)) in &table {
-        let precision = if *act == 0 {
+        let precision = if act.is_empty() {
             1.0
         } else {
-            *hit as f64 / *act as f64
+            hit as f64 / act.len() as f64
         };
-        let recall = if *exp == 0 {
+        let recall = if exp.is_empty() {
             1.0
         } else {
-            *hit as f64 / *exp as f64
+            hit as f64 / exp.len() as f64
         };
-        println!("python {kind:<10} precision {precision:.2} recall {recall:.2} ({hit} of {act} found, {exp} expected)");
+        println!(
+            "{language:<10} {k:<10} precision {precision:.2} recall {recall:.2} ({hit} of {} found, {} expected)",
+            act.len(),
+            exp.len()
+        );
     }
     let missing: Vec<_> = expected.difference(&actual).collect();
     let extra: Vec<_> = actual.difference(&expected).collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
-        "missing: {missing:#?}\nextra: {extra:#?}"
+        "{language}: missing: {missing:#?}\nextra: {extra:#?}"
     );
+}
+
+#[test]
+fn python_edges_match_the_hand_checked_list() {
+    check_fixture("python", "calls");
+}
+
+#[test]
+fn typescript_edges_match_the_hand_checked_list() {
+    check_fixture("typescript", "calls-ts");
 }
