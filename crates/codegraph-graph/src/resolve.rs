@@ -128,7 +128,7 @@ fn resolve_file(
         .flatten()
         .map(|n| (n.id, n))
         .collect();
-    let context = FileContext::new(path, &nodes);
+    let context = FileContext::new(path, record.language, &nodes);
     let mut edges: HashMap<(NodeId, EdgeKind, NodeId), Edge> = HashMap::new();
     let (mut counted, mut resolved) = (0u32, 0u32);
     for reference in &refs {
@@ -245,13 +245,14 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
 /// What resolution needs to know about the file a reference sits in.
 struct FileContext<'a> {
     path: &'a str,
+    language: Language,
     nodes: &'a HashMap<NodeId, Node>,
     /// Local names bound by imports, with the module path they come from.
     imported: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> FileContext<'a> {
-    fn new(path: &'a str, nodes: &'a HashMap<NodeId, Node>) -> FileContext<'a> {
+    fn new(path: &'a str, language: Language, nodes: &'a HashMap<NodeId, Node>) -> FileContext<'a> {
         let imported = nodes
             .values()
             .filter(|n| n.kind == NodeKind::Import)
@@ -259,6 +260,7 @@ impl<'a> FileContext<'a> {
             .collect();
         FileContext {
             path,
+            language,
             nodes,
             imported,
         }
@@ -388,12 +390,23 @@ fn choose(
     if !chosen.is_empty() {
         return chosen;
     }
-    // 5. Anywhere: unique is likely, several share the doubt.
+    // 5. Anywhere. Only C and C++ link a bare name across the whole
+    // program; elsewhere a bare call names something local or imported
+    // (Go: the same package, found above as the same directory). A call
+    // through a value of unknown type takes a method only if it is the one
+    // method of that name: several would be guesses.
+    let global_names = matches!(context.language, Language::C | Language::Cpp);
+    if bare_call && !global_names {
+        return Vec::new();
+    }
     let anywhere: Vec<&Candidate> = candidates
         .iter()
         .copied()
         .filter(|c| reachable(c))
         .collect();
+    if member_call && anywhere.len() > 1 {
+        return Vec::new();
+    }
     let confidence = if anywhere.len() == 1 { 0.7 } else { 0.5 };
     split(&anywhere, confidence)
 }
@@ -444,6 +457,14 @@ fn file_matches_module(file: &str, module: &str) -> bool {
             if !tail.is_empty() && (stem == tail || stem.ends_with(&format!("/{tail}"))) {
                 return true;
             }
+            // A Go import names a package: a directory, not a file.
+            let dir = directory(stem);
+            if file.ends_with(".go")
+                && skip_item == 0
+                && (dir == tail || dir.ends_with(&format!("/{tail}")))
+            {
+                return true;
+            }
         }
     }
     false
@@ -460,6 +481,15 @@ mod tests {
         assert!(file_matches_module("web/util/index.ts", "./util"));
         assert!(file_matches_module("src/retry.rs", "crate::retry::Policy"));
         assert!(!file_matches_module("src/other.rs", "crate::retry::Policy"));
+        assert!(file_matches_module(
+            "server/handler.go",
+            "example.com/app/server"
+        ));
+        assert!(!file_matches_module(
+            "server/handler.go",
+            "example.com/app/client"
+        ));
+        assert!(!file_matches_module("app/other.py", "app.util"));
     }
 
     #[test]
