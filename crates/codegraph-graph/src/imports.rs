@@ -75,7 +75,8 @@ impl FileIndex {
     }
 }
 
-fn parent(dir: &str) -> &str {
+/// The directory part of a repo-relative path (`""` at the top).
+pub(crate) fn parent(dir: &str) -> &str {
     dir.rsplit_once('/').map_or("", |(d, _)| d)
 }
 

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use codegraph_core::{Edge, EdgeKind, Language, Node, NodeId, NodeKind, RefKind, UnresolvedRef};
 
-use crate::imports::{self, FileIndex, Target};
+use crate::imports::{self, parent, FileIndex, Target};
 use rayon::prelude::*;
 
 use crate::{IndexWriter, Store, StoreError};
@@ -61,10 +61,6 @@ fn accepts(reference: RefKind, kind: NodeKind) -> bool {
         RefKind::Macro => kind == Macro,
         RefKind::Import => false,
     }
-}
-
-fn directory(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// Files resolved in parallel between two writes: bounds the edges held.
@@ -380,10 +376,10 @@ fn choose(
         ));
     }
     // 4. The same directory (package, module folder).
-    let dir = directory(context.path);
+    let dir = parent(context.path);
     rules.push((
         0.75,
-        Box::new(move |c| reachable(c) && directory(&c.file) == dir),
+        Box::new(move |c| reachable(c) && parent(&c.file) == dir),
     ));
 
     let chosen = first_admitted(&candidates, &rules);
@@ -458,7 +454,7 @@ fn file_matches_module(file: &str, module: &str) -> bool {
                 return true;
             }
             // A Go import names a package: a directory, not a file.
-            let dir = directory(stem);
+            let dir = parent(stem);
             if file.ends_with(".go")
                 && skip_item == 0
                 && (dir == tail || dir.ends_with(&format!("/{tail}")))

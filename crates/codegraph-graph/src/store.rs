@@ -310,26 +310,31 @@ impl Store {
         postcard::from_bytes(bytes).map_err(|e| self.corrupt(&format!("undecodable {what}: {e}")))
     }
 
-    pub fn stats(&self) -> Result<Stats, StoreError> {
+    /// Reads and decodes the value of `key` in `cf`, if present.
+    fn get_decoded<T: serde::de::DeserializeOwned>(
+        &self,
+        cf: &str,
+        key: &[u8],
+        what: &str,
+    ) -> Result<Option<T>, StoreError> {
         match self
             .db
-            .get_pinned_cf(self.cf(CF_META), META_STATS)
+            .get_pinned_cf(self.cf(cf), key)
             .map_err(|e| self.db_err(e))?
         {
-            Some(bytes) => self.decode("stats", &bytes),
-            None => Ok(Stats::default()),
+            Some(bytes) => self.decode(what, &bytes).map(Some),
+            None => Ok(None),
         }
     }
 
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        Ok(self
+            .get_decoded(CF_META, META_STATS, "stats")?
+            .unwrap_or_default())
+    }
+
     pub fn get_node(&self, id: NodeId) -> Result<Option<Node>, StoreError> {
-        match self
-            .db
-            .get_pinned_cf(self.cf(CF_NODES), id.to_be_bytes())
-            .map_err(|e| self.db_err(e))?
-        {
-            Some(bytes) => self.decode("node", &bytes).map(Some),
-            None => Ok(None),
-        }
+        self.get_decoded(CF_NODES, &id.to_be_bytes(), "node")
     }
 
     /// Batched point lookups, in the order of `ids`.
@@ -346,39 +351,32 @@ impl Store {
     }
 
     pub fn file(&self, path: &str) -> Result<Option<FileRecord>, StoreError> {
-        match self
-            .db
-            .get_pinned_cf(self.cf(CF_FILES), path.as_bytes())
-            .map_err(|e| self.db_err(e))?
-        {
-            Some(bytes) => self.decode("file record", &bytes).map(Some),
-            None => Ok(None),
-        }
+        self.get_decoded(CF_FILES, path.as_bytes(), "file record")
     }
 
     /// Every indexed path, in order (keys only: no record is decoded).
     pub fn file_paths(&self) -> Result<Vec<String>, StoreError> {
-        let mut paths = Vec::new();
-        for item in self.db.iterator_cf(self.cf(CF_FILES), IteratorMode::Start) {
-            let (key, _) = item.map_err(|e| self.db_err(e))?;
-            paths.push(
-                String::from_utf8(key.to_vec())
-                    .map_err(|_| self.corrupt("file path is not UTF-8"))?,
-            );
-        }
-        Ok(paths)
+        self.scan_files(|path, _| Ok(path))
     }
 
     /// Every indexed file, in path order.
     pub fn files(&self) -> Result<Vec<(String, FileRecord)>, StoreError> {
-        let mut files = Vec::new();
+        self.scan_files(|path, value| Ok((path, self.decode("file record", value)?)))
+    }
+
+    /// Maps every (path, record bytes) of the `files` family, in path order.
+    fn scan_files<T>(
+        &self,
+        mut each: impl FnMut(String, &[u8]) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut out = Vec::new();
         for item in self.db.iterator_cf(self.cf(CF_FILES), IteratorMode::Start) {
             let (key, value) = item.map_err(|e| self.db_err(e))?;
             let path = String::from_utf8(key.to_vec())
                 .map_err(|_| self.corrupt("file path is not UTF-8"))?;
-            files.push((path, self.decode("file record", &value)?));
+            out.push(each(path, &value)?);
         }
-        Ok(files)
+        Ok(out)
     }
 
     /// The whole text of an indexed file, as it was when indexed.
@@ -446,26 +444,16 @@ impl Store {
     /// stored per file (one value, not one key each): the resolver reads
     /// them a file at a time, and per-ref keys tripled the write volume.
     pub fn file_refs(&self, path: &str) -> Result<Vec<UnresolvedRef>, StoreError> {
-        match self
-            .db
-            .get_pinned_cf(self.cf(CF_REFS), path.as_bytes())
-            .map_err(|e| self.db_err(e))?
-        {
-            Some(bytes) => self.decode("references", &bytes),
-            None => Ok(Vec::new()),
-        }
+        Ok(self
+            .get_decoded(CF_REFS, path.as_bytes(), "references")?
+            .unwrap_or_default())
     }
 
     /// What the resolver derived from the references in `path`.
     pub fn resolved(&self, path: &str) -> Result<ResolvedRecord, StoreError> {
-        match self
-            .db
-            .get_pinned_cf(self.cf(CF_RESOLVED), path.as_bytes())
-            .map_err(|e| self.db_err(e))?
-        {
-            Some(bytes) => self.decode("resolved edges", &bytes),
-            None => Ok(ResolvedRecord::default()),
-        }
+        Ok(self
+            .get_decoded(CF_RESOLVED, path.as_bytes(), "resolved edges")?
+            .unwrap_or_default())
     }
 
     /// Whether the edge `from -kind-> to` is stored.

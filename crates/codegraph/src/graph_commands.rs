@@ -9,7 +9,7 @@ use codegraph_core::{EdgeKind, Node, NodeId, NodeKind};
 use codegraph_graph::{shortest_path, walk, Direction, Hop, Store};
 use serde_json::{json, Value};
 
-use crate::output::hit_json;
+use crate::output::{hit_json, round3};
 
 /// Edges that make one node depend on another.
 pub const DEPENDENCY_KINDS: [EdgeKind; 5] = [
@@ -57,7 +57,7 @@ fn hop_json(hop: &Hop, nodes: &HashMap<NodeId, Node>, direction: Direction) -> O
     value["parent"] = json!(hop.parent.to_string());
     value["edge"] = json!({
         "kind": hop.via.kind.as_str(),
-        "confidence": (hop.via.confidence * 1000.0).round() / 1000.0,
+        "confidence": round3(hop.via.confidence),
         "file": source.file,
         "line": hop.via.line,
     });
@@ -170,7 +170,7 @@ pub fn references(store: &Store, root: &Node, limit: usize) -> Result<Value> {
         by_file.entry(from.file.as_str()).or_default().push(json!({
             "line": edge.line,
             "kind": edge.kind.as_str(),
-            "confidence": (edge.confidence * 1000.0).round() / 1000.0,
+            "confidence": round3(edge.confidence),
             "from": hit_json(from, edge.confidence),
         }));
     }

@@ -106,6 +106,7 @@ enum Command {
 }
 
 /// An error that has already been printed in full (with its own exit code).
+#[derive(Debug)]
 struct Reported(u8);
 
 fn main() -> ExitCode {
@@ -125,12 +126,6 @@ fn main() -> ExitCode {
             }
             ExitCode::from(1)
         }
-    }
-}
-
-impl std::fmt::Debug for Reported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "reported (exit {})", self.0)
     }
 }
 

@@ -4,6 +4,11 @@
 use codegraph_core::Node;
 use serde_json::{json, Value};
 
+/// A score or confidence to three decimals, as printed in JSON.
+pub fn round3(value: f32) -> f64 {
+    (f64::from(value) * 1000.0).round() / 1000.0
+}
+
 /// The JSON object for one symbol hit (fields fixed by DESIGN.md).
 pub fn hit_json(node: &Node, score: f32) -> Value {
     json!({
@@ -15,7 +20,7 @@ pub fn hit_json(node: &Node, score: f32) -> Value {
         "file": node.file,
         "start_line": node.span.start_line,
         "end_line": node.span.end_line,
-        "score": (score * 1000.0).round() / 1000.0,
+        "score": round3(score),
         "signature": node.signature,
     })
 }
