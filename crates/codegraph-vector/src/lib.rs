@@ -1,0 +1,18 @@
+//! Embeddings and vector search.
+//!
+//! - [`StaticEmbedder`]: the built-in default, a static token-embedding
+//!   model distilled from all-MiniLM-L6-v2 (`scripts/model/distill.py`) and
+//!   compiled into the binary: a text's vector is the mean of its tokens'
+//!   rows. No network, no model files at run time.
+//! - [`VectorIndex`]: int8-quantised vectors keyed by node id, HNSW
+//!   (usearch) above a size threshold and an exact scan below it.
+
+mod embed;
+mod index;
+mod static_model;
+mod wordpiece;
+
+pub use embed::{symbol_text, EmbedError, Embedder};
+pub use index::{VectorHit, VectorIndex, VectorIndexError, EXACT_BELOW};
+pub use static_model::{StaticEmbedder, StaticModel};
+pub use wordpiece::WordPiece;

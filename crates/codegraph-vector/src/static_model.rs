@@ -1,0 +1,169 @@
+//! The built-in static embedding model: one int8 row (with an f32 scale)
+//! per vocabulary token, distilled from all-MiniLM-L6-v2 by
+//! `scripts/model/distill.py`. A text's embedding is the L2-normalised
+//! mean of its tokens' rows: no attention, so it runs at memory speed.
+
+use crate::embed::{EmbedError, Embedder};
+use crate::wordpiece::WordPiece;
+
+/// The model compiled into the binary (8 MB).
+static BUILTIN: &[u8] = include_bytes!("../model/static-minilm.cgsm");
+
+/// Tokens per text beyond which the rest is ignored.
+pub const MAX_TOKENS: usize = 256;
+
+pub struct StaticModel {
+    dim: usize,
+    scales: Vec<f32>,
+    rows: &'static [i8],
+    tokenizer: WordPiece,
+}
+
+fn bad(what: &str) -> EmbedError {
+    EmbedError::Model(format!("static model: {what}"))
+}
+
+impl StaticModel {
+    /// The model shipped with codegraph.
+    pub fn builtin() -> Result<StaticModel, EmbedError> {
+        StaticModel::parse(BUILTIN)
+    }
+
+    /// Reads the `CGSM` format documented in `scripts/model/distill.py`.
+    pub fn parse(bytes: &'static [u8]) -> Result<StaticModel, EmbedError> {
+        let mut at = 0usize;
+        let mut take = |n: usize| -> Result<&'static [u8], EmbedError> {
+            let out = bytes.get(at..at + n).ok_or_else(|| bad("truncated"))?;
+            at += n;
+            Ok(out)
+        };
+        if take(4)? != b"CGSM" {
+            return Err(bad("not a CGSM file"));
+        }
+        let mut u32_at = || -> Result<u32, EmbedError> {
+            Ok(u32::from_le_bytes(take(4)?.try_into().expect("4 bytes")))
+        };
+        let (version, dim, vocab) = (u32_at()?, u32_at()? as usize, u32_at()? as usize);
+        if version != 1 || dim == 0 || vocab == 0 {
+            return Err(bad("unsupported version or shape"));
+        }
+        let mut tokens = Vec::with_capacity(vocab);
+        for _ in 0..vocab {
+            let len = u16::from_le_bytes(take(2)?.try_into().expect("2 bytes")) as usize;
+            tokens.push(std::str::from_utf8(take(len)?).map_err(|_| bad("token not UTF-8"))?);
+        }
+        let scales = take(vocab * 4)?
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
+        let raw = take(vocab * dim)?;
+        // SAFETY: i8 and u8 have the same size and alignment, and every bit
+        // pattern is a valid i8.
+        let rows = unsafe { std::slice::from_raw_parts(raw.as_ptr().cast::<i8>(), raw.len()) };
+        Ok(StaticModel {
+            dim,
+            scales,
+            rows,
+            tokenizer: WordPiece::new(tokens),
+        })
+    }
+
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Embeds one text into `out` (length `dim`), L2-normalised; all zeros
+    /// when no token of the text is known.
+    pub fn embed_into(&self, text: &str, ids: &mut Vec<u32>, out: &mut [f32]) {
+        ids.clear();
+        self.tokenizer.tokenize(text, MAX_TOKENS, ids);
+        out.fill(0.0);
+        for &id in ids.iter() {
+            let scale = self.scales[id as usize];
+            let row = &self.rows[id as usize * self.dim..(id as usize + 1) * self.dim];
+            for (acc, &q) in out.iter_mut().zip(row) {
+                *acc += scale * f32::from(q);
+            }
+        }
+        let norm = out.iter().map(|v| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            out.iter_mut().for_each(|v| *v /= norm);
+        }
+    }
+}
+
+/// [`StaticModel`] behind the [`Embedder`] trait.
+pub struct StaticEmbedder {
+    model: StaticModel,
+}
+
+impl StaticEmbedder {
+    pub fn builtin() -> Result<StaticEmbedder, EmbedError> {
+        Ok(StaticEmbedder {
+            model: StaticModel::builtin()?,
+        })
+    }
+}
+
+impl Embedder for StaticEmbedder {
+    fn id(&self) -> &str {
+        "static-minilm-l6-v2@1"
+    }
+
+    fn dim(&self) -> usize {
+        self.model.dim()
+    }
+
+    fn embed(&self, texts: &[&str], out: &mut Vec<f32>) -> Result<(), EmbedError> {
+        let dim = self.model.dim();
+        let start = out.len();
+        out.resize(start + texts.len() * dim, 0.0);
+        let mut ids = Vec::with_capacity(MAX_TOKENS);
+        for (text, slot) in texts.iter().zip(out[start..].chunks_exact_mut(dim)) {
+            self.model.embed_into(text, &mut ids, slot);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cos(a: &[f32], b: &[f32]) -> f32 {
+        a.iter().zip(b).map(|(x, y)| x * y).sum()
+    }
+
+    #[test]
+    fn builtin_model_loads_and_embeds_unit_vectors() {
+        let e = StaticEmbedder::builtin().unwrap();
+        assert_eq!(e.dim(), 256);
+        let mut out = Vec::new();
+        e.embed(&["retry a failed request", ""], &mut out).unwrap();
+        let norm: f32 = out[..256].iter().map(|v| v * v).sum();
+        assert!((norm - 1.0).abs() < 1e-4, "{norm}");
+        assert!(out[256..].iter().all(|&v| v == 0.0));
+    }
+
+    #[test]
+    fn related_texts_are_closer_than_unrelated_ones() {
+        let e = StaticEmbedder::builtin().unwrap();
+        let mut out = Vec::new();
+        let texts = [
+            "retry a failed http request",
+            "retryRequest: send the request again after a failure",
+            "parse the configuration file",
+            "loadConfigFile: read settings from a config file",
+        ];
+        e.embed(&texts, &mut out).unwrap();
+        let v: Vec<&[f32]> = out.chunks_exact(256).collect();
+        assert!(cos(v[0], v[1]) > cos(v[0], v[3]), "retry query");
+        assert!(cos(v[2], v[3]) > cos(v[2], v[1]), "config query");
+    }
+
+    #[test]
+    fn rejects_a_corrupt_model() {
+        assert!(StaticModel::parse(b"nope").is_err());
+        assert!(StaticModel::parse(b"CGSM\x01\x00\x00\x00").is_err());
+    }
+}
