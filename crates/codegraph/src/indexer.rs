@@ -35,6 +35,12 @@ pub struct IndexConfig {
     pub progress: bool,
     /// Honour `.gitignore`/`.ignore` files (hidden files are always skipped).
     pub respect_ignore_files: bool,
+    /// Embedder for the search indexes (`static`), or `None` to leave
+    /// search out of this run.
+    pub embedder: Option<String>,
+    /// Drop the search indexes and build them again (after changing the
+    /// embedder).
+    pub reembed: bool,
 }
 
 impl IndexConfig {
@@ -47,6 +53,8 @@ impl IndexConfig {
             commit_every_bytes: 32 << 20,
             progress: std::io::stderr().is_terminal(),
             respect_ignore_files: true,
+            embedder: Some(codegraph_search::DEFAULT_EMBEDDER.to_string()),
+            reembed: false,
         }
     }
 }
@@ -84,6 +92,8 @@ pub struct IndexReport {
     /// whose references pointed into changed files.
     pub resolution: codegraph_graph::ResolveReport,
     pub resolution_seconds: f64,
+    /// The search indexes' update (lexical postings and embeddings).
+    pub search: Option<codegraph_search::SyncReport>,
     pub total_files: u64,
     pub total_nodes: u64,
     pub total_edges: u64,
@@ -323,6 +333,16 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     report.resolution = codegraph_graph::resolve_files(&store, &mut writer, &to_resolve)?;
     report.resolution_seconds = resolve_started.elapsed().as_secs_f64();
     store.flush()?;
+
+    if let Some(name) = &config.embedder {
+        let dir = codegraph_search::search_dir(&db_dir);
+        if config.reembed && dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("cannot remove {}", dir.display()))?;
+        }
+        let embedder = codegraph_search::embedder_for(name)?;
+        report.search = Some(codegraph_search::sync(&store, &dir, embedder.as_ref())?);
+    }
 
     let stats = store.stats()?;
     report.total_files = stats.files;

@@ -9,3 +9,4 @@ pub mod discover;
 pub mod graph_commands;
 pub mod indexer;
 pub mod output;
+pub mod search_commands;

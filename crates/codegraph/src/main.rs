@@ -48,6 +48,33 @@ enum Command {
         /// Index files even if .gitignore or .ignore files exclude them.
         #[arg(long)]
         no_ignore: bool,
+        /// Embedder for semantic search: `static` (built in).
+        #[arg(long, default_value = codegraph_search::DEFAULT_EMBEDDER)]
+        embedder: String,
+        /// Rebuild the search indexes from scratch (after changing --embedder).
+        #[arg(long)]
+        reembed: bool,
+        /// Build only the code graph, not the search indexes.
+        #[arg(long, conflicts_with = "reembed")]
+        no_search: bool,
+    },
+    /// Find code by what it does: hybrid (BM25 + embeddings), lexical or semantic.
+    Search {
+        query: String,
+        /// hybrid, lexical or semantic.
+        #[arg(long, default_value = "hybrid")]
+        mode: codegraph_search::Mode,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Only symbols of this kind (function, method, class, ...).
+        #[arg(long)]
+        kind: Option<NodeKind>,
+        /// Only symbols of this language.
+        #[arg(long = "lang")]
+        language: Option<Language>,
+        /// Only files matching this glob (`src/**/*.py`).
+        #[arg(long, value_name = "GLOB")]
+        path: Option<String>,
     },
     /// Look a symbol up by name: exact, then prefix, then fuzzy.
     Find {
@@ -156,10 +183,15 @@ fn run(cli: Cli) -> Result<()> {
             max_file_size,
             no_progress,
             no_ignore,
+            embedder,
+            reembed,
+            no_search,
         } => {
             let mut config = IndexConfig::new(path.clone(), index_dir_for(path, cli.db.as_deref()));
             config.max_file_bytes = *max_file_size;
             config.respect_ignore_files = !*no_ignore;
+            config.embedder = (!*no_search).then(|| embedder.clone());
+            config.reembed = *reembed;
             config.progress &= !*no_progress && !cli.json;
             let report = indexer::index(&config)?;
             if cli.json {
@@ -256,6 +288,35 @@ fn run(cli: Cli) -> Result<()> {
             if !found {
                 return Err(Reported(1).into());
             }
+        }
+        Command::Search {
+            query,
+            mode,
+            limit,
+            kind,
+            language,
+            path,
+        } => {
+            let dir = find_index(cli.db.as_deref())?;
+            let store = Store::open(&dir, OpenMode::QueryOnce)?;
+            let searcher =
+                codegraph_search::Searcher::open(&store, &codegraph_search::search_dir(&dir))?;
+            let filters = codegraph_search::Filters {
+                language: *language,
+                kind: *kind,
+                path: path
+                    .as_deref()
+                    .map(codegraph_search::Filters::path_glob)
+                    .transpose()?,
+            };
+            let value = codegraph::search_commands::search(
+                &searcher,
+                query,
+                *mode,
+                &filters,
+                (*limit).max(1),
+            )?;
+            emit(cli.json, &value, codegraph::search_commands::search_text);
         }
         Command::Stats => {
             let store = open_for_query(&cli)?;

@@ -1,0 +1,96 @@
+//! What gets searched: one document per definition worth finding by
+//! description (types, callables, modules, function-like macros), built
+//! from the stored node and its source text.
+
+use codegraph_core::{Language, Node, NodeKind};
+use codegraph_vector::symbol_text;
+
+/// Bytes of a body kept for the lexical index.
+const BODY_BYTES: usize = 4096;
+
+pub struct SearchDoc {
+    pub id: u64,
+    pub file: String,
+    pub name: String,
+    pub qualified_name: String,
+    pub kind: NodeKind,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub signature: Option<String>,
+    pub doc: Option<String>,
+    pub body: String,
+}
+
+/// Definitions that answer "which code does X": not fields, variables,
+/// constants, enum variants or imports (found by name with `find`), and
+/// not object-like C macros (`#define PAGE_SIZE 4096`), which outnumber
+/// everything else in C trees.
+pub fn is_searchable(node: &Node, body: &str) -> bool {
+    match node.kind {
+        NodeKind::Module
+        | NodeKind::Namespace
+        | NodeKind::Class
+        | NodeKind::Struct
+        | NodeKind::Interface
+        | NodeKind::Trait
+        | NodeKind::Enum
+        | NodeKind::Union
+        | NodeKind::TypeAlias
+        | NodeKind::Function
+        | NodeKind::Method
+        | NodeKind::Constructor => true,
+        NodeKind::Macro => match node.language {
+            Language::C | Language::Cpp => body
+                .find(node.name.as_str())
+                .is_some_and(|at| body[at + node.name.len()..].starts_with('(')),
+            _ => true,
+        },
+        _ => false,
+    }
+}
+
+impl SearchDoc {
+    /// The document for `node`, whose file's text is `source`.
+    pub fn new(node: &Node, source: &str) -> Option<SearchDoc> {
+        let range = node.span.start_byte as usize..node.span.end_byte as usize;
+        let body = source.get(range).unwrap_or("");
+        if !is_searchable(node, body) {
+            return None;
+        }
+        Some(SearchDoc {
+            id: node.id.0,
+            file: node.file.clone(),
+            name: node.name.clone(),
+            qualified_name: node.qualified_name.clone(),
+            kind: node.kind,
+            start_line: node.span.start_line,
+            end_line: node.span.end_line,
+            signature: node.signature.clone(),
+            doc: node.doc.clone(),
+            body: cut(body, BODY_BYTES).to_string(),
+        })
+    }
+
+    /// The text the embedder sees.
+    pub fn embedding_text(&self) -> String {
+        symbol_text(
+            &self.name,
+            &self.qualified_name,
+            self.kind.as_str(),
+            self.signature.as_deref(),
+            self.doc.as_deref(),
+            Some(&self.body),
+        )
+    }
+}
+
+pub(crate) fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}

@@ -1,0 +1,238 @@
+//! BM25 over names, qualified names, signatures, doc comments and bodies
+//! (tantivy), with identifiers split into their words so `retry request`
+//! finds `retryRequest` and `retry_request`, and English stemming so
+//! `retries` finds `retry`.
+
+use std::path::Path;
+
+use codegraph_core::split_identifier;
+use tantivy::collector::TopDocs;
+use tantivy::query::QueryParser;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING,
+};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::docs::SearchDoc;
+use crate::SearchError;
+
+const ANALYZER: &str = "code";
+/// Memory the writer may buffer before it flushes a segment.
+const WRITER_BYTES: usize = 96 << 20;
+
+/// Field weights: a match in the name says far more than one in a body.
+const BOOSTS: [(&str, f32); 5] = [
+    ("name", 5.0),
+    ("qualified", 2.0),
+    ("signature", 1.5),
+    ("doc", 1.5),
+    ("body", 1.0),
+];
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    file: Field,
+    name: Field,
+    qualified: Field,
+    signature: Field,
+    doc: Field,
+    body: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        id: b.add_u64_field("id", FAST | INDEXED),
+        file: b.add_text_field("file", STRING),
+        name: b.add_text_field("name", text.clone()),
+        qualified: b.add_text_field("qualified", text.clone()),
+        signature: b.add_text_field("signature", text.clone()),
+        doc: b.add_text_field("doc", text.clone()),
+        body: b.add_text_field("body", text),
+    };
+    (b.build(), fields)
+}
+
+pub struct LexicalIndex {
+    index: Index,
+    fields: Fields,
+    reader: Option<IndexReader>,
+}
+
+impl LexicalIndex {
+    /// Opens the index in `dir`, creating it if absent.
+    pub fn open_or_create(dir: &Path) -> Result<LexicalIndex, SearchError> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema();
+        let directory =
+            tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+        let index = Index::open_or_create(directory, schema)?;
+        Ok(LexicalIndex::with(index, fields))
+    }
+
+    /// Opens an existing index for queries.
+    pub fn open(dir: &Path) -> Result<LexicalIndex, SearchError> {
+        let index = Index::open_in_dir(dir)?;
+        let (_, fields) = schema();
+        let mut lexical = LexicalIndex::with(index, fields);
+        lexical.reader = Some(
+            lexical
+                .index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()?,
+        );
+        Ok(lexical)
+    }
+
+    fn with(index: Index, fields: Fields) -> LexicalIndex {
+        let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        index.tokenizers().register(ANALYZER, analyzer);
+        LexicalIndex {
+            index,
+            fields,
+            reader: None,
+        }
+    }
+
+    pub fn writer(&self) -> Result<LexicalWriter, SearchError> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        Ok(LexicalWriter {
+            writer: self.index.writer_with_num_threads(threads, WRITER_BYTES)?,
+            fields: self.fields,
+        })
+    }
+
+    /// Node ids of the best `limit` matches for `query`, best first, with
+    /// their BM25 scores.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<(u64, f32)>, SearchError> {
+        let Some(reader) = &self.reader else {
+            return Ok(Vec::new());
+        };
+        let text = query_text(query);
+        if text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = self.fields;
+        let all = [f.name, f.qualified, f.signature, f.doc, f.body];
+        let mut parser = QueryParser::for_index(&self.index, all.to_vec());
+        for (field, (_, boost)) in all.iter().zip(BOOSTS) {
+            parser.set_field_boost(*field, boost);
+        }
+        let (query, _) = parser.parse_query_lenient(&text);
+        let searcher = reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut out = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let column = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .u64("id")?;
+            if let Some(id) = column.first(addr.doc_id) {
+                out.push((id, score));
+            }
+        }
+        Ok(out)
+    }
+}
+
+pub struct LexicalWriter {
+    writer: IndexWriter,
+    fields: Fields,
+}
+
+impl LexicalWriter {
+    /// Drops every document of `file`.
+    pub fn delete_file(&self, file: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.file, file));
+    }
+
+    pub fn add(&self, doc: &SearchDoc) -> Result<(), SearchError> {
+        let f = self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_u64(f.id, doc.id);
+        d.add_text(f.file, &doc.file);
+        d.add_text(f.name, code_words(&doc.name));
+        d.add_text(f.qualified, code_words(&doc.qualified_name));
+        if let Some(sig) = &doc.signature {
+            d.add_text(f.signature, code_words(sig));
+        }
+        if let Some(text) = &doc.doc {
+            d.add_text(f.doc, code_words(text));
+        }
+        d.add_text(f.body, code_words(&doc.body));
+        self.writer.add_document(d)?;
+        Ok(())
+    }
+
+    pub fn commit(&mut self) -> Result<(), SearchError> {
+        self.writer.commit()?;
+        Ok(())
+    }
+}
+
+/// `text` with every compound identifier followed by its words:
+/// `getHTTPResponse(x)` → `getHTTPResponse(x) get http response`.
+pub(crate) fn code_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    out.push_str(text);
+    for ident in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        let words = split_identifier(ident);
+        if words.len() > 1 {
+            for w in words {
+                out.push(' ');
+                out.push_str(&w);
+            }
+        }
+    }
+    out
+}
+
+/// A user's query as plain terms: identifiers split, and the query
+/// syntax characters (`+ - : ( ) " ~ ^ *`...) dropped so a query never
+/// fails to parse or excludes by accident.
+fn query_text(query: &str) -> String {
+    let plain: String = query
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    code_words(&plain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_gain_their_words() {
+        assert_eq!(
+            code_words("getHTTPResponse(x)"),
+            "getHTTPResponse(x) get http response"
+        );
+        assert_eq!(code_words("plain words"), "plain words");
+        assert_eq!(
+            query_text("retry-request: \"now\""),
+            "retry request    now  "
+        );
+    }
+}

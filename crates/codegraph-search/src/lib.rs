@@ -1,0 +1,42 @@
+//! Search over the indexed code: a BM25 lexical index (tantivy) and a
+//! vector index (codegraph-vector), both derived from the RocksDB store and
+//! kept in step with it by [`sync`], and a [`Searcher`] that fuses the two
+//! rankings.
+//!
+//! Layout under the index directory: `search/lexical/` (tantivy),
+//! `search/vectors.usearch`, `search/state.bin` (which files, at which
+//! content hash, each index reflects, and which embedder made the vectors).
+
+mod docs;
+mod lexical;
+mod searcher;
+mod sync;
+
+pub use docs::{is_searchable, SearchDoc};
+pub use lexical::LexicalIndex;
+pub use searcher::{Filters, Hit, Mode, Searcher};
+pub use sync::{embedder_for, file_docs, search_dir, sync, SyncReport, DEFAULT_EMBEDDER};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Store(#[from] codegraph_graph::StoreError),
+    #[error("lexical index: {0}")]
+    Lexical(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Vector(#[from] codegraph_vector::VectorIndexError),
+    #[error(transparent)]
+    Embed(#[from] codegraph_vector::EmbedError),
+    #[error("the search index was built with embedder '{built}', not '{requested}'; run `codegraph index --reembed --embedder {requested}` to rebuild it")]
+    EmbedderMismatch { built: String, requested: String },
+    #[error("unknown embedder '{0}' (expected: static)")]
+    UnknownEmbedder(String),
+    #[error("no search index in {0}; run `codegraph index` first")]
+    Missing(String),
+    #[error("search index {path}: {message}")]
+    Corrupt { path: String, message: String },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("invalid --path glob: {0}")]
+    Glob(#[from] globset::Error),
+}

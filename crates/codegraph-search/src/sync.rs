@@ -1,0 +1,237 @@
+//! Keeps the lexical and vector indexes in step with the store.
+//!
+//! `state.bin` records, per file, the content hash and the node ids the
+//! search indexes hold for it. A sync compares that with the store's file
+//! records: removed or changed files lose their documents and vectors,
+//! new or changed files are (re)embedded and added. The two indexes are
+//! written first and the state last, each atomically, so an interrupted
+//! sync is redone by the next one: deleting a file's documents by path
+//! and re-adding its vectors by key are both idempotent.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use codegraph_graph::{FileRecord, Store};
+use codegraph_vector::{Embedder, StaticEmbedder, VectorIndex};
+use rayon::prelude::*;
+
+use crate::docs::SearchDoc;
+use crate::lexical::LexicalIndex;
+use crate::SearchError;
+
+pub const DEFAULT_EMBEDDER: &str = "static";
+const STATE_VERSION: u32 = 1;
+/// Files whose documents are built and embedded together.
+const CHUNK_FILES: usize = 512;
+/// Texts per embedding call.
+const EMBED_BATCH: usize = 256;
+
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct SyncState {
+    version: u32,
+    pub(crate) embedder: String,
+    pub(crate) dim: u32,
+    files: HashMap<String, FileEntry>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FileEntry {
+    hash: u64,
+    keys: Vec<u64>,
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct SyncReport {
+    pub embedder: String,
+    pub files_updated: u64,
+    pub files_removed: u64,
+    pub symbols_embedded: u64,
+    /// Symbols in the search indexes after the sync.
+    pub symbols: u64,
+    pub embed_seconds: f64,
+    pub seconds: f64,
+    pub vector_bytes: u64,
+}
+
+/// Where the search indexes of the store in `db_dir` live.
+pub fn search_dir(db_dir: &Path) -> PathBuf {
+    db_dir.join("search")
+}
+
+/// The embedder a name on the command line (`static`) or an id recorded
+/// in an index (`static-minilm-l6-v2@1`) stands for.
+pub fn embedder_for(name: &str) -> Result<Box<dyn Embedder>, SearchError> {
+    match name {
+        "static" | "static-minilm-l6-v2@1" => Ok(Box::new(StaticEmbedder::builtin()?)),
+        other => Err(SearchError::UnknownEmbedder(other.to_string())),
+    }
+}
+
+pub(crate) fn state_path(dir: &Path) -> PathBuf {
+    dir.join("state.bin")
+}
+
+pub(crate) fn vectors_path(dir: &Path) -> PathBuf {
+    dir.join("vectors.usearch")
+}
+
+pub(crate) fn lexical_path(dir: &Path) -> PathBuf {
+    dir.join("lexical")
+}
+
+pub(crate) fn load_state(dir: &Path) -> Result<Option<SyncState>, SearchError> {
+    let path = state_path(dir);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let state: SyncState = postcard::from_bytes(&bytes).map_err(|e| SearchError::Corrupt {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    if state.version != STATE_VERSION {
+        return Err(SearchError::Corrupt {
+            path: path.display().to_string(),
+            message: format!(
+                "state version {} (expected {STATE_VERSION}); run `codegraph index --reembed`",
+                state.version
+            ),
+        });
+    }
+    Ok(Some(state))
+}
+
+fn save_state(dir: &Path, state: &SyncState) -> Result<(), SearchError> {
+    let bytes = postcard::to_allocvec(state).map_err(|e| SearchError::Corrupt {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let tmp = dir.join("state.tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, state_path(dir))?;
+    Ok(())
+}
+
+/// Brings the search indexes in `dir` up to date with `store`, embedding
+/// with `embedder`. Refuses (`EmbedderMismatch`) to add vectors from an
+/// embedder other than the one the index was built with.
+pub fn sync(store: &Store, dir: &Path, embedder: &dyn Embedder) -> Result<SyncReport, SearchError> {
+    let started = Instant::now();
+    std::fs::create_dir_all(dir)?;
+    let mut state = match load_state(dir)? {
+        Some(state) if state.embedder != embedder.id() => {
+            return Err(SearchError::EmbedderMismatch {
+                built: state.embedder,
+                requested: embedder.id().to_string(),
+            })
+        }
+        Some(state) => state,
+        None => SyncState {
+            version: STATE_VERSION,
+            embedder: embedder.id().to_string(),
+            dim: embedder.dim() as u32,
+            files: HashMap::new(),
+        },
+    };
+    let mut report = SyncReport {
+        embedder: embedder.id().to_string(),
+        ..SyncReport::default()
+    };
+
+    let files = store.files()?;
+    let live: HashMap<&str, &FileRecord> = files.iter().map(|(p, r)| (p.as_str(), r)).collect();
+    let removed: Vec<String> = state
+        .files
+        .keys()
+        .filter(|p| !live.contains_key(p.as_str()))
+        .cloned()
+        .collect();
+    let changed: Vec<&(String, FileRecord)> = files
+        .iter()
+        .filter(|(p, r)| state.files.get(p).is_none_or(|e| e.hash != r.content_hash))
+        .collect();
+    let vectors = VectorIndex::open(&vectors_path(dir), embedder.dim())?;
+    let lexical = LexicalIndex::open_or_create(&lexical_path(dir))?;
+    if removed.is_empty() && changed.is_empty() && state_path(dir).exists() {
+        report.symbols = vectors.len() as u64;
+        report.vector_bytes = vectors.memory_bytes() as u64;
+        report.seconds = started.elapsed().as_secs_f64();
+        return Ok(report);
+    }
+    let mut writer = lexical.writer()?;
+
+    for path in removed
+        .iter()
+        .map(String::as_str)
+        .chain(changed.iter().map(|(p, _)| p.as_str()))
+    {
+        writer.delete_file(path);
+        if let Some(entry) = state.files.remove(path) {
+            for key in entry.keys {
+                vectors.remove(key)?;
+            }
+        }
+    }
+    report.files_removed = removed.len() as u64;
+
+    for chunk in changed.chunks(CHUNK_FILES) {
+        let built: Vec<(String, u64, Vec<SearchDoc>)> = chunk
+            .par_iter()
+            .map(|(path, record)| {
+                let docs = file_docs(store, path, record)?;
+                Ok((path.clone(), record.content_hash, docs))
+            })
+            .collect::<Result<_, SearchError>>()?;
+        let docs: Vec<&SearchDoc> = built.iter().flat_map(|(_, _, d)| d).collect();
+        let embed_started = Instant::now();
+        let batches: Vec<Vec<f32>> = docs
+            .par_chunks(EMBED_BATCH)
+            .map(|batch| {
+                let texts: Vec<String> = batch.iter().map(|d| d.embedding_text()).collect();
+                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let mut out = Vec::with_capacity(refs.len() * embedder.dim());
+                embedder.embed(&refs, &mut out)?;
+                Ok(out)
+            })
+            .collect::<Result<_, SearchError>>()?;
+        report.embed_seconds += embed_started.elapsed().as_secs_f64();
+        let keys: Vec<u64> = docs.iter().map(|d| d.id).collect();
+        vectors.add(&keys, &batches.concat())?;
+        for doc in &docs {
+            writer.add(doc)?;
+        }
+        report.symbols_embedded += docs.len() as u64;
+        for (path, hash, docs) in built {
+            let keys = docs.iter().map(|d| d.id).collect();
+            state.files.insert(path, FileEntry { hash, keys });
+        }
+    }
+    report.files_updated = changed.len() as u64;
+
+    writer.commit()?;
+    vectors.save(&vectors_path(dir))?;
+    save_state(dir, &state)?;
+    report.symbols = vectors.len() as u64;
+    report.vector_bytes = vectors.memory_bytes() as u64;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// The search documents of one stored file.
+pub fn file_docs(
+    store: &Store,
+    path: &str,
+    record: &FileRecord,
+) -> Result<Vec<SearchDoc>, SearchError> {
+    let Some(source) = store.file_source(path)? else {
+        return Ok(Vec::new());
+    };
+    let nodes = store.get_nodes(&record.node_ids)?;
+    Ok(nodes
+        .iter()
+        .flatten()
+        .filter_map(|node| SearchDoc::new(node, &source))
+        .collect())
+}
