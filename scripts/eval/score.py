@@ -4,7 +4,7 @@ baselines computed here on the same documents:
 - bm25: plain Okapi BM25 (k1=1.2, b=0.75) over each document's text,
   lowercase \\w+ tokens: no identifier splitting, no stemming, no fields;
 - minilm: exact cosine with all-MiniLM-L6-v2 (numpy, scripts/model/minilm.py)
-  over the same text the built-in embedder sees (first 128 tokens).
+  over each document's name and source (first 128 tokens).
 
 Usage: score.py QUERIES DOCS RANKINGS [--minilm CACHE.npy] [--out TABLE.md]
 A hit answers a query when it is in the query's file, has its name, and
@@ -55,7 +55,7 @@ def bm25_rank(queries, docs, k1=1.2, b=0.75):
     postings = collections.defaultdict(list)
     lengths = np.zeros(len(docs))
     for i, d in enumerate(docs):
-        toks = TOKEN.findall(d["text"].lower())
+        toks = TOKEN.findall(baseline_text(d).lower())
         lengths[i] = len(toks)
         for t, c in collections.Counter(toks).items():
             postings[t].append((i, c))
@@ -77,6 +77,12 @@ def bm25_rank(queries, docs, k1=1.2, b=0.75):
     return out
 
 
+def baseline_text(d):
+    """What both baselines see of a document: its name and its source (which
+    holds the signature, and the doc comment where the corpus has one)."""
+    return d["name"] + " " + d["body"]
+
+
 def doc_key(d):
     return (d["file"], d["name"], d["start_line"], d["end_line"])
 
@@ -86,14 +92,14 @@ def minilm_rank(queries, docs, cache):
     from minilm import MiniLM
 
     m = MiniLM()
-    digest = hashlib.sha256("\n".join(d["text"] for d in docs).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("\n".join(baseline_text(d) for d in docs).encode()).hexdigest()[:16]
     cache = Path(cache)
     meta = cache.with_suffix(".key")
     if cache.exists() and meta.exists() and meta.read_text() == digest:
         emb = np.load(cache)
     else:
         print(f"minilm: embedding {len(docs)} documents (cached in {cache})", file=sys.stderr)
-        emb = m.encode([d["text"] for d in docs], batch=64, max_len=128)
+        emb = m.encode([baseline_text(d) for d in docs], batch=64, max_len=128)
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, emb)
         meta.write_text(digest)

@@ -71,6 +71,10 @@ pub struct Hit {
 /// Reciprocal-rank constant: the usual 60 flattens the head too much for
 /// a list of 10 answers; 20 was best on the evaluation set.
 const RRF_K: f32 = 20.0;
+/// Weight of the semantic ranking against the lexical one in hybrid
+/// fusion: the static embedder's ranking is the weaker of the two
+/// (`scripts/eval-search`).
+const SEMANTIC_WEIGHT: f32 = 0.6;
 /// Candidates taken from each ranking before fusion and filtering.
 const CANDIDATES: usize = 100;
 /// Score factor for tests, examples and vendored code.
@@ -93,7 +97,10 @@ impl<'s> Searcher<'s> {
         let Some(state) = load_state(dir)? else {
             return Err(SearchError::Missing(dir.display().to_string()));
         };
-        let embedder = embedder_for(&state.embedder)?;
+        let mut embedder = embedder_for(&state.embedder)?;
+        if !state.corpus_stats.is_empty() {
+            embedder.load_corpus_stats(state.corpus_stats);
+        }
         let vectors_file = vectors_path(dir);
         let vectors = if vectors_file.exists() {
             VectorIndex::view(&vectors_file, state.dim as usize)?
@@ -155,10 +162,14 @@ impl<'s> Searcher<'s> {
         }
         for (rank, &(id, _)) in semantic.iter().enumerate() {
             let e = fused.entry(id).or_default();
-            e.0 += 1.0 / (RRF_K + rank as f32 + 1.0);
+            e.0 += SEMANTIC_WEIGHT / (RRF_K + rank as f32 + 1.0);
             e.2 = Some(rank + 1);
         }
-        let rankings = if mode == Mode::Hybrid { 2.0 } else { 1.0 };
+        let rankings = match mode {
+            Mode::Hybrid => 1.0 + SEMANTIC_WEIGHT,
+            Mode::Lexical => 1.0,
+            Mode::Semantic => SEMANTIC_WEIGHT,
+        };
         let best = rankings / (RRF_K + 1.0);
         let mut ranked: Vec<(u64, Fused)> = fused.into_iter().collect();
         ranked.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));

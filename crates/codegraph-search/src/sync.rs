@@ -21,7 +21,7 @@ use crate::lexical::LexicalIndex;
 use crate::SearchError;
 
 pub const DEFAULT_EMBEDDER: &str = "static";
-const STATE_VERSION: u32 = 1;
+const STATE_VERSION: u32 = 2;
 /// Files whose documents are built and embedded together.
 const CHUNK_FILES: usize = 512;
 /// Texts per embedding call.
@@ -32,6 +32,9 @@ pub(crate) struct SyncState {
     version: u32,
     pub(crate) embedder: String,
     pub(crate) dim: u32,
+    /// Corpus statistics the embedder fitted at the first build
+    /// ([`Embedder::fit_corpus`]); empty if it has none.
+    pub(crate) corpus_stats: Vec<f32>,
     files: HashMap<String, FileEntry>,
 }
 
@@ -117,7 +120,11 @@ fn save_state(dir: &Path, state: &SyncState) -> Result<(), SearchError> {
 /// Brings the search indexes in `dir` up to date with `store`, embedding
 /// with `embedder`. Refuses (`EmbedderMismatch`) to add vectors from an
 /// embedder other than the one the index was built with.
-pub fn sync(store: &Store, dir: &Path, embedder: &dyn Embedder) -> Result<SyncReport, SearchError> {
+pub fn sync(
+    store: &Store,
+    dir: &Path,
+    embedder: &mut dyn Embedder,
+) -> Result<SyncReport, SearchError> {
     let started = Instant::now();
     std::fs::create_dir_all(dir)?;
     let mut state = match load_state(dir)? {
@@ -132,15 +139,46 @@ pub fn sync(store: &Store, dir: &Path, embedder: &dyn Embedder) -> Result<SyncRe
             version: STATE_VERSION,
             embedder: embedder.id().to_string(),
             dim: embedder.dim() as u32,
+            corpus_stats: Vec::new(),
             files: HashMap::new(),
         },
     };
+    let files = store.files()?;
+    if state.files.is_empty() {
+        // First build: fit the embedder's corpus statistics to every
+        // document before embedding any, streaming a chunk of files at a
+        // time so memory stays bounded.
+        let mut failure = None;
+        let mut texts = files.chunks(CHUNK_FILES).flat_map(|chunk| {
+            let built: Result<Vec<Vec<SearchDoc>>, SearchError> = chunk
+                .par_iter()
+                .map(|(path, record)| file_docs(store, path, record))
+                .collect();
+            match built {
+                Ok(docs) => docs
+                    .iter()
+                    .flatten()
+                    .map(SearchDoc::embedding_text)
+                    .collect::<Vec<_>>(),
+                Err(e) => {
+                    failure.get_or_insert(e);
+                    Vec::new()
+                }
+            }
+        });
+        state.corpus_stats = embedder.fit_corpus(&mut texts).unwrap_or_default();
+        drop(texts);
+        if let Some(e) = failure {
+            return Err(e);
+        }
+    } else if !state.corpus_stats.is_empty() {
+        embedder.load_corpus_stats(state.corpus_stats.clone());
+    }
     let mut report = SyncReport {
         embedder: embedder.id().to_string(),
         ..SyncReport::default()
     };
 
-    let files = store.files()?;
     let live: HashMap<&str, &FileRecord> = files.iter().map(|(p, r)| (p.as_str(), r)).collect();
     let removed: Vec<String> = state
         .files

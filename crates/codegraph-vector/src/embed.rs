@@ -8,6 +8,16 @@ pub trait Embedder: Send + Sync {
     fn dim(&self) -> usize;
     /// Appends `texts.len() * dim()` floats to `out`, one vector per text.
     fn embed(&self, texts: &[&str], out: &mut Vec<f32>) -> Result<(), EmbedError>;
+
+    /// Corpus statistics the embedder learns from the documents of one
+    /// index before embedding them (the static model's token weights), or
+    /// `None` if it has none. Persisted by the caller and handed back
+    /// through [`Embedder::load_corpus_stats`] for later batches and queries.
+    fn fit_corpus(&mut self, _texts: &mut dyn Iterator<Item = String>) -> Option<Vec<f32>> {
+        None
+    }
+
+    fn load_corpus_stats(&mut self, _stats: Vec<f32>) {}
 }
 
 #[derive(Debug, thiserror::Error)]

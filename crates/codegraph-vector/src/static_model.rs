@@ -72,14 +72,30 @@ impl StaticModel {
         self.dim
     }
 
-    /// Embeds one text into `out` (length `dim`), L2-normalised; all zeros
-    /// when no token of the text is known.
-    pub fn embed_into(&self, text: &str, ids: &mut Vec<u32>, out: &mut [f32]) {
+    pub fn vocab_size(&self) -> usize {
+        self.scales.len()
+    }
+
+    /// The token ids of `text` (identifier-split WordPiece).
+    pub fn tokenize(&self, text: &str, ids: &mut Vec<u32>) {
         ids.clear();
         self.tokenizer.tokenize(text, MAX_TOKENS, ids);
+    }
+
+    /// Embeds one text into `out` (length `dim`), L2-normalised; all zeros
+    /// when no token of the text is known. `weights`, if given, scales each
+    /// token's row (one weight per vocabulary entry).
+    pub fn embed_into(
+        &self,
+        text: &str,
+        weights: Option<&[f32]>,
+        ids: &mut Vec<u32>,
+        out: &mut [f32],
+    ) {
+        self.tokenize(text, ids);
         out.fill(0.0);
         for &id in ids.iter() {
-            let scale = self.scales[id as usize];
+            let scale = self.scales[id as usize] * weights.map_or(1.0, |w| w[id as usize]);
             let row = &self.rows[id as usize * self.dim..(id as usize + 1) * self.dim];
             for (acc, &q) in out.iter_mut().zip(row) {
                 *acc += scale * f32::from(q);
@@ -93,14 +109,21 @@ impl StaticModel {
 }
 
 /// [`StaticModel`] behind the [`Embedder`] trait.
+///
+/// Each index fits token weights to its own documents (inverse document
+/// frequency: `ln(N / df)`, tokens never seen weighted as the rarest), so
+/// the words every symbol shares (`self`, `return`, `none`, a project's own
+/// prefix) fade and the distinctive ones carry the vector.
 pub struct StaticEmbedder {
     model: StaticModel,
+    weights: Option<Vec<f32>>,
 }
 
 impl StaticEmbedder {
     pub fn builtin() -> Result<StaticEmbedder, EmbedError> {
         Ok(StaticEmbedder {
             model: StaticModel::builtin()?,
+            weights: None,
         })
     }
 }
@@ -120,9 +143,40 @@ impl Embedder for StaticEmbedder {
         out.resize(start + texts.len() * dim, 0.0);
         let mut ids = Vec::with_capacity(MAX_TOKENS);
         for (text, slot) in texts.iter().zip(out[start..].chunks_exact_mut(dim)) {
-            self.model.embed_into(text, &mut ids, slot);
+            self.model
+                .embed_into(text, self.weights.as_deref(), &mut ids, slot);
         }
         Ok(())
+    }
+
+    fn fit_corpus(&mut self, texts: &mut dyn Iterator<Item = String>) -> Option<Vec<f32>> {
+        let mut df = vec![0u32; self.model.vocab_size()];
+        let mut seen = vec![u32::MAX; self.model.vocab_size()];
+        let mut ids = Vec::with_capacity(MAX_TOKENS);
+        let mut n = 0u32;
+        for text in texts {
+            self.model.tokenize(&text, &mut ids);
+            for &id in &ids {
+                if seen[id as usize] != n {
+                    seen[id as usize] = n;
+                    df[id as usize] += 1;
+                }
+            }
+            n += 1;
+        }
+        let total = f64::from(n.max(1));
+        let weights: Vec<f32> = df
+            .iter()
+            .map(|&d| (total / f64::from(d.max(1))).ln().max(0.0) as f32)
+            .collect();
+        self.weights = Some(weights.clone());
+        Some(weights)
+    }
+
+    fn load_corpus_stats(&mut self, stats: Vec<f32>) {
+        if stats.len() == self.model.vocab_size() {
+            self.weights = Some(stats);
+        }
     }
 }
 

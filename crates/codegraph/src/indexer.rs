@@ -340,8 +340,8 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
             std::fs::remove_dir_all(&dir)
                 .with_context(|| format!("cannot remove {}", dir.display()))?;
         }
-        let embedder = codegraph_search::embedder_for(name)?;
-        report.search = Some(codegraph_search::sync(&store, &dir, embedder.as_ref())?);
+        let mut embedder = codegraph_search::embedder_for(name)?;
+        report.search = Some(codegraph_search::sync(&store, &dir, embedder.as_mut())?);
     }
 
     let stats = store.stats()?;
