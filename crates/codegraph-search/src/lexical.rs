@@ -230,9 +230,6 @@ mod tests {
             "getHTTPResponse(x) get http response"
         );
         assert_eq!(code_words("plain words"), "plain words");
-        assert_eq!(
-            query_text("retry-request: \"now\""),
-            "retry request    now  "
-        );
+        assert_eq!(query_text("retry-request: \"now\""), "retry request   now ");
     }
 }

@@ -138,7 +138,9 @@ impl<'s> Searcher<'s> {
         } else {
             self.lexical.search(query, depth)?
         };
-        let semantic = if mode == Mode::Lexical {
+        // Without a word there is nothing to look for (a vector of
+        // punctuation tokens would still have nearest neighbours).
+        let semantic = if mode == Mode::Lexical || !query.chars().any(char::is_alphanumeric) {
             Vec::new()
         } else {
             let mut q = Vec::with_capacity(self.embedder.dim());

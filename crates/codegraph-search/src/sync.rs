@@ -273,3 +273,43 @@ pub fn file_docs(
         .filter_map(|node| SearchDoc::new(node, &source))
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codegraph_graph::OpenMode;
+    use codegraph_vector::EmbedError;
+
+    /// An embedder of another name and dimension.
+    struct Other;
+
+    impl Embedder for Other {
+        fn id(&self) -> &str {
+            "other@1"
+        }
+        fn dim(&self) -> usize {
+            8
+        }
+        fn embed(&self, texts: &[&str], out: &mut Vec<f32>) -> Result<(), EmbedError> {
+            out.extend(std::iter::repeat_n(0.5, texts.len() * 8));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn refuses_to_mix_embedders() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db"), OpenMode::ReadWrite).unwrap();
+        let search = dir.path().join("search");
+        let mut builtin = embedder_for(DEFAULT_EMBEDDER).unwrap();
+        sync(&store, &search, builtin.as_mut()).unwrap();
+        let err = sync(&store, &search, &mut Other).unwrap_err().to_string();
+        assert!(
+            err.contains("built with embedder 'static-minilm-l6-v2@1', not 'other@1'")
+                && err.contains("--reembed"),
+            "{err}"
+        );
+        // The index it refused to touch still opens with its own embedder.
+        assert!(crate::Searcher::open(&store, &search).is_ok());
+    }
+}
