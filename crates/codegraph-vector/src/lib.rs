@@ -13,6 +13,6 @@ mod static_model;
 mod wordpiece;
 
 pub use embed::{symbol_text, EmbedError, Embedder};
-pub use index::{VectorHit, VectorIndex, VectorIndexError, EXACT_BELOW};
+pub use index::{VectorHit, VectorIndex, VectorIndexError, EXACT_BELOW, EXPANSION_SEARCH};
 pub use static_model::{StaticEmbedder, StaticModel};
 pub use wordpiece::WordPiece;

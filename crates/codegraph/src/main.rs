@@ -368,8 +368,15 @@ fn resolve_one(store: &Store, symbol: &str, json_mode: bool) -> Result<codegraph
 }
 
 fn summary_line(r: &IndexReport) -> String {
+    let search = match &r.search {
+        Some(s) => format!(
+            "; search: {} symbols ({} embedded this run, {:.2} s)",
+            s.symbols, s.symbols_embedded, s.seconds
+        ),
+        None => String::new(),
+    };
     format!(
-        "indexed {} files ({} parsed, {} unchanged, {} removed, {} skipped): {} nodes, {} edges, {} files with syntax errors, {} of {} references resolved; {:.2} s, {:.0} nodes/s, {:.1} MB/s",
+        "indexed {} files ({} parsed, {} unchanged, {} removed, {} skipped): {} nodes, {} edges, {} files with syntax errors, {} of {} references resolved{search}; {:.2} s, {:.0} nodes/s, {:.1} MB/s",
         r.total_files,
         r.files_parsed,
         r.files_unchanged,

@@ -1,0 +1,171 @@
+//! `vector_search_latency` (k = 10) and embedding throughput on real
+//! embeddings: distinct source lines (≥ 24 bytes) of a real corpus,
+//! embedded with the built-in static model. The corpus is
+//! `CODEGRAPH_BENCH_CORPUS` (default: the Linux kernel from
+//! `scripts/fetch-corpora` if present, else this repository); sizes are
+//! `CODEGRAPH_BENCH_SIZES` (default `100000,1000000`).
+//!
+//! Printed besides criterion's medians: build time, bytes per vector,
+//! recall@10 of the HNSW search against the exact scan over 500 held-out
+//! queries, and p50/p99 latency over 5,000 queries.
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use codegraph_vector::{Embedder, StaticEmbedder, VectorIndex};
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn corpus_root() -> PathBuf {
+    if let Ok(dir) = std::env::var("CODEGRAPH_BENCH_CORPUS") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    let linux = Path::new(&home).join(".cache/codegraph/corpora/linux");
+    if linux.is_dir() {
+        return linux;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Up to `n` distinct source lines of the corpus, in a fixed order.
+fn lines(n: usize) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(n);
+    let mut stack = vec![corpus_root()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !matches!(ext, "c" | "h" | "rs" | "py" | "go" | "ts" | "js" | "java") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for line in text.lines() {
+                let line = line.trim();
+                if line.len() >= 24 && seen.insert(line.to_string()) {
+                    out.push(line.to_string());
+                    if out.len() == n {
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
+
+fn bench(c: &mut Criterion) {
+    let sizes: Vec<usize> = std::env::var("CODEGRAPH_BENCH_SIZES")
+        .unwrap_or_else(|_| "100000,1000000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let max = sizes.iter().copied().max().unwrap_or(100_000);
+    let queries_n = 5_000;
+    let texts = lines(max + queries_n);
+    let embedder = StaticEmbedder::builtin().expect("model");
+    let dim = embedder.dim();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+
+    let started = Instant::now();
+    let mut vectors = Vec::with_capacity(refs.len() * dim);
+    embedder.embed(&refs, &mut vectors).expect("embed");
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "embed: {} texts from {} in {secs:.2} s on one thread = {:.0} texts/s",
+        refs.len(),
+        corpus_root().display(),
+        refs.len() as f64 / secs
+    );
+    let (queries, base) = vectors.split_at(queries_n * dim);
+    let mut group = c.benchmark_group("vector_search_latency");
+    group.sample_size(200);
+    for &size in &sizes {
+        let size = size.min(base.len() / dim);
+        let keys: Vec<u64> = (0..size as u64).collect();
+        let index = VectorIndex::new(dim).expect("index");
+        let started = Instant::now();
+        index.add(&keys, &base[..size * dim]).expect("add");
+        let build = started.elapsed().as_secs_f64();
+        eprintln!(
+            "vectors {size}: build {build:.1} s ({:.0} vectors/s), {:.0} B/vector in memory, {:.0} B/vector on disk",
+            size as f64 / build,
+            index.memory_bytes() as f64 / size as f64,
+            index.serialized_bytes() as f64 / size as f64,
+        );
+        for expansion in [128, 256, 512] {
+            index.set_expansion_search(expansion);
+            let mut hits = 0usize;
+            let recall_queries = 500;
+            for q in queries.chunks_exact(dim).take(recall_queries) {
+                let exact: HashSet<u64> = index
+                    .search_exact(q, 10)
+                    .unwrap()
+                    .iter()
+                    .map(|h| h.key)
+                    .collect();
+                hits += index
+                    .search(q, 10)
+                    .unwrap()
+                    .iter()
+                    .filter(|h| exact.contains(&h.key))
+                    .count();
+            }
+            let mut lat: Vec<f64> = queries
+                .chunks_exact(dim)
+                .map(|q| {
+                    let t = Instant::now();
+                    black_box(index.search(q, 10).unwrap());
+                    t.elapsed().as_secs_f64() * 1e6
+                })
+                .collect();
+            lat.sort_by(f64::total_cmp);
+            eprintln!(
+                "  expansion {expansion}: recall@10 {:.3}, search p50 {:.0} µs p99 {:.0} µs",
+                hits as f64 / (recall_queries * 10) as f64,
+                percentile(&lat, 0.50),
+                percentile(&lat, 0.99),
+            );
+        }
+        index.set_expansion_search(codegraph_vector::EXPANSION_SEARCH);
+        let mut i = 0;
+        group.bench_function(format!("k10_{size}"), |b| {
+            b.iter(|| {
+                let q = &queries[(i % queries_n) * dim..][..dim];
+                i += 1;
+                black_box(index.search(q, 10).unwrap())
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("embed_static");
+    let batch: Vec<&str> = refs.iter().take(1000).copied().collect();
+    group.bench_function("1000_lines", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(1000 * dim);
+            embedder.embed(black_box(&batch), &mut out).unwrap();
+            out
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
