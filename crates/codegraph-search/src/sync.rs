@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use codegraph_graph::{FileRecord, Store};
-use codegraph_vector::{Embedder, StaticEmbedder, VectorIndex};
+use codegraph_vector::{Embedder, HttpEmbedder, StaticEmbedder, VectorIndex};
 use rayon::prelude::*;
 
 use crate::docs::SearchDoc;
@@ -64,9 +64,22 @@ pub fn search_dir(db_dir: &Path) -> PathBuf {
 
 /// The embedder a name on the command line (`static`) or an id recorded
 /// in an index (`static-minilm-l6-v2@1`) stands for.
+/// `http` (or a recorded `http:MODEL`) reads its endpoint and model from
+/// the environment (see [`HttpEmbedder`]).
 pub fn embedder_for(name: &str) -> Result<Box<dyn Embedder>, SearchError> {
     match name {
         "static" | "static-minilm-l6-v2@1" => Ok(Box::new(StaticEmbedder::builtin()?)),
+        "http" => Ok(Box::new(HttpEmbedder::from_env()?)),
+        recorded if recorded.starts_with("http:") => {
+            let embedder = HttpEmbedder::from_env()?;
+            if embedder.id() != recorded {
+                return Err(SearchError::EmbedderMismatch {
+                    built: recorded.to_string(),
+                    requested: embedder.id().to_string(),
+                });
+            }
+            Ok(Box::new(embedder))
+        }
         other => Err(SearchError::UnknownEmbedder(other.to_string())),
     }
 }

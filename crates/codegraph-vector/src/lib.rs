@@ -4,15 +4,18 @@
 //!   model distilled from all-MiniLM-L6-v2 (`scripts/model/distill.py`) and
 //!   compiled into the binary: a text's vector is the mean of its tokens'
 //!   rows. No network, no model files at run time.
+//! - [`HttpEmbedder`]: any OpenAI-compatible `/v1/embeddings` service.
 //! - [`VectorIndex`]: int8-quantised vectors keyed by node id, HNSW
 //!   (usearch) above a size threshold and an exact scan below it.
 
 mod embed;
+mod http;
 mod index;
 mod static_model;
 mod wordpiece;
 
 pub use embed::{symbol_text, EmbedError, Embedder};
+pub use http::HttpEmbedder;
 pub use index::{VectorHit, VectorIndex, VectorIndexError, EXACT_BELOW, EXPANSION_SEARCH};
 pub use static_model::{StaticEmbedder, StaticModel};
 pub use wordpiece::WordPiece;

@@ -188,3 +188,117 @@ fn clear_errors_without_a_search_index_or_with_a_bad_embedder() {
     let value = ok(&repo, &["search", "?!"]);
     assert!(value["hits"].as_array().unwrap().is_empty());
 }
+
+/// An OpenAI-compatible embeddings server on localhost whose model hashes
+/// each word of a text into one of 64 buckets: crude, but texts sharing
+/// words point the same way, which is all the wiring test needs.
+fn embeddings_server() -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let req: Value = serde_json::from_slice(&body).unwrap();
+            let data: Vec<Value> = req["input"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let mut v = vec![0.0f64; 64];
+                    for word in text.as_str().unwrap().split(|c: char| !c.is_alphanumeric()) {
+                        if !word.is_empty() {
+                            let h = word
+                                .to_lowercase()
+                                .bytes()
+                                .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+                            v[(h % 64) as usize] += 1.0;
+                        }
+                    }
+                    serde_json::json!({ "index": i, "embedding": v })
+                })
+                .collect();
+            let reply = serde_json::json!({ "data": data }).to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                reply.len()
+            );
+        }
+    });
+    url
+}
+
+fn run_with_env(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, Value) {
+    let out = Command::cargo_bin("codegraph")
+        .unwrap()
+        .current_dir(repo)
+        .args(args)
+        .arg("--json")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), value)
+}
+
+#[test]
+fn an_http_embedder_indexes_and_answers_and_is_never_mixed() {
+    let (_dir, repo) = common::fixture("search");
+    let url = embeddings_server();
+    let env = [
+        ("CODEGRAPH_EMBED_URL", url.as_str()),
+        ("CODEGRAPH_EMBED_MODEL", "toy-64"),
+    ];
+    let (code, value) = run_with_env(&repo, &["index", ".", "--embedder", "http"], &env);
+    assert_eq!(code, 0, "{value}");
+    assert_eq!(value["search"]["embedder"], "http:toy-64");
+    let (code, value) = run_with_env(
+        &repo,
+        &["search", "slugify title", "--mode", "semantic"],
+        &env,
+    );
+    assert_eq!(code, 0, "{value}");
+    assert_eq!(value["embedder"], "http:toy-64");
+    assert_eq!(names(&value)[0], "Slugify", "{value}");
+
+    // The default embedder may not add vectors to this index...
+    let (code, value, _) = run(&repo, &["index", "."]);
+    assert_eq!(code, 1);
+    let error = value["error"].as_str().unwrap();
+    assert!(
+        error.contains("built with embedder 'http:toy-64'") && error.contains("--reembed"),
+        "{error}"
+    );
+    // ...and queries need the service the index was built with.
+    let (code, value, _) = run(&repo, &["search", "slug"]);
+    assert_eq!(code, 1);
+    assert!(
+        value["error"]
+            .as_str()
+            .unwrap()
+            .contains("CODEGRAPH_EMBED_URL"),
+        "{value}"
+    );
+    // --reembed switches back.
+    ok(&repo, &["index", ".", "--reembed"]);
+    assert_eq!(
+        ok(&repo, &["search", "slug"])["embedder"],
+        "static-minilm-l6-v2@1"
+    );
+}
