@@ -11,7 +11,7 @@ use codegraph_vector::{Embedder, VectorIndex};
 use globset::{Glob, GlobMatcher};
 
 use crate::lexical::LexicalIndex;
-use crate::sync::{embedder_for, lexical_path, load_state, vectors_path};
+use crate::sync::{embedder_for, lexical_path, load_header, vectors_path};
 use crate::SearchError;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -86,7 +86,12 @@ type Fused = (f32, Option<usize>, Option<usize>);
 pub struct Searcher<'s> {
     store: &'s Store,
     lexical: LexicalIndex,
-    vectors: VectorIndex,
+    /// Opened on the first semantic query: mapping a large HNSW graph
+    /// costs ~0.3 s on a kernel-sized index (usearch rebuilds its key
+    /// table), which a lexical query need not pay.
+    vectors: std::sync::OnceLock<VectorIndex>,
+    vectors_file: std::path::PathBuf,
+    dim: usize,
     embedder: Box<dyn Embedder>,
 }
 
@@ -94,25 +99,33 @@ impl<'s> Searcher<'s> {
     /// Opens the search indexes of the store in `db_dir`, with the embedder
     /// they were built with.
     pub fn open(store: &'s Store, dir: &Path) -> Result<Searcher<'s>, SearchError> {
-        let Some(state) = load_state(dir)? else {
+        let Some(state) = load_header(dir)? else {
             return Err(SearchError::Missing(dir.display().to_string()));
         };
         let mut embedder = embedder_for(&state.embedder)?;
         if !state.corpus_stats.is_empty() {
             embedder.load_corpus_stats(state.corpus_stats);
         }
-        let vectors_file = vectors_path(dir);
-        let vectors = if vectors_file.exists() {
-            VectorIndex::view(&vectors_file, state.dim as usize)?
-        } else {
-            VectorIndex::new(state.dim as usize)?
-        };
         Ok(Searcher {
             store,
             lexical: LexicalIndex::open(&lexical_path(dir))?,
-            vectors,
+            vectors: std::sync::OnceLock::new(),
+            vectors_file: vectors_path(dir),
+            dim: state.dim as usize,
             embedder,
         })
+    }
+
+    fn vectors(&self) -> Result<&VectorIndex, SearchError> {
+        if let Some(v) = self.vectors.get() {
+            return Ok(v);
+        }
+        let index = if self.vectors_file.exists() {
+            VectorIndex::view(&self.vectors_file, self.dim)?
+        } else {
+            VectorIndex::new(self.dim)?
+        };
+        Ok(self.vectors.get_or_init(|| index))
     }
 
     pub fn embedder_id(&self) -> &str {
@@ -148,7 +161,7 @@ impl<'s> Searcher<'s> {
             if q.iter().all(|&v| v == 0.0) {
                 Vec::new()
             } else {
-                self.vectors
+                self.vectors()?
                     .search(&q, depth)?
                     .into_iter()
                     .map(|h| (h.key, h.similarity))

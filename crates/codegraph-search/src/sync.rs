@@ -27,14 +27,21 @@ const CHUNK_FILES: usize = 512;
 /// Texts per embedding call.
 const EMBED_BATCH: usize = 256;
 
+/// What a query needs of the state; it comes first in `state.bin`, so a
+/// query decodes it without the (large) per-file map behind it.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
-pub(crate) struct SyncState {
+pub(crate) struct StateHeader {
     version: u32,
     pub(crate) embedder: String,
     pub(crate) dim: u32,
     /// Corpus statistics the embedder fitted at the first build
     /// ([`Embedder::fit_corpus`]); empty if it has none.
     pub(crate) corpus_stats: Vec<f32>,
+}
+
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct SyncState {
+    header: StateHeader,
     files: HashMap<String, FileEntry>,
 }
 
@@ -96,27 +103,38 @@ pub(crate) fn lexical_path(dir: &Path) -> PathBuf {
     dir.join("lexical")
 }
 
-pub(crate) fn load_state(dir: &Path) -> Result<Option<SyncState>, SearchError> {
+fn read_state<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    header: impl Fn(&T) -> &StateHeader,
+) -> Result<Option<T>, SearchError> {
     let path = state_path(dir);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    let state: SyncState = postcard::from_bytes(&bytes).map_err(|e| SearchError::Corrupt {
+    let corrupt = |message: String| SearchError::Corrupt {
         path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
-    if state.version != STATE_VERSION {
-        return Err(SearchError::Corrupt {
-            path: path.display().to_string(),
-            message: format!(
-                "state version {} (expected {STATE_VERSION}); run `codegraph index --reembed`",
-                state.version
-            ),
-        });
+        message,
+    };
+    let (value, _rest) =
+        postcard::take_from_bytes::<T>(&bytes).map_err(|e| corrupt(e.to_string()))?;
+    let version = header(&value).version;
+    if version != STATE_VERSION {
+        return Err(corrupt(format!(
+            "state version {version} (expected {STATE_VERSION}); run `codegraph index --reembed`"
+        )));
     }
-    Ok(Some(state))
+    Ok(Some(value))
+}
+
+pub(crate) fn load_state(dir: &Path) -> Result<Option<SyncState>, SearchError> {
+    read_state(dir, |s: &SyncState| &s.header)
+}
+
+/// The state without its per-file map (for queries).
+pub(crate) fn load_header(dir: &Path) -> Result<Option<StateHeader>, SearchError> {
+    read_state(dir, |h: &StateHeader| h)
 }
 
 fn save_state(dir: &Path, state: &SyncState) -> Result<(), SearchError> {
@@ -141,18 +159,20 @@ pub fn sync(
     let started = Instant::now();
     std::fs::create_dir_all(dir)?;
     let mut state = match load_state(dir)? {
-        Some(state) if state.embedder != embedder.id() => {
+        Some(state) if state.header.embedder != embedder.id() => {
             return Err(SearchError::EmbedderMismatch {
-                built: state.embedder,
+                built: state.header.embedder,
                 requested: embedder.id().to_string(),
             })
         }
         Some(state) => state,
         None => SyncState {
-            version: STATE_VERSION,
-            embedder: embedder.id().to_string(),
-            dim: embedder.dim() as u32,
-            corpus_stats: Vec::new(),
+            header: StateHeader {
+                version: STATE_VERSION,
+                embedder: embedder.id().to_string(),
+                dim: embedder.dim() as u32,
+                corpus_stats: Vec::new(),
+            },
             files: HashMap::new(),
         },
     };
@@ -179,13 +199,13 @@ pub fn sync(
                 }
             }
         });
-        state.corpus_stats = embedder.fit_corpus(&mut texts).unwrap_or_default();
+        state.header.corpus_stats = embedder.fit_corpus(&mut texts).unwrap_or_default();
         drop(texts);
         if let Some(e) = failure {
             return Err(e);
         }
-    } else if !state.corpus_stats.is_empty() {
-        embedder.load_corpus_stats(state.corpus_stats.clone());
+    } else if !state.header.corpus_stats.is_empty() {
+        embedder.load_corpus_stats(state.header.corpus_stats.clone());
     }
     let mut report = SyncReport {
         embedder: embedder.id().to_string(),
