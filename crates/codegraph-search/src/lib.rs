@@ -29,7 +29,7 @@ pub enum SearchError {
     Embed(#[from] codegraph_vector::EmbedError),
     #[error("the search index was built with embedder '{built}', not '{requested}'; run `codegraph index --reembed --embedder {requested}` to rebuild it")]
     EmbedderMismatch { built: String, requested: String },
-    #[error("unknown embedder '{0}' (expected: static, http)")]
+    #[error("unknown embedder '{0}' (expected: static, minilm, http)")]
     UnknownEmbedder(String),
     #[error("no search index in {0}; run `codegraph index` first")]
     Missing(String),

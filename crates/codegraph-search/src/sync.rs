@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use codegraph_graph::{FileRecord, Store};
-use codegraph_vector::{Embedder, HttpEmbedder, StaticEmbedder, VectorIndex};
+use codegraph_vector::{
+    default_model_dir, Embedder, HttpEmbedder, MiniLmEmbedder, StaticEmbedder, VectorIndex,
+};
 use rayon::prelude::*;
 
 use crate::docs::SearchDoc;
@@ -76,6 +78,7 @@ pub fn search_dir(db_dir: &Path) -> PathBuf {
 pub fn embedder_for(name: &str) -> Result<Box<dyn Embedder>, SearchError> {
     match name {
         "static" | "static-minilm-l6-v2@1" => Ok(Box::new(StaticEmbedder::builtin()?)),
+        "minilm" | "minilm-l6-v2@1" => Ok(Box::new(MiniLmEmbedder::load(&default_model_dir())?)),
         "http" => Ok(Box::new(HttpEmbedder::from_env()?)),
         recorded if recorded.starts_with("http:") => {
             let embedder = HttpEmbedder::from_env()?;

@@ -4,6 +4,8 @@
 //!   model distilled from all-MiniLM-L6-v2 (`scripts/model/distill.py`) and
 //!   compiled into the binary: a text's vector is the mean of its tokens'
 //!   rows. No network, no model files at run time.
+//! - [`MiniLmEmbedder`]: all-MiniLM-L6-v2 in-process from a local model
+//!   directory (`scripts/fetch-model`).
 //! - [`HttpEmbedder`]: any OpenAI-compatible `/v1/embeddings` service.
 //! - [`VectorIndex`]: int8-quantised vectors keyed by node id, HNSW
 //!   (usearch) above a size threshold and an exact scan below it.
@@ -11,11 +13,13 @@
 mod embed;
 mod http;
 mod index;
+mod minilm;
 mod static_model;
 mod wordpiece;
 
 pub use embed::{symbol_text, EmbedError, Embedder};
 pub use http::HttpEmbedder;
 pub use index::{VectorHit, VectorIndex, VectorIndexError, EXACT_BELOW, EXPANSION_SEARCH};
+pub use minilm::{default_model_dir, MiniLm, MiniLmEmbedder};
 pub use static_model::{StaticEmbedder, StaticModel};
 pub use wordpiece::WordPiece;

@@ -48,7 +48,8 @@ enum Command {
         /// Index files even if .gitignore or .ignore files exclude them.
         #[arg(long)]
         no_ignore: bool,
-        /// Embedder for semantic search: `static` (built in) or `http` (an
+        /// Embedder for semantic search: `static` (built in), `minilm`
+        /// (all-MiniLM-L6-v2 in-process, after scripts/fetch-model) or `http` (an
         /// OpenAI-compatible service: CODEGRAPH_EMBED_URL, CODEGRAPH_EMBED_MODEL,
         /// CODEGRAPH_EMBED_API_KEY).
         #[arg(long, default_value = codegraph_search::DEFAULT_EMBEDDER)]

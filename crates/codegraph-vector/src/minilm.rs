@@ -1,0 +1,416 @@
+//! all-MiniLM-L6-v2 in-process (`--embedder minilm`): the BERT encoder
+//! (6 layers, 384 wide, 12 heads) on f32 with `matrixmultiply`'s SIMD GEMM,
+//! mean-pooled and L2-normalised like sentence-transformers. Weights and
+//! vocabulary are read from a local directory (`scripts/fetch-model` puts
+//! them in `~/.cache/codegraph/models/all-MiniLM-L6-v2`); nothing is
+//! downloaded at run time. Texts run in parallel on the rayon pool.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::embed::{EmbedError, Embedder};
+use crate::wordpiece::WordPiece;
+
+const HIDDEN: usize = 384;
+const HEADS: usize = 12;
+const HEAD_DIM: usize = HIDDEN / HEADS;
+const INTER: usize = 1536;
+const LAYERS: usize = 6;
+/// Tokens per text, `[CLS]` and `[SEP]` included (the model's training length).
+pub const MAX_SEQ: usize = 128;
+const EPS: f32 = 1e-12;
+
+struct Linear {
+    /// Row-major `[out, in]`, as stored.
+    w: Vec<f32>,
+    b: Vec<f32>,
+    inp: usize,
+    out: usize,
+}
+
+struct Norm {
+    g: Vec<f32>,
+    b: Vec<f32>,
+}
+
+struct Layer {
+    q: Linear,
+    k: Linear,
+    v: Linear,
+    o: Linear,
+    ln1: Norm,
+    up: Linear,
+    down: Linear,
+    ln2: Norm,
+}
+
+pub struct MiniLm {
+    tokenizer: WordPiece,
+    cls: u32,
+    sep: u32,
+    word: Vec<f32>,
+    position: Vec<f32>,
+    token_type: Vec<f32>,
+    ln: Norm,
+    layers: Vec<Layer>,
+}
+
+fn model_err(message: String) -> EmbedError {
+    EmbedError::Model(format!("minilm: {message}"))
+}
+
+/// `$CODEGRAPH_MODEL_DIR`, else `~/.cache/codegraph/models/all-MiniLM-L6-v2`.
+pub fn default_model_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("CODEGRAPH_MODEL_DIR") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    Path::new(&home).join(".cache/codegraph/models/all-MiniLM-L6-v2")
+}
+
+/// The f32 tensors of a `.safetensors` file by name (shapes are checked
+/// by length where they are taken).
+fn read_safetensors(path: &Path) -> Result<HashMap<String, Vec<f32>>, EmbedError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        model_err(format!(
+            "cannot read {}: {e}; run scripts/fetch-model",
+            path.display()
+        ))
+    })?;
+    let bad = |what: &str| model_err(format!("{}: {what}", path.display()));
+    let n = u64::from_le_bytes(
+        bytes
+            .get(..8)
+            .ok_or_else(|| bad("truncated"))?
+            .try_into()
+            .expect("8"),
+    ) as usize;
+    let header: serde_json::Value =
+        serde_json::from_slice(bytes.get(8..8 + n).ok_or_else(|| bad("truncated header"))?)
+            .map_err(|e| bad(&e.to_string()))?;
+    let data = &bytes[8 + n..];
+    let mut out = HashMap::new();
+    for (name, info) in header
+        .as_object()
+        .ok_or_else(|| bad("header is not an object"))?
+    {
+        if info["dtype"] != "F32" {
+            continue;
+        }
+        let offsets = info["data_offsets"]
+            .as_array()
+            .ok_or_else(|| bad("no offsets"))?;
+        let (a, b) = (
+            offsets[0].as_u64().unwrap_or(0) as usize,
+            offsets[1].as_u64().unwrap_or(0) as usize,
+        );
+        let raw = data.get(a..b).ok_or_else(|| bad("tensor out of range"))?;
+        let values = raw
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().expect("4")))
+            .collect();
+        out.insert(name.clone(), values);
+    }
+    Ok(out)
+}
+
+impl MiniLm {
+    pub fn load(dir: &Path) -> Result<MiniLm, EmbedError> {
+        let vocab_path = dir.join("vocab.txt");
+        let vocab = std::fs::read_to_string(&vocab_path).map_err(|e| {
+            model_err(format!(
+                "cannot read {}: {e}; run scripts/fetch-model",
+                vocab_path.display()
+            ))
+        })?;
+        let tokens: Vec<&str> = vocab.lines().collect();
+        let id = |t: &str| tokens.iter().position(|&x| x == t).map(|i| i as u32);
+        let (cls, sep) = (id("[CLS]"), id("[SEP]"));
+        let (Some(cls), Some(sep)) = (cls, sep) else {
+            return Err(model_err("vocab.txt lacks [CLS]/[SEP]".into()));
+        };
+        let mut t = read_safetensors(&dir.join("model.safetensors"))?;
+        let mut take = |name: &str, len: usize| -> Result<Vec<f32>, EmbedError> {
+            let v = t
+                .remove(name)
+                .ok_or_else(|| model_err(format!("missing tensor {name}")))?;
+            if v.len() != len {
+                return Err(model_err(format!(
+                    "tensor {name} has {} values, expected {len}",
+                    v.len()
+                )));
+            }
+            Ok(v)
+        };
+        let mut linear = |p: &str, inp: usize, out: usize| -> Result<Linear, EmbedError> {
+            Ok(Linear {
+                w: take(&format!("{p}.weight"), inp * out)?,
+                b: take(&format!("{p}.bias"), out)?,
+                inp,
+                out,
+            })
+        };
+        let mut layers = Vec::with_capacity(LAYERS);
+        for i in 0..LAYERS {
+            let p = format!("encoder.layer.{i}");
+            layers.push(Layer {
+                q: linear(&format!("{p}.attention.self.query"), HIDDEN, HIDDEN)?,
+                k: linear(&format!("{p}.attention.self.key"), HIDDEN, HIDDEN)?,
+                v: linear(&format!("{p}.attention.self.value"), HIDDEN, HIDDEN)?,
+                o: linear(&format!("{p}.attention.output.dense"), HIDDEN, HIDDEN)?,
+                ln1: Norm {
+                    g: Vec::new(),
+                    b: Vec::new(),
+                },
+                up: linear(&format!("{p}.intermediate.dense"), HIDDEN, INTER)?,
+                down: linear(&format!("{p}.output.dense"), INTER, HIDDEN)?,
+                ln2: Norm {
+                    g: Vec::new(),
+                    b: Vec::new(),
+                },
+            });
+        }
+        let mut norm = |p: &str| -> Result<Norm, EmbedError> {
+            Ok(Norm {
+                g: take(&format!("{p}.weight"), HIDDEN)?,
+                b: take(&format!("{p}.bias"), HIDDEN)?,
+            })
+        };
+        for (i, layer) in layers.iter_mut().enumerate() {
+            layer.ln1 = norm(&format!("encoder.layer.{i}.attention.output.LayerNorm"))?;
+            layer.ln2 = norm(&format!("encoder.layer.{i}.output.LayerNorm"))?;
+        }
+        let ln = norm("embeddings.LayerNorm")?;
+        let word = take("embeddings.word_embeddings.weight", tokens.len() * HIDDEN)?;
+        let position = take("embeddings.position_embeddings.weight", 512 * HIDDEN)?;
+        let token_type = take("embeddings.token_type_embeddings.weight", 2 * HIDDEN)?;
+        Ok(MiniLm {
+            tokenizer: WordPiece::new(tokens.iter().copied()),
+            cls,
+            sep,
+            word,
+            position,
+            token_type,
+            ln,
+            layers,
+        })
+    }
+
+    /// `[CLS] tokens [SEP]`, at most [`MAX_SEQ`] in all.
+    pub fn token_ids(&self, text: &str) -> Vec<u32> {
+        let mut ids = vec![self.cls];
+        // The limit counts the [CLS] already in `ids`; [SEP] makes MAX_SEQ.
+        self.tokenizer.tokenize(text, MAX_SEQ - 1, &mut ids);
+        ids.push(self.sep);
+        ids
+    }
+
+    /// The sentence embedding of one text into `out` (384 floats).
+    pub fn embed_one(&self, text: &str, out: &mut [f32]) {
+        let ids = self.token_ids(text);
+        let s = ids.len();
+        let mut h = vec![0f32; s * HIDDEN];
+        for (t, &id) in ids.iter().enumerate() {
+            let row = &mut h[t * HIDDEN..][..HIDDEN];
+            let w = &self.word[id as usize * HIDDEN..][..HIDDEN];
+            let p = &self.position[t * HIDDEN..][..HIDDEN];
+            for d in 0..HIDDEN {
+                row[d] = w[d] + p[d] + self.token_type[d];
+            }
+        }
+        layer_norm(&mut h, &self.ln);
+        let (mut q, mut k, mut v, mut ctx, mut tmp) = (
+            vec![0f32; s * HIDDEN],
+            vec![0f32; s * HIDDEN],
+            vec![0f32; s * HIDDEN],
+            vec![0f32; s * HIDDEN],
+            vec![0f32; s * HIDDEN],
+        );
+        let mut inter = vec![0f32; s * INTER];
+        let mut scores = vec![0f32; s];
+        let scale = 1.0 / (HEAD_DIM as f32).sqrt();
+        for layer in &self.layers {
+            linear(&h, s, &layer.q, &mut q);
+            linear(&h, s, &layer.k, &mut k);
+            linear(&h, s, &layer.v, &mut v);
+            ctx.fill(0.0);
+            for head in 0..HEADS {
+                let off = head * HEAD_DIM;
+                for i in 0..s {
+                    let qi = &q[i * HIDDEN + off..][..HEAD_DIM];
+                    let mut max = f32::NEG_INFINITY;
+                    for (j, score) in scores.iter_mut().enumerate() {
+                        let kj = &k[j * HIDDEN + off..][..HEAD_DIM];
+                        *score = qi.iter().zip(kj).map(|(a, b)| a * b).sum::<f32>() * scale;
+                        max = max.max(*score);
+                    }
+                    let mut sum = 0.0;
+                    for score in scores.iter_mut() {
+                        *score = (*score - max).exp();
+                        sum += *score;
+                    }
+                    let ci = &mut ctx[i * HIDDEN + off..][..HEAD_DIM];
+                    for (j, &p) in scores.iter().enumerate() {
+                        let vj = &v[j * HIDDEN + off..][..HEAD_DIM];
+                        let p = p / sum;
+                        for (c, &x) in ci.iter_mut().zip(vj) {
+                            *c += p * x;
+                        }
+                    }
+                }
+            }
+            linear(&ctx, s, &layer.o, &mut tmp);
+            add_norm(&mut h, &tmp, &layer.ln1);
+            linear(&h, s, &layer.up, &mut inter);
+            for x in inter.iter_mut() {
+                *x = 0.5 * *x * (1.0 + libm::erff(*x * std::f32::consts::FRAC_1_SQRT_2));
+            }
+            linear(&inter, s, &layer.down, &mut tmp);
+            add_norm(&mut h, &tmp, &layer.ln2);
+        }
+        out.fill(0.0);
+        for row in h.chunks_exact(HIDDEN) {
+            for (o, &x) in out.iter_mut().zip(row) {
+                *o += x;
+            }
+        }
+        let norm = out.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            out.iter_mut().for_each(|x| *x /= norm);
+        }
+    }
+}
+
+/// `y[s, out] = x[s, in] · Wᵀ + b`.
+fn linear(x: &[f32], s: usize, l: &Linear, y: &mut [f32]) {
+    for row in y[..s * l.out].chunks_exact_mut(l.out) {
+        row.copy_from_slice(&l.b);
+    }
+    // SAFETY: the slices hold s·in, out·in and s·out floats, matching the
+    // dimensions and strides passed (x row-major, W read transposed).
+    unsafe {
+        matrixmultiply::sgemm(
+            s,
+            l.inp,
+            l.out,
+            1.0,
+            x.as_ptr(),
+            l.inp as isize,
+            1,
+            l.w.as_ptr(),
+            1,
+            l.inp as isize,
+            1.0,
+            y.as_mut_ptr(),
+            l.out as isize,
+            1,
+        );
+    }
+}
+
+fn layer_norm(h: &mut [f32], n: &Norm) {
+    for row in h.chunks_exact_mut(HIDDEN) {
+        let mean = row.iter().sum::<f32>() / HIDDEN as f32;
+        let var = row.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / HIDDEN as f32;
+        let inv = 1.0 / (var + EPS).sqrt();
+        for (d, x) in row.iter_mut().enumerate() {
+            *x = (*x - mean) * inv * n.g[d] + n.b[d];
+        }
+    }
+}
+
+fn add_norm(h: &mut [f32], delta: &[f32], n: &Norm) {
+    for (x, d) in h.iter_mut().zip(delta) {
+        *x += d;
+    }
+    layer_norm(h, n);
+}
+
+/// [`MiniLm`] behind the [`Embedder`] trait.
+pub struct MiniLmEmbedder {
+    model: MiniLm,
+}
+
+impl MiniLmEmbedder {
+    pub fn load(dir: &Path) -> Result<MiniLmEmbedder, EmbedError> {
+        Ok(MiniLmEmbedder {
+            model: MiniLm::load(dir)?,
+        })
+    }
+}
+
+impl Embedder for MiniLmEmbedder {
+    fn id(&self) -> &str {
+        "minilm-l6-v2@1"
+    }
+
+    fn dim(&self) -> usize {
+        HIDDEN
+    }
+
+    fn embed(&self, texts: &[&str], out: &mut Vec<f32>) -> Result<(), EmbedError> {
+        let start = out.len();
+        out.resize(start + texts.len() * HIDDEN, 0.0);
+        out[start..]
+            .par_chunks_exact_mut(HIDDEN)
+            .zip(texts.par_iter())
+            .for_each(|(slot, text)| self.model.embed_one(text, slot));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Matches the numpy reference (`scripts/model/minilm.py`, itself the
+    /// sentence-transformers recipe) on the model's own example sentence.
+    /// Needs `scripts/fetch-model` (`scripts/test` runs it).
+    #[test]
+    fn matches_the_reference_implementation() {
+        let dir = default_model_dir();
+        let model = MiniLmEmbedder::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Vec::new();
+        model
+            .embed(
+                &[
+                    "A man is eating food.",
+                    "retry a failed http request",
+                    "send the request again when it fails",
+                ],
+                &mut out,
+            )
+            .unwrap();
+        let reference = [
+            0.03324157f32,
+            0.00440606,
+            -0.00627695,
+            0.04837871,
+            -0.13870226,
+        ];
+        for (got, want) in out[..5].iter().zip(reference) {
+            assert!(
+                (got - want).abs() < 1e-4,
+                "{:?} vs {reference:?}",
+                &out[..5]
+            );
+        }
+        let cos: f32 = out[HIDDEN..2 * HIDDEN]
+            .iter()
+            .zip(&out[2 * HIDDEN..])
+            .map(|(a, b)| a * b)
+            .sum();
+        assert!((cos - 0.750).abs() < 0.002, "{cos}");
+    }
+
+    #[test]
+    fn a_missing_model_is_a_clear_error() {
+        let err = MiniLm::load(Path::new("/nonexistent"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("scripts/fetch-model"), "{err}");
+    }
+}
