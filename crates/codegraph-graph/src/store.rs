@@ -422,6 +422,25 @@ impl Store {
         })
     }
 
+    /// How many `kind` edges point at `id`, counting no further than `cap`
+    /// (hubs like `printk` have hundreds of thousands).
+    pub fn in_degree(
+        &self,
+        id: NodeId,
+        kind: codegraph_core::EdgeKind,
+        cap: usize,
+    ) -> Result<usize, StoreError> {
+        let mut prefix = [0u8; 9];
+        prefix[..8].copy_from_slice(&id.to_be_bytes());
+        prefix[8] = kind as u8;
+        let mut n = 0;
+        for item in self.prefix_iter(CF_IN, &prefix).take(cap) {
+            item.map_err(|e| self.db_err(e))?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
     fn edges(
         &self,
         cf: &str,

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use codegraph_core::{Language, Node, NodeId, NodeKind};
+use codegraph_core::{EdgeKind, Language, Node, NodeId, NodeKind};
 use codegraph_graph::Store;
 use codegraph_vector::{Embedder, VectorIndex};
 use globset::{Glob, GlobMatcher};
@@ -77,6 +77,11 @@ const RRF_K: f32 = 20.0;
 const SEMANTIC_WEIGHT: f32 = 0.6;
 /// Candidates taken from each ranking before fusion and filtering.
 const CANDIDATES: usize = 100;
+/// Most a symbol's callers can raise its score (at [`FANIN_CAP`] callers,
+/// growing with the log of their number): code the project uses a lot is
+/// more often what a question is about.
+const FANIN_WEIGHT: f32 = 0.25;
+const FANIN_CAP: usize = 1000;
 /// Score factor for tests, examples and vendored code.
 const DEMOTE: f32 = 0.75;
 
@@ -203,6 +208,14 @@ impl<'s> Searcher<'s> {
                 let mut score = score / best;
                 if !wants_tests && is_test_or_vendored(&node.file) {
                     score *= DEMOTE;
+                }
+                if FANIN_WEIGHT > 0.0 {
+                    let calls = self
+                        .store
+                        .in_degree(node.id, EdgeKind::Calls, FANIN_CAP)
+                        .unwrap_or(0);
+                    score *= 1.0
+                        + FANIN_WEIGHT * ((1 + calls) as f32).ln() / ((1 + FANIN_CAP) as f32).ln();
                 }
                 Some(Hit {
                     node,
