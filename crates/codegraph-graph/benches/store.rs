@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use codegraph_core::{EdgeKind, Language, NodeId, NodeKind};
-use codegraph_graph::{walk, Direction, IndexWriter, OpenMode, Store};
+use codegraph_graph::{walk, walk_sequential, Direction, IndexWriter, OpenMode, Store};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn source_root() -> PathBuf {
@@ -233,6 +233,39 @@ fn benches(c: &mut Criterion) {
                 .ok(),
             );
         });
+    }
+
+    // Sequential vs parallel BFS where it matters: impact of the most-called
+    // sampled functions (wide frontiers), depth 3, limit 5000.
+    let mut hubs: Vec<(usize, NodeId)> = callables
+        .iter()
+        .map(|&id| (store.in_degree(id, EdgeKind::Calls, 5000).unwrap_or(0), id))
+        .collect();
+    hubs.sort_unstable_by(|a, b| b.cmp(a));
+    hubs.truncate(20);
+    if !hubs.is_empty() {
+        let wide = |parallel: bool| {
+            let mut samples: Vec<f64> = (0..200)
+                .map(|i| {
+                    let start = [hubs[i % hubs.len()].1];
+                    let t = Instant::now();
+                    let w = if parallel {
+                        walk(&store, &start, Direction::In, &dependency, 3, 5000)
+                    } else {
+                        walk_sequential(&store, &start, Direction::In, &dependency, 3, 5000)
+                    };
+                    black_box(w.ok());
+                    t.elapsed().as_secs_f64() * 1e3
+                })
+                .collect();
+            samples.sort_by(f64::total_cmp);
+            samples[samples.len() / 2]
+        };
+        let (seq, par) = (wide(false), wide(true));
+        eprintln!(
+            "impact_wide (20 most-called sampled functions, depth 3, limit 5000): median sequential {seq:.2} ms, parallel {par:.2} ms, parallel/sequential {:.2}",
+            par / seq
+        );
     }
 
     let mut i = 0;

@@ -28,5 +28,5 @@ mod writer;
 pub use lookup::{fuzzy_score, NameMatch};
 pub use resolve::{resolve_files, ResolveReport};
 pub use store::{FileRecord, OpenMode, ResolvedRecord, Stats, Store, StoreError};
-pub use traverse::{shortest_path, walk, Direction, Hop, Walk};
+pub use traverse::{shortest_path, walk, walk_sequential, Direction, Hop, Walk, PARALLEL_FRONTIER};
 pub use writer::IndexWriter;

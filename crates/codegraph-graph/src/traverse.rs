@@ -3,7 +3,7 @@
 //! by the number of nodes it may visit, so a hub (`printk`, `len`) cannot
 //! hang a query; the visited set makes cycles harmless.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 use codegraph_core::{Edge, EdgeKind, NodeId};
 
@@ -44,8 +44,15 @@ fn neighbours(store: &Store, id: NodeId, direction: Direction) -> Result<Vec<Edg
     }
 }
 
+/// Frontiers at least this wide fetch their nodes' edges in parallel
+/// (rayon); narrower ones stay on the calling thread, where a parallel
+/// fan-out costs more than it saves (`benches/store.rs`, `impact_wide`).
+pub const PARALLEL_FRONTIER: usize = 64;
+
 /// Breadth-first from `starts` along edges of `kinds`, up to `max_depth`
-/// hops and `limit` reached nodes.
+/// hops and `limit` reached nodes. Level by level: a wide level reads its
+/// nodes' adjacency in parallel, then merges it in frontier order, so the
+/// result is the same as a sequential walk's.
 pub fn walk(
     store: &Store,
     starts: &[NodeId],
@@ -54,40 +61,97 @@ pub fn walk(
     max_depth: u32,
     limit: usize,
 ) -> Result<Walk, StoreError> {
+    walk_with(
+        store,
+        starts,
+        direction,
+        kinds,
+        max_depth,
+        limit,
+        PARALLEL_FRONTIER,
+    )
+}
+
+/// [`walk`] on one thread whatever the frontier (the benchmark's baseline).
+pub fn walk_sequential(
+    store: &Store,
+    starts: &[NodeId],
+    direction: Direction,
+    kinds: &[EdgeKind],
+    max_depth: u32,
+    limit: usize,
+) -> Result<Walk, StoreError> {
+    walk_with(
+        store,
+        starts,
+        direction,
+        kinds,
+        max_depth,
+        limit,
+        usize::MAX,
+    )
+}
+
+fn walk_with(
+    store: &Store,
+    starts: &[NodeId],
+    direction: Direction,
+    kinds: &[EdgeKind],
+    max_depth: u32,
+    limit: usize,
+    parallel_from: usize,
+) -> Result<Walk, StoreError> {
+    use rayon::prelude::*;
+
     let mut visited: HashSet<NodeId> = starts.iter().copied().collect();
-    let mut queue: VecDeque<(NodeId, u32, f32)> = starts.iter().map(|&s| (s, 0, 1.0)).collect();
+    let mut frontier: Vec<(NodeId, f32)> = starts.iter().map(|&s| (s, 1.0)).collect();
     let mut hops = Vec::new();
-    while let Some((current, depth, confidence)) = queue.pop_front() {
-        if depth >= max_depth {
-            continue;
+    for depth in 0..max_depth {
+        if frontier.is_empty() {
+            break;
         }
-        for edge in neighbours(store, current, direction)? {
-            if !kinds.contains(&edge.kind) {
-                continue;
-            }
-            let next = match direction {
-                Direction::Out => edge.to,
-                Direction::In => edge.from,
-            };
-            if !visited.insert(next) {
-                continue;
-            }
-            if hops.len() >= limit {
-                return Ok(Walk {
-                    hops,
-                    truncated: true,
+        let adjacency: Vec<Vec<Edge>> = if frontier.len() >= parallel_from {
+            frontier
+                .par_iter()
+                .map(|&(id, _)| neighbours(store, id, direction))
+                .collect::<Result<_, _>>()?
+        } else {
+            frontier
+                .iter()
+                .map(|&(id, _)| neighbours(store, id, direction))
+                .collect::<Result<_, _>>()?
+        };
+        let mut next_frontier = Vec::new();
+        for (&(current, confidence), edges) in frontier.iter().zip(adjacency) {
+            for edge in edges {
+                if !kinds.contains(&edge.kind) {
+                    continue;
+                }
+                let next = match direction {
+                    Direction::Out => edge.to,
+                    Direction::In => edge.from,
+                };
+                if !visited.insert(next) {
+                    continue;
+                }
+                if hops.len() >= limit {
+                    return Ok(Walk {
+                        hops,
+                        truncated: true,
+                    });
+                }
+                let reached = confidence * edge.confidence;
+                hops.push(Hop {
+                    node: next,
+                    via: edge,
+                    parent: current,
+                    depth: depth + 1,
+                    confidence: reached,
                 });
+                next_frontier.push((next, reached));
             }
-            let reached = confidence * edge.confidence;
-            hops.push(Hop {
-                node: next,
-                via: edge,
-                parent: current,
-                depth: depth + 1,
-                confidence: reached,
-            });
-            queue.push_back((next, depth + 1, reached));
         }
+        frontier = next_frontier;
     }
     Ok(Walk {
         hops,

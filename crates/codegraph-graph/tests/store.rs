@@ -113,3 +113,35 @@ fn opening_a_missing_index_read_only_says_so() {
     assert!(matches!(err, StoreError::NotFound(_)), "{err}");
     assert!(err.to_string().contains("run `codegraph index` first"));
 }
+
+/// A hub with 150 callers, each with 3 callers of its own: the second level
+/// of a callers walk is 150 wide, so the parallel path runs.
+#[test]
+fn parallel_and_sequential_walks_agree() {
+    use codegraph_graph::{resolve_files, walk, walk_sequential, Direction, PARALLEL_FRONTIER};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let mut source = String::from("def hub():\n    pass\n");
+    for i in 0..150 {
+        source.push_str(&format!("def f{i}():\n    hub()\n"));
+        for j in 0..3 {
+            source.push_str(&format!("def g{i}_{j}():\n    f{i}()\n"));
+        }
+    }
+    write(&store, "wide.py", &source);
+    let mut writer = IndexWriter::new(&store).unwrap();
+    resolve_files(&store, &mut writer, &["wide.py".to_string()]).unwrap();
+    writer.commit().unwrap();
+    let hub = store.find_exact("hub", 1).unwrap()[0].id;
+    let kinds = [EdgeKind::Calls];
+    let parallel = walk(&store, &[hub], Direction::In, &kinds, 3, 10_000).unwrap();
+    let sequential = walk_sequential(&store, &[hub], Direction::In, &kinds, 3, 10_000).unwrap();
+    const { assert!(150 >= PARALLEL_FRONTIER) };
+    assert_eq!(parallel.hops.len(), 600);
+    assert_eq!(parallel.hops, sequential.hops);
+    assert!(!parallel.truncated);
+    // The limit cuts both at the same hop.
+    let cut = walk(&store, &[hub], Direction::In, &kinds, 3, 200).unwrap();
+    assert!(cut.truncated);
+    assert_eq!(cut.hops[..], sequential.hops[..200]);
+}
