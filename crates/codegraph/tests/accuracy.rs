@@ -130,3 +130,8 @@ fn python_edges_match_the_hand_checked_list() {
 fn typescript_edges_match_the_hand_checked_list() {
     check_fixture("typescript", "calls-ts");
 }
+
+#[test]
+fn go_edges_match_the_hand_checked_list() {
+    check_fixture("go", "calls-go");
+}
