@@ -48,6 +48,13 @@
     (field_expression value: (_) @receiver field: (field_identifier) @name)
   ])) @reference.call
 (macro_invocation macro: (identifier) @name) @reference.macro
+; A macro's arguments are a token tree, not expressions: `f(x)` among them
+; (format!("{}", f(x)), assert_eq!(f(x), 1)) is read as a call.
+(macro_invocation
+  (token_tree
+    (identifier) @name @reference.call
+    .
+    (token_tree)))
 (struct_expression name: [
   (type_identifier) @name
   (scoped_type_identifier name: (type_identifier) @name)
