@@ -157,6 +157,16 @@ pub(crate) fn targets(importer: &str, language: Language, module: &str) -> Vec<T
                 Some(&"crate") => (crate_src.map(str::to_string), &segments[1..]),
                 Some(&"super") => (Some(parent(dir).to_string()), &segments[1..]),
                 Some(&"self") => (Some(dir.to_string()), &segments[1..]),
+                // `mod foo;` (marked by the parser): next to lib.rs, main.rs
+                // and mod.rs; under x/ for any other x.rs.
+                Some(&"mod") => {
+                    let file = importer.rsplit('/').next().unwrap_or(importer);
+                    let base = match file {
+                        "lib.rs" | "main.rs" | "mod.rs" => dir.to_string(),
+                        other => join(dir, other.trim_end_matches(".rs")).unwrap_or_default(),
+                    };
+                    (Some(base), &segments[1..])
+                }
                 _ => (None, &segments[..]),
             };
             let Some(base) = base else { return out };

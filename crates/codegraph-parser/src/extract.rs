@@ -219,6 +219,13 @@ impl<'t> Captured<'t> {
                     let Some(path) = import_path else { continue };
                     let path = text(path, source)
                         .trim_matches(|c| matches!(c, '"' | '\'' | '`' | '<' | '>'));
+                    let declared;
+                    let path = if node.kind() == "mod_item" {
+                        declared = format!("mod::{path}");
+                        declared.as_str()
+                    } else {
+                        path
+                    };
                     let (name, qualifies) = match import_name {
                         Some((n, qualifies)) => (Some(text(n, source).to_string()), qualifies),
                         None => (None, false),

@@ -64,3 +64,6 @@
 
 (use_declaration argument: (_) @import.path) @import
 (extern_crate_declaration name: (identifier) @import.path) @import
+; `mod foo;` brings in foo.rs or foo/mod.rs (the adapter marks the path
+; `mod::foo` so import resolution knows it is file-relative).
+(mod_item name: (identifier) @import.path !body) @import
