@@ -311,8 +311,19 @@ fn choose(
     }
     let name = reference.name.as_str();
     let receiver = reference.qualifier.as_deref();
-    // A bare call (`f()`) does not reach the methods of other types.
+    // A bare call (`f()`) does not reach the methods of other types...
     let bare_call = receiver.is_none() && reference.kind == RefKind::Call;
+    // ...except in Java and C++, where inside a class it means `this.f()`
+    // (its own methods, then inherited ones found by scope below).
+    let implicit_this = bare_call
+        && matches!(context.language, Language::Java | Language::Cpp)
+        && context.enclosing_type(reference.from).is_some();
+    let receiver = if implicit_this {
+        Some("this")
+    } else {
+        receiver
+    };
+    let bare_call = bare_call && !implicit_this;
     // A call through a value (`console.log()`, `item.save()`) reaches a
     // method, never a free function that merely shares the name.
     let member_call = reference.kind == RefKind::Call && receiver.is_some_and(|r| !is_self(r));
@@ -329,6 +340,11 @@ fn choose(
     // only that module can define the target; if it is not indexed, the
     // reference stays unresolved rather than match a namesake elsewhere.
     let mut module_bound = false;
+    // The receiver names a type (`String.format`, `Math.max`, `Foo::new`):
+    // only that type's members qualify; an unindexed type (the standard
+    // library) leaves the reference unresolved rather than match a
+    // same-named method of another class, even in the same file.
+    let mut type_bound = false;
 
     // 1. The receiver's own type: `self.save()`, `Policy::default()`, or a
     //    module bound by an import: `json.load`, `util.check`.
@@ -346,6 +362,14 @@ fn choose(
         }
         Some(r) => {
             let owner = r.rsplit(['.', ':']).find(|s| !s.is_empty()).unwrap_or(r);
+            // A fresh instance, `Client().get()` / `new Client().get()`:
+            // the receiver's type is the class constructed.
+            let owner = match owner.split_once('(') {
+                Some((class, _)) if looks_like_type(class.trim_start_matches("new ")) => {
+                    class.trim_start_matches("new ")
+                }
+                _ => owner,
+            };
             rules.push((
                 0.9,
                 Box::new(move |c| member_of(&c.qualified_name, owner, name)),
@@ -356,11 +380,13 @@ fn choose(
                     Box::new(move |c| file_matches_module(&c.file, module)),
                 ));
                 module_bound = true;
+            } else {
+                type_bound = reference.kind == RefKind::Call && looks_like_type(owner);
             }
         }
         None => {}
     }
-    if module_bound {
+    if module_bound || type_bound {
         return first_admitted(&candidates, &rules);
     }
     // 2. The same file.
@@ -405,6 +431,14 @@ fn choose(
     }
     let confidence = if anywhere.len() == 1 { 0.7 } else { 0.5 };
     split(&anywhere, confidence)
+}
+
+/// `CamelCase` (not `ALL_CAPS`, not `lower`): a class or type by the naming
+/// convention of every supported language that has classes.
+fn looks_like_type(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().any(|c| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// The candidates of the first rule that admits any, with its confidence.
@@ -486,6 +520,13 @@ mod tests {
             "example.com/app/client"
         ));
         assert!(!file_matches_module("app/other.py", "app.util"));
+    }
+
+    #[test]
+    fn type_names_are_told_from_values_and_constants() {
+        assert!(looks_like_type("String") && looks_like_type("HttpClient"));
+        assert!(!looks_like_type("LOGGER") && !looks_like_type("client") && !looks_like_type("_x"));
+        assert!(!looks_like_type("Client()"));
     }
 
     #[test]

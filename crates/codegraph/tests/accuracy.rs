@@ -166,3 +166,8 @@ fn go_edges_match_the_hand_checked_list() {
 fn rust_edges_match_the_hand_checked_list() {
     check_fixture("rust", "calls-rs");
 }
+
+#[test]
+fn java_edges_match_the_hand_checked_list() {
+    check_fixture("java", "calls-java");
+}
