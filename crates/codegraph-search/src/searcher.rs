@@ -206,7 +206,9 @@ impl<'s> Searcher<'s> {
                     return None;
                 }
                 let mut score = score / best;
-                if !wants_tests && is_test_or_vendored(&node.file) {
+                if !wants_tests
+                    && (is_test_or_vendored(&node.file) || in_test_module(&node.qualified_name))
+                {
                     score *= DEMOTE;
                 }
                 if FANIN_WEIGHT > 0.0 {
@@ -283,9 +285,24 @@ pub(crate) fn is_test_or_vendored(file: &str) -> bool {
         || name.contains("_tests.")
 }
 
+/// Inline test modules (Rust's `mod tests`, `test_*` classes and friends).
+fn in_test_module(qualified_name: &str) -> bool {
+    qualified_name
+        .split(['.', ':'])
+        .any(|part| matches!(part, "tests" | "test") || part.starts_with("test_"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recognises_inline_test_modules() {
+        assert!(in_test_module("tests::splits_identifiers"));
+        assert!(in_test_module("crate::parser::tests"));
+        assert!(in_test_module("app.test_util.helper"));
+        assert!(!in_test_module("app.contest.run") && !in_test_module("attest::x"));
+    }
 
     #[test]
     fn recognises_tests_and_vendored_paths() {
