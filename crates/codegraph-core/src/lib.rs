@@ -24,6 +24,18 @@ pub const SCHEMA_VERSION: u32 = 2;
 
 /// Splits an identifier into lower-case subwords: `parseHTTPConfig_v2` →
 /// `["parse", "http", "config", "v", "2"]`. Used by fuzzy lookup and search.
+/// At most `max` bytes of `s`, cut back to a character boundary.
+pub fn truncate_at_char(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 pub fn split_identifier(ident: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();

@@ -2,7 +2,7 @@
 //! description (types, callables, modules, function-like macros), built
 //! from the stored node and its source text.
 
-use codegraph_core::{Language, Node, NodeKind};
+use codegraph_core::{truncate_at_char, Language, Node, NodeKind};
 use codegraph_vector::symbol_text;
 
 /// Bytes of a body kept for the lexical index.
@@ -67,7 +67,7 @@ impl SearchDoc {
             end_line: node.span.end_line,
             signature: node.signature.clone(),
             doc: node.doc.clone(),
-            body: cut(body, BODY_BYTES).to_string(),
+            body: truncate_at_char(body, BODY_BYTES).to_string(),
         })
     }
 
@@ -82,15 +82,4 @@ impl SearchDoc {
             Some(&self.body),
         )
     }
-}
-
-pub(crate) fn cut(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }

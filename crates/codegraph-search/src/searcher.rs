@@ -243,7 +243,7 @@ impl<'s> Searcher<'s> {
             .lines()
             .filter(|l| !l.trim().is_empty())
             .take(max_lines)
-            .map(|l| crate::docs::cut(l, 160))
+            .map(|l| codegraph_core::truncate_at_char(l, 160))
             .collect::<Vec<_>>()
             .join("\n"))
     }

@@ -1,5 +1,7 @@
 //! The embedder interface and what text stands for a symbol.
 
+use codegraph_core::truncate_at_char;
+
 /// Turns texts into L2-normalised vectors of a fixed dimension.
 pub trait Embedder: Send + Sync {
     /// Identity recorded in the index (`name@version`): vectors from two
@@ -62,25 +64,13 @@ pub fn symbol_text(
         text.push(' ');
     }
     if let Some(doc) = doc {
-        text.push_str(prefix(doc, DOC_BYTES));
+        text.push_str(truncate_at_char(doc, DOC_BYTES));
         text.push(' ');
     }
     if let Some(body) = body {
-        text.push_str(prefix(body, BODY_BYTES));
+        text.push_str(truncate_at_char(body, BODY_BYTES));
     }
     text
-}
-
-/// At most `max` bytes of `s`, cut at a character boundary.
-pub(crate) fn prefix(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 #[cfg(test)]
