@@ -99,13 +99,13 @@ fn read_safetensors(path: &Path) -> Result<HashMap<String, Vec<f32>>, EmbedError
         if info["dtype"] != "F32" {
             continue;
         }
-        let offsets = info["data_offsets"]
-            .as_array()
-            .ok_or_else(|| bad("no offsets"))?;
-        let (a, b) = (
-            offsets[0].as_u64().unwrap_or(0) as usize,
-            offsets[1].as_u64().unwrap_or(0) as usize,
-        );
+        // Indexing a `Value` (not the Vec) yields Null past the end, so a
+        // short or malformed offsets array is an error below, not a panic.
+        let offsets = &info["data_offsets"];
+        let (Some(a), Some(b)) = (offsets[0].as_u64(), offsets[1].as_u64()) else {
+            return Err(bad("no data offsets"));
+        };
+        let (a, b) = (a as usize, b as usize);
         let raw = data.get(a..b).ok_or_else(|| bad("tensor out of range"))?;
         let values = raw
             .chunks_exact(4)

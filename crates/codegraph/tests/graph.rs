@@ -4,7 +4,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
@@ -14,15 +13,8 @@ fn fixture() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn run(repo: &Path, args: &[&str]) -> (i32, Value) {
-    let out = Command::cargo_bin("codegraph")
-        .unwrap()
-        .current_dir(repo)
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (out.status.code().unwrap_or(-1), value)
+    let (code, value, _) = common::run_json(repo, args, &[]);
+    (code, value)
 }
 
 fn json(repo: &Path, args: &[&str]) -> Value {

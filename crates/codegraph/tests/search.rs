@@ -3,22 +3,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
 
 fn run(repo: &Path, args: &[&str]) -> (i32, Value, String) {
-    let out = Command::cargo_bin("codegraph")
-        .unwrap()
-        .current_dir(repo)
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out.status.code().unwrap_or(-1), value, stderr)
+    common::run_json(repo, args, &[])
 }
 
 fn ok(repo: &Path, args: &[&str]) -> Value {
@@ -244,19 +234,6 @@ fn embeddings_server() -> String {
     url
 }
 
-fn run_with_env(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, Value) {
-    let out = Command::cargo_bin("codegraph")
-        .unwrap()
-        .current_dir(repo)
-        .args(args)
-        .arg("--json")
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (out.status.code().unwrap_or(-1), value)
-}
-
 #[test]
 fn an_http_embedder_indexes_and_answers_and_is_never_mixed() {
     let (_dir, repo) = common::fixture("search");
@@ -265,10 +242,10 @@ fn an_http_embedder_indexes_and_answers_and_is_never_mixed() {
         ("CODEGRAPH_EMBED_URL", url.as_str()),
         ("CODEGRAPH_EMBED_MODEL", "toy-64"),
     ];
-    let (code, value) = run_with_env(&repo, &["index", ".", "--embedder", "http"], &env);
+    let (code, value, _) = common::run_json(&repo, &["index", ".", "--embedder", "http"], &env);
     assert_eq!(code, 0, "{value}");
     assert_eq!(value["search"]["embedder"], "http:toy-64");
-    let (code, value) = run_with_env(
+    let (code, value, _) = common::run_json(
         &repo,
         &["search", "slugify title", "--mode", "semantic"],
         &env,

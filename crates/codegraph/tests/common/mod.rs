@@ -29,3 +29,24 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs `codegraph ARGS --json` in `repo` with extra environment `env`:
+/// exit code, parsed stdout (`Null` if not JSON) and stderr.
+#[allow(dead_code)] // not every test binary runs the command
+pub fn run_json(
+    repo: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, serde_json::Value, String) {
+    let out = assert_cmd::Command::cargo_bin("codegraph")
+        .unwrap()
+        .current_dir(repo)
+        .args(args)
+        .arg("--json")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let value = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), value, stderr)
+}
