@@ -86,6 +86,9 @@ pub struct UnresolvedRef {
     /// What the name was reached through, if anything: the receiver of a
     /// method call (`self`, `client`), the type an `impl` block is for.
     pub qualifier: Option<String>,
+    /// The receiver's type, where the file declares it (`console: Console`
+    /// makes `console.print()` a call of `Console.print`).
+    pub receiver_type: Option<String>,
     /// 1-based line and 0-based byte column of the reference.
     pub line: u32,
     pub col: u32,

@@ -66,6 +66,18 @@ fn accepts(reference: RefKind, kind: NodeKind) -> bool {
 /// Files resolved in parallel between two writes: bounds the edges held.
 const CHUNK_FILES: usize = 256;
 
+/// What one resolver thread remembers between files.
+#[derive(Default)]
+struct Caches {
+    /// The definitions of each name looked up.
+    names: HashMap<String, Vec<Candidate>>,
+    /// The direct base types (by name) of each type name looked up.
+    bases: HashMap<String, Vec<String>>,
+}
+
+/// Most ancestor types followed from one type.
+const MAX_ANCESTORS: usize = 16;
+
 /// What resolving one file produced.
 struct FileResolution {
     edges: Vec<Edge>,
@@ -87,7 +99,7 @@ pub fn resolve_files(
     for chunk in paths.chunks(CHUNK_FILES) {
         let results: Vec<Result<Option<FileResolution>, StoreError>> = chunk
             .par_iter()
-            .map_init(HashMap::new, |cache, path| {
+            .map_init(Caches::default, |cache, path| {
                 resolve_file(store, &files, cache, path)
             })
             .collect();
@@ -111,7 +123,7 @@ pub fn resolve_files(
 fn resolve_file(
     store: &Store,
     files: &FileIndex,
-    cache: &mut HashMap<String, Vec<Candidate>>,
+    cache: &mut Caches,
     path: &str,
 ) -> Result<Option<FileResolution>, StoreError> {
     let Some(record) = store.file(path)? else {
@@ -124,7 +136,20 @@ fn resolve_file(
         .flatten()
         .map(|n| (n.id, n))
         .collect();
-    let context = FileContext::new(path, record.language, &nodes);
+    let mut context = FileContext::new(path, record.language, &nodes);
+    // The ancestors (by name) of each type in the file, for `self.f()` and
+    // `super.f()` reaching inherited members.
+    for node in nodes.values().filter(|n| n.kind.is_type_container()) {
+        let direct: Vec<String> = refs
+            .iter()
+            .filter(|r| {
+                r.from == node.id && matches!(r.kind, RefKind::Inherit | RefKind::Implement)
+            })
+            .map(|r| r.name.clone())
+            .collect();
+        let all = ancestors(store, cache, direct)?;
+        context.ancestors.insert(node.id, all);
+    }
     let mut edges: HashMap<(NodeId, EdgeKind, NodeId), Edge> = HashMap::new();
     let (mut counted, mut resolved) = (0u32, 0u32);
     for reference in &refs {
@@ -146,14 +171,13 @@ fn resolve_file(
             }
             continue;
         }
-        if cache.len() >= CACHE_NAMES {
-            cache.clear();
-        }
-        if !cache.contains_key(&reference.name) {
-            let candidates = lookup(store, &reference.name)?;
-            cache.insert(reference.name.clone(), candidates);
-        }
-        let targets = choose(reference, &cache[&reference.name], &context);
+        // A receiver of declared type: that type and its ancestors, nearest first.
+        let lineage = match &reference.receiver_type {
+            Some(ty) => ancestors(store, cache, vec![ty.clone()])?,
+            None => Vec::new(),
+        };
+        let candidates = cached_lookup(store, cache, &reference.name)?;
+        let targets = choose(reference, candidates, &context, &lineage);
         if targets.is_empty() {
             continue;
         }
@@ -217,6 +241,67 @@ fn resolve_import(
     Vec::new()
 }
 
+/// The definitions named `name`, through the thread's cache.
+fn cached_lookup<'c>(
+    store: &Store,
+    cache: &'c mut Caches,
+    name: &str,
+) -> Result<&'c [Candidate], StoreError> {
+    if cache.names.len() >= CACHE_NAMES {
+        cache.names.clear();
+    }
+    if !cache.names.contains_key(name) {
+        let candidates = lookup(store, name)?;
+        cache.names.insert(name.to_string(), candidates);
+    }
+    Ok(&cache.names[name])
+}
+
+/// Every ancestor type name reachable from the direct bases `direct`
+/// (theirs found by name, through the `Inherit`/`Implement` references of
+/// the types so named), nearest first, at most `MAX_ANCESTORS`.
+fn ancestors(
+    store: &Store,
+    cache: &mut Caches,
+    direct: Vec<String>,
+) -> Result<Vec<String>, StoreError> {
+    let mut found: Vec<String> = Vec::new();
+    let mut queue: std::collections::VecDeque<String> = direct.into();
+    while let Some(name) = queue.pop_front() {
+        if found.len() >= MAX_ANCESTORS {
+            break;
+        }
+        if found.contains(&name) {
+            continue;
+        }
+        if !cache.bases.contains_key(&name) {
+            if cache.bases.len() >= CACHE_NAMES {
+                cache.bases.clear();
+            }
+            let types: Vec<Candidate> = cached_lookup(store, cache, &name)?
+                .iter()
+                .filter(|c| c.kind.is_type_container())
+                .cloned()
+                .collect();
+            let mut bases = Vec::new();
+            for ty in types.iter().take(MAX_CANDIDATES) {
+                for r in store.file_refs(&ty.file)? {
+                    if r.from == ty.id
+                        && matches!(r.kind, RefKind::Inherit | RefKind::Implement)
+                        && !bases.contains(&r.name)
+                    {
+                        bases.push(r.name);
+                    }
+                }
+            }
+            cache.bases.insert(name.clone(), bases);
+        }
+        queue.extend(cache.bases[&name].iter().cloned());
+        found.push(name);
+    }
+    Ok(found)
+}
+
 fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
     let ids: Vec<NodeId> = store
         .find_exact(name, LOOKUP_LIMIT)?
@@ -245,20 +330,36 @@ struct FileContext<'a> {
     nodes: &'a HashMap<NodeId, Node>,
     /// Local names bound by imports, with the module path they come from.
     imported: HashMap<&'a str, &'a str>,
+    /// Modules whose every name the file imports (`from m import *`).
+    wildcards: Vec<&'a str>,
+    /// The ancestor type names of each type defined in the file.
+    ancestors: HashMap<NodeId, Vec<String>>,
 }
 
 impl<'a> FileContext<'a> {
     fn new(path: &'a str, language: Language, nodes: &'a HashMap<NodeId, Node>) -> FileContext<'a> {
-        let imported = nodes
+        // In source order, so the first import of a name binds it.
+        let mut imports: Vec<&Node> = nodes
             .values()
             .filter(|n| n.kind == NodeKind::Import)
-            .map(|n| (n.name.as_str(), n.qualified_name.as_str()))
             .collect();
+        imports.sort_by_key(|n| (n.span.start_byte, n.id));
+        let (wildcard, mut named): (Vec<&Node>, Vec<&Node>) =
+            imports.into_iter().partition(|n| n.name == "*");
+        named.reverse();
         FileContext {
             path,
             language,
             nodes,
-            imported,
+            imported: named
+                .into_iter()
+                .map(|n| (n.name.as_str(), n.qualified_name.as_str()))
+                .collect(),
+            wildcards: wildcard
+                .into_iter()
+                .map(|n| n.qualified_name.as_str())
+                .collect(),
+            ancestors: HashMap::new(),
         }
     }
 
@@ -276,7 +377,11 @@ impl<'a> FileContext<'a> {
 }
 
 fn is_self(receiver: &str) -> bool {
-    matches!(receiver, "self" | "this" | "Self" | "cls" | "super")
+    matches!(receiver, "self" | "this" | "Self" | "cls") || is_super(receiver)
+}
+
+fn is_super(receiver: &str) -> bool {
+    matches!(receiver, "super" | "super()")
 }
 
 /// `qualified` names a member `name` of something called `owner`:
@@ -301,6 +406,7 @@ fn choose(
     reference: &UnresolvedRef,
     all: &[Candidate],
     context: &FileContext,
+    lineage: &[String],
 ) -> Vec<(NodeId, f32)> {
     let candidates: Vec<&Candidate> = all
         .iter()
@@ -310,6 +416,24 @@ fn choose(
         return Vec::new();
     }
     let name = reference.name.as_str();
+    // The file declares the receiver's type (`console: Console`,
+    // `self.store` a `MemStore` field): only its members qualify, its own
+    // before inherited ones; a type not indexed (`list`, `String`) leaves
+    // the call unresolved.
+    if !lineage.is_empty() {
+        let rules: Vec<Rule> = lineage
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| -> Rule {
+                let confidence = if i == 0 { 0.9 } else { 0.85 };
+                (
+                    confidence,
+                    Box::new(move |c| member_of(&c.qualified_name, ty, name)),
+                )
+            })
+            .collect();
+        return first_admitted(&candidates, &rules);
+    }
     let receiver = reference.qualifier.as_deref();
     // A bare call (`f()`) does not reach the methods of other types...
     let bare_call = receiver.is_none() && reference.kind == RefKind::Call;
@@ -327,9 +451,11 @@ fn choose(
     // A call through a value (`console.log()`, `item.save()`) reaches a
     // method, never a free function that merely shares the name.
     let member_call = reference.kind == RefKind::Call && receiver.is_some_and(|r| !is_self(r));
+    // Nor does a call through a value of unknown type reach a method by
+    // scope: `items.append()` is no call of the `append` defined above.
     let reachable = move |c: &Candidate| {
         let excluded = match c.kind {
-            NodeKind::Method => bare_call,
+            NodeKind::Method => bare_call || member_call,
             NodeKind::Function => member_call,
             _ => false,
         };
@@ -351,13 +477,24 @@ fn choose(
     match receiver {
         Some(r) if is_self(r) => {
             if let Some(owner) = context.enclosing_type(reference.from) {
-                rules.push((0.95, Box::new(move |c| c.parent == Some(owner.id))));
-                // A same-named member of the type elsewhere (an `impl` block
-                // in another file, a base class written in the same style).
-                rules.push((
-                    0.9,
-                    Box::new(move |c| member_of(&c.qualified_name, &owner.name, name)),
-                ));
+                if !is_super(r) {
+                    rules.push((0.95, Box::new(move |c| c.parent == Some(owner.id))));
+                    // A same-named member of the type elsewhere (an `impl`
+                    // block in another file, a partial class).
+                    rules.push((
+                        0.9,
+                        Box::new(move |c| member_of(&c.qualified_name, &owner.name, name)),
+                    ));
+                }
+                // An inherited member, nearest ancestor first.
+                for ancestor in context.ancestors.get(&owner.id).into_iter().flatten() {
+                    rules.push((
+                        0.85,
+                        Box::new(move |c| member_of(&c.qualified_name, ancestor, name)),
+                    ));
+                }
+                // `super.f()` reaches ancestors only.
+                type_bound = is_super(r);
             }
         }
         Some(r) => {
@@ -401,12 +538,27 @@ fn choose(
             Box::new(move |c| file_matches_module(&c.file, module)),
         ));
     }
-    // 4. The same directory (package, module folder).
-    let dir = parent(context.path);
-    rules.push((
-        0.75,
-        Box::new(move |c| reachable(c) && parent(&c.file) == dir),
-    ));
+    // 3b. A name a wildcard import may bring in (`from m import *`).
+    for &module in &context.wildcards {
+        rules.push((
+            0.75,
+            Box::new(move |c| reachable(c) && file_matches_module(&c.file, module)),
+        ));
+    }
+    // 4. The same directory, where it is one namespace (a Go or Java
+    //    package; C and C++ headers beside their sources; Rust modules
+    //    that `use super::*`). A Python, JavaScript or TypeScript file sees
+    //    only what it defines or imports.
+    if !matches!(
+        context.language,
+        Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
+    ) {
+        let dir = parent(context.path);
+        rules.push((
+            0.75,
+            Box::new(move |c| reachable(c) && parent(&c.file) == dir),
+        ));
+    }
 
     let chosen = first_admitted(&candidates, &rules);
     if !chosen.is_empty() {
@@ -424,7 +576,7 @@ fn choose(
     let anywhere: Vec<&Candidate> = candidates
         .iter()
         .copied()
-        .filter(|c| reachable(c))
+        .filter(|c| reachable(c) || (member_call && c.kind == NodeKind::Method))
         .collect();
     if member_call && anywhere.len() > 1 {
         return Vec::new();

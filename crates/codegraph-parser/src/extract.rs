@@ -12,6 +12,7 @@ use tree_sitter::{Parser, QueryCursor, StreamingIterator};
 
 use crate::spec::{spec, LanguageSpec, Role};
 use crate::text::{doc_comment, signature, truncate};
+use crate::types::{normalize_type, Binding, Scopes, TypeFacts};
 
 /// Longest name kept for a definition or reference; longer ones are cut.
 const MAX_NAME_BYTES: usize = 256;
@@ -70,6 +71,8 @@ struct RawImport<'t> {
     /// The name is a member of `path` (`from m import name`), not an alias
     /// of the module itself (`import name from 'm'`).
     qualifies: bool,
+    /// The local name a member is bound to, if renamed (`import a as b`).
+    local: Option<String>,
 }
 
 /// Parses `source` (the text of the file at repo-relative `path`) and
@@ -122,11 +125,43 @@ fn file_node(path: &str, source: &str, language: Language) -> Node {
     }
 }
 
+/// The file's scopes, as `types.rs` sees them.
+struct FileScopes<'d, 't> {
+    defs: &'d [RawDef<'t>],
+    scope_parent: &'d [Option<usize>],
+}
+
+impl Scopes for FileScopes<'_, '_> {
+    fn innermost(&self, byte: usize) -> Option<usize> {
+        let candidate = self.defs.partition_point(|d| d.node.start_byte() <= byte);
+        let mut current = candidate.checked_sub(1);
+        while let Some(i) = current {
+            if self.defs[i].contains(byte) && self.defs[i].is_scope() {
+                return Some(i);
+            }
+            current = self.scope_parent[i];
+        }
+        None
+    }
+
+    fn parent(&self, scope: usize) -> Option<usize> {
+        self.scope_parent[scope]
+    }
+
+    fn type_name(&self, scope: usize) -> Option<&str> {
+        let def = &self.defs[scope];
+        def.kind
+            .is_none_or(NodeKind::is_type_container)
+            .then_some(def.name.as_str())
+    }
+}
+
 #[derive(Default)]
 struct Captured<'t> {
     defs: Vec<RawDef<'t>>,
     refs: Vec<RawRef>,
     imports: Vec<RawImport<'t>>,
+    bindings: Vec<Binding>,
     package: Option<String>,
 }
 
@@ -147,8 +182,9 @@ impl<'t> Captured<'t> {
         let mut ref_index: HashMap<usize, (usize, usize)> = HashMap::new();
         let mut matches = cursor.matches(&spec.query, root, source.as_bytes());
         while let Some(m) = matches.next() {
-            let (mut main, mut name, mut owner, mut receiver, mut import_path, mut import_name) =
-                (None, None, None, None, None, None);
+            let (mut main, mut name, mut owner, mut receiver) = (None, None, None, None);
+            let (mut import_path, mut import_name, mut import_alias) = (None, None, None);
+            let (mut binding_name, mut binding_type) = (None, None);
             for capture in m.captures {
                 let node = capture.node;
                 match spec.roles[capture.index as usize] {
@@ -156,13 +192,17 @@ impl<'t> Captured<'t> {
                     | Role::Scope
                     | Role::Reference(_)
                     | Role::Import
+                    | Role::Binding { .. }
                     | Role::Package) => main = Some((role, node)),
+                    Role::BindingName => binding_name = Some(node),
+                    Role::BindingType => binding_type = Some((node, false)),
+                    Role::BindingClass => binding_type = Some((node, true)),
                     Role::Name => name = Some(node),
                     Role::Owner => owner = Some(text(node, source).to_string()),
                     Role::Receiver => receiver = Some(one_line(text(node, source))),
                     Role::ImportPath => import_path = Some(node),
-                    Role::ImportName => import_name = Some((node, true)),
-                    Role::ImportAlias => import_name = Some((node, false)),
+                    Role::ImportName => import_name = Some(node),
+                    Role::ImportAlias => import_alias = Some(node),
                     Role::Ignored => {}
                 }
             }
@@ -226,9 +266,13 @@ impl<'t> Captured<'t> {
                     } else {
                         path
                     };
-                    let (name, qualifies) = match import_name {
-                        Some((n, qualifies)) => (Some(text(n, source).to_string()), qualifies),
-                        None => (None, false),
+                    let named = |n: tree_sitter::Node| Some(text(n, source).to_string());
+                    // A member (`from m import a`), perhaps renamed (`as b`),
+                    // or the module itself under a local name.
+                    let (name, qualifies, local) = match (import_name, import_alias) {
+                        (Some(member), alias) => (named(member), true, alias.and_then(named)),
+                        (None, Some(alias)) => (named(alias), false, None),
+                        (None, None) => (None, false, None),
                     };
                     if spec.expands_use_trees && path.contains('{') {
                         for (path, name) in expand_use_tree(path) {
@@ -237,6 +281,7 @@ impl<'t> Captured<'t> {
                                 path,
                                 name: Some(name),
                                 qualifies: false,
+                                local: None,
                             });
                         }
                     } else {
@@ -245,6 +290,24 @@ impl<'t> Captured<'t> {
                             path: path.to_string(),
                             name,
                             qualifies,
+                            local,
+                        });
+                    }
+                }
+                Role::Binding { member } => {
+                    let (Some(name), Some((ty, constructed))) = (binding_name, binding_type) else {
+                        continue;
+                    };
+                    // A constructed value has a type only if a class was called.
+                    let ty = normalize_type(text(ty, source)).filter(|t| {
+                        !constructed || t.starts_with(|c: char| c.is_ascii_uppercase())
+                    });
+                    if let Some(ty) = ty {
+                        self.bindings.push(Binding {
+                            byte: node.start_byte(),
+                            name: one_line(text(name, source)),
+                            ty,
+                            member,
                         });
                     }
                 }
@@ -393,16 +456,27 @@ impl<'t> Captured<'t> {
             file_id
         };
 
+        let scopes = FileScopes {
+            defs: &defs,
+            scope_parent: &scope_parent,
+        };
+        let facts = TypeFacts::new(std::mem::take(&mut self.bindings), &scopes);
+        let implicit_this = matches!(language, Language::Java | Language::Cpp);
         let def_names: HashSet<usize> = defs.iter().map(|d| d.name_start).collect();
         for r in self.refs {
             if def_names.contains(&r.start_byte) {
                 continue;
             }
+            let receiver_type = r
+                .receiver
+                .as_deref()
+                .and_then(|recv| facts.receiver_type(recv, r.start_byte, &scopes, implicit_this));
             graph.refs.push(UnresolvedRef {
                 from: enclosing(r.start_byte),
                 kind: r.kind,
                 name: r.name,
                 qualifier: r.receiver,
+                receiver_type,
                 line: r.line,
                 col: r.col,
             });
@@ -429,8 +503,9 @@ impl<'t> Captured<'t> {
                 _ => import.path.clone(),
             };
             let name = import
-                .name
+                .local
                 .clone()
+                .or_else(|| import.name.clone())
                 .unwrap_or_else(|| last_segment(&import.path).to_string());
             let disambiguator = occurrences
                 .entry((target.clone(), NodeKind::Import))
@@ -475,6 +550,7 @@ impl<'t> Captured<'t> {
                 kind: RefKind::Import,
                 name: target,
                 qualifier: None,
+                receiver_type: None,
                 line: start.row as u32 + 1,
                 col: start.column as u32,
             });

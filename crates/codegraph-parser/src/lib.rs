@@ -20,6 +20,7 @@
 mod extract;
 mod spec;
 mod text;
+mod types;
 
 pub use extract::parse_file;
 pub use spec::query_source;

@@ -15,7 +15,8 @@ use tree_sitter::Query;
 /// optionally through `@receiver`; `@import` an import of `@import.path`,
 /// optionally of the symbol `@import.name` (or binding the module to the
 /// local name `@import.alias`); `@package` the file's declared
-/// package (its text, or its `@name`). Captures starting with `_` only feed
+/// package (its text, or its `@name`); `@binding` a declared or constructed
+/// type of a name (see `types.rs`). Captures starting with `_` only feed
 /// predicates.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub(crate) enum Role {
@@ -30,6 +31,15 @@ pub(crate) enum Role {
     ImportPath,
     ImportName,
     ImportAlias,
+    /// `@binding` (or `@binding.member`, a field of the enclosing type):
+    /// `@binding.name` has the declared type `@binding.type`, or the type
+    /// of the value constructed, `@binding.class`.
+    Binding {
+        member: bool,
+    },
+    BindingName,
+    BindingType,
+    BindingClass,
     Ignored,
 }
 
@@ -44,6 +54,11 @@ fn role(capture: &str) -> Result<Role, String> {
         "import.path" => Role::ImportPath,
         "import.name" => Role::ImportName,
         "import.alias" => Role::ImportAlias,
+        "binding" => Role::Binding { member: false },
+        "binding.member" => Role::Binding { member: true },
+        "binding.name" => Role::BindingName,
+        "binding.type" => Role::BindingType,
+        "binding.class" => Role::BindingClass,
         "reference.call" => Role::Reference(RefKind::Call),
         "reference.type" => Role::Reference(RefKind::Type),
         "reference.inherit" => Role::Reference(RefKind::Inherit),

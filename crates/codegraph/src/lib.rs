@@ -6,6 +6,7 @@
 
 pub mod commands;
 pub mod discover;
+pub mod export;
 pub mod graph_commands;
 pub mod indexer;
 pub mod output;

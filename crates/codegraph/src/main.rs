@@ -10,7 +10,7 @@ use codegraph::discover::{find_index, index_dir_for};
 use codegraph::graph_commands;
 use codegraph::indexer::{self, IndexConfig, IndexReport};
 use codegraph::output::hit_line;
-use codegraph_core::{Language, NodeKind};
+use codegraph_core::{EdgeKind, Language, NodeKind};
 use codegraph_graph::Direction;
 use codegraph_graph::{OpenMode, Store};
 use serde_json::{json, Value};
@@ -95,6 +95,12 @@ enum Command {
     Show { symbol: String },
     /// Counts per language and kind, on-disk size, schema version.
     Stats,
+    /// The whole graph as JSON Lines on stdout: each file's nodes, then their edges.
+    Export {
+        /// Only edges of this kind (repeatable): calls, imports, inherits, ...
+        #[arg(long = "edge-kind", value_name = "KIND")]
+        edge_kinds: Vec<EdgeKind>,
+    },
     /// Who calls SYMBOL, as a tree to --depth.
     Callers {
         symbol: String,
@@ -320,6 +326,12 @@ fn run(cli: Cli) -> Result<()> {
                 (*limit).max(1),
             )?;
             emit(cli.json, &value, codegraph::search_commands::search_text);
+        }
+        Command::Export { edge_kinds } => {
+            let store = open_for_query(&cli)?;
+            let stdout = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+            codegraph::export::export(&store, edge_kinds, &mut out)?;
         }
         Command::Stats => {
             let store = open_for_query(&cli)?;

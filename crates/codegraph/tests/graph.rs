@@ -203,3 +203,44 @@ fn a_call_through_an_unindexed_module_stays_unresolved() {
     let (code, _) = run(&repo, &["callers", "app.loader.load"]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn export_writes_every_node_then_its_edges_as_json_lines() {
+    let (_dir, repo) = fixture();
+    json(&repo, &["index", ".", "--no-search"]);
+    let stats = json(&repo, &["stats"]);
+    let export = |extra: &[&str]| -> Vec<Value> {
+        let out = assert_cmd::Command::cargo_bin("codegraph")
+            .unwrap()
+            .current_dir(&repo)
+            .arg("export")
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let all = export(&[]);
+    let nodes: Vec<&Value> = all.iter().filter(|v| v["type"] == "node").collect();
+    let edges: Vec<&Value> = all.iter().filter(|v| v["type"] == "edge").collect();
+    assert_eq!(nodes.len() as u64, stats["nodes"].as_u64().unwrap());
+    assert_eq!(edges.len() as u64, stats["edges"].as_u64().unwrap());
+    // Every edge leaves a node already written; a call names its site.
+    let ids: std::collections::HashSet<&str> =
+        nodes.iter().map(|n| n["id"].as_str().unwrap()).collect();
+    assert!(edges
+        .iter()
+        .all(|e| ids.contains(e["from"].as_str().unwrap())));
+    let calls = export(&["--edge-kind", "calls"]);
+    assert!(!calls.is_empty());
+    assert!(calls
+        .iter()
+        .filter(|v| v["type"] == "edge")
+        .all(|e| e["kind"] == "calls" && e["line"].as_u64().unwrap() > 0));
+    let (code, _) = run(&repo, &["export", "--edge-kind", "nonsense"]);
+    assert_ne!(code, 0);
+}

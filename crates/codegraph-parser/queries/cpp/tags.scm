@@ -62,3 +62,20 @@
 
 (preproc_include path: [(string_literal) (system_lib_string)] @import.path) @import
 (using_declaration (qualified_identifier) @import.path) @import
+
+; Receiver types (src/types.rs): declared types of parameters, locals and
+; fields.
+(parameter_declaration type: (_) @binding.type declarator: [
+  (identifier) @binding.name
+  (pointer_declarator declarator: (identifier) @binding.name)
+  (reference_declarator (identifier) @binding.name)
+]) @binding
+(field_declaration type: (_) @binding.type declarator: [
+  (field_identifier) @binding.name
+  (pointer_declarator declarator: (field_identifier) @binding.name)
+]) @binding
+(declaration type: (_) @binding.type declarator: [
+  (identifier) @binding.name
+  (init_declarator declarator: (identifier) @binding.name)
+  (init_declarator declarator: (pointer_declarator declarator: (identifier) @binding.name))
+]) @binding

@@ -34,3 +34,15 @@
 (type_identifier) @name @reference.type
 
 (import_spec path: (interpreted_string_literal) @import.path) @import
+
+; Receiver types (src/types.rs): parameters (method receivers too), struct
+; fields, `var x T`, `x := T{..}` / `x := &T{..}`.
+(parameter_declaration name: (identifier) @binding.name type: (_) @binding.type) @binding
+(field_declaration name: (field_identifier) @binding.name type: (_) @binding.type) @binding
+(var_spec name: (identifier) @binding.name type: (_) @binding.type) @binding
+(short_var_declaration
+  left: (expression_list . (identifier) @binding.name)
+  right: (expression_list . [
+    (composite_literal type: (_) @binding.class)
+    (unary_expression operand: (composite_literal type: (_) @binding.class))
+  ])) @binding

@@ -23,3 +23,11 @@
 (type_identifier) @name @reference.type
 
 (import_declaration [(identifier) (scoped_identifier)] @import.path) @import
+
+; Receiver types (src/types.rs): declared types of parameters, locals and
+; fields; `var x = new T()`.
+(formal_parameter type: (_) @binding.type name: (identifier) @binding.name) @binding
+(local_variable_declaration type: (_) @binding.type declarator: (variable_declarator name: (identifier) @binding.name)) @binding
+(local_variable_declaration
+  declarator: (variable_declarator name: (identifier) @binding.name value: (object_creation_expression type: (_) @binding.class))) @binding
+(field_declaration type: (_) @binding.type declarator: (variable_declarator name: (identifier) @binding.name)) @binding

@@ -27,7 +27,15 @@
 (new_expression constructor: [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.call
 
 (import_statement
-  (import_clause (named_imports (import_specifier name: (identifier) @import.name)))
+  (import_clause (named_imports (import_specifier name: (identifier) @import.name !alias)))
+  source: (string (string_fragment) @import.path)) @import
+; `import { a as b }`: the member a, bound locally as b.
+(import_statement
+  (import_clause (named_imports (import_specifier name: (identifier) @import.name alias: (identifier) @import.alias)))
+  source: (string (string_fragment) @import.path)) @import
+; `import * as ns from 'm'` binds the module to ns.
+(import_statement
+  (import_clause (namespace_import (identifier) @import.alias))
   source: (string (string_fragment) @import.path)) @import
 (import_statement (import_clause (identifier) @import.alias) source: (string (string_fragment) @import.path)) @import
 ; A statement without named imports (`import './x'`, `import * as x`)
@@ -38,3 +46,10 @@
   function: (identifier) @_require
   arguments: (arguments . (string (string_fragment) @import.path))
   (#eq? @_require "require")) @import
+
+; Receiver types (src/types.rs): values constructed on assignment.
+(variable_declarator name: (identifier) @binding.name value: (new_expression constructor: (_) @binding.class)) @binding
+(assignment_expression
+  left: (member_expression object: (this) property: (property_identifier)) @binding.name
+  right: (new_expression constructor: (_) @binding.class)) @binding
+(field_definition property: (property_identifier) @binding.name value: (new_expression constructor: (_) @binding.class)) @binding

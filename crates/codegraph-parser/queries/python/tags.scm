@@ -20,11 +20,21 @@
 (type (generic_type (identifier) @name)) @reference.type
 
 (import_statement name: (dotted_name) @import.path) @import
-(import_statement name: (aliased_import name: (dotted_name) @import.path)) @import
+(import_statement name: (aliased_import name: (dotted_name) @import.path alias: (identifier) @import.alias)) @import
 (import_from_statement
   module_name: (_) @import.path
   name: [
     (dotted_name) @import.name
-    (aliased_import name: (dotted_name) @import.name)
+    (aliased_import name: (dotted_name) @import.name alias: (identifier) @import.alias)
   ]) @import
-(import_from_statement module_name: (_) @import.path (wildcard_import)) @import
+; `from m import *` binds every name of m: the local name `*` says so.
+(import_from_statement module_name: (_) @import.path (wildcard_import) @import.alias) @import
+
+; Receiver types (src/types.rs): typed parameters and assignments, values
+; constructed on assignment (`x = Client()`, `self.x = Client()`).
+(typed_parameter (identifier) @binding.name type: (type) @binding.type) @binding
+(typed_default_parameter name: (identifier) @binding.name type: (type) @binding.type) @binding
+(assignment left: [(identifier) (attribute)] @binding.name type: (type) @binding.type) @binding
+(assignment
+  left: [(identifier) (attribute)] @binding.name
+  right: (call function: [(identifier) (attribute attribute: (identifier))] @binding.class)) @binding

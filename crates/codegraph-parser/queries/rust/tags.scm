@@ -67,3 +67,14 @@
 ; `mod foo;` brings in foo.rs or foo/mod.rs (the adapter marks the path
 ; `mod::foo` so import resolution knows it is file-relative).
 (mod_item name: (identifier) @import.path !body) @import
+
+; Receiver types (src/types.rs): declared types of parameters, `let`s and
+; fields; `let x = T::new(..)` and `let x = T { .. }`.
+(parameter pattern: (identifier) @binding.name type: (_) @binding.type) @binding
+(let_declaration pattern: (identifier) @binding.name type: (_) @binding.type) @binding
+(let_declaration
+  pattern: (identifier) @binding.name
+  value: (call_expression function: (scoped_identifier path: (_) @binding.class name: (identifier) @_new))
+  (#eq? @_new "new")) @binding
+(let_declaration pattern: (identifier) @binding.name value: (struct_expression name: (_) @binding.class)) @binding
+(field_declaration name: (field_identifier) @binding.name type: (_) @binding.type) @binding

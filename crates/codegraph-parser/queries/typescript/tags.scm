@@ -41,7 +41,15 @@
 (type_identifier) @name @reference.type
 
 (import_statement
-  (import_clause (named_imports (import_specifier name: (identifier) @import.name)))
+  (import_clause (named_imports (import_specifier name: (identifier) @import.name !alias)))
+  source: (string (string_fragment) @import.path)) @import
+; `import { a as b }`: the member a, bound locally as b.
+(import_statement
+  (import_clause (named_imports (import_specifier name: (identifier) @import.name alias: (identifier) @import.alias)))
+  source: (string (string_fragment) @import.path)) @import
+; `import * as ns from 'm'` binds the module to ns.
+(import_statement
+  (import_clause (namespace_import (identifier) @import.alias))
   source: (string (string_fragment) @import.path)) @import
 (import_statement (import_clause (identifier) @import.alias) source: (string (string_fragment) @import.path)) @import
 ; A statement without named imports (`import './x'`, `import * as x`)
@@ -52,3 +60,17 @@
   function: (identifier) @_require
   arguments: (arguments . (string (string_fragment) @import.path))
   (#eq? @_require "require")) @import
+
+; Receiver types (src/types.rs): values constructed on assignment.
+(variable_declarator name: (identifier) @binding.name value: (new_expression constructor: (_) @binding.class)) @binding
+(assignment_expression
+  left: (member_expression object: (this) property: (property_identifier)) @binding.name
+  right: (new_expression constructor: (_) @binding.class)) @binding
+; Declared types of parameters, variables and fields; a constructor
+; parameter property (`constructor(private repo: Repository)`) is a field.
+(required_parameter pattern: (identifier) @binding.name type: (type_annotation) @binding.type) @binding
+(optional_parameter pattern: (identifier) @binding.name type: (type_annotation) @binding.type) @binding
+(required_parameter (accessibility_modifier) pattern: (identifier) @binding.name type: (type_annotation) @binding.type) @binding.member
+(variable_declarator name: (identifier) @binding.name type: (type_annotation) @binding.type) @binding
+(public_field_definition name: (property_identifier) @binding.name type: (type_annotation) @binding.type) @binding
+(public_field_definition name: (property_identifier) @binding.name value: (new_expression constructor: (_) @binding.class)) @binding

@@ -1,0 +1,245 @@
+//! Receiver types from declarations, within one file: what type a call's
+//! receiver has when the syntax says so — a typed parameter or local
+//! (`console: Console`, `Store s`, `s *Server`), a field (`store: MemStore`,
+//! `private repo: Repository`), or a value constructed on assignment
+//! (`x = Client()`, `const x = new Client()`, `let x = Client::new()`).
+//! `self.store.save()` then resolves through the field's type to
+//! `MemStore.save`, not to every `save` in the repository.
+//!
+//! This is declaration-level inference, not type checking: no flow, no
+//! return types, no generics, fields only of types defined in the same file.
+
+use std::collections::HashMap;
+
+/// One `name has type T` fact, as the query matched it.
+pub(crate) struct Binding {
+    /// Where it is declared: its scope is the innermost one containing this.
+    pub byte: usize,
+    /// `x`, or `self.x` / `this.x` for a field set through the receiver.
+    pub name: String,
+    /// The declared or constructed type, normalized (`Console`).
+    pub ty: String,
+    /// A field of the enclosing type wherever it is declared (a TypeScript
+    /// constructor parameter property).
+    pub member: bool,
+}
+
+/// Wrappers whose argument is the type that matters.
+const WRAPPERS: &[&str] = &[
+    "Optional",
+    "Option",
+    "Box",
+    "Rc",
+    "Arc",
+    "RefCell",
+    "Cell",
+    "Mutex",
+    "RwLock",
+    "Weak",
+    "Pin",
+    "Readonly",
+    "Partial",
+    "Required",
+    "Final",
+    "ClassVar",
+    "Annotated",
+    "Union",
+    "const",
+    "mut",
+    "dyn",
+    "impl",
+    "struct",
+    "class",
+    "volatile",
+    "typename",
+    "unique_ptr",
+    "shared_ptr",
+    "std",
+    "None",
+    "null",
+    "undefined",
+    "var",
+    "let",
+    "auto",
+    "final",
+];
+
+/// The type a declared type expression or constructor names:
+/// `Optional["Console"]` → `Console`, `&mut Store` → `Store`,
+/// `*http.Server` → `Server`, `Subscriber<T>` → `Subscriber`. `None` when
+/// nothing type-like is left (`var`, `auto`).
+pub(crate) fn normalize_type(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
+            {
+                i += 1;
+            }
+            let word = &text[start..i];
+            // A path prefix (`http.` in `http.Server`, `crate::` in a Rust path).
+            let rest = &text[i..];
+            if rest.starts_with('.') || rest.starts_with("::") {
+                continue;
+            }
+            if WRAPPERS.contains(&word) {
+                continue;
+            }
+            return Some(word.to_string());
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Declared types of the names in one file, by scope.
+#[derive(Default)]
+pub(crate) struct TypeFacts {
+    /// (scope definition index, or `None` for the file; name) → type.
+    locals: HashMap<(Option<usize>, String), String>,
+    /// type name → field name → type.
+    fields: HashMap<String, HashMap<String, String>>,
+}
+
+/// What `TypeFacts` needs to know about the file's scopes.
+pub(crate) trait Scopes {
+    /// The innermost scope containing `byte`, if any.
+    fn innermost(&self, byte: usize) -> Option<usize>;
+    /// The scope enclosing `scope`.
+    fn parent(&self, scope: usize) -> Option<usize>;
+    /// The type `scope` defines (a class, struct, `impl` block), if any.
+    fn type_name(&self, scope: usize) -> Option<&str>;
+}
+
+fn enclosing_type(scopes: &impl Scopes, byte: usize) -> Option<&str> {
+    let mut current = scopes.innermost(byte);
+    while let Some(scope) = current {
+        if let Some(name) = scopes.type_name(scope) {
+            return Some(name);
+        }
+        current = scopes.parent(scope);
+    }
+    None
+}
+
+fn field_of_receiver(name: &str) -> Option<&str> {
+    name.strip_prefix("self.")
+        .or_else(|| name.strip_prefix("this."))
+        .or_else(|| name.strip_prefix("this->"))
+        .filter(|f| !f.contains(['.', '-']))
+}
+
+impl TypeFacts {
+    pub fn new(bindings: Vec<Binding>, scopes: &impl Scopes) -> TypeFacts {
+        let mut facts = TypeFacts::default();
+        for b in bindings {
+            let field = field_of_receiver(&b.name);
+            let scope = scopes.innermost(b.byte);
+            let owner = match (field, b.member) {
+                (Some(_), _) | (None, true) => enclosing_type(scopes, b.byte),
+                (None, false) => scope.and_then(|s| scopes.type_name(s)),
+            };
+            match owner {
+                Some(owner) => {
+                    facts
+                        .fields
+                        .entry(owner.to_string())
+                        .or_default()
+                        .entry(field.unwrap_or(&b.name).to_string())
+                        .or_insert(b.ty);
+                }
+                None if field.is_none() => {
+                    facts.locals.entry((scope, b.name)).or_insert(b.ty);
+                }
+                None => {}
+            }
+        }
+        facts
+    }
+
+    /// The type of `receiver` (`console`, `self.store`, `s.store`,
+    /// `this->repo`) as seen at `byte`; `None` when any step is unknown.
+    /// `implicit_this`: a bare name may be a field of the enclosing type
+    /// (Java, C++).
+    pub fn receiver_type(
+        &self,
+        receiver: &str,
+        byte: usize,
+        scopes: &impl Scopes,
+        implicit_this: bool,
+    ) -> Option<String> {
+        if self.locals.is_empty() && self.fields.is_empty() {
+            return None;
+        }
+        let path = receiver.replace("?.", ".").replace("->", ".");
+        if !path
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.'))
+        {
+            return None;
+        }
+        let mut segments = path.split('.');
+        let first = segments.next()?;
+        let mut ty: String = if matches!(first, "self" | "this") {
+            enclosing_type(scopes, byte)?.to_string()
+        } else {
+            self.local(first, byte, scopes).or_else(|| {
+                implicit_this
+                    .then(|| self.field(enclosing_type(scopes, byte)?, first))
+                    .flatten()
+            })?
+        };
+        let mut steps = 0;
+        for segment in segments {
+            ty = self.field(&ty, segment)?;
+            steps += 1;
+        }
+        // `self` alone is the resolver's business (it knows base classes).
+        (steps > 0 || !matches!(first, "self" | "this")).then_some(ty)
+    }
+
+    fn local(&self, name: &str, byte: usize, scopes: &impl Scopes) -> Option<String> {
+        let mut scope = scopes.innermost(byte);
+        loop {
+            if let Some(ty) = self.locals.get(&(scope, name.to_string())) {
+                return Some(ty.clone());
+            }
+            scope = scopes.parent(scope?);
+        }
+    }
+
+    fn field(&self, ty: &str, name: &str) -> Option<String> {
+        self.fields.get(ty)?.get(name).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_types_are_reduced_to_the_type_named() {
+        assert_eq!(
+            normalize_type("Optional[\"Console\"]").as_deref(),
+            Some("Console")
+        );
+        assert_eq!(
+            normalize_type(": Subscriber<T>").as_deref(),
+            Some("Subscriber")
+        );
+        assert_eq!(normalize_type("&mut Store").as_deref(), Some("Store"));
+        assert_eq!(normalize_type("*http.Server").as_deref(), Some("Server"));
+        assert_eq!(
+            normalize_type("crate::store::MemStore").as_deref(),
+            Some("MemStore")
+        );
+        assert_eq!(normalize_type("Arc<Mutex<Pool>>").as_deref(), Some("Pool"));
+        assert_eq!(normalize_type("None | Style").as_deref(), Some("Style"));
+        assert_eq!(normalize_type("var"), None);
+        assert_eq!(normalize_type("list[str]").as_deref(), Some("list"));
+    }
+}
