@@ -562,24 +562,36 @@ impl<'t> Captured<'t> {
 /// Body-less signatures that an implementation of the same name follows in
 /// the same scope (TypeScript overloads: `function f(a: string): T;` before
 /// `function f(a) {..}`): one symbol, not several. Overloads are adjacent,
-/// so the look-ahead is short.
-/// Returns, for each such signature, the index of its implementation.
+/// so the look-ahead is short. Overloads with no implementation (an
+/// interface's `schedule(a): T; schedule(a, b): T;`) are one symbol too,
+/// the first signature.
+/// Returns, for each merged signature, the index of the definition it
+/// belongs to.
 fn overload_signatures(defs: &[RawDef], scope_parent: &[Option<usize>]) -> Vec<Option<usize>> {
     const LOOK_AHEAD: usize = 32;
     let is_signature =
         |d: &RawDef| matches!(d.node.kind(), "function_signature" | "method_signature");
-    (0..defs.len())
-        .map(|i| {
-            if !is_signature(&defs[i]) {
-                return None;
-            }
-            (i + 1..defs.len().min(i + 1 + LOOK_AHEAD)).find(|&j| {
-                scope_parent[j] == scope_parent[i]
-                    && defs[j].name == defs[i].name
-                    && !is_signature(&defs[j])
-            })
-        })
-        .collect()
+    let same =
+        |i: usize, j: usize| scope_parent[j] == scope_parent[i] && defs[j].name == defs[i].name;
+    let mut merged: Vec<Option<usize>> = Vec::with_capacity(defs.len());
+    for i in 0..defs.len() {
+        if !is_signature(&defs[i]) {
+            merged.push(None);
+            continue;
+        }
+        // The implementation after the signatures...
+        let implementation = (i + 1..defs.len().min(i + 1 + LOOK_AHEAD))
+            .find(|&j| same(i, j) && !is_signature(&defs[j]));
+        // ...or, with none (an interface, a `declare`), the first signature.
+        let first = || {
+            (i.saturating_sub(LOOK_AHEAD)..i)
+                .rev()
+                .find(|&k| same(i, k) && is_signature(&defs[k]))
+                .map(|k| merged[k].unwrap_or(k))
+        };
+        merged.push(implementation.or_else(first));
+    }
+    merged
 }
 
 fn span_of(node: tree_sitter::Node) -> Span {

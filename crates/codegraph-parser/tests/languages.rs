@@ -719,3 +719,17 @@ fn syntax_errors_keep_what_parsed() {
         "#]],
     );
 }
+
+#[test]
+fn interface_overloads_are_one_method() {
+    let source = "interface SchedulerLike {\n  schedule(work: () => void): Sub;\n  schedule(work: () => void, delay: number): Sub;\n  now(): number;\n}\n";
+    let graph = codegraph_parser::parse_file("types.ts", source, Language::TypeScript);
+    let names: Vec<&str> = graph.nodes[1..]
+        .iter()
+        .map(|n| n.qualified_name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["SchedulerLike", "SchedulerLike.schedule", "SchedulerLike.now"]
+    );
+}
