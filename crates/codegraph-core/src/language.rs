@@ -55,6 +55,35 @@ impl Language {
         })
     }
 
+    /// The language of a file once its text is known: a `.h` header that
+    /// is plainly C++ (a class, namespace, template or access label at the
+    /// start of a line, or `std::`) is C++, or its classes would be lost to
+    /// the C grammar's syntax errors.
+    pub fn refine(self, path: &str, source: &str) -> Language {
+        if self != Language::C || !path.ends_with(".h") {
+            return self;
+        }
+        let cpp = source.lines().any(|line| {
+            let line = line.trim();
+            line.starts_with("namespace ")
+                || line.starts_with("template <")
+                || line.starts_with("template<")
+                || matches!(line, "public:" | "private:" | "protected:")
+                || line.contains("std::")
+                || line.strip_prefix("class ").is_some_and(|rest| {
+                    // `class Name {`, `class Name : public Base`, `class Name`.
+                    let after = rest.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_');
+                    after.len() < rest.len()
+                        && (after.is_empty() || after.trim_start().starts_with(['{', ':']))
+                })
+        });
+        if cpp {
+            Language::Cpp
+        } else {
+            self
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Language::Rust => "rust",
@@ -108,6 +137,31 @@ impl FromStr for Language {
                         .join(", "),
                 )
             })
+    }
+}
+
+#[cfg(test)]
+mod refine_tests {
+    use super::Language;
+
+    #[test]
+    fn plainly_cpp_headers_are_cpp() {
+        let c = Language::C;
+        assert_eq!(c.refine("a.h", "namespace geo {\n}"), Language::Cpp);
+        assert_eq!(
+            c.refine("a.h", "class Shape {\n public:\n};"),
+            Language::Cpp
+        );
+        assert_eq!(
+            c.refine("a.h", "class Circle : public Shape"),
+            Language::Cpp
+        );
+        assert_eq!(
+            c.refine("a.h", "struct store { int class; };\nint f(void);"),
+            Language::C
+        );
+        assert_eq!(c.refine("a.h", "\tclass = 3;"), Language::C);
+        assert_eq!(c.refine("a.c", "namespace x {"), Language::C);
     }
 }
 

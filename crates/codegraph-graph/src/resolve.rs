@@ -622,9 +622,12 @@ fn file_matches_module(file: &str, module: &str) -> bool {
         .strip_suffix("/__init__")
         .or_else(|| stem.strip_suffix("/index"))
         .unwrap_or(stem);
+    // A relative path may name the file with its extension (`./format.js`).
+    let relative = module.starts_with('.') && module.contains('/');
     let segments: Vec<&str> = module
         .split(['.', '/', ':'])
         .filter(|s| !s.is_empty() && *s != "crate" && *s != "self" && *s != "super")
+        .filter(|s| !(relative && matches!(*s, "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx")))
         .collect();
     // The longest run of trailing module segments that ends the file path;
     // the last segment may be the imported item itself.
@@ -661,6 +664,10 @@ mod tests {
         assert!(file_matches_module("app/config.py", "app.config"));
         assert!(file_matches_module("src/shop/models.py", ".models.Order"));
         assert!(file_matches_module("web/util/index.ts", "./util"));
+        assert!(file_matches_module(
+            "src/format.js",
+            "./format.js.formatPrice"
+        ));
         assert!(file_matches_module("src/retry.rs", "crate::retry::Policy"));
         assert!(!file_matches_module("src/other.rs", "crate::retry::Policy"));
         assert!(file_matches_module(

@@ -730,6 +730,10 @@ fn interface_overloads_are_one_method() {
         .collect();
     assert_eq!(
         names,
-        ["SchedulerLike", "SchedulerLike.schedule", "SchedulerLike.now"]
+        [
+            "SchedulerLike",
+            "SchedulerLike.schedule",
+            "SchedulerLike.now"
+        ]
     );
 }

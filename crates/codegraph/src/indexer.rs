@@ -201,10 +201,11 @@ fn process(file: &SourceFile, max_file_bytes: u64, previous: Option<&FileRecord>
     let Ok(source) = String::from_utf8(bytes) else {
         return Outcome::Skipped(SkipReason::NotUtf8);
     };
-    let graph = codegraph_parser::parse_file(&file.path, &source, file.language);
+    let language = file.language.refine(&file.path, &source);
+    let graph = codegraph_parser::parse_file(&file.path, &source, language);
     Outcome::Parsed {
         path: file.path.clone(),
-        language: file.language,
+        language,
         graph,
         source,
     }

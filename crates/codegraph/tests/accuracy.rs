@@ -171,3 +171,18 @@ fn rust_edges_match_the_hand_checked_list() {
 fn java_edges_match_the_hand_checked_list() {
     check_fixture("java", "calls-java");
 }
+
+#[test]
+fn javascript_edges_match_the_hand_checked_list() {
+    check_fixture("javascript", "calls-js");
+}
+
+#[test]
+fn c_edges_match_the_hand_checked_list() {
+    check_fixture("c", "calls-c");
+}
+
+#[test]
+fn cpp_edges_match_the_hand_checked_list() {
+    check_fixture("cpp", "calls-cpp");
+}
