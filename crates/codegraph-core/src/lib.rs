@@ -10,6 +10,7 @@ mod kind;
 mod language;
 mod span;
 mod table;
+mod types;
 
 pub use graph::{Edge, FileGraph, Node, RefKind, UnresolvedRef};
 pub use id::{NodeId, ParseIdError};
@@ -17,10 +18,11 @@ pub use kind::{EdgeKind, NodeKind, UnknownKind};
 pub use language::Language;
 pub use span::Span;
 pub use table::{CompactNode, Interner, NodeTable, Sym};
+pub use types::{callback_parameter_type, normalize_type};
 
 /// Version of the on-disk schema. Bump it whenever key or value encodings
 /// change; an index written by a newer version is refused on open.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Splits an identifier into lower-case subwords: `parseHTTPConfig_v2` →
 /// `["parse", "http", "config", "v", "2"]`. Used by fuzzy lookup and search.

@@ -13,6 +13,7 @@
 //! | `files`       | repo-relative path                    | postcard `FileRecord`    |
 //! | `sources`     | repo-relative path                    | file text (compressed)   |
 //! | `resolved`    | repo-relative path                    | postcard `Vec<(from, kind, to)>`: the file's resolved edges |
+//! | `ref_names`   | referenced name · 0x00 · path         | empty: which files reference a name |
 //! | `meta`        | ASCII name                            | per key                  |
 
 use codegraph_core::{EdgeKind, NodeId};
@@ -66,6 +67,17 @@ pub fn name_exact_prefix(text: &str) -> Vec<u8> {
     let mut key = Vec::with_capacity(text.len() + 1);
     key.extend_from_slice(text.as_bytes());
     key.push(0);
+    key
+}
+
+/// `name · 0x00 · path` for `ref_names`: `path` has a reference to
+/// `name` (for imports, the module's last segment). Scanned with
+/// [`name_exact_prefix`] when a definition of `name` appears.
+pub fn ref_name_key(name: &str, path: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(name.len() + path.len() + 1);
+    key.extend_from_slice(name.as_bytes());
+    key.push(0);
+    key.extend_from_slice(path.as_bytes());
     key
 }
 

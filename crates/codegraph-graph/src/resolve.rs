@@ -13,7 +13,10 @@
 
 use std::collections::HashMap;
 
-use codegraph_core::{Edge, EdgeKind, Language, Node, NodeId, NodeKind, RefKind, UnresolvedRef};
+use codegraph_core::{
+    callback_parameter_type, normalize_type, Edge, EdgeKind, Language, Node, NodeId, NodeKind,
+    RefKind, UnresolvedRef,
+};
 
 use crate::imports::{self, parent, FileIndex, Target};
 use rayon::prelude::*;
@@ -171,9 +174,14 @@ fn resolve_file(
             }
             continue;
         }
-        // A receiver of declared type: that type and its ancestors, nearest first.
-        let lineage = match &reference.receiver_type {
-            Some(ty) => ancestors(store, cache, vec![ty.clone()])?,
+        // A receiver of declared type: that type and its ancestors, nearest
+        // first. A callback parameter's type is read off the callee's signature.
+        let receiver_type = match reference.receiver_type.as_deref() {
+            Some(ty) if ty.contains('(') => callback_type(store, cache, reference, ty, &context)?,
+            other => other.map(str::to_string),
+        };
+        let lineage = match receiver_type {
+            Some(ty) => ancestors(store, cache, vec![ty])?,
             None => Vec::new(),
         };
         let candidates = cached_lookup(store, cache, &reference.name)?;
@@ -300,6 +308,90 @@ fn ancestors(
         found.push(name);
     }
     Ok(found)
+}
+
+/// The type of a callback's parameter, written `callee(i).j` by the parser
+/// (parameter `j` of the function passed as argument `i` to `callee`): the
+/// callee is resolved like a call from the same place, and the type read
+/// from its signature (a class's from its constructor). `None` unless that
+/// names a type the index defines: a type parameter (`T`) or a library
+/// type leaves the receiver untyped, as it was.
+fn callback_type(
+    store: &Store,
+    cache: &mut Caches,
+    reference: &UnresolvedRef,
+    encoded: &str,
+    context: &FileContext,
+) -> Result<Option<String>, StoreError> {
+    let parsed = encoded.split_once('(').and_then(|(callee, rest)| {
+        let (arg, param) = rest.split_once(").")?;
+        Some((
+            callee,
+            arg.parse::<usize>().ok()?,
+            param.parse::<usize>().ok()?,
+        ))
+    });
+    let Some((callee, arg, param)) = parsed else {
+        return Ok(None);
+    };
+    let call = UnresolvedRef {
+        from: reference.from,
+        kind: RefKind::Call,
+        name: callee.to_string(),
+        qualifier: None,
+        receiver_type: None,
+        line: reference.line,
+        col: reference.col,
+    };
+    let targets = choose(&call, cached_lookup(store, cache, callee)?, context, &[]);
+    // One target, or one more likely than the rest.
+    let mut best: Option<(NodeId, f32)> = None;
+    let mut tied = false;
+    for &(id, confidence) in &targets {
+        match best {
+            Some((_, top)) if confidence < top => {}
+            Some((_, top)) if confidence == top => tied = true,
+            _ => {
+                best = Some((id, confidence));
+                tied = false;
+            }
+        }
+    }
+    let Some((id, _)) = best.filter(|_| !tied) else {
+        return Ok(None);
+    };
+    let Some(mut target) = store.get_node(id)? else {
+        return Ok(None);
+    };
+    if target.kind.is_type_container() {
+        let qualified = format!("{}.constructor", target.qualified_name);
+        let ids: Vec<NodeId> = store
+            .find_exact(&qualified, 8)?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let constructor = store
+            .get_nodes(&ids)?
+            .into_iter()
+            .flatten()
+            .find(|n| n.parent == Some(target.id));
+        match constructor {
+            Some(c) => target = c,
+            None => return Ok(None),
+        }
+    }
+    let Some(ty) = target
+        .signature
+        .as_deref()
+        .and_then(|sig| callback_parameter_type(sig, arg, param))
+        .and_then(normalize_type)
+    else {
+        return Ok(None);
+    };
+    let defined = cached_lookup(store, cache, &ty)?
+        .iter()
+        .any(|c| c.kind.is_type_container());
+    Ok(defined.then_some(ty))
 }
 
 fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {

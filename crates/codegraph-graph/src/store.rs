@@ -21,7 +21,8 @@ pub(crate) const CF_FILES: &str = "files";
 pub(crate) const CF_SOURCES: &str = "sources";
 pub(crate) const CF_META: &str = "meta";
 pub(crate) const CF_RESOLVED: &str = "resolved";
-const COLUMN_FAMILIES: [&str; 10] = [
+pub(crate) const CF_REF_NAMES: &str = "ref_names";
+const COLUMN_FAMILIES: [&str; 11] = [
     CF_NODES,
     CF_OUT,
     CF_IN,
@@ -32,6 +33,7 @@ const COLUMN_FAMILIES: [&str; 10] = [
     CF_SOURCES,
     CF_META,
     CF_RESOLVED,
+    CF_REF_NAMES,
 ];
 
 pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
@@ -214,15 +216,34 @@ impl Store {
             OpenMode::QueryOnce => 64,
             _ => 1024,
         });
-        let cfs = COLUMN_FAMILIES
-            .iter()
-            .map(|name| ColumnFamilyDescriptor::new(*name, cf_options(name, &cache, mode)));
-        let opened = match mode {
-            OpenMode::ReadWrite => DB::open_cf_descriptors(&opts, dir, cfs),
-            OpenMode::ReadOnly | OpenMode::QueryOnce => {
-                DB::open_cf_descriptors_read_only(&opts, dir, cfs, false)
+        let open = |families: &[&str]| {
+            let cfs = families
+                .iter()
+                .map(|name| ColumnFamilyDescriptor::new(*name, cf_options(name, &cache, mode)));
+            match mode {
+                OpenMode::ReadWrite => DB::open_cf_descriptors(&opts, dir, cfs),
+                OpenMode::ReadOnly | OpenMode::QueryOnce => {
+                    DB::open_cf_descriptors_read_only(&opts, dir, cfs, false)
+                }
             }
         };
+        let mut opened = open(&COLUMN_FAMILIES);
+        if mode.is_read_only()
+            && opened
+                .as_ref()
+                .is_err_and(|e| e.to_string().contains("Column family not found"))
+        {
+            // An index from an older schema lacks a newer family: open what
+            // it has so the schema check below can say so plainly.
+            if let Ok(present) = DB::list_cf(&opts, dir) {
+                let families: Vec<&str> = COLUMN_FAMILIES
+                    .iter()
+                    .copied()
+                    .filter(|name| present.iter().any(|p| p == name))
+                    .collect();
+                opened = open(&families);
+            }
+        }
         let db = opened.map_err(|e| {
             let text = e.to_string();
             if text.contains("lock")
@@ -240,6 +261,12 @@ impl Store {
         })?;
         let store = Store { db, path };
         store.check_schema(mode)?;
+        if let Some(missing) = COLUMN_FAMILIES
+            .iter()
+            .find(|name| store.db.cf_handle(name).is_none())
+        {
+            return Err(store.corrupt(&format!("column family {missing} is missing")));
+        }
         Ok(store)
     }
 
@@ -466,6 +493,20 @@ impl Store {
         Ok(self
             .get_decoded(CF_REFS, path.as_bytes(), "references")?
             .unwrap_or_default())
+    }
+
+    /// The files with a reference to `name` (exact, as written), for
+    /// re-resolving them when a definition of `name` appears.
+    pub fn files_referring_to(&self, name: &str) -> Result<Vec<String>, StoreError> {
+        let prefix = keys::name_exact_prefix(name);
+        let mut files = Vec::new();
+        for item in self.prefix_iter(CF_REF_NAMES, &prefix) {
+            let (key, _) = item.map_err(|e| self.db_err(e))?;
+            let path = std::str::from_utf8(&key[prefix.len()..])
+                .map_err(|_| self.corrupt("referring path is not UTF-8"))?;
+            files.push(path.to_string());
+        }
+        Ok(files)
     }
 
     /// What the resolver derived from the references in `path`.

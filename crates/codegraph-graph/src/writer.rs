@@ -4,13 +4,15 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use codegraph_core::{split_identifier, Edge, FileGraph, Language, Node, NodeId, NodeKind};
+use codegraph_core::{
+    split_identifier, Edge, FileGraph, Language, Node, NodeId, NodeKind, RefKind, UnresolvedRef,
+};
 use rocksdb::{WriteBatch, WriteOptions};
 
 use crate::keys;
 use crate::store::{
     FileRecord, ResolvedRecord, Stats, Store, StoreError, CF_FILES, CF_IN, CF_META, CF_NAMES,
-    CF_NODES, CF_OUT, CF_REFS, CF_RESOLVED, CF_SOURCES, CF_TOKENS, META_STATS,
+    CF_NODES, CF_OUT, CF_REFS, CF_REF_NAMES, CF_RESOLVED, CF_SOURCES, CF_TOKENS, META_STATS,
 };
 
 pub struct IndexWriter<'s> {
@@ -21,6 +23,61 @@ pub struct IndexWriter<'s> {
     /// Files whose resolved edges pointed into a file that was replaced or
     /// removed: their references must be resolved again.
     affected: HashSet<String>,
+    /// Whether the store held files when the writer was made: then a name
+    /// newly defined may satisfy references elsewhere, and the files with
+    /// such references are affected too. A first build resolves them all.
+    track_new_names: bool,
+}
+
+/// The name a reference is filed under in `ref_names`: its name as
+/// written, or for an import the module's last segment (`./util.js` and
+/// `app.util` both `util`), which a new file's [`file_names`] match.
+fn ref_name(reference: &UnresolvedRef) -> &str {
+    if reference.kind == RefKind::Import {
+        module_stem(&reference.name)
+    } else {
+        &reference.name
+    }
+}
+
+/// The last segment of a module path or file path, without a source
+/// extension: `./format.js` → `format`, `os.path` → `path`, `a::b` → `b`.
+fn module_stem(module: &str) -> &str {
+    const EXTENSIONS: [&str; 19] = [
+        ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".py", ".h", ".hh", ".hpp",
+        ".hxx", ".c", ".cc", ".cpp", ".rs", ".go", ".java",
+    ];
+    let module = module.trim_end_matches(['/', '\\']);
+    let last = module.rsplit(['/', '\\', ':']).next().unwrap_or(module);
+    let last = EXTENSIONS
+        .iter()
+        .find_map(|ext| last.strip_suffix(ext))
+        .unwrap_or(last);
+    last.rsplit('.').next().unwrap_or(last)
+}
+
+/// The names an import of a new file at `path` may be written with: its
+/// stem, and its directory's where the directory is the module
+/// (`pkg/__init__.py`, `lib/index.ts`, `m/mod.rs`, a Go package).
+fn file_names(path: &str) -> Vec<&str> {
+    let stem = module_stem(path);
+    let mut names = vec![stem];
+    let directory_module =
+        matches!(stem, "index" | "__init__" | "mod" | "lib") || path.ends_with(".go");
+    if let Some((dir, _)) = path.rsplit_once('/').filter(|_| directory_module) {
+        names.push(module_stem(dir));
+    }
+    names.retain(|n| !n.is_empty());
+    names
+}
+
+/// Names a file defines, as the resolver looks them up.
+fn defined_names(nodes: &[Node]) -> HashSet<&str> {
+    nodes
+        .iter()
+        .filter(|n| !matches!(n.kind, NodeKind::Import | NodeKind::File))
+        .map(|n| n.name.as_str())
+        .collect()
 }
 
 fn bump(map: &mut BTreeMap<String, u64>, key: &str, delta: i64) {
@@ -43,6 +100,7 @@ impl<'s> IndexWriter<'s> {
             stats: store.stats()?,
             pending_files: 0,
             affected: HashSet::new(),
+            track_new_names: store.stats()?.files > 0,
         })
     }
 
@@ -71,8 +129,25 @@ impl<'s> IndexWriter<'s> {
         graph: &FileGraph,
         source: &str,
     ) -> Result<(), StoreError> {
-        if let Some(old) = previous {
-            self.delete_contents(path, old)?;
+        let old_names = match previous {
+            Some(old) => self.delete_contents(path, old)?,
+            None => HashSet::new(),
+        };
+        if self.track_new_names {
+            let mut new_names: Vec<&str> = defined_names(&graph.nodes)
+                .into_iter()
+                .filter(|name| !old_names.contains(*name))
+                .collect();
+            if previous.is_none() {
+                new_names.extend(file_names(path));
+            }
+            for name in new_names {
+                for file in self.store.files_referring_to(name)? {
+                    if file != path {
+                        self.affected.insert(file);
+                    }
+                }
+            }
         }
         self.insert(path, language, graph, source);
         self.pending_files += 1;
@@ -218,6 +293,11 @@ impl<'s> IndexWriter<'s> {
         if !graph.refs.is_empty() {
             let value = postcard::to_allocvec(&graph.refs).unwrap_or_default();
             self.batch.put_cf(store.cf(CF_REFS), path.as_bytes(), value);
+            let names: HashSet<&str> = graph.refs.iter().map(ref_name).collect();
+            for name in names.into_iter().filter(|n| !n.is_empty()) {
+                self.batch
+                    .put_cf(store.cf(CF_REF_NAMES), keys::ref_name_key(name, path), []);
+            }
         }
         add(&mut self.stats.refs, graph.refs.len() as i64);
         let record = FileRecord {
@@ -250,14 +330,30 @@ impl<'s> IndexWriter<'s> {
         }
     }
 
-    fn delete_contents(&mut self, path: &str, old: &FileRecord) -> Result<(), StoreError> {
+    /// Deletes what the store holds for `path`; returns the names it defined.
+    fn delete_contents(
+        &mut self,
+        path: &str,
+        old: &FileRecord,
+    ) -> Result<HashSet<String>, StoreError> {
         let store = self.store;
         let old_ids: HashSet<NodeId> = old.node_ids.iter().copied().collect();
-        for node in store.get_nodes(&old.node_ids)?.into_iter().flatten() {
+        let old_nodes: Vec<Node> = store
+            .get_nodes(&old.node_ids)?
+            .into_iter()
+            .flatten()
+            .collect();
+        for node in &old_nodes {
             self.batch
                 .delete_cf(store.cf(CF_NODES), node.id.to_be_bytes());
-            self.index_names(&node, true);
-            self.count_node(&node, -1);
+            self.index_names(node, true);
+            self.count_node(node, -1);
+        }
+        let old_refs = store.file_refs(path)?;
+        let names: HashSet<&str> = old_refs.iter().map(ref_name).collect();
+        for name in names {
+            self.batch
+                .delete_cf(store.cf(CF_REF_NAMES), keys::ref_name_key(name, path));
         }
         let mut removed_edges = 0i64;
         for &id in &old.node_ids {
@@ -304,6 +400,9 @@ impl<'s> IndexWriter<'s> {
         self.batch.delete_cf(store.cf(CF_FILES), path.as_bytes());
         self.batch.delete_cf(store.cf(CF_SOURCES), path.as_bytes());
         self.count_file(old, -1);
-        Ok(())
+        Ok(defined_names(&old_nodes)
+            .into_iter()
+            .map(str::to_string)
+            .collect())
     }
 }

@@ -12,7 +12,8 @@ use tree_sitter::{Parser, QueryCursor, StreamingIterator};
 
 use crate::spec::{spec, LanguageSpec, Role};
 use crate::text::{doc_comment, signature, truncate};
-use crate::types::{normalize_type, Binding, Scopes, TypeFacts};
+use crate::types::{Binding, Scopes, TypeFacts};
+use codegraph_core::normalize_type;
 
 /// Longest name kept for a definition or reference; longer ones are cut.
 const MAX_NAME_BYTES: usize = 256;
@@ -169,6 +170,64 @@ fn text<'s>(node: tree_sitter::Node, source: &'s str) -> &'s str {
     truncate(source.get(node.byte_range()).unwrap_or(""), MAX_NAME_BYTES)
 }
 
+/// Bindings for the untyped parameters of `function`, an argument of a
+/// call of `callee`: parameter `j` of argument `i` has the type written
+/// `callee(i).j`, which the resolver reads off the callee's signature
+/// (`operate((source, subscriber) => …)` and `operate(init: (source:
+/// Observable<T>, subscriber: Subscriber<R>) => …)`). TypeScript's `this`
+/// pseudo-parameter is not counted.
+fn callback_bindings(function: tree_sitter::Node, callee: &str, source: &str) -> Vec<Binding> {
+    let Some(args) = function.parent() else {
+        return Vec::new();
+    };
+    let mut walk = args.walk();
+    let Some(arg) = args
+        .named_children(&mut walk)
+        .filter(|c| c.kind() != "comment")
+        .position(|c| c.id() == function.id())
+    else {
+        return Vec::new();
+    };
+    let params: Vec<tree_sitter::Node> = match function.child_by_field_name("parameters") {
+        Some(list) => {
+            let mut walk = list.walk();
+            list.named_children(&mut walk)
+                .filter(|c| c.kind() != "comment")
+                .collect()
+        }
+        // `x => …`
+        None => function
+            .child_by_field_name("parameter")
+            .into_iter()
+            .collect(),
+    };
+    let mut bindings = Vec::new();
+    let mut index = 0;
+    for param in params {
+        let (pattern, typed) = match param.kind() {
+            "identifier" => (Some(param), false),
+            "required_parameter" | "optional_parameter" => (
+                param.child_by_field_name("pattern"),
+                param.child_by_field_name("type").is_some(),
+            ),
+            _ => (None, true),
+        };
+        if pattern.is_some_and(|p| p.kind() == "this") {
+            continue;
+        }
+        if let Some(name) = pattern.filter(|p| p.kind() == "identifier" && !typed) {
+            bindings.push(Binding {
+                byte: param.start_byte(),
+                name: text(name, source).to_string(),
+                ty: format!("{callee}({arg}).{index}"),
+                member: false,
+            });
+        }
+        index += 1;
+    }
+    bindings
+}
+
 impl<'t> Captured<'t> {
     fn collect(
         &mut self,
@@ -184,7 +243,7 @@ impl<'t> Captured<'t> {
         while let Some(m) = matches.next() {
             let (mut main, mut name, mut owner, mut receiver) = (None, None, None, None);
             let (mut import_path, mut import_name, mut import_alias) = (None, None, None);
-            let (mut binding_name, mut binding_type) = (None, None);
+            let (mut binding_name, mut binding_type, mut callee) = (None, None, None);
             for capture in m.captures {
                 let node = capture.node;
                 match spec.roles[capture.index as usize] {
@@ -193,7 +252,9 @@ impl<'t> Captured<'t> {
                     | Role::Reference(_)
                     | Role::Import
                     | Role::Binding { .. }
+                    | Role::Callback
                     | Role::Package) => main = Some((role, node)),
+                    Role::Callee => callee = Some(node),
                     Role::BindingName => binding_name = Some(node),
                     Role::BindingType => binding_type = Some((node, false)),
                     Role::BindingClass => binding_type = Some((node, true)),
@@ -310,6 +371,11 @@ impl<'t> Captured<'t> {
                             member,
                         });
                     }
+                }
+                Role::Callback => {
+                    let Some(callee) = callee else { continue };
+                    self.bindings
+                        .extend(callback_bindings(node, text(callee, source), source));
                 }
                 Role::Package => {
                     self.package = Some(text(name.unwrap_or(node), source).to_string());

@@ -40,6 +40,11 @@ pub(crate) enum Role {
     BindingName,
     BindingType,
     BindingClass,
+    /// `@binding.callback`: a function passed as an argument to the call of
+    /// `@binding.callee`; its untyped parameters take the types the callee's
+    /// signature declares for them, looked up when resolving.
+    Callback,
+    Callee,
     Ignored,
 }
 
@@ -59,6 +64,8 @@ fn role(capture: &str) -> Result<Role, String> {
         "binding.name" => Role::BindingName,
         "binding.type" => Role::BindingType,
         "binding.class" => Role::BindingClass,
+        "binding.callback" => Role::Callback,
+        "binding.callee" => Role::Callee,
         "reference.call" => Role::Reference(RefKind::Call),
         "reference.type" => Role::Reference(RefKind::Type),
         "reference.inherit" => Role::Reference(RefKind::Inherit),

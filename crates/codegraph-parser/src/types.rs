@@ -24,78 +24,6 @@ pub(crate) struct Binding {
     pub member: bool,
 }
 
-/// Wrappers whose argument is the type that matters.
-const WRAPPERS: &[&str] = &[
-    "Optional",
-    "Option",
-    "Box",
-    "Rc",
-    "Arc",
-    "RefCell",
-    "Cell",
-    "Mutex",
-    "RwLock",
-    "Weak",
-    "Pin",
-    "Readonly",
-    "Partial",
-    "Required",
-    "Final",
-    "ClassVar",
-    "Annotated",
-    "Union",
-    "const",
-    "mut",
-    "dyn",
-    "impl",
-    "struct",
-    "class",
-    "volatile",
-    "typename",
-    "unique_ptr",
-    "shared_ptr",
-    "std",
-    "None",
-    "null",
-    "undefined",
-    "var",
-    "let",
-    "auto",
-    "final",
-];
-
-/// The type a declared type expression or constructor names:
-/// `Optional["Console"]` → `Console`, `&mut Store` → `Store`,
-/// `*http.Server` → `Server`, `Subscriber<T>` → `Subscriber`. `None` when
-/// nothing type-like is left (`var`, `auto`).
-pub(crate) fn normalize_type(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
-            let start = i;
-            while i < bytes.len()
-                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
-            {
-                i += 1;
-            }
-            let word = &text[start..i];
-            // A path prefix (`http.` in `http.Server`, `crate::` in a Rust path).
-            let rest = &text[i..];
-            if rest.starts_with('.') || rest.starts_with("::") {
-                continue;
-            }
-            if WRAPPERS.contains(&word) {
-                continue;
-            }
-            return Some(word.to_string());
-        }
-        i += 1;
-    }
-    None
-}
-
 /// Declared types of the names in one file, by scope.
 #[derive(Default)]
 pub(crate) struct TypeFacts {
@@ -214,32 +142,5 @@ impl TypeFacts {
 
     fn field(&self, ty: &str, name: &str) -> Option<String> {
         self.fields.get(ty)?.get(name).cloned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn declared_types_are_reduced_to_the_type_named() {
-        assert_eq!(
-            normalize_type("Optional[\"Console\"]").as_deref(),
-            Some("Console")
-        );
-        assert_eq!(
-            normalize_type(": Subscriber<T>").as_deref(),
-            Some("Subscriber")
-        );
-        assert_eq!(normalize_type("&mut Store").as_deref(), Some("Store"));
-        assert_eq!(normalize_type("*http.Server").as_deref(), Some("Server"));
-        assert_eq!(
-            normalize_type("crate::store::MemStore").as_deref(),
-            Some("MemStore")
-        );
-        assert_eq!(normalize_type("Arc<Mutex<Pool>>").as_deref(), Some("Pool"));
-        assert_eq!(normalize_type("None | Style").as_deref(), Some("Style"));
-        assert_eq!(normalize_type("var"), None);
-        assert_eq!(normalize_type("list[str]").as_deref(), Some("list"));
     }
 }

@@ -17,6 +17,8 @@ use std::time::Instant;
 use codegraph_vector::{Embedder, StaticEmbedder, VectorIndex};
 use criterion::{criterion_group, criterion_main, Criterion};
 
+mod common;
+
 fn corpus_root() -> PathBuf {
     if let Ok(dir) = std::env::var("CODEGRAPH_BENCH_CORPUS") {
         return PathBuf::from(dir);
@@ -33,36 +35,18 @@ fn corpus_root() -> PathBuf {
 fn lines(n: usize) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(n);
-    let mut stack = vec![corpus_root()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if !matches!(ext, "c" | "h" | "rs" | "py" | "go" | "ts" | "js" | "java") {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            for line in text.lines() {
-                let line = line.trim();
-                if line.len() >= 24 && seen.insert(line.to_string()) {
-                    out.push(line.to_string());
-                    if out.len() == n {
-                        return out;
-                    }
+    common::for_each_source(&corpus_root(), |text| {
+        for line in text.lines() {
+            let line = line.trim();
+            if line.len() >= 24 && seen.insert(line.to_string()) {
+                out.push(line.to_string());
+                if out.len() == n {
+                    return false;
                 }
             }
         }
-    }
+        true
+    });
     out
 }
 

@@ -337,6 +337,32 @@ fn an_index_from_a_newer_schema_is_refused() {
     }
 }
 
+/// An index from before a column family existed (schema 3 had no
+/// `ref_names`) is refused with the schema message, not a RocksDB error.
+#[test]
+fn an_index_from_an_older_schema_is_refused_plainly() {
+    let (_dir, repo) = fixture_repo();
+    index(&repo);
+    {
+        let path = repo.join(".codegraph");
+        let cfs = rocksdb::DB::list_cf(&rocksdb::Options::default(), &path).unwrap();
+        let mut db = rocksdb::DB::open_cf(&rocksdb::Options::default(), &path, cfs).unwrap();
+        let meta = db.cf_handle("meta").unwrap();
+        db.put_cf(meta, b"schema_version", 3u32.to_be_bytes())
+            .unwrap();
+        db.drop_cf("ref_names").unwrap();
+    }
+    for args in [&["find", "Settings"][..], &["index", "."][..]] {
+        let out = codegraph(&repo).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("written by an older codegraph (schema 3"),
+            "{err}"
+        );
+    }
+}
+
 /// Kill -9 in the middle of a run, then run again: the result must equal a
 /// clean index of the same tree.
 #[test]

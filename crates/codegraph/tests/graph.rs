@@ -169,6 +169,43 @@ fn editing_a_file_re_resolves_what_pointed_into_it() {
 }
 
 #[test]
+fn a_new_definition_resolves_references_made_before_it_existed() {
+    let (dir, repo) = fixture();
+    fs::write(
+        repo.join("app/report.py"),
+        "from .format import render\n\n\ndef report(order):\n    return render(order)\n",
+    )
+    .unwrap();
+    json(&repo, &["index", ".", "--no-search"]);
+    assert!(hops(&json(&repo, &["callees", "report"])).is_empty());
+
+    // The module report.py imports from appears: the import and the call
+    // made before it existed now resolve, without re-indexing report.py.
+    fs::write(
+        repo.join("app/format.py"),
+        "def render(order):\n    return str(order)\n",
+    )
+    .unwrap();
+    let report = json(&repo, &["index", ".", "--no-search"]);
+    assert_eq!(report["files_parsed"], 1);
+    assert_eq!(report["resolution"]["files"], 2, "{report}");
+    assert_eq!(
+        hops(&json(&repo, &["callees", "report"])),
+        owned(&[("app.format.render", 1)])
+    );
+
+    // Edge for edge what a fresh index of the same tree finds.
+    let fresh = dir.path().join("fresh");
+    common::copy_dir(&repo, &fresh);
+    fs::remove_dir_all(fresh.join(".codegraph")).unwrap();
+    json(&fresh, &["index", ".", "--no-search"]);
+    let (a, b) = (json(&repo, &["stats"]), json(&fresh, &["stats"]));
+    for key in ["nodes", "edges", "refs", "resolved_refs"] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+}
+
+#[test]
 fn ambiguous_symbols_list_candidates() {
     let (_dir, repo) = fixture();
     fs::write(repo.join("app/extra.py"), "def check(x):\n    return x\n").unwrap();

@@ -74,3 +74,11 @@
 (variable_declarator name: (identifier) @binding.name type: (type_annotation) @binding.type) @binding
 (public_field_definition name: (property_identifier) @binding.name type: (type_annotation) @binding.type) @binding
 (public_field_definition name: (property_identifier) @binding.name value: (new_expression constructor: (_) @binding.class)) @binding
+; A callback's untyped parameters are typed by the callee's signature,
+; read when resolving: `operate((source, subscriber) => source.subscribe())`.
+(call_expression
+  function: (identifier) @binding.callee
+  arguments: (arguments [(arrow_function) (function_expression)] @binding.callback))
+(new_expression
+  constructor: (identifier) @binding.callee
+  arguments: (arguments [(arrow_function) (function_expression)] @binding.callback))

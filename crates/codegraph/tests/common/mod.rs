@@ -17,7 +17,7 @@ pub fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, repo)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

@@ -1,0 +1,219 @@
+//! Type expressions as written in declarations and signatures, reduced to
+//! what resolution needs: the name of the type a value has.
+
+/// Wrappers whose argument is the type that matters.
+const WRAPPERS: &[&str] = &[
+    "Optional",
+    "Option",
+    "Box",
+    "Rc",
+    "Arc",
+    "RefCell",
+    "Cell",
+    "Mutex",
+    "RwLock",
+    "Weak",
+    "Pin",
+    "Readonly",
+    "Partial",
+    "Required",
+    "Final",
+    "ClassVar",
+    "Annotated",
+    "Union",
+    "const",
+    "mut",
+    "dyn",
+    "impl",
+    "struct",
+    "class",
+    "volatile",
+    "typename",
+    "unique_ptr",
+    "shared_ptr",
+    "std",
+    "None",
+    "null",
+    "undefined",
+    "var",
+    "let",
+    "auto",
+    "final",
+];
+
+/// The type a declared type expression or constructor names:
+/// `Optional["Console"]` → `Console`, `&mut Store` → `Store`,
+/// `*http.Server` → `Server`, `Subscriber<T>` → `Subscriber`. `None` when
+/// nothing type-like is left (`var`, `auto`).
+pub fn normalize_type(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
+            {
+                i += 1;
+            }
+            let word = &text[start..i];
+            // A path prefix (`http.` in `http.Server`, `crate::` in a Rust path).
+            let rest = &text[i..];
+            if rest.starts_with('.') || rest.starts_with("::") {
+                continue;
+            }
+            if WRAPPERS.contains(&word) {
+                continue;
+            }
+            return Some(word.to_string());
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The declared type of parameter `param` of the function passed as
+/// argument `arg` to a callable whose signature is `signature`, when that
+/// argument is declared with a function type:
+/// `function operate<T, R>(init: (source: Observable<T>, subscriber:
+/// Subscriber<R>) => void)` gives `Subscriber<R>` for argument 0,
+/// parameter 1. TypeScript's `this:` pseudo-parameters are not counted.
+pub fn callback_parameter_type(signature: &str, arg: usize, param: usize) -> Option<&str> {
+    let argument = declared_type(split_parameters(parameter_list(signature)?).get(arg)?)?;
+    // Only a function type, `(…) => R` or `<T>(…) => R`, not a named one.
+    if !argument.starts_with(['(', '<']) {
+        return None;
+    }
+    declared_type(split_parameters(parameter_list(argument)?).get(param)?)
+}
+
+/// The text inside the first parenthesised list outside generic brackets.
+fn parameter_list(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let mut angle = 0i32;
+    let open = (0..bytes.len()).find(|&i| {
+        match bytes[i] {
+            b'<' => angle += 1,
+            b'>' if i == 0 || bytes[i - 1] != b'=' => angle -= 1,
+            b'(' => return angle <= 0,
+            _ => {}
+        }
+        false
+    })?;
+    let mut depth = 0i32;
+    for (i, &b) in bytes.iter().enumerate().skip(open) {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&text[open + 1..i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A parameter list split at its top-level commas, `this:` pseudo-parameters left out.
+fn split_parameters(list: &str) -> Vec<&str> {
+    let bytes = list.as_bytes();
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' | b'<' => depth += 1,
+            b'>' if i > 0 && bytes[i - 1] == b'=' => {}
+            b')' | b']' | b'}' | b'>' => depth -= 1,
+            b',' if depth == 0 => {
+                parts.push(list[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(list[start..].trim());
+    parts.retain(|p| {
+        !p.is_empty() && !p.starts_with("this:") && !p.starts_with("this?:") && *p != "this"
+    });
+    parts
+}
+
+/// The type written after a parameter's top-level `:`, without a default.
+fn declared_type(param: &str) -> Option<&str> {
+    let bytes = param.as_bytes();
+    let mut depth = 0i32;
+    let mut colon = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' | b'<' => depth += 1,
+            b'>' if i > 0 && bytes[i - 1] == b'=' => {}
+            b')' | b']' | b'}' | b'>' => depth -= 1,
+            b':' if depth == 0 && colon.is_none() => colon = Some(i),
+            b'=' if depth == 0 && colon.is_some() && bytes.get(i + 1) != Some(&b'>') => {
+                return Some(param[colon? + 1..i].trim());
+            }
+            _ => {}
+        }
+    }
+    Some(param[colon? + 1..].trim()).filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_types_are_reduced_to_the_type_named() {
+        assert_eq!(
+            normalize_type("Optional[\"Console\"]").as_deref(),
+            Some("Console")
+        );
+        assert_eq!(
+            normalize_type(": Subscriber<T>").as_deref(),
+            Some("Subscriber")
+        );
+        assert_eq!(normalize_type("&mut Store").as_deref(), Some("Store"));
+        assert_eq!(normalize_type("*http.Server").as_deref(), Some("Server"));
+        assert_eq!(
+            normalize_type("crate::store::MemStore").as_deref(),
+            Some("MemStore")
+        );
+        assert_eq!(normalize_type("Arc<Mutex<Pool>>").as_deref(), Some("Pool"));
+        assert_eq!(normalize_type("None | Style").as_deref(), Some("Style"));
+        assert_eq!(normalize_type("var"), None);
+        assert_eq!(normalize_type("list[str]").as_deref(), Some("list"));
+    }
+
+    #[test]
+    fn callback_parameters_are_typed_by_the_callee_signature() {
+        let operate = "function operate<T, R>( init: (liftedSource: Observable<T>, \
+                       subscriber: Subscriber<R>) => (() => void) | void ): OperatorFunction<T, R>";
+        assert_eq!(
+            callback_parameter_type(operate, 0, 0),
+            Some("Observable<T>")
+        );
+        assert_eq!(
+            callback_parameter_type(operate, 0, 1),
+            Some("Subscriber<R>")
+        );
+        assert_eq!(callback_parameter_type(operate, 0, 2), None);
+        assert_eq!(callback_parameter_type(operate, 1, 0), None);
+        let constructor =
+            "constructor(subscribe?: (this: Observable<T>, subscriber: Subscriber<T>) => TeardownLogic)";
+        assert_eq!(
+            callback_parameter_type(constructor, 0, 0),
+            Some("Subscriber<T>")
+        );
+        let defaults = "function on(name: string, cb: (e: Event, n: number) => void = noop, x = 1)";
+        assert_eq!(callback_parameter_type(defaults, 1, 0), Some("Event"));
+        // A named function type is not read through.
+        assert_eq!(
+            callback_parameter_type("function pipe(op: OperatorFunction<T, R>)", 0, 0),
+            None
+        );
+        assert_eq!(callback_parameter_type("no parameters here", 0, 0), None);
+    }
+}
