@@ -13,13 +13,15 @@
 mod embed;
 mod http;
 mod index;
+mod kernels;
 mod minilm;
+mod qgemm;
 mod static_model;
 mod wordpiece;
 
 pub use embed::{symbol_text, EmbedError, Embedder};
 pub use http::HttpEmbedder;
 pub use index::{VectorHit, VectorIndex, VectorIndexError, EXACT_BELOW, EXPANSION_SEARCH};
-pub use minilm::{default_model_dir, MiniLm, MiniLmEmbedder};
+pub use minilm::{default_model_dir, MiniLm, MiniLmEmbedder, Precision};
 pub use static_model::{StaticEmbedder, StaticModel};
 pub use wordpiece::WordPiece;
