@@ -3,8 +3,10 @@ baselines computed here on the same documents:
 
 - bm25: plain Okapi BM25 (k1=1.2, b=0.75) over each document's text,
   lowercase \\w+ tokens: no identifier splitting, no stemming, no fields;
-- minilm: exact cosine with all-MiniLM-L6-v2 (numpy, scripts/model/minilm.py)
-  over each document's name and source (first 128 tokens).
+- minilm: exact cosine with all-MiniLM-L6-v2 over each document's name and
+  source (first 128 tokens), embedded in f32 by `search_eval embed` when
+  $CODEGRAPH_SEARCH_EVAL names that binary (it matches the numpy reference,
+  scripts/model/minilm.py, to 1e-4), else by the numpy reference itself.
 
 Usage: score.py QUERIES DOCS RANKINGS [--minilm CACHE.npy] [--out TABLE.md]
 A hit answers a query when it is in the query's file, has its name, and
@@ -87,11 +89,41 @@ def doc_key(d):
     return (d["file"], d["name"], d["start_line"], d["end_line"])
 
 
-def minilm_rank(queries, docs, cache):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "model"))
-    from minilm import MiniLM
+def rust_encode(binary, texts):
+    import os
+    import subprocess
+    import tempfile
 
-    m = MiniLM()
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "texts.jsonl"), os.path.join(tmp, "vectors.npy")
+        with open(src, "w", encoding="utf-8") as f:
+            for t in texts:
+                f.write(json.dumps({"text": t}) + "\n")
+        subprocess.run([binary, "embed", src, dst], check=True)
+        return np.load(dst)
+
+
+class Encoder:
+    """all-MiniLM-L6-v2 in f32: the Rust binary if given, else numpy."""
+
+    def __init__(self):
+        import os
+
+        self.binary = os.environ.get("CODEGRAPH_SEARCH_EVAL")
+        if not self.binary:
+            sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "model"))
+            from minilm import MiniLM
+
+            self.model = MiniLM()
+
+    def encode(self, texts, batch=64, max_len=128):
+        if self.binary:
+            return rust_encode(self.binary, texts)
+        return self.model.encode(texts, batch=batch, max_len=max_len)
+
+
+def minilm_rank(queries, docs, cache):
+    m = Encoder()
     digest = hashlib.sha256("\n".join(baseline_text(d) for d in docs).encode()).hexdigest()[:16]
     cache = Path(cache)
     meta = cache.with_suffix(".key")

@@ -3,6 +3,10 @@
 //!   search_eval dump DB            every search document as JSON lines
 //!                                  (for the Python baselines)
 //!   search_eval rank DB QUERIES    top 10 per query for each mode, JSON lines
+//!   search_eval embed TEXTS OUT    the "text" of each JSON line embedded
+//!                                  with all-MiniLM-L6-v2 in f32 and BERT's
+//!                                  own tokens (the exact model: the
+//!                                  baseline), as an .npy matrix
 //!
 //! QUERIES is a JSON-lines file with a "query" field per line.
 
@@ -11,7 +15,27 @@ use std::path::Path;
 
 use codegraph_graph::{OpenMode, Store};
 use codegraph_search::{file_docs, search_dir, Filters, Mode, Searcher};
+use codegraph_vector::{default_model_dir, Embedder, MiniLmEmbedder, Precision};
 use serde_json::json;
+
+/// `rows × cols` little-endian f32 as a NumPy `.npy` file (format 1.0).
+fn write_npy(path: &Path, data: &[f32], rows: usize, cols: usize) -> std::io::Result<()> {
+    let mut header =
+        format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
+    // Magic (6) + version (2) + length (2) + header + newline: a multiple of 64.
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    out.write_all(b"\x93NUMPY\x01\x00")?;
+    out.write_all(&(header.len() as u16).to_le_bytes())?;
+    out.write_all(header.as_bytes())?;
+    for v in data {
+        out.write_all(&v.to_le_bytes())?;
+    }
+    out.flush()
+}
 
 fn main() {
     if let Err(e) = run() {
@@ -69,7 +93,23 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
-        _ => return Err("usage: search_eval dump DB | rank DB QUERIES".into()),
+        [cmd, texts, npy] if cmd == "embed" => {
+            let model =
+                MiniLmEmbedder::load_with(&default_model_dir(), Precision::F32)?.with_bert_tokens();
+            let file = std::io::BufReader::new(std::fs::File::open(texts)?);
+            let mut all = Vec::new();
+            for line in file.lines() {
+                let value: serde_json::Value = serde_json::from_str(&line?)?;
+                all.push(value["text"].as_str().unwrap_or("").to_string());
+            }
+            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+            let mut vectors = Vec::with_capacity(refs.len() * model.dim());
+            model.embed(&refs, &mut vectors)?;
+            write_npy(Path::new(npy), &vectors, refs.len(), model.dim())?;
+        }
+        _ => {
+            return Err("usage: search_eval dump DB | rank DB QUERIES | embed TEXTS OUT.npy".into())
+        }
     }
     Ok(())
 }

@@ -14,7 +14,8 @@ use std::time::Instant;
 
 use codegraph_graph::{FileRecord, Store};
 use codegraph_vector::{
-    default_model_dir, Embedder, HttpEmbedder, MiniLmEmbedder, StaticEmbedder, VectorIndex,
+    default_model_dir, Embedder, HttpEmbedder, MiniLmEmbedder, Precision, StaticEmbedder,
+    VectorIndex,
 };
 use rayon::prelude::*;
 
@@ -78,7 +79,15 @@ pub fn search_dir(db_dir: &Path) -> PathBuf {
 pub fn embedder_for(name: &str) -> Result<Box<dyn Embedder>, SearchError> {
     match name {
         "static" | "static-minilm-l6-v2@1" => Ok(Box::new(StaticEmbedder::builtin()?)),
-        "minilm" | "minilm-l6-v2@1" => Ok(Box::new(MiniLmEmbedder::load(&default_model_dir())?)),
+        // Int8 where the CPU has AVX-512 VNNI, else f32; a recorded id
+        // asks for the precision the index was built with.
+        "minilm" | "minilm-l6-v2-int8@1" => {
+            Ok(Box::new(MiniLmEmbedder::load(&default_model_dir())?))
+        }
+        "minilm-l6-v2@1" => Ok(Box::new(MiniLmEmbedder::load_with(
+            &default_model_dir(),
+            Precision::F32,
+        )?)),
         "http" => Ok(Box::new(HttpEmbedder::from_env()?)),
         recorded if recorded.starts_with("http:") => {
             let embedder = HttpEmbedder::from_env()?;

@@ -393,12 +393,26 @@ impl MiniLmEmbedder {
     }
 }
 
+impl MiniLmEmbedder {
+    /// Tokenize as BERT does, identifiers unsplit: the model exactly as
+    /// published (the evaluation's baseline), not as codegraph feeds it.
+    pub fn with_bert_tokens(mut self) -> MiniLmEmbedder {
+        self.model.tokenizer.split_identifiers = false;
+        self
+    }
+}
+
 impl Embedder for MiniLmEmbedder {
     /// Int8 and f32 vectors differ slightly: an index records which.
     fn id(&self) -> &str {
-        match self.model.precision() {
-            Precision::F32 => "minilm-l6-v2@1",
-            Precision::Int8 => "minilm-l6-v2-int8@1",
+        match (
+            self.model.precision(),
+            self.model.tokenizer.split_identifiers,
+        ) {
+            (Precision::F32, true) => "minilm-l6-v2@1",
+            (Precision::Int8, true) => "minilm-l6-v2-int8@1",
+            (Precision::F32, false) => "minilm-l6-v2-bert-tokens@1",
+            (Precision::Int8, false) => "minilm-l6-v2-int8-bert-tokens@1",
         }
     }
 

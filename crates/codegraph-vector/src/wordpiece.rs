@@ -7,6 +7,9 @@ use std::collections::HashMap;
 pub struct WordPiece {
     ids: HashMap<Box<str>, u32>,
     unk: u32,
+    /// Split identifiers first (the default); off, the text is tokenized
+    /// as BERT does (`_` is punctuation, `parseConfig` one word).
+    pub split_identifiers: bool,
 }
 
 /// Longest word WordPiece tries to split; longer ones become `[UNK]`.
@@ -20,7 +23,11 @@ impl WordPiece {
             .map(|(i, t)| (Box::from(t), i as u32))
             .collect();
         let unk = ids.get("[UNK]").copied().unwrap_or(0);
-        WordPiece { ids, unk }
+        WordPiece {
+            ids,
+            unk,
+            split_identifiers: true,
+        }
     }
 
     /// Appends the token ids of `text` to `out` (no `[CLS]`/`[SEP]`), at
@@ -36,14 +43,15 @@ impl WordPiece {
             }
             let next = chars.peek().copied();
             if c.is_alphanumeric() {
-                let boundary = prev.is_some_and(|p| {
-                    p.is_alphanumeric()
-                        && ((p.is_lowercase() && c.is_uppercase())
-                            || (p.is_ascii_digit() != c.is_ascii_digit())
-                            || (p.is_uppercase()
-                                && c.is_uppercase()
-                                && next.is_some_and(char::is_lowercase)))
-                });
+                let boundary = self.split_identifiers
+                    && prev.is_some_and(|p| {
+                        p.is_alphanumeric()
+                            && ((p.is_lowercase() && c.is_uppercase())
+                                || (p.is_ascii_digit() != c.is_ascii_digit())
+                                || (p.is_uppercase()
+                                    && c.is_uppercase()
+                                    && next.is_some_and(char::is_lowercase)))
+                    });
                 if boundary {
                     self.word(&word, &mut piece, out);
                     word.clear();
@@ -52,7 +60,7 @@ impl WordPiece {
             } else {
                 self.word(&word, &mut piece, out);
                 word.clear();
-                if !c.is_whitespace() && c != '_' {
+                if !c.is_whitespace() && (c != '_' || !self.split_identifiers) {
                     // Punctuation is its own token in BERT.
                     let mut buf = [0u8; 4];
                     if let Some(&id) = self.ids.get(c.encode_utf8(&mut buf) as &str) {
@@ -139,6 +147,17 @@ mod tests {
         assert_eq!(tok("HTTPRequest.retry"), ["http", "request", ".", "retry"]);
         assert_eq!(tok("zzz retry"), ["[UNK]", "retry"]);
         assert_eq!(tok(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn plain_bert_tokens_keep_identifiers_whole() {
+        let vocab = ["[UNK]", "retry", "_", "failed", "##request", "retryfailed"];
+        let mut wp = WordPiece::new(vocab);
+        wp.split_identifiers = false;
+        let mut ids = Vec::new();
+        wp.tokenize("retry_failed retryFailed", 64, &mut ids);
+        let got: Vec<&str> = ids.iter().map(|&i| vocab[i as usize]).collect();
+        assert_eq!(got, ["retry", "_", "failed", "retryfailed"]);
     }
 
     #[test]
