@@ -2,7 +2,9 @@
 //!
 //!   search_eval dump DB            every search document as JSON lines
 //!                                  (for the Python baselines)
-//!   search_eval rank DB QUERIES    top 10 per query for each mode, JSON lines
+//!   search_eval rank DB QUERIES [--semantic-weight W]
+//!                                  top 10 per query for each mode, JSON lines
+//!                                  (W: the semantic ranking's fusion weight)
 //!   search_eval embed TEXTS OUT    the "text" of each JSON line embedded
 //!                                  with all-MiniLM-L6-v2 in f32 and BERT's
 //!                                  own tokens (the exact model: the
@@ -62,9 +64,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
-        [cmd, db, queries] if cmd == "rank" => {
+        [cmd, db, queries, rest @ ..] if cmd == "rank" => {
             let store = Store::open(Path::new(db), OpenMode::ReadOnly)?;
-            let searcher = Searcher::open(&store, &search_dir(Path::new(db)))?;
+            let mut searcher = Searcher::open(&store, &search_dir(Path::new(db)))?;
+            if let [flag, weight] = rest {
+                if flag != "--semantic-weight" {
+                    return Err(format!("unknown option {flag}").into());
+                }
+                searcher.set_semantic_weight(weight.parse()?);
+            }
             let file = std::io::BufReader::new(std::fs::File::open(queries)?);
             for line in file.lines() {
                 let value: serde_json::Value = serde_json::from_str(&line?)?;

@@ -72,9 +72,16 @@ pub struct Hit {
 /// a list of 10 answers; 20 was best on the evaluation set.
 const RRF_K: f32 = 20.0;
 /// Weight of the semantic ranking against the lexical one in hybrid
-/// fusion: the static embedder's ranking is the weaker of the two
-/// (`scripts/eval-search`).
-const SEMANTIC_WEIGHT: f32 = 0.6;
+/// fusion, by embedder (`scripts/eval-search`): the static model's ranking
+/// is the weaker of the two, MiniLM's the stronger.
+fn semantic_weight(embedder: &str) -> f32 {
+    if embedder.starts_with("minilm") {
+        MINILM_SEMANTIC_WEIGHT
+    } else {
+        0.6
+    }
+}
+const MINILM_SEMANTIC_WEIGHT: f32 = 0.6;
 /// Candidates taken from each ranking before fusion and filtering.
 const CANDIDATES: usize = 100;
 /// Most a symbol's callers can raise its score (at [`FANIN_CAP`] callers,
@@ -98,6 +105,7 @@ pub struct Searcher<'s> {
     vectors_file: std::path::PathBuf,
     dim: usize,
     embedder: Box<dyn Embedder>,
+    semantic_weight: f32,
 }
 
 impl<'s> Searcher<'s> {
@@ -117,6 +125,7 @@ impl<'s> Searcher<'s> {
             vectors: std::sync::OnceLock::new(),
             vectors_file: vectors_path(dir),
             dim: state.dim as usize,
+            semantic_weight: semantic_weight(embedder.id()),
             embedder,
         })
     }
@@ -135,6 +144,12 @@ impl<'s> Searcher<'s> {
 
     pub fn embedder_id(&self) -> &str {
         self.embedder.id()
+    }
+
+    /// Overrides the semantic ranking's weight in hybrid fusion (for
+    /// tuning it on an evaluation set).
+    pub fn set_semantic_weight(&mut self, weight: f32) {
+        self.semantic_weight = weight;
     }
 
     pub fn search(
@@ -182,13 +197,13 @@ impl<'s> Searcher<'s> {
         }
         for (rank, &(id, _)) in semantic.iter().enumerate() {
             let e = fused.entry(id).or_default();
-            e.0 += SEMANTIC_WEIGHT / (RRF_K + rank as f32 + 1.0);
+            e.0 += self.semantic_weight / (RRF_K + rank as f32 + 1.0);
             e.2 = Some(rank + 1);
         }
         let rankings = match mode {
-            Mode::Hybrid => 1.0 + SEMANTIC_WEIGHT,
+            Mode::Hybrid => 1.0 + self.semantic_weight,
             Mode::Lexical => 1.0,
-            Mode::Semantic => SEMANTIC_WEIGHT,
+            Mode::Semantic => self.semantic_weight,
         };
         let best = rankings / (RRF_K + 1.0);
         let mut ranked: Vec<(u64, Fused)> = fused.into_iter().collect();

@@ -1,7 +1,7 @@
 //! Element-wise kernels of the MiniLM forward pass, written so the
 //! compiler vectorises them: no calls, no branches in the loop bodies. On
-//! x86-64 with AVX2 and FMA (checked at run time) they are compiled for
-//! those instructions; elsewhere for the baseline.
+//! x86-64 with AVX-512 or AVX2 and FMA (checked at run time) they are
+//! compiled for those instructions; elsewhere for the baseline.
 
 /// `exp(x)` for `x` in about [-87, 88] (clamped): `2^(x·log₂e)`, the
 /// integer part into the exponent bits, the fraction by its Taylor series
@@ -130,6 +130,11 @@ fn layer_norm_avx2(h: &mut [f32], g: &[f32], b: &[f32], eps: f32) {
 /// Layer normalisation of each row of `h` (rows as wide as `g`), in place.
 pub fn layer_norm(h: &mut [f32], g: &[f32], b: &[f32], eps: f32) {
     #[cfg(target_arch = "x86_64")]
+    if has_avx512() {
+        // SAFETY: the CPU has the features the function is compiled for.
+        return unsafe { layer_norm_avx512(h, g, b, eps) };
+    }
+    #[cfg(target_arch = "x86_64")]
     if has_avx2() {
         // SAFETY: the CPU has the features the function is compiled for.
         return unsafe { layer_norm_avx2(h, g, b, eps) };
@@ -150,12 +155,34 @@ fn softmax_avx2(rows: &mut [f32], n: usize) {
 }
 
 #[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+fn gelu_avx512(x: &mut [f32]) {
+    gelu_body(x)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+fn layer_norm_avx512(h: &mut [f32], g: &[f32], b: &[f32], eps: f32) {
+    layer_norm_body(h, g, b, eps)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn has_avx512() -> bool {
+    std::is_x86_feature_detected!("avx512f") && has_avx2()
+}
+
+#[cfg(target_arch = "x86_64")]
 fn has_avx2() -> bool {
     std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
 }
 
 /// GELU (the erf form BERT uses), in place.
 pub fn gelu(x: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx512() {
+        // SAFETY: the CPU has the features the function is compiled for.
+        return unsafe { gelu_avx512(x) };
+    }
     #[cfg(target_arch = "x86_64")]
     if has_avx2() {
         // SAFETY: the CPU has the features the function is compiled for.
@@ -172,6 +199,16 @@ pub fn softmax(rows: &mut [f32], n: usize) {
         return unsafe { softmax_avx2(rows, n) };
     }
     softmax_body(rows, n)
+}
+
+/// Deterministic pseudo-random values in [-1, 1) for the kernels' tests.
+#[cfg(test)]
+pub(crate) fn test_values(seed: u32) -> impl FnMut() -> f32 {
+    let mut state = seed;
+    move || {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (state >> 8) as f32 / (1u32 << 23) as f32 - 1.0
+    }
 }
 
 #[cfg(test)]

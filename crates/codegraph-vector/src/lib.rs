@@ -10,6 +10,7 @@
 //! - [`VectorIndex`]: int8-quantised vectors keyed by node id, HNSW
 //!   (usearch) above a size threshold and an exact scan below it.
 
+mod attention;
 mod embed;
 mod http;
 mod index;

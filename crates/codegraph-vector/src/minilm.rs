@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::attention;
 use crate::embed::{EmbedError, Embedder};
 use crate::kernels;
 use crate::qgemm::{self, QLinear};
@@ -17,7 +18,7 @@ use crate::wordpiece::WordPiece;
 
 const HIDDEN: usize = 384;
 const HEADS: usize = 12;
-const HEAD_DIM: usize = HIDDEN / HEADS;
+const HEAD_DIM: usize = attention::HEAD_DIM;
 const INTER: usize = 1536;
 const LAYERS: usize = 6;
 /// Tokens per text, `[CLS]` and `[SEP]` included (the model's training length).
@@ -262,56 +263,20 @@ impl MiniLm {
             vec![0f32; s * HIDDEN],
         );
         let mut inter = vec![0f32; s * INTER];
-        let mut scores = vec![0f32; s * s];
+        let (mut scores, mut kt) = (Vec::new(), Vec::new());
         let mut scratch = Vec::new();
         let scale = 1.0 / (HEAD_DIM as f32).sqrt();
         for layer in &self.layers {
             linear(&h, s, &layer.q, &mut q, &mut scratch);
             linear(&h, s, &layer.k, &mut k, &mut scratch);
             linear(&h, s, &layer.v, &mut v, &mut scratch);
+            let fused = attention::available() && s <= attention::MAX_TOKENS;
             for head in 0..HEADS {
                 let off = head * HEAD_DIM;
-                // SAFETY: q, k, v and ctx hold s rows of HIDDEN floats, and
-                // scores s·s: every (row, column) the strides address is in bounds.
-                unsafe {
-                    // scores = scale · Q_h · K_hᵀ
-                    matrixmultiply::sgemm(
-                        s,
-                        HEAD_DIM,
-                        s,
-                        scale,
-                        q.as_ptr().add(off),
-                        HIDDEN as isize,
-                        1,
-                        k.as_ptr().add(off),
-                        1,
-                        HIDDEN as isize,
-                        0.0,
-                        scores.as_mut_ptr(),
-                        s as isize,
-                        1,
-                    );
-                }
-                kernels::softmax(&mut scores, s);
-                // SAFETY: as above.
-                unsafe {
-                    // ctx_h = softmax(scores) · V_h
-                    matrixmultiply::sgemm(
-                        s,
-                        s,
-                        HEAD_DIM,
-                        1.0,
-                        scores.as_ptr(),
-                        s as isize,
-                        1,
-                        v.as_ptr().add(off),
-                        HIDDEN as isize,
-                        1,
-                        0.0,
-                        ctx.as_mut_ptr().add(off),
-                        HIDDEN as isize,
-                        1,
-                    );
+                if fused {
+                    attention::head(&q, &k, &v, &mut ctx, s, HIDDEN, off, scale, &mut kt);
+                } else {
+                    attention_head(&q, &k, &v, &mut ctx, s, off, scale, &mut scores);
                 }
             }
             linear(&ctx, s, &layer.o, &mut tmp, &mut scratch);
@@ -331,6 +296,64 @@ impl MiniLm {
         if norm > 0.0 {
             out.iter_mut().for_each(|x| *x /= norm);
         }
+    }
+}
+
+/// One head's attention by two general matrix products (where the fused
+/// AVX-512 kernel does not run): `scores` is scratch.
+#[allow(clippy::too_many_arguments)]
+fn attention_head(
+    q: &[f32],
+    k: &[f32],
+    v: &[f32],
+    ctx: &mut [f32],
+    s: usize,
+    off: usize,
+    scale: f32,
+    scores: &mut Vec<f32>,
+) {
+    scores.resize(s * s, 0.0);
+    // SAFETY: q, k, v and ctx hold s rows of HIDDEN floats, and
+    // scores s·s: every (row, column) the strides address is in bounds.
+    unsafe {
+        // scores = scale · Q_h · K_hᵀ
+        matrixmultiply::sgemm(
+            s,
+            HEAD_DIM,
+            s,
+            scale,
+            q.as_ptr().add(off),
+            HIDDEN as isize,
+            1,
+            k.as_ptr().add(off),
+            1,
+            HIDDEN as isize,
+            0.0,
+            scores.as_mut_ptr(),
+            s as isize,
+            1,
+        );
+    }
+    kernels::softmax(scores, s);
+    // SAFETY: as above.
+    unsafe {
+        // ctx_h = softmax(scores) · V_h
+        matrixmultiply::sgemm(
+            s,
+            s,
+            HEAD_DIM,
+            1.0,
+            scores.as_ptr(),
+            s as isize,
+            1,
+            v.as_ptr().add(off),
+            HIDDEN as isize,
+            1,
+            0.0,
+            ctx.as_mut_ptr().add(off),
+            HIDDEN as isize,
+            1,
+        );
     }
 }
 

@@ -188,12 +188,7 @@ mod tests {
             return;
         }
         let (inp, out) = (96, 128);
-        // Deterministic pseudo-random values in [-1, 1).
-        let mut seed = 12345u32;
-        let mut next = move || {
-            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            (seed >> 8) as f32 / (1u32 << 23) as f32 - 1.0
-        };
+        let mut next = crate::kernels::test_values(12345);
         let w: Vec<f32> = (0..inp * out).map(|_| next()).collect();
         let b: Vec<f32> = (0..out).map(|_| next()).collect();
         let layer = QLinear::new(&w, &b, inp, out);

@@ -57,6 +57,15 @@
   function: (qualified_identifier scope: (_) @receiver name: (identifier) @name)) @reference.call
 (call_expression function: (template_function name: (identifier) @name)) @reference.call
 (new_expression type: (type_identifier) @name) @reference.call
+(new_expression
+  type: (qualified_identifier scope: (_) @receiver name: (type_identifier) @name)) @reference.call
+; A constructor called by a declaration: `Circle c(2.0);`, `geo::Point p{1, 2};`.
+(declaration
+  type: (type_identifier) @name
+  declarator: (init_declarator value: [(argument_list) (initializer_list)])) @reference.call
+(declaration
+  type: (qualified_identifier scope: (_) @receiver name: (type_identifier) @name)
+  declarator: (init_declarator value: [(argument_list) (initializer_list)])) @reference.call
 
 (type_identifier) @name @reference.type
 
