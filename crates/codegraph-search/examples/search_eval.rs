@@ -17,27 +17,8 @@ use std::path::Path;
 
 use codegraph_graph::{OpenMode, Store};
 use codegraph_search::{file_docs, search_dir, Filters, Mode, Searcher};
-use codegraph_vector::{default_model_dir, Embedder, MiniLmEmbedder, Precision};
+use codegraph_vector::{default_model_dir, write_npy, Embedder, MiniLmEmbedder, Precision};
 use serde_json::json;
-
-/// `rows × cols` little-endian f32 as a NumPy `.npy` file (format 1.0).
-fn write_npy(path: &Path, data: &[f32], rows: usize, cols: usize) -> std::io::Result<()> {
-    let mut header =
-        format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
-    // Magic (6) + version (2) + length (2) + header + newline: a multiple of 64.
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    out.write_all(b"\x93NUMPY\x01\x00")?;
-    out.write_all(&(header.len() as u16).to_le_bytes())?;
-    out.write_all(header.as_bytes())?;
-    for v in data {
-        out.write_all(&v.to_le_bytes())?;
-    }
-    out.flush()
-}
 
 fn main() {
     if let Err(e) = run() {
