@@ -12,7 +12,6 @@
 
 use std::collections::HashSet;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use codegraph_vector::{Embedder, StaticEmbedder, VectorIndex};
@@ -21,23 +20,11 @@ use rayon::prelude::*;
 
 mod common;
 
-fn corpus_root() -> PathBuf {
-    if let Ok(dir) = std::env::var("CODEGRAPH_BENCH_CORPUS") {
-        return PathBuf::from(dir);
-    }
-    let home = std::env::var("HOME").unwrap_or_default();
-    let linux = Path::new(&home).join(".cache/codegraph/corpora/linux");
-    if linux.is_dir() {
-        return linux;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 /// Up to `n` distinct source lines of the corpus, in a fixed order.
 fn lines(n: usize) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(n);
-    common::for_each_source(&corpus_root(), |text| {
+    common::for_each_source(&common::corpus_root(), |text| {
         for line in text.lines() {
             let line = line.trim();
             if line.len() >= 24 && seen.insert(line.to_string()) {
@@ -90,7 +77,7 @@ fn bench(c: &mut Criterion) {
     eprintln!(
         "embed: {} texts from {} in {secs:.2} s on one thread = {:.0} texts/s",
         refs.len(),
-        corpus_root().display(),
+        common::corpus_root().display(),
         refs.len() as f64 / secs
     );
     let (queries, base) = vectors.split_at(queries_n * dim);

@@ -5,24 +5,12 @@
 //! model, as `vector_search_latency` does, into an N × dim f32 `.npy`.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use codegraph_vector::{write_npy, Embedder, StaticEmbedder};
 
 #[path = "../benches/common/mod.rs"]
 mod common;
-
-fn corpus_root() -> PathBuf {
-    if let Ok(dir) = std::env::var("CODEGRAPH_BENCH_CORPUS") {
-        return PathBuf::from(dir);
-    }
-    let home = std::env::var("HOME").unwrap_or_default();
-    let linux = Path::new(&home).join(".cache/codegraph/corpora/linux");
-    if linux.is_dir() {
-        return linux;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = n.parse()?;
     let mut seen = HashSet::new();
     let mut lines = Vec::with_capacity(n);
-    common::for_each_source(&corpus_root(), |text| {
+    common::for_each_source(&common::corpus_root(), |text| {
         for line in text.lines().map(str::trim) {
             if line.len() >= 24 && seen.insert(line.to_string()) {
                 lines.push(line.to_string());
@@ -52,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "dump_vectors: {} x {} from {}",
         refs.len(),
         embedder.dim(),
-        corpus_root().display()
+        common::corpus_root().display()
     );
     Ok(())
 }

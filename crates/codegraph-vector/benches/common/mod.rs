@@ -1,6 +1,21 @@
 //! The corpus the benches read real code from.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// `CODEGRAPH_BENCH_CORPUS`, else the Linux kernel from
+/// `scripts/fetch-corpora` if present, else this repository.
+#[allow(dead_code)] // not every bench reads the kernel by default
+pub fn corpus_root() -> PathBuf {
+    if let Ok(dir) = std::env::var("CODEGRAPH_BENCH_CORPUS") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    let linux = Path::new(&home).join(".cache/codegraph/corpora/linux");
+    if linux.is_dir() {
+        return linux;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
 
 /// Calls `each` with the text of every source file under `root` (C, Rust,
 /// Python, Go, TypeScript, JavaScript, Java), in a fixed order, until it
