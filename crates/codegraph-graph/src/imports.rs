@@ -75,13 +75,68 @@ impl FileIndex {
     }
 }
 
+/// Module path aliases of a TypeScript/JavaScript project (tsconfig or
+/// jsconfig `compilerOptions.paths`, resolved against `baseUrl`):
+/// `"@app/*": ["src/app/*"]` makes `@app/util` the file `src/app/util.ts`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PathAliases {
+    /// (pattern, repo-relative substitutions), in the config's order; a
+    /// pattern has at most one `*`.
+    pub paths: Vec<(String, Vec<String>)>,
+    /// `baseUrl`, repo-relative, when set: bare modules resolve under it.
+    pub base: Option<String>,
+}
+
+impl PathAliases {
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty() && self.base.is_none()
+    }
+
+    /// The repo-relative paths (without an extension added) `module` may
+    /// name through the aliases, most specific pattern first.
+    pub fn expand(&self, module: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        // The longest matching prefix wins, as in TypeScript.
+        let mut matches: Vec<(usize, &Vec<String>, &str)> = Vec::new();
+        for (pattern, targets) in &self.paths {
+            match pattern.split_once('*') {
+                Some((prefix, suffix))
+                    if module.len() >= prefix.len() + suffix.len()
+                        && module.starts_with(prefix)
+                        && module.ends_with(suffix) =>
+                {
+                    let star = &module[prefix.len()..module.len() - suffix.len()];
+                    matches.push((prefix.len(), targets, star));
+                }
+                Some(_) => {}
+                None if pattern == module => matches.push((usize::MAX, targets, "")),
+                None => {}
+            }
+        }
+        matches.sort_by_key(|m| std::cmp::Reverse(m.0));
+        for (_, targets, star) in matches {
+            for target in targets {
+                if let Some(path) = join("", &target.replacen('*', star, 1)) {
+                    out.push(path);
+                }
+            }
+        }
+        if let Some(base) = &self.base {
+            if let Some(path) = join(base, module) {
+                out.push(path);
+            }
+        }
+        out
+    }
+}
+
 /// The directory part of a repo-relative path (`""` at the top).
 pub(crate) fn parent(dir: &str) -> &str {
     dir.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 /// `a/b` + `../c/./d` → `a/c/d`; `None` if it climbs out of the repository.
-fn join(dir: &str, relative: &str) -> Option<String> {
+pub fn join(dir: &str, relative: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     for segment in relative.split('/') {
         match segment {
@@ -97,7 +152,12 @@ fn join(dir: &str, relative: &str) -> Option<String> {
 
 /// The files an import of `module` from the file `importer` may name, most
 /// specific first. `module` is the import node's qualified target.
-pub(crate) fn targets(importer: &str, language: Language, module: &str) -> Vec<Target> {
+pub(crate) fn targets(
+    importer: &str,
+    language: Language,
+    module: &str,
+    aliases: &PathAliases,
+) -> Vec<Target> {
     let dir = parent(importer);
     let mut out = Vec::new();
     match language {
@@ -126,7 +186,8 @@ pub(crate) fn targets(importer: &str, language: Language, module: &str) -> Vec<T
             }
         }
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            if !module.starts_with('.') {
+            let relative = module.starts_with('.');
+            if !relative && aliases.is_empty() {
                 return out;
             }
             // A named import is `./util.retry`: try the path as written,
@@ -137,10 +198,18 @@ pub(crate) fn targets(importer: &str, language: Language, module: &str) -> Vec<T
                     specs.push(head.to_string());
                 }
             }
-            for spec in specs {
-                let Some(base) = join(dir, &spec) else {
-                    continue;
-                };
+            // A bare module only through the project's path aliases.
+            let bases: Vec<String> = specs
+                .iter()
+                .flat_map(|spec| {
+                    if relative {
+                        join(dir, spec).into_iter().collect()
+                    } else {
+                        aliases.expand(spec)
+                    }
+                })
+                .collect();
+            for base in bases {
                 out.push(Target::Exact(base.clone()));
                 for ext in ["ts", "tsx", "js", "jsx", "mjs", "cjs", "d.ts"] {
                     out.push(Target::Exact(format!("{base}.{ext}")));
@@ -216,7 +285,7 @@ mod tests {
 
     fn resolve(index: &FileIndex, importer: &str, module: &str) -> Vec<String> {
         let language = Language::from_path(std::path::Path::new(importer)).unwrap();
-        let found = targets(importer, language, module)
+        let found = targets(importer, language, module, &PathAliases::default())
             .iter()
             .map(|t| index.find(t))
             .find(|f| !f.is_empty());

@@ -11,6 +11,7 @@
 //! Imports (`RefKind::Import`) become `Imports` edges to the files they
 //! name, by each language's module-path rules (see `imports.rs`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use codegraph_core::{
@@ -18,7 +19,7 @@ use codegraph_core::{
     RefKind, UnresolvedRef,
 };
 
-use crate::imports::{self, parent, FileIndex, Target};
+use crate::imports::{self, parent, FileIndex, PathAliases, Target};
 use rayon::prelude::*;
 
 use crate::{IndexWriter, Store, StoreError};
@@ -99,11 +100,12 @@ pub fn resolve_files(
 ) -> Result<ResolveReport, StoreError> {
     let mut report = ResolveReport::default();
     let files = FileIndex::new(store.file_paths()?);
+    let aliases = store.path_aliases()?;
     for chunk in paths.chunks(CHUNK_FILES) {
         let results: Vec<Result<Option<FileResolution>, StoreError>> = chunk
             .par_iter()
             .map_init(Caches::default, |cache, path| {
-                resolve_file(store, &files, cache, path)
+                resolve_file(store, &files, &aliases, cache, path)
             })
             .collect();
         for (path, result) in chunk.iter().zip(results) {
@@ -126,6 +128,7 @@ pub fn resolve_files(
 fn resolve_file(
     store: &Store,
     files: &FileIndex,
+    aliases: &PathAliases,
     cache: &mut Caches,
     path: &str,
 ) -> Result<Option<FileResolution>, StoreError> {
@@ -139,7 +142,7 @@ fn resolve_file(
         .flatten()
         .map(|n| (n.id, n))
         .collect();
-    let mut context = FileContext::new(path, record.language, &nodes);
+    let mut context = FileContext::new(path, record.language, &nodes, files, aliases);
     // The ancestors (by name) of each type in the file, for `self.f()` and
     // `super.f()` reaching inherited members.
     for node in nodes.values().filter(|n| n.kind.is_type_container()) {
@@ -158,7 +161,7 @@ fn resolve_file(
     for reference in &refs {
         counted += 1;
         if reference.kind == RefKind::Import {
-            let targets = resolve_import(files, path, record.language, &reference.name);
+            let targets = resolve_import(files, aliases, path, record.language, &reference.name);
             if !targets.is_empty() {
                 resolved += 1;
             }
@@ -219,11 +222,12 @@ const MAX_IMPORT_FILES: usize = 64;
 /// form that matches any indexed file decides.
 fn resolve_import(
     files: &FileIndex,
+    aliases: &PathAliases,
     importer: &str,
     language: Language,
     module: &str,
 ) -> Vec<(NodeId, f32)> {
-    for target in imports::targets(importer, language, module) {
+    for target in imports::targets(importer, language, module, aliases) {
         let found: Vec<&str> = files
             .find(&target)
             .into_iter()
@@ -415,13 +419,33 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
         .collect())
 }
 
+/// An aliased import's module (`@app/util.retry`, the imported name last)
+/// as the path of the file it names (`src/app/util.retry`), for matching
+/// candidates by file; `None` if no indexed file answers the alias.
+fn unalias(
+    files: &FileIndex,
+    aliases: &PathAliases,
+    importer: &str,
+    language: Language,
+    module: &str,
+) -> Option<String> {
+    let (head, item) = module.rsplit_once('.')?;
+    let file = imports::targets(importer, language, head, aliases)
+        .iter()
+        .find_map(|t| files.find(t).first().copied())?;
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let stem = stem.strip_suffix("/index").unwrap_or(stem);
+    Some(format!("{stem}.{item}"))
+}
+
 /// What resolution needs to know about the file a reference sits in.
 struct FileContext<'a> {
     path: &'a str,
     language: Language,
     nodes: &'a HashMap<NodeId, Node>,
-    /// Local names bound by imports, with the module path they come from.
-    imported: HashMap<&'a str, &'a str>,
+    /// Local names bound by imports, with the module path they come from
+    /// (a path alias, `@app/util`, already replaced by the file's path).
+    imported: HashMap<&'a str, Cow<'a, str>>,
     /// Modules whose every name the file imports (`from m import *`).
     wildcards: Vec<&'a str>,
     /// The ancestor type names of each type defined in the file.
@@ -429,7 +453,13 @@ struct FileContext<'a> {
 }
 
 impl<'a> FileContext<'a> {
-    fn new(path: &'a str, language: Language, nodes: &'a HashMap<NodeId, Node>) -> FileContext<'a> {
+    fn new(
+        path: &'a str,
+        language: Language,
+        nodes: &'a HashMap<NodeId, Node>,
+        files: &FileIndex,
+        aliases: &PathAliases,
+    ) -> FileContext<'a> {
         // In source order, so the first import of a name binds it.
         let mut imports: Vec<&Node> = nodes
             .values()
@@ -445,7 +475,21 @@ impl<'a> FileContext<'a> {
             nodes,
             imported: named
                 .into_iter()
-                .map(|n| (n.name.as_str(), n.qualified_name.as_str()))
+                .map(|n| {
+                    let module = n.qualified_name.as_str();
+                    let aliased = (!aliases.is_empty()
+                        && !module.starts_with('.')
+                        && matches!(
+                            language,
+                            Language::JavaScript | Language::TypeScript | Language::Tsx
+                        ))
+                    .then(|| unalias(files, aliases, path, language, module))
+                    .flatten();
+                    (
+                        n.name.as_str(),
+                        aliased.map_or(Cow::Borrowed(module), Cow::Owned),
+                    )
+                })
                 .collect(),
             wildcards: wildcard
                 .into_iter()
@@ -603,7 +647,7 @@ fn choose(
                 0.9,
                 Box::new(move |c| member_of(&c.qualified_name, owner, name)),
             ));
-            if let Some(&module) = context.imported.get(owner) {
+            if let Some(module) = context.imported.get(owner).map(|m| m.as_ref()) {
                 rules.push((
                     0.85,
                     Box::new(move |c| file_matches_module(&c.file, module)),
@@ -624,7 +668,7 @@ fn choose(
         Box::new(move |c| c.file == context.path && reachable(c)),
     ));
     // 3. A name the file imports explicitly.
-    if let Some(&module) = context.imported.get(name) {
+    if let Some(module) = context.imported.get(name).map(|m| m.as_ref()) {
         rules.push((
             0.85,
             Box::new(move |c| file_matches_module(&c.file, module)),

@@ -38,6 +38,7 @@ const COLUMN_FAMILIES: [&str; 11] = [
 
 pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
 pub(crate) const META_STATS: &[u8] = b"stats";
+pub(crate) const META_PATH_ALIASES: &[u8] = b"path_aliases";
 
 /// Memtable memory for all column families of one open store.
 const MEMTABLE_BUDGET_BYTES: usize = 128 << 20;
@@ -507,6 +508,14 @@ impl Store {
             files.push(path.to_string());
         }
         Ok(files)
+    }
+
+    /// The project's JS/TS module path aliases (tsconfig `paths`), as the
+    /// last index run found them.
+    pub fn path_aliases(&self) -> Result<crate::PathAliases, StoreError> {
+        Ok(self
+            .get_decoded(CF_META, META_PATH_ALIASES, "path aliases")?
+            .unwrap_or_default())
     }
 
     /// What the resolver derived from the references in `path`.

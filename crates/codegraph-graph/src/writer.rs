@@ -12,7 +12,8 @@ use rocksdb::{WriteBatch, WriteOptions};
 use crate::keys;
 use crate::store::{
     FileRecord, ResolvedRecord, Stats, Store, StoreError, CF_FILES, CF_IN, CF_META, CF_NAMES,
-    CF_NODES, CF_OUT, CF_REFS, CF_REF_NAMES, CF_RESOLVED, CF_SOURCES, CF_TOKENS, META_STATS,
+    CF_NODES, CF_OUT, CF_REFS, CF_REF_NAMES, CF_RESOLVED, CF_SOURCES, CF_TOKENS, META_PATH_ALIASES,
+    META_STATS,
 };
 
 pub struct IndexWriter<'s> {
@@ -152,6 +153,15 @@ impl<'s> IndexWriter<'s> {
         self.insert(path, language, graph, source);
         self.pending_files += 1;
         Ok(())
+    }
+
+    /// Records the project's module path aliases (with the next commit).
+    pub fn set_path_aliases(&mut self, aliases: &crate::PathAliases) {
+        self.batch.put_cf(
+            self.store.cf(CF_META),
+            META_PATH_ALIASES,
+            postcard::to_allocvec(aliases).unwrap_or_default(),
+        );
     }
 
     /// Removes a file that no longer exists (or is no longer indexed).

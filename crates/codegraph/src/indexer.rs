@@ -330,6 +330,21 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     let resolve_started = Instant::now();
     let mut to_resolve: std::collections::BTreeSet<String> = parsed.into_iter().collect();
     to_resolve.extend(writer.take_affected());
+    // tsconfig/jsconfig path aliases changed: every JS/TS import may name
+    // another file now.
+    let aliases = crate::tsconfig::path_aliases(&root);
+    if aliases != store.path_aliases()? {
+        writer.set_path_aliases(&aliases);
+        writer.commit()?;
+        for (path, record) in store.files()? {
+            if matches!(
+                record.language,
+                Language::JavaScript | Language::TypeScript | Language::Tsx
+            ) {
+                to_resolve.insert(path);
+            }
+        }
+    }
     let to_resolve: Vec<String> = to_resolve.into_iter().collect();
     report.resolution = codegraph_graph::resolve_files(&store, &mut writer, &to_resolve)?;
     report.resolution_seconds = resolve_started.elapsed().as_secs_f64();

@@ -11,3 +11,4 @@ pub mod graph_commands;
 pub mod indexer;
 pub mod output;
 pub mod search_commands;
+pub mod tsconfig;

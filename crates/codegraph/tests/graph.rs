@@ -206,6 +206,23 @@ fn a_new_definition_resolves_references_made_before_it_existed() {
 }
 
 #[test]
+fn a_changed_tsconfig_re_resolves_aliased_imports() {
+    let (_dir, repo) = common::fixture("calls-ts");
+    let config = fs::read_to_string(repo.join("tsconfig.json")).unwrap();
+    fs::remove_file(repo.join("tsconfig.json")).unwrap();
+    json(&repo, &["index", ".", "--no-search"]);
+    let names = |value: &Value| -> Vec<String> { hops(value).into_iter().map(|h| h.0).collect() };
+    assert!(!names(&json(&repo, &["callees", "src/report.ts:4"])).contains(&"log".to_string()));
+
+    // Only the config changes: no source file is parsed again, but the
+    // TypeScript files are resolved again with its aliases.
+    fs::write(repo.join("tsconfig.json"), config).unwrap();
+    let report = json(&repo, &["index", ".", "--no-search"]);
+    assert_eq!(report["files_parsed"], 0);
+    assert!(names(&json(&repo, &["callees", "src/report.ts:4"])).contains(&"log".to_string()));
+}
+
+#[test]
 fn ambiguous_symbols_list_candidates() {
     let (_dir, repo) = fixture();
     fs::write(repo.join("app/extra.py"), "def check(x):\n    return x\n").unwrap();
