@@ -39,7 +39,8 @@ impl WordPiece {
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
             if out.len() >= max_tokens {
-                return;
+                // A word's pieces may have gone past the limit: cut below.
+                break;
             }
             let next = chars.peek().copied();
             if c.is_alphanumeric() {
@@ -167,5 +168,13 @@ mod tests {
         let mut ids = Vec::new();
         wp.tokenize(&"a ".repeat(100), 10, &mut ids);
         assert_eq!(ids.len(), 10);
+        // Words of several pieces do not overshoot it either.
+        let vocab = ["[UNK]", "con", "##fig"];
+        let wp = WordPiece::new(vocab);
+        for limit in [1, 2, 3, 9] {
+            let mut ids = Vec::new();
+            wp.tokenize(&"config ".repeat(20), limit, &mut ids);
+            assert_eq!(ids.len(), limit);
+        }
     }
 }
