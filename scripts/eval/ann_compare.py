@@ -78,7 +78,9 @@ def main():
         """codegraph's int8: each vector scaled so its largest component is
         ±127 (cosine ignores the scale; index.rs `quantise`)."""
         xs = np.atleast_2d(xs)
-        return np.round(xs / np.abs(xs).max(1, keepdims=True) * 127).astype(np.int8)
+        top = np.abs(xs).max(1, keepdims=True)
+        scale = np.divide(127.0, top, out=np.zeros_like(top), where=top > 0)
+        return np.round(xs * scale).astype(np.int8)
 
     def usearch_index(m, own_cast):
         prep = (lambda xs: xs) if own_cast else quantise
