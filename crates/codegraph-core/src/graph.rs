@@ -22,6 +22,35 @@ pub struct Node {
     pub content_hash: u64,
 }
 
+impl Node {
+    /// A C/C++ function or method declared without its body (`double
+    /// area() const override;` in a class, a prototype): its definition,
+    /// where the index has one, is the same symbol.
+    pub fn is_declaration(&self) -> bool {
+        matches!(self.language, Language::C | Language::Cpp)
+            && matches!(
+                self.kind,
+                NodeKind::Function | NodeKind::Method | NodeKind::Constructor
+            )
+            && self
+                .signature
+                .as_deref()
+                .is_some_and(|s| s.trim_end().ends_with(';'))
+    }
+}
+
+/// Drops each declaration whose definition (same qualified name, kind and
+/// language) is among `nodes`: a C++ method declared in its class and
+/// defined in a .cpp file is one symbol, the definition.
+pub fn prefer_definitions(nodes: &mut Vec<Node>) {
+    let defined: std::collections::HashSet<(String, NodeKind)> = nodes
+        .iter()
+        .filter(|n| !n.is_declaration())
+        .map(|n| (n.qualified_name.clone(), n.kind))
+        .collect();
+    nodes.retain(|n| !n.is_declaration() || !defined.contains(&(n.qualified_name.clone(), n.kind)));
+}
+
 #[derive(Clone, Copy, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Edge {
     pub from: NodeId,
@@ -103,4 +132,39 @@ pub struct FileGraph {
     pub refs: Vec<UnresolvedRef>,
     /// The tree had syntax errors; what parsed is kept.
     pub has_syntax_errors: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Span;
+
+    fn method(file: &str, signature: &str) -> Node {
+        Node {
+            id: NodeId::for_file(file),
+            kind: NodeKind::Method,
+            language: Language::Cpp,
+            name: "area".into(),
+            qualified_name: "geo::Circle::area".into(),
+            file: file.into(),
+            span: Span::default(),
+            signature: Some(signature.into()),
+            doc: None,
+            parent: None,
+            content_hash: 0,
+        }
+    }
+
+    #[test]
+    fn a_definition_replaces_its_declarations() {
+        let declared = method("shape.h", "double area() const override;");
+        let defined = method("shape.cpp", "double Circle::area() const");
+        assert!(declared.is_declaration() && !defined.is_declaration());
+        let mut both = vec![declared.clone(), defined.clone()];
+        prefer_definitions(&mut both);
+        assert_eq!(both, [defined]);
+        let mut alone = vec![declared.clone()];
+        prefer_definitions(&mut alone);
+        assert_eq!(alone, [declared]);
+    }
 }

@@ -12,7 +12,7 @@ mod span;
 mod table;
 mod types;
 
-pub use graph::{Edge, FileGraph, Node, RefKind, UnresolvedRef};
+pub use graph::{prefer_definitions, Edge, FileGraph, Node, RefKind, UnresolvedRef};
 pub use id::{NodeId, ParseIdError};
 pub use kind::{EdgeKind, NodeKind, UnknownKind};
 pub use language::Language;

@@ -404,11 +404,16 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
         .into_iter()
         .map(|m| m.id)
         .collect();
-    Ok(store
+    let mut nodes: Vec<Node> = store
         .get_nodes(&ids)?
         .into_iter()
         .flatten()
         .filter(|n| n.name == name && !matches!(n.kind, NodeKind::Import | NodeKind::File))
+        .collect();
+    // A call reaches the definition, not also its declaration in a header.
+    codegraph_core::prefer_definitions(&mut nodes);
+    Ok(nodes
+        .into_iter()
         .map(|n| Candidate {
             id: n.id,
             kind: n.kind,

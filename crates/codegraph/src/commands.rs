@@ -213,6 +213,8 @@ pub fn resolve_symbol(store: &Store, symbol: &str) -> Result<Resolved> {
     if nodes.iter().any(|n| n.kind != NodeKind::Import) {
         nodes.retain(|n| n.kind != NodeKind::Import);
     }
+    // A definition beats its declarations (C++ in-class, C prototypes).
+    codegraph_core::prefer_definitions(&mut nodes);
     // Exact case beats other case.
     if nodes
         .iter()

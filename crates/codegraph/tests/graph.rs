@@ -223,6 +223,20 @@ fn a_changed_tsconfig_re_resolves_aliased_imports() {
 }
 
 #[test]
+fn a_cpp_method_declared_in_its_class_and_defined_elsewhere_is_one_symbol() {
+    let (_dir, repo) = common::fixture("calls-cpp");
+    json(&repo, &["index", ".", "--no-search"]);
+    // Declared in shape.h, defined in shape.cpp: the definition answers.
+    let (code, value) = run(&repo, &["show", "geo::Circle::area"]);
+    assert_eq!(code, 0, "{value}");
+    assert_eq!(value["file"], "src/shape.cpp", "{value}");
+    // A pure virtual declaration has no definition: it stays the symbol.
+    let (code, value) = run(&repo, &["show", "geo::Shape::area"]);
+    assert_eq!(code, 0, "{value}");
+    assert_eq!(value["file"], "src/shape.h", "{value}");
+}
+
+#[test]
 fn ambiguous_symbols_list_candidates() {
     let (_dir, repo) = fixture();
     fs::write(repo.join("app/extra.py"), "def check(x):\n    return x\n").unwrap();
