@@ -43,6 +43,9 @@ impl Node {
 /// language) is among `nodes`: a C++ method declared in its class and
 /// defined in a .cpp file is one symbol, the definition.
 pub fn prefer_definitions(nodes: &mut Vec<Node>) {
+    if !nodes.iter().any(Node::is_declaration) {
+        return;
+    }
     let defined: std::collections::HashSet<(String, NodeKind)> = nodes
         .iter()
         .filter(|n| !n.is_declaration())
