@@ -157,6 +157,7 @@ fn resolve_file(
         context.ancestors.insert(node.id, all);
     }
     let mut edges: HashMap<(NodeId, EdgeKind, NodeId), Edge> = HashMap::new();
+    let mut callbacks: HashMap<(NodeId, &str), Option<String>> = HashMap::new();
     let (mut counted, mut resolved) = (0u32, 0u32);
     for reference in &refs {
         counted += 1;
@@ -180,7 +181,15 @@ fn resolve_file(
         // A receiver of declared type: that type and its ancestors, nearest
         // first. A callback parameter's type is read off the callee's signature.
         let receiver_type = match reference.receiver_type.as_deref() {
-            Some(ty) if ty.contains('(') => callback_type(store, cache, reference, ty, &context)?,
+            // Many references in one scope share a callback parameter.
+            Some(ty) if ty.contains('(') => match callbacks.get(&(reference.from, ty)) {
+                Some(known) => known.clone(),
+                None => {
+                    let found = callback_type(store, cache, reference, ty, &context)?;
+                    callbacks.insert((reference.from, ty), found.clone());
+                    found
+                }
+            },
             other => other.map(str::to_string),
         };
         let lineage = match receiver_type {
@@ -438,9 +447,7 @@ fn unalias(
     let file = imports::targets(importer, language, head, aliases)
         .iter()
         .find_map(|t| files.find(t).first().copied())?;
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-    let stem = stem.strip_suffix("/index").unwrap_or(stem);
-    Some(format!("{stem}.{item}"))
+    Some(format!("{}.{item}", module_path(file)))
 }
 
 /// What resolution needs to know about the file a reference sits in.
@@ -757,12 +764,17 @@ fn split(chosen: &[&Candidate], confidence: f32) -> Vec<(NodeId, f32)> {
 
 /// Whether a file plausibly defines the module an import names:
 /// `./util`, `app.config`, `crate::retry::Policy`, `net/http`.
-fn file_matches_module(file: &str, module: &str) -> bool {
+/// The module a file is, as a path: no extension, and a package's
+/// `__init__`/`index` file is its directory (`app/util/index.ts` → `app/util`).
+fn module_path(file: &str) -> &str {
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-    let stem = stem
-        .strip_suffix("/__init__")
+    stem.strip_suffix("/__init__")
         .or_else(|| stem.strip_suffix("/index"))
-        .unwrap_or(stem);
+        .unwrap_or(stem)
+}
+
+fn file_matches_module(file: &str, module: &str) -> bool {
+    let stem = module_path(file);
     // A relative path may name the file with its extension (`./format.js`).
     let relative = module.starts_with('.') && module.contains('/');
     let segments: Vec<&str> = module
