@@ -9,6 +9,9 @@
 //!                                  with all-MiniLM-L6-v2 in f32 and BERT's
 //!                                  own tokens (the exact model: the
 //!                                  baseline), as an .npy matrix
+//!   search_eval tokens TEXTS       the built-in static model's token ids
+//!                                  of each "text", a JSON array per line
+//!                                  (scripts/model/training-set)
 //!
 //! QUERIES is a JSON-lines file with a "query" field per line.
 
@@ -17,7 +20,9 @@ use std::path::Path;
 
 use codegraph_graph::{OpenMode, Store};
 use codegraph_search::{file_docs, search_dir, Filters, Mode, Searcher};
-use codegraph_vector::{default_model_dir, write_npy, Embedder, MiniLmEmbedder, Precision};
+use codegraph_vector::{
+    default_model_dir, write_npy, Embedder, MiniLmEmbedder, Precision, StaticModel,
+};
 use serde_json::json;
 
 fn main() {
@@ -39,7 +44,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                     let line = json!({
                         "id": d.id, "file": d.file, "name": d.name,
                         "start_line": d.start_line, "end_line": d.end_line,
-                        "text": d.embedding_text(), "body": d.body,
+                        "text": d.embedding_text(), "body": d.body, "doc": d.doc,
+                        "code_text": d.code_text(),
                     });
                     writeln!(out, "{line}")?;
                 }
@@ -85,20 +91,37 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         [cmd, texts, npy] if cmd == "embed" => {
             let model =
                 MiniLmEmbedder::load_with(&default_model_dir(), Precision::F32)?.with_bert_tokens();
-            let file = std::io::BufReader::new(std::fs::File::open(texts)?);
-            let mut all = Vec::new();
-            for line in file.lines() {
-                let value: serde_json::Value = serde_json::from_str(&line?)?;
-                all.push(value["text"].as_str().unwrap_or("").to_string());
-            }
+            let all = read_texts(texts)?;
             let refs: Vec<&str> = all.iter().map(String::as_str).collect();
             let mut vectors = Vec::with_capacity(refs.len() * model.dim());
             model.embed(&refs, &mut vectors)?;
             write_npy(Path::new(npy), &vectors, refs.len(), model.dim())?;
         }
+        [cmd, texts] if cmd == "tokens" => {
+            let model = StaticModel::builtin()?;
+            let mut ids = Vec::new();
+            for text in read_texts(texts)? {
+                model.tokenize(&text, &mut ids);
+                writeln!(out, "{}", json!(ids))?;
+            }
+        }
         _ => {
-            return Err("usage: search_eval dump DB | rank DB QUERIES | embed TEXTS OUT.npy".into())
+            return Err(
+                "usage: search_eval dump DB | rank DB QUERIES | embed TEXTS OUT.npy | tokens TEXTS"
+                    .into(),
+            )
         }
     }
     Ok(())
+}
+
+/// The "text" field of each JSON line of `path`.
+fn read_texts(path: &str) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut all = Vec::new();
+    for line in file.lines() {
+        let value: serde_json::Value = serde_json::from_str(&line?)?;
+        all.push(value["text"].as_str().unwrap_or("").to_string());
+    }
+    Ok(all)
 }

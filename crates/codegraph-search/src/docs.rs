@@ -73,12 +73,22 @@ impl SearchDoc {
 
     /// The text the embedder sees.
     pub fn embedding_text(&self) -> String {
+        self.text_with(self.doc.as_deref())
+    }
+
+    /// [`SearchDoc::embedding_text`] without the doc comment: what an
+    /// undocumented symbol of the same code would embed.
+    pub fn code_text(&self) -> String {
+        self.text_with(None)
+    }
+
+    fn text_with(&self, doc: Option<&str>) -> String {
         symbol_text(
             &self.name,
             &self.qualified_name,
             self.kind.as_str(),
             self.signature.as_deref(),
-            self.doc.as_deref(),
+            doc,
             Some(&self.body),
         )
     }

@@ -72,17 +72,19 @@ pub struct Hit {
 /// a list of 10 answers; 20 was best on the evaluation set.
 const RRF_K: f32 = 20.0;
 /// Weight of the semantic ranking against the lexical one in hybrid
-/// fusion, by embedder (`search_eval rank --semantic-weight`): the static
-/// model's ranking is the weaker of the two (0.6 best of 0.6/0.9/1.2 on
-/// django and tokio), MiniLM's the stronger (1.5: django hybrid MRR@10
-/// 0.441 -> 0.487, tokio 0.298 -> 0.324, against 0.6).
+/// fusion, by embedder (`search_eval rank --semantic-weight`): the
+/// fine-tuned static model's ranking is as strong as the lexical one (1.0
+/// best of 0.6/1.0/1.5 on django and tokio: hybrid MRR@10 0.391 and 0.297
+/// against 0.388 and 0.282 at 0.6), MiniLM's the stronger (1.5: django
+/// hybrid MRR@10 0.441 -> 0.487, tokio 0.298 -> 0.324, against 0.6).
 fn semantic_weight(embedder: &str) -> f32 {
     if embedder.starts_with("minilm") {
         MINILM_SEMANTIC_WEIGHT
     } else {
-        0.6
+        STATIC_SEMANTIC_WEIGHT
     }
 }
+const STATIC_SEMANTIC_WEIGHT: f32 = 1.0;
 const MINILM_SEMANTIC_WEIGHT: f32 = 1.5;
 /// Candidates taken from each ranking before fusion and filtering.
 const CANDIDATES: usize = 100;

@@ -73,12 +73,15 @@ pub fn search_dir(db_dir: &Path) -> PathBuf {
 }
 
 /// The embedder a name on the command line (`static`) or an id recorded
-/// in an index (`static-minilm-l6-v2@1`) stands for.
+/// in an index (`static-minilm-l6-v2@2`) stands for.
 /// `http` (or a recorded `http:MODEL`) reads its endpoint and model from
 /// the environment (see [`HttpEmbedder`]).
 pub fn embedder_for(name: &str) -> Result<Box<dyn Embedder>, SearchError> {
     match name {
-        "static" | "static-minilm-l6-v2@1" => Ok(Box::new(StaticEmbedder::builtin()?)),
+        "static" | "static-minilm-l6-v2@2" => Ok(Box::new(StaticEmbedder::builtin()?)),
+        // Built-in models earlier releases shipped: their vectors cannot be
+        // queried with today's.
+        "static-minilm-l6-v2@1" => Err(SearchError::Retired(name.to_string())),
         // Int8 where the CPU has AVX-512 VNNI, else f32; a recorded id
         // asks for the precision the index was built with.
         "minilm" | "minilm-l6-v2-int8@1" => {
@@ -342,6 +345,15 @@ mod tests {
     }
 
     #[test]
+    fn an_index_of_a_retired_builtin_model_asks_for_a_reembed() {
+        let err = embedder_for("static-minilm-l6-v2@1")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("codegraph index --reembed"), "{err}");
+    }
+
+    #[test]
     fn refuses_to_mix_embedders() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("db"), OpenMode::ReadWrite).unwrap();
@@ -350,7 +362,7 @@ mod tests {
         sync(&store, &search, builtin.as_mut()).unwrap();
         let err = sync(&store, &search, &mut Other).unwrap_err().to_string();
         assert!(
-            err.contains("built with embedder 'static-minilm-l6-v2@1', not 'other@1'")
+            err.contains("built with embedder 'static-minilm-l6-v2@2', not 'other@1'")
                 && err.contains("--reembed"),
             "{err}"
         );

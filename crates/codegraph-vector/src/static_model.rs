@@ -130,7 +130,9 @@ impl StaticEmbedder {
 
 impl Embedder for StaticEmbedder {
     fn id(&self) -> &str {
-        "static-minilm-l6-v2@1"
+        // @1 was the distilled rows alone; @2 adds the contrastive
+        // fine-tuning (scripts/model/distill.py --refine).
+        "static-minilm-l6-v2@2"
     }
 
     fn dim(&self) -> usize {
