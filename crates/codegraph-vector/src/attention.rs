@@ -7,6 +7,9 @@
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
+#[cfg(target_arch = "x86_64")]
+use crate::kernels::exp16;
+
 /// Dimensions per head.
 pub const HEAD_DIM: usize = 32;
 /// Most tokens the fused kernel takes (eight registers of scores).
@@ -44,56 +47,33 @@ pub fn head(
     assert!(v.len() >= s * stride && ctx.len() >= s * stride);
     let blocks = s.div_ceil(16);
     let width = blocks * 16;
-    // Keys transposed, [HEAD_DIM][width], zero past `s`.
+    // Keys transposed, [HEAD_DIM][width], zero past `s`; then the head's
+    // values packed, [s][HEAD_DIM]: rows `stride` floats apart map to a few
+    // L1 sets and evict each other.
     kt.clear();
-    kt.resize(HEAD_DIM * width, 0.0);
+    kt.resize(HEAD_DIM * width + s * HEAD_DIM, 0.0);
+    let (kt, vh) = kt.split_at_mut(HEAD_DIM * width);
     for j in 0..s {
         for d in 0..HEAD_DIM {
             kt[d * width + j] = k[j * stride + off + d];
         }
+        vh[j * HEAD_DIM..][..HEAD_DIM].copy_from_slice(&v[j * stride + off..][..HEAD_DIM]);
     }
     #[cfg(target_arch = "x86_64")]
     // SAFETY: AVX-512F is present (asserted); every pointer below stays in
     // the slices whose lengths were asserted above.
     unsafe {
         match blocks {
-            1 => rows::<1>(q, kt, v, ctx, s, stride, off, scale),
-            2 => rows::<2>(q, kt, v, ctx, s, stride, off, scale),
-            3 => rows::<3>(q, kt, v, ctx, s, stride, off, scale),
-            4 => rows::<4>(q, kt, v, ctx, s, stride, off, scale),
-            5 => rows::<5>(q, kt, v, ctx, s, stride, off, scale),
-            6 => rows::<6>(q, kt, v, ctx, s, stride, off, scale),
-            7 => rows::<7>(q, kt, v, ctx, s, stride, off, scale),
-            _ => rows::<8>(q, kt, v, ctx, s, stride, off, scale),
+            1 => rows::<1>(q, kt, vh, ctx, s, stride, off, scale),
+            2 => rows::<2>(q, kt, vh, ctx, s, stride, off, scale),
+            3 => rows::<3>(q, kt, vh, ctx, s, stride, off, scale),
+            4 => rows::<4>(q, kt, vh, ctx, s, stride, off, scale),
+            5 => rows::<5>(q, kt, vh, ctx, s, stride, off, scale),
+            6 => rows::<6>(q, kt, vh, ctx, s, stride, off, scale),
+            7 => rows::<7>(q, kt, vh, ctx, s, stride, off, scale),
+            _ => rows::<8>(q, kt, vh, ctx, s, stride, off, scale),
         }
     }
-}
-
-/// `exp` of 16 lanes: `2^(x·log₂e)` with the fraction's Taylor series to
-/// degree 7 and `scalef` for the power of two (relative error < 2e-6).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-#[target_feature(enable = "avx512f")]
-fn exp16(x: __m512) -> __m512 {
-    let t = _mm512_mul_ps(
-        _mm512_max_ps(x, _mm512_set1_ps(-87.0)),
-        _mm512_set1_ps(std::f32::consts::LOG2_E),
-    );
-    let n = _mm512_roundscale_ps::<{ _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC }>(t);
-    let f = _mm512_mul_ps(_mm512_sub_ps(t, n), _mm512_set1_ps(std::f32::consts::LN_2));
-    let mut p = _mm512_set1_ps(1.0 / 5040.0);
-    for c in [
-        1.0 / 720.0,
-        1.0 / 120.0,
-        1.0 / 24.0,
-        1.0 / 6.0,
-        0.5,
-        1.0,
-        1.0,
-    ] {
-        p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(c));
-    }
-    _mm512_scalef_ps(p, n)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -102,7 +82,7 @@ fn exp16(x: __m512) -> __m512 {
 unsafe fn rows<const B: usize>(
     q: &[f32],
     kt: &[f32],
-    v: &[f32],
+    vh: &[f32],
     ctx: &mut [f32],
     s: usize,
     stride: usize,
@@ -145,13 +125,27 @@ unsafe fn rows<const B: usize>(
             _mm512_storeu_ps(p.as_mut_ptr().add(b * 16), e);
         }
         let inv = _mm512_set1_ps(1.0 / _mm512_reduce_add_ps(sum));
-        let (mut c0, mut c1) = (_mm512_setzero_ps(), _mm512_setzero_ps());
-        for (j, &pj) in p.iter().enumerate().take(s) {
-            let vj = v.as_ptr().add(j * stride + off);
-            let pj = _mm512_set1_ps(pj);
-            c0 = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj), c0);
-            c1 = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj.add(16)), c1);
+        // Four value rows per step into four accumulator pairs: one pair
+        // would chain every multiply-add on the one before (latency-bound).
+        let mut c = [_mm512_setzero_ps(); 8];
+        let mut j = 0;
+        while j + 4 <= s {
+            for u in 0..4 {
+                let vj = vh.as_ptr().add((j + u) * HEAD_DIM);
+                let pj = _mm512_set1_ps(p[j + u]);
+                c[2 * u] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj), c[2 * u]);
+                c[2 * u + 1] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj.add(16)), c[2 * u + 1]);
+            }
+            j += 4;
         }
+        for (u, jj) in (j..s).enumerate() {
+            let vj = vh.as_ptr().add(jj * HEAD_DIM);
+            let pj = _mm512_set1_ps(p[jj]);
+            c[2 * u] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj), c[2 * u]);
+            c[2 * u + 1] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj.add(16)), c[2 * u + 1]);
+        }
+        let c0 = _mm512_add_ps(_mm512_add_ps(c[0], c[2]), _mm512_add_ps(c[4], c[6]));
+        let c1 = _mm512_add_ps(_mm512_add_ps(c[1], c[3]), _mm512_add_ps(c[5], c[7]));
         let out = ctx.as_mut_ptr().add(i * stride + off);
         _mm512_storeu_ps(out, _mm512_mul_ps(c0, inv));
         _mm512_storeu_ps(out.add(16), _mm512_mul_ps(c1, inv));

@@ -32,6 +32,9 @@ fn erf(x: f32) -> f32 {
     (1.0 - poly * exp(-a * a)).copysign(x)
 }
 
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::*;
+
 /// Lanes of the reductions below: sixteen partial results side by side
 /// vectorise where one running value (a strict order of float adds) cannot.
 const LANES: usize = 16;
@@ -154,10 +157,65 @@ fn softmax_avx2(rows: &mut [f32], n: usize) {
     softmax_body(rows, n)
 }
 
+/// `exp` of 16 lanes: [`exp`] in AVX-512 intrinsics, `scalef` for the
+/// power of two (relative error < 2e-6).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx512f")]
+pub(crate) fn exp16(x: __m512) -> __m512 {
+    let t = _mm512_mul_ps(
+        _mm512_max_ps(x, _mm512_set1_ps(-87.0)),
+        _mm512_set1_ps(std::f32::consts::LOG2_E),
+    );
+    let n = _mm512_roundscale_ps::<{ _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC }>(t);
+    let f = _mm512_mul_ps(_mm512_sub_ps(t, n), _mm512_set1_ps(std::f32::consts::LN_2));
+    let mut p = _mm512_set1_ps(1.0 / 5040.0);
+    for c in [
+        1.0 / 720.0,
+        1.0 / 120.0,
+        1.0 / 24.0,
+        1.0 / 6.0,
+        0.5,
+        1.0,
+        1.0,
+    ] {
+        p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(c));
+    }
+    _mm512_scalef_ps(p, n)
+}
+
+/// [`gelu_body`] in AVX-512 intrinsics, sixteen lanes at a time: the
+/// reciprocal by `rcp14` and one Newton step instead of a division, the
+/// sign by a mask. The compiler's version of the loop ran at half width.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
 fn gelu_avx512(x: &mut [f32]) {
-    gelu_body(x)
+    let mut chunks = x.chunks_exact_mut(16);
+    for chunk in &mut chunks {
+        // SAFETY: the chunk holds 16 floats; AVX-512F is enabled here.
+        unsafe {
+            let v = _mm512_loadu_ps(chunk.as_ptr());
+            let z = _mm512_mul_ps(v, _mm512_set1_ps(std::f32::consts::FRAC_1_SQRT_2));
+            let a = _mm512_abs_ps(z);
+            let d = _mm512_fmadd_ps(a, _mm512_set1_ps(0.327_591_1), _mm512_set1_ps(1.0));
+            let r = _mm512_rcp14_ps(d);
+            let t = _mm512_mul_ps(r, _mm512_fnmadd_ps(d, r, _mm512_set1_ps(2.0)));
+            let mut poly = _mm512_set1_ps(1.061_405_4);
+            for c in [-1.453_152, 1.421_413_8, -0.284_496_74, 0.254_829_6] {
+                poly = _mm512_fmadd_ps(poly, t, _mm512_set1_ps(c));
+            }
+            poly = _mm512_mul_ps(poly, t);
+            let e = exp16(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(a, a)));
+            // |erf(z)| = 1 - poly·e, negated where z < 0.
+            let erf_abs = _mm512_fnmadd_ps(poly, e, _mm512_set1_ps(1.0));
+            let negative = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(z, _mm512_setzero_ps());
+            let erf = _mm512_mask_sub_ps(erf_abs, negative, _mm512_setzero_ps(), erf_abs);
+            let half_v = _mm512_mul_ps(v, _mm512_set1_ps(0.5));
+            let out = _mm512_fmadd_ps(half_v, erf, half_v);
+            _mm512_storeu_ps(chunk.as_mut_ptr(), out);
+        }
+    }
+    gelu_body(chunks.into_remainder());
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -222,6 +280,23 @@ mod tests {
             let want = x.exp();
             assert!((exp(x) - want).abs() <= want * 2e-6, "exp({x})");
             assert!((erf(x) - libm::erff(x)).abs() < 1e-6, "erf({x})");
+        }
+    }
+
+    #[test]
+    fn gelu_matches_the_erf_form() {
+        // 4001 values: the vector path and a remainder.
+        let mut x: Vec<f32> = (-2000..=2000).map(|i| i as f32 / 200.0).collect();
+        let want: Vec<f32> = x
+            .iter()
+            .map(|&v| 0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2)))
+            .collect();
+        gelu(&mut x);
+        for (i, (got, want)) in x.iter().zip(&want).enumerate() {
+            assert!(
+                (got - want).abs() < 2e-6 * (1.0 + want.abs()),
+                "{i}: {got} vs {want}"
+            );
         }
     }
 
