@@ -284,4 +284,39 @@ mod tests {
             Err(VectorIndexError::Dimensions { .. })
         ));
     }
+
+    /// Incremental updates remove and re-add vectors: usearch reuses the
+    /// removed slots, so replacing every vector, again and again, neither
+    /// grows the index nor degrades the graph.
+    #[test]
+    fn replacing_vectors_reuses_slots_and_keeps_recall() {
+        let dim = 16;
+        let index = VectorIndex::new(dim).unwrap();
+        let mut next = crate::kernels::test_values(3);
+        let keys: Vec<u64> = (0..EXACT_BELOW as u64 + 5_000).collect();
+        let mut first_bytes = 0;
+        for round in 0..3 {
+            let v: Vec<f32> = (0..keys.len() * dim).map(|_| next()).collect();
+            index.add(&keys, &v).unwrap();
+            assert_eq!(index.len(), keys.len());
+            if round == 0 {
+                first_bytes = index.memory_bytes();
+            }
+            assert_eq!(index.memory_bytes(), first_bytes, "round {round}");
+            let mut found = 0;
+            for _ in 0..100 {
+                let q: Vec<f32> = (0..dim).map(|_| next()).collect();
+                let graph: Vec<u64> = index
+                    .search(&q, 10)
+                    .unwrap()
+                    .iter()
+                    .map(|h| h.key)
+                    .collect();
+                let exact = index.search_exact(&q, 10).unwrap();
+                found += exact.iter().filter(|h| graph.contains(&h.key)).count();
+            }
+            let recall = found as f64 / 1000.0;
+            assert!(recall >= 0.95, "round {round}: recall@10 {recall}");
+        }
+    }
 }
