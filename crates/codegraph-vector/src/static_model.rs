@@ -217,6 +217,41 @@ mod tests {
         assert!(cos(v[2], v[3]) > cos(v[2], v[1]), "config query");
     }
 
+    /// A plain-English request lands nearest the code that does it, with
+    /// no doc comment to match (a sanity check; `scripts/eval-search`
+    /// measures quality).
+    #[test]
+    fn a_request_finds_its_undocumented_code() {
+        let e = StaticEmbedder::builtin().unwrap();
+        let code = [
+            "make_password make_password function def make_password(password, salt=None): \
+             hasher = get_hasher(); salt = salt or hasher.salt(); return hasher.encode(password, salt)",
+            "constant_time_compare constant_time_compare function def constant_time_compare(a, b): \
+             return hmac.compare_digest(force_bytes(a), force_bytes(b))",
+            "strip_tags strip_tags function def strip_tags(value): while '<' in value and '>' in value: \
+             new = _strip_once(value); value = new; return value",
+            "retry_with_backoff retry_with_backoff function fn retry_with_backoff(req: Request) -> Result<Response> { \
+             for attempt in 0..MAX_ATTEMPTS { match client.send(&req) { Ok(r) => return Ok(r), \
+             Err(_) => sleep(backoff(attempt)) } } }",
+        ];
+        let requests = [
+            "hash a password before storing it",
+            "compare two strings in constant time",
+            "remove html tags from text",
+            "send a request again when it fails",
+        ];
+        let (mut c, mut r) = (Vec::new(), Vec::new());
+        e.embed(&code, &mut c).unwrap();
+        e.embed(&requests, &mut r).unwrap();
+        let c: Vec<&[f32]> = c.chunks_exact(256).collect();
+        for (i, q) in r.chunks_exact(256).enumerate() {
+            let best = (0..c.len())
+                .max_by(|&a, &b| cos(q, c[a]).total_cmp(&cos(q, c[b])))
+                .unwrap();
+            assert_eq!(best, i, "{:?} found {:?}", requests[i], &code[best][..20]);
+        }
+    }
+
     #[test]
     fn rejects_a_corrupt_model() {
         assert!(StaticModel::parse(b"nope").is_err());
