@@ -29,7 +29,7 @@ pub enum SearchError {
     Embed(#[from] codegraph_vector::EmbedError),
     #[error("the search index was built with embedder '{built}', not '{requested}'; run `codegraph index --reembed --embedder {requested}` to rebuild it")]
     EmbedderMismatch { built: String, requested: String },
-    #[error("the search index was built with '{0}', a built-in model this codegraph no longer ships; run `codegraph index --reembed` to rebuild it")]
+    #[error("the search index was built with '{0}', a built-in model this codegraph no longer ships; run `codegraph index` to rebuild it")]
     Retired(String),
     #[error("unknown embedder '{0}' (expected: static, minilm, http)")]
     UnknownEmbedder(String),

@@ -72,6 +72,11 @@ pub fn search_dir(db_dir: &Path) -> PathBuf {
     db_dir.join("search")
 }
 
+/// Built-in models earlier releases shipped: their vectors cannot be
+/// queried with today's, so `search` asks for `codegraph index`, which
+/// (through [`sync`]) rebuilds the search indexes.
+const RETIRED: &[&str] = &["static-minilm-l6-v2@1"];
+
 /// The embedder a name on the command line (`static`) or an id recorded
 /// in an index (`static-minilm-l6-v2@2`) stands for.
 /// `http` (or a recorded `http:MODEL`) reads its endpoint and model from
@@ -79,9 +84,7 @@ pub fn search_dir(db_dir: &Path) -> PathBuf {
 pub fn embedder_for(name: &str) -> Result<Box<dyn Embedder>, SearchError> {
     match name {
         "static" | "static-minilm-l6-v2@2" => Ok(Box::new(StaticEmbedder::builtin()?)),
-        // Built-in models earlier releases shipped: their vectors cannot be
-        // queried with today's.
-        "static-minilm-l6-v2@1" => Err(SearchError::Retired(name.to_string())),
+        retired if RETIRED.contains(&retired) => Err(SearchError::Retired(name.to_string())),
         // Int8 where the CPU has AVX-512 VNNI, else f32; a recorded id
         // asks for the precision the index was built with.
         "minilm" | "minilm-l6-v2-int8@1" => {
@@ -165,7 +168,8 @@ fn save_state(dir: &Path, state: &SyncState) -> Result<(), SearchError> {
 
 /// Brings the search indexes in `dir` up to date with `store`, embedding
 /// with `embedder`. Refuses (`EmbedderMismatch`) to add vectors from an
-/// embedder other than the one the index was built with.
+/// embedder other than the one the index was built with, unless that one
+/// is a retired built-in model: then it rebuilds from scratch.
 pub fn sync(
     store: &Store,
     dir: &Path,
@@ -173,7 +177,17 @@ pub fn sync(
 ) -> Result<SyncReport, SearchError> {
     let started = Instant::now();
     std::fs::create_dir_all(dir)?;
-    let mut state = match load_state(dir)? {
+    let mut loaded = load_state(dir)?;
+    if let Some(state) = &loaded {
+        if RETIRED.contains(&state.header.embedder.as_str()) {
+            // Nothing can be added to vectors of a model no longer shipped:
+            // rebuild, as `--reembed` would.
+            std::fs::remove_dir_all(dir)?;
+            std::fs::create_dir_all(dir)?;
+            loaded = None;
+        }
+    }
+    let mut state = match loaded {
         Some(state) if state.header.embedder != embedder.id() => {
             return Err(SearchError::EmbedderMismatch {
                 built: state.header.embedder,
@@ -329,11 +343,12 @@ mod tests {
     use codegraph_vector::EmbedError;
 
     /// An embedder of another name and dimension.
-    struct Other;
+    /// An 8-dimensional stand-in recording the id it is given.
+    struct Other(&'static str);
 
     impl Embedder for Other {
         fn id(&self) -> &str {
-            "other@1"
+            self.0
         }
         fn dim(&self) -> usize {
             8
@@ -350,7 +365,21 @@ mod tests {
             .err()
             .unwrap()
             .to_string();
-        assert!(err.contains("codegraph index --reembed"), "{err}");
+        assert!(err.contains("run `codegraph index` to rebuild"), "{err}");
+    }
+
+    #[test]
+    fn indexing_rebuilds_the_vectors_of_a_retired_builtin_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db"), OpenMode::ReadWrite).unwrap();
+        let search = dir.path().join("search");
+        sync(&store, &search, &mut Other("static-minilm-l6-v2@1")).unwrap();
+        let mut builtin = embedder_for(DEFAULT_EMBEDDER).unwrap();
+        let report = sync(&store, &search, builtin.as_mut()).unwrap();
+        assert_eq!(report.embedder, "static-minilm-l6-v2@2");
+        let header = load_header(&search).unwrap().unwrap();
+        assert_eq!(header.embedder, "static-minilm-l6-v2@2");
+        assert!(crate::Searcher::open(&store, &search).is_ok());
     }
 
     #[test]
@@ -360,7 +389,9 @@ mod tests {
         let search = dir.path().join("search");
         let mut builtin = embedder_for(DEFAULT_EMBEDDER).unwrap();
         sync(&store, &search, builtin.as_mut()).unwrap();
-        let err = sync(&store, &search, &mut Other).unwrap_err().to_string();
+        let err = sync(&store, &search, &mut Other("other@1"))
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("built with embedder 'static-minilm-l6-v2@2', not 'other@1'")
                 && err.contains("--reembed"),
