@@ -42,6 +42,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+from eval_static import idf, sparse  # noqa: E402
 from minilm import MiniLM  # noqa: E402
 
 DIM = 256
@@ -80,25 +81,21 @@ def load_pairs(d, vocab):
     occurrence weighted by its IDF in the text's corpus, as an index of that
     corpus would weight it), and the (corpus, query row, code row) pairs:
     a doc comment's first sentence and its symbol's undocumented code."""
-    from scipy.sparse import csr_matrix
+    from scipy.sparse import vstack
 
     d = Path(d)
     meta = [json.loads(line) for line in open(d / "texts.jsonl", encoding="utf-8")]
-    ids = [np.array(json.loads(line), dtype=np.int64) for line in open(d / "tokens.jsonl", encoding="utf-8")]
+    ids = [json.loads(line) for line in open(d / "tokens.jsonl", encoding="utf-8")]
     assert len(ids) == len(meta), "training set files disagree; rebuild it"
     corpora = np.array([m["corpus"] for m in meta])
-    weights = [None] * len(ids)
+    order, parts = [], []
     for name in np.unique(corpora):
         members = np.flatnonzero(corpora == name)
-        docs = [i for i in members if meta[i]["role"] != "query"]
-        df = np.zeros(vocab)
-        for i in docs:
-            df[np.unique(ids[i])] += 1
-        idf = np.maximum(np.log(len(docs) / np.maximum(df, 1)), 0).astype(np.float32)
-        for i in members:
-            weights[i] = idf[ids[i]]
-    indptr = np.cumsum([0] + [len(x) for x in ids])
-    a = csr_matrix((np.concatenate(weights), np.concatenate(ids), indptr), shape=(len(ids), vocab))
+        weights = idf([ids[i] for i in members if meta[i]["role"] != "query"], vocab)
+        parts.append(sparse([ids[i] for i in members], vocab, weights))
+        order.extend(members)
+    # Rows back in the order of texts.jsonl.
+    a = vstack(parts).tocsr()[np.argsort(order)]
     groups = {}
     for i, m in enumerate(meta):
         if m["role"] in ("code", "query"):
