@@ -263,7 +263,8 @@ impl MiniLm {
             vec![0f32; s * HIDDEN],
         );
         let mut inter = vec![0f32; s * INTER];
-        let (mut scores, mut kt) = (Vec::new(), Vec::new());
+        let mut scores = Vec::new();
+        let mut attention_scratch = attention::Scratch::default();
         let mut scratch = Vec::new();
         let scale = 1.0 / (HEAD_DIM as f32).sqrt();
         for layer in &self.layers {
@@ -271,10 +272,23 @@ impl MiniLm {
             linear(&h, s, &layer.k, &mut k, &mut scratch);
             linear(&h, s, &layer.v, &mut v, &mut scratch);
             let fused = attention::available() && s <= attention::MAX_TOKENS;
+            // f32 stays the reference: bf16 attention goes with int8 layers.
+            let bf16 = fused && self.precision() == Precision::Int8 && attention::bf16_available();
             for head in 0..HEADS {
                 let off = head * HEAD_DIM;
                 if fused {
-                    attention::head(&q, &k, &v, &mut ctx, s, HIDDEN, off, scale, &mut kt);
+                    attention::head(
+                        &q,
+                        &k,
+                        &v,
+                        &mut ctx,
+                        s,
+                        HIDDEN,
+                        off,
+                        scale,
+                        bf16,
+                        &mut attention_scratch,
+                    );
                 } else {
                     attention_head(&q, &k, &v, &mut ctx, s, off, scale, &mut scores);
                 }
