@@ -53,8 +53,8 @@ pub struct Scratch {
 }
 
 /// `ctx[i] = Σ_j softmax_j(scale · q_i · k_j) · v_j` for the head whose
-/// columns start at `off` in rows of `stride` floats; `s` ≤ [`MAX_TOKENS`]
-/// rows. With `bf16` (see [`bf16_available`]) queries, keys, weights and
+/// columns start at `off`, in rows of `stride` floats (q, k, v) and
+/// `ctx_stride` (ctx); `s` ≤ [`MAX_TOKENS`] rows. With `bf16` (see [`bf16_available`]) queries, keys, weights and
 /// values are rounded to bf16 and the products summed in f32: scores move
 /// by ~1e-3, for half the instructions.
 #[allow(clippy::too_many_arguments)]
@@ -62,17 +62,20 @@ pub fn head(
     q: &[f32],
     k: &[f32],
     v: &[f32],
-    ctx: &mut [f32],
-    s: usize,
     stride: usize,
+    ctx: &mut [f32],
+    ctx_stride: usize,
+    s: usize,
     off: usize,
     scale: f32,
     bf16: bool,
     scratch: &mut Scratch,
 ) {
     assert!((1..=MAX_TOKENS).contains(&s) && available());
-    assert!(off + HEAD_DIM <= stride && q.len() >= s * stride && k.len() >= s * stride);
-    assert!(v.len() >= s * stride && ctx.len() >= s * stride);
+    let rows_end = |stride: usize| (s - 1) * stride + off + HEAD_DIM;
+    assert!(off + HEAD_DIM <= stride.min(ctx_stride));
+    assert!(q.len() >= rows_end(stride) && k.len() >= rows_end(stride));
+    assert!(v.len() >= rows_end(stride) && ctx.len() >= rows_end(ctx_stride));
     assert!(!bf16 || bf16_available());
     let blocks = s.div_ceil(16);
     #[cfg(target_arch = "x86_64")]
@@ -82,14 +85,14 @@ pub fn head(
         if bf16 {
             let (kt, vp) = pack_bf16(k, v, s, stride, off, &mut scratch.words);
             match blocks {
-                1 => rows_bf16::<1>(q, kt, vp, ctx, s, stride, off, scale),
-                2 => rows_bf16::<2>(q, kt, vp, ctx, s, stride, off, scale),
-                3 => rows_bf16::<3>(q, kt, vp, ctx, s, stride, off, scale),
-                4 => rows_bf16::<4>(q, kt, vp, ctx, s, stride, off, scale),
-                5 => rows_bf16::<5>(q, kt, vp, ctx, s, stride, off, scale),
-                6 => rows_bf16::<6>(q, kt, vp, ctx, s, stride, off, scale),
-                7 => rows_bf16::<7>(q, kt, vp, ctx, s, stride, off, scale),
-                _ => rows_bf16::<8>(q, kt, vp, ctx, s, stride, off, scale),
+                1 => rows_bf16::<1>(q, kt, vp, ctx, s, stride, ctx_stride, off, scale),
+                2 => rows_bf16::<2>(q, kt, vp, ctx, s, stride, ctx_stride, off, scale),
+                3 => rows_bf16::<3>(q, kt, vp, ctx, s, stride, ctx_stride, off, scale),
+                4 => rows_bf16::<4>(q, kt, vp, ctx, s, stride, ctx_stride, off, scale),
+                5 => rows_bf16::<5>(q, kt, vp, ctx, s, stride, ctx_stride, off, scale),
+                6 => rows_bf16::<6>(q, kt, vp, ctx, s, stride, ctx_stride, off, scale),
+                7 => rows_bf16::<7>(q, kt, vp, ctx, s, stride, ctx_stride, off, scale),
+                _ => rows_bf16::<8>(q, kt, vp, ctx, s, stride, ctx_stride, off, scale),
             }
             return;
         }
@@ -112,14 +115,14 @@ pub fn head(
     // SAFETY: as above.
     unsafe {
         match blocks {
-            1 => rows::<1>(q, kt, vh, ctx, s, stride, off, scale),
-            2 => rows::<2>(q, kt, vh, ctx, s, stride, off, scale),
-            3 => rows::<3>(q, kt, vh, ctx, s, stride, off, scale),
-            4 => rows::<4>(q, kt, vh, ctx, s, stride, off, scale),
-            5 => rows::<5>(q, kt, vh, ctx, s, stride, off, scale),
-            6 => rows::<6>(q, kt, vh, ctx, s, stride, off, scale),
-            7 => rows::<7>(q, kt, vh, ctx, s, stride, off, scale),
-            _ => rows::<8>(q, kt, vh, ctx, s, stride, off, scale),
+            1 => rows::<1>(q, kt, vh, ctx, s, stride, ctx_stride, off, scale),
+            2 => rows::<2>(q, kt, vh, ctx, s, stride, ctx_stride, off, scale),
+            3 => rows::<3>(q, kt, vh, ctx, s, stride, ctx_stride, off, scale),
+            4 => rows::<4>(q, kt, vh, ctx, s, stride, ctx_stride, off, scale),
+            5 => rows::<5>(q, kt, vh, ctx, s, stride, ctx_stride, off, scale),
+            6 => rows::<6>(q, kt, vh, ctx, s, stride, ctx_stride, off, scale),
+            7 => rows::<7>(q, kt, vh, ctx, s, stride, ctx_stride, off, scale),
+            _ => rows::<8>(q, kt, vh, ctx, s, stride, ctx_stride, off, scale),
         }
     }
 }
@@ -258,6 +261,7 @@ unsafe fn rows_bf16<const B: usize>(
     ctx: &mut [f32],
     s: usize,
     stride: usize,
+    ctx_stride: usize,
     off: usize,
     scale: f32,
 ) {
@@ -321,7 +325,7 @@ unsafe fn rows_bf16<const B: usize>(
             c[2 * u] = _mm512_dpbf16_ps(c[2 * u], pj, v0);
             c[2 * u + 1] = _mm512_dpbf16_ps(c[2 * u + 1], pj, v1);
         }
-        store_row(&c, inv, ctx.as_mut_ptr().add(i * stride + off));
+        store_row(&c, inv, ctx.as_mut_ptr().add(i * ctx_stride + off));
     }
 }
 
@@ -335,6 +339,7 @@ unsafe fn rows<const B: usize>(
     ctx: &mut [f32],
     s: usize,
     stride: usize,
+    ctx_stride: usize,
     off: usize,
     scale: f32,
 ) {
@@ -374,7 +379,7 @@ unsafe fn rows<const B: usize>(
             c[2 * u] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj), c[2 * u]);
             c[2 * u + 1] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj.add(16)), c[2 * u + 1]);
         }
-        store_row(&c, inv, ctx.as_mut_ptr().add(i * stride + off));
+        store_row(&c, inv, ctx.as_mut_ptr().add(i * ctx_stride + off));
     }
 }
 
@@ -404,7 +409,9 @@ mod tests {
     }
 
     fn check(bf16: bool, tolerance: f64) {
-        let stride = 64;
+        // q, k, v interleaved in rows of three heads' width, as the model
+        // lays them out; ctx in rows of two heads.
+        let (stride, ctx_stride) = (96, 64);
         let mut next = crate::kernels::test_values(7);
         let mut scratch = Scratch::default();
         let mut worst = 0f64;
@@ -412,15 +419,16 @@ mod tests {
             let q: Vec<f32> = (0..s * stride).map(|_| next() * 2.0).collect();
             let k: Vec<f32> = (0..s * stride).map(|_| next() * 2.0).collect();
             let v: Vec<f32> = (0..s * stride).map(|_| next()).collect();
-            let mut ctx = vec![0f32; s * stride];
+            let mut ctx = vec![0f32; s * ctx_stride];
             let (off, scale) = (32, 0.5);
             head(
                 &q,
                 &k,
                 &v,
-                &mut ctx,
-                s,
                 stride,
+                &mut ctx,
+                ctx_stride,
+                s,
                 off,
                 scale,
                 bf16,
@@ -442,7 +450,7 @@ mod tests {
                     let want: f64 = (0..s)
                         .map(|j| e[j] / total * v[j * stride + off + d] as f64)
                         .sum();
-                    let got = ctx[i * stride + off + d] as f64;
+                    let got = ctx[i * ctx_stride + off + d] as f64;
                     worst = worst.max((got - want).abs());
                     assert!(
                         (got - want).abs() < tolerance,
@@ -450,7 +458,7 @@ mod tests {
                     );
                 }
                 // The other head's columns are untouched.
-                assert_eq!(ctx[i * stride], 0.0);
+                assert_eq!(ctx[i * ctx_stride], 0.0);
             }
         }
         eprintln!("bf16 {bf16}: worst difference {worst:.2e}");

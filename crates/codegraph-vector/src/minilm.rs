@@ -51,9 +51,9 @@ struct Norm {
 }
 
 struct Layer {
-    q: Linear,
-    k: Linear,
-    v: Linear,
+    /// Query, key and value projections as one `[3 · HIDDEN, HIDDEN]`
+    /// layer: the input is quantised once and read once.
+    qkv: Linear,
     o: Linear,
     ln1: Norm,
     up: Linear,
@@ -165,9 +165,15 @@ impl MiniLm {
             }
             Ok(v)
         };
-        let mut linear = |p: &str, inp: usize, out: usize| -> Result<Linear, EmbedError> {
-            let w = take(&format!("{p}.weight"), inp * out)?;
-            let b = take(&format!("{p}.bias"), out)?;
+        // Layers whose output rows are the concatenation of the named
+        // tensors' outputs.
+        let mut linear = |names: &[&str], inp: usize, out: usize| -> Result<Linear, EmbedError> {
+            let (mut w, mut b) = (Vec::new(), Vec::new());
+            for p in names {
+                w.extend(take(&format!("{p}.weight"), inp * out)?);
+                b.extend(take(&format!("{p}.bias"), out)?);
+            }
+            let out = out * names.len();
             let q = quantise.then(|| QLinear::new(&w, &b, inp, out));
             Ok(Linear {
                 w: if q.is_some() { Vec::new() } else { w },
@@ -181,16 +187,22 @@ impl MiniLm {
         for i in 0..LAYERS {
             let p = format!("encoder.layer.{i}");
             layers.push(Layer {
-                q: linear(&format!("{p}.attention.self.query"), HIDDEN, HIDDEN)?,
-                k: linear(&format!("{p}.attention.self.key"), HIDDEN, HIDDEN)?,
-                v: linear(&format!("{p}.attention.self.value"), HIDDEN, HIDDEN)?,
-                o: linear(&format!("{p}.attention.output.dense"), HIDDEN, HIDDEN)?,
+                qkv: linear(
+                    &[
+                        &format!("{p}.attention.self.query"),
+                        &format!("{p}.attention.self.key"),
+                        &format!("{p}.attention.self.value"),
+                    ],
+                    HIDDEN,
+                    HIDDEN,
+                )?,
+                o: linear(&[&format!("{p}.attention.output.dense")], HIDDEN, HIDDEN)?,
                 ln1: Norm {
                     g: Vec::new(),
                     b: Vec::new(),
                 },
-                up: linear(&format!("{p}.intermediate.dense"), HIDDEN, INTER)?,
-                down: linear(&format!("{p}.output.dense"), INTER, HIDDEN)?,
+                up: linear(&[&format!("{p}.intermediate.dense")], HIDDEN, INTER)?,
+                down: linear(&[&format!("{p}.output.dense")], INTER, HIDDEN)?,
                 ln2: Norm {
                     g: Vec::new(),
                     b: Vec::new(),
@@ -225,7 +237,7 @@ impl MiniLm {
 
     /// The arithmetic the model runs in (int8 only where the CPU has VNNI).
     pub fn precision(&self) -> Precision {
-        if self.layers.first().is_some_and(|l| l.q.q.is_some()) {
+        if self.layers.first().is_some_and(|l| l.qkv.q.is_some()) {
             Precision::Int8
         } else {
             Precision::F32
@@ -241,11 +253,29 @@ impl MiniLm {
         ids
     }
 
-    /// The sentence embedding of one text into `out` (384 floats).
-    pub fn embed_one(&self, text: &str, out: &mut [f32]) {
+    /// The sentence embedding of one text into `out` (384 floats);
+    /// `buffers` are reused between calls.
+    fn embed_one(&self, text: &str, out: &mut [f32], buffers: &mut Buffers) {
         let ids = self.token_ids(text);
         let s = ids.len();
-        let mut h = vec![0f32; s * HIDDEN];
+        let Buffers {
+            h,
+            qkv,
+            ctx,
+            tmp,
+            inter,
+            scratch,
+            scores,
+            attention: attention_scratch,
+        } = buffers;
+        // Every buffer is overwritten whole before it is read.
+        let (h, qkv_, ctx_, tmp_, inter_) = (
+            sized(h, s * HIDDEN),
+            sized(qkv, s * 3 * HIDDEN),
+            sized(ctx, s * HIDDEN),
+            sized(tmp, s * HIDDEN),
+            sized(inter, s * INTER),
+        );
         for (t, &id) in ids.iter().enumerate() {
             let row = &mut h[t * HIDDEN..][..HIDDEN];
             let w = &self.word[id as usize * HIDDEN..][..HIDDEN];
@@ -254,51 +284,41 @@ impl MiniLm {
                 row[d] = w[d] + p[d] + self.token_type[d];
             }
         }
-        layer_norm(&mut h, &self.ln);
-        let (mut q, mut k, mut v, mut ctx, mut tmp) = (
-            vec![0f32; s * HIDDEN],
-            vec![0f32; s * HIDDEN],
-            vec![0f32; s * HIDDEN],
-            vec![0f32; s * HIDDEN],
-            vec![0f32; s * HIDDEN],
-        );
-        let mut inter = vec![0f32; s * INTER];
-        let mut scores = Vec::new();
-        let mut attention_scratch = attention::Scratch::default();
-        let mut scratch = Vec::new();
+        layer_norm(h, &self.ln);
         let scale = 1.0 / (HEAD_DIM as f32).sqrt();
+        let fused = attention::available() && s <= attention::MAX_TOKENS;
+        // f32 stays the reference: bf16 attention goes with int8 layers.
+        let bf16 = fused && self.precision() == Precision::Int8 && attention::bf16_available();
+        let stride = 3 * HIDDEN;
         for layer in &self.layers {
-            linear(&h, s, &layer.q, &mut q, &mut scratch);
-            linear(&h, s, &layer.k, &mut k, &mut scratch);
-            linear(&h, s, &layer.v, &mut v, &mut scratch);
-            let fused = attention::available() && s <= attention::MAX_TOKENS;
-            // f32 stays the reference: bf16 attention goes with int8 layers.
-            let bf16 = fused && self.precision() == Precision::Int8 && attention::bf16_available();
+            linear(h, s, &layer.qkv, qkv_, scratch);
+            let (q, k, v) = (&qkv_[..], &qkv_[HIDDEN..], &qkv_[2 * HIDDEN..]);
             for head in 0..HEADS {
                 let off = head * HEAD_DIM;
                 if fused {
                     attention::head(
-                        &q,
-                        &k,
-                        &v,
-                        &mut ctx,
-                        s,
+                        q,
+                        k,
+                        v,
+                        stride,
+                        ctx_,
                         HIDDEN,
+                        s,
                         off,
                         scale,
                         bf16,
-                        &mut attention_scratch,
+                        attention_scratch,
                     );
                 } else {
-                    attention_head(&q, &k, &v, &mut ctx, s, off, scale, &mut scores);
+                    attention_head(q, k, v, stride, ctx_, s, off, scale, scores);
                 }
             }
-            linear(&ctx, s, &layer.o, &mut tmp, &mut scratch);
-            add_norm(&mut h, &tmp, &layer.ln1);
-            linear(&h, s, &layer.up, &mut inter, &mut scratch);
-            kernels::gelu(&mut inter);
-            linear(&inter, s, &layer.down, &mut tmp, &mut scratch);
-            add_norm(&mut h, &tmp, &layer.ln2);
+            linear(ctx_, s, &layer.o, tmp_, scratch);
+            add_norm(h, tmp_, &layer.ln1);
+            linear(h, s, &layer.up, inter_, scratch);
+            kernels::gelu(inter_);
+            linear(inter_, s, &layer.down, tmp_, scratch);
+            add_norm(h, tmp_, &layer.ln2);
         }
         out.fill(0.0);
         for row in h.chunks_exact(HIDDEN) {
@@ -313,6 +333,25 @@ impl MiniLm {
     }
 }
 
+/// What [`MiniLm::embed_one`] reuses from one text to the next.
+#[derive(Default)]
+struct Buffers {
+    h: Vec<f32>,
+    qkv: Vec<f32>,
+    ctx: Vec<f32>,
+    tmp: Vec<f32>,
+    inter: Vec<f32>,
+    scratch: Vec<u8>,
+    scores: Vec<f32>,
+    attention: attention::Scratch,
+}
+
+/// `v` as exactly `n` floats.
+fn sized(v: &mut Vec<f32>, n: usize) -> &mut [f32] {
+    v.resize(n, 0.0);
+    v
+}
+
 /// One head's attention by two general matrix products (where the fused
 /// AVX-512 kernel does not run): `scores` is scratch.
 #[allow(clippy::too_many_arguments)]
@@ -320,6 +359,7 @@ fn attention_head(
     q: &[f32],
     k: &[f32],
     v: &[f32],
+    stride: usize,
     ctx: &mut [f32],
     s: usize,
     off: usize,
@@ -327,8 +367,8 @@ fn attention_head(
     scores: &mut Vec<f32>,
 ) {
     scores.resize(s * s, 0.0);
-    // SAFETY: q, k, v and ctx hold s rows of HIDDEN floats, and
-    // scores s·s: every (row, column) the strides address is in bounds.
+    // SAFETY: q, k and v hold s rows `stride` floats apart, ctx s rows of
+    // HIDDEN, and scores s·s: every (row, column) addressed is in bounds.
     unsafe {
         // scores = scale · Q_h · K_hᵀ
         matrixmultiply::sgemm(
@@ -337,11 +377,11 @@ fn attention_head(
             s,
             scale,
             q.as_ptr().add(off),
-            HIDDEN as isize,
+            stride as isize,
             1,
             k.as_ptr().add(off),
             1,
-            HIDDEN as isize,
+            stride as isize,
             0.0,
             scores.as_mut_ptr(),
             s as isize,
@@ -361,7 +401,7 @@ fn attention_head(
             s as isize,
             1,
             v.as_ptr().add(off),
-            HIDDEN as isize,
+            stride as isize,
             1,
             0.0,
             ctx.as_mut_ptr().add(off),
@@ -463,7 +503,9 @@ impl Embedder for MiniLmEmbedder {
         out[start..]
             .par_chunks_exact_mut(HIDDEN)
             .zip(texts.par_iter())
-            .for_each(|(slot, text)| self.model.embed_one(text, slot));
+            .for_each_init(Buffers::default, |buffers, (slot, text)| {
+                self.model.embed_one(text, slot, buffers)
+            });
         Ok(())
     }
 }
