@@ -2,9 +2,14 @@
 //!
 //!   search_eval dump DB            every search document as JSON lines
 //!                                  (for the Python baselines)
-//!   search_eval rank DB QUERIES [--semantic-weight W]
+//!   search_eval rank DB QUERIES [--lexical-weight W]
 //!                                  top 10 per query for each mode, JSON lines
-//!                                  (W: the semantic ranking's fusion weight)
+//!                                  (W: the lexical ranking's fusion weight, 0-1)
+//!   search_eval candidates DB QUERIES
+//!                                  each ranking's top 100 before fusion,
+//!                                  with scores and each candidate's graph
+//!                                  priors (test or vendored, callers), for
+//!                                  trying fusion rules offline
 //!   search_eval embed TEXTS OUT    the "text" of each JSON line embedded
 //!                                  with all-MiniLM-L6-v2 in f32 and BERT's
 //!                                  own tokens (the exact model: the
@@ -18,6 +23,7 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
+use codegraph_core::NodeId;
 use codegraph_graph::{OpenMode, Store};
 use codegraph_search::{file_docs, search_dir, Filters, Mode, Searcher};
 use codegraph_vector::{
@@ -55,17 +61,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             let store = Store::open(Path::new(db), OpenMode::ReadOnly)?;
             let mut searcher = Searcher::open(&store, &search_dir(Path::new(db)))?;
             if let [flag, weight] = rest {
-                if flag != "--semantic-weight" {
+                if flag != "--lexical-weight" {
                     return Err(format!("unknown option {flag}").into());
                 }
-                searcher.set_semantic_weight(weight.parse()?);
+                searcher.set_lexical_weight(weight.parse()?);
             }
-            let file = std::io::BufReader::new(std::fs::File::open(queries)?);
-            for line in file.lines() {
-                let value: serde_json::Value = serde_json::from_str(&line?)?;
-                let Some(query) = value["query"].as_str() else {
-                    continue;
-                };
+            for query in read_queries(queries)? {
+                let query = query.as_str();
                 for mode in [Mode::Lexical, Mode::Semantic, Mode::Hybrid] {
                     let hits = searcher.search(query, mode, &Filters::default(), 10)?;
                     let hits: Vec<_> = hits
@@ -88,6 +90,30 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
+        [cmd, db, queries] if cmd == "candidates" => {
+            let store = Store::open(Path::new(db), OpenMode::ReadOnly)?;
+            let searcher = Searcher::open(&store, &search_dir(Path::new(db)))?;
+            for query in read_queries(queries)? {
+                let c = searcher.candidates(&query, Mode::Hybrid, 100)?;
+                let mut ids: Vec<u64> = c.lexical.iter().chain(&c.semantic).map(|h| h.0).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let keys: Vec<NodeId> = ids.iter().map(|&id| NodeId(id)).collect();
+                let mut nodes = serde_json::Map::new();
+                for node in store.get_nodes(&keys)?.into_iter().flatten() {
+                    let (demoted, calls) = searcher.priors(&node);
+                    nodes.insert(
+                        node.id.0.to_string(),
+                        json!([node.file, node.name, node.span.start_line, node.span.end_line, demoted, calls]),
+                    );
+                }
+                let line = json!({
+                    "query": query,
+                    "lexical": c.lexical, "semantic": c.semantic, "nodes": nodes,
+                });
+                writeln!(out, "{line}")?;
+            }
+        }
         [cmd, texts, npy] if cmd == "embed" => {
             let model =
                 MiniLmEmbedder::load_with(&default_model_dir(), Precision::F32)?.with_bert_tokens();
@@ -107,7 +133,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
         _ => {
             return Err(
-                "usage: search_eval dump DB | rank DB QUERIES | embed TEXTS OUT.npy | tokens TEXTS"
+                "usage: search_eval dump DB | rank DB QUERIES | candidates DB QUERIES | embed TEXTS OUT.npy | tokens TEXTS"
                     .into(),
             )
         }
@@ -115,13 +141,28 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// The "query" field of each JSON line of `path`.
+fn read_queries(path: &str) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    field_of_lines(path, "query")
+}
+
 /// The "text" field of each JSON line of `path`.
 fn read_texts(path: &str) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    field_of_lines(path, "text")
+}
+
+/// `field` of each JSON line of `path` ("" where a line lacks it; blank
+/// lines skipped).
+fn field_of_lines(path: &str, field: &str) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let file = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut all = Vec::new();
     for line in file.lines() {
-        let value: serde_json::Value = serde_json::from_str(&line?)?;
-        all.push(value["text"].as_str().unwrap_or("").to_string());
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(&line)?;
+        all.push(value[field].as_str().unwrap_or("").to_string());
     }
     Ok(all)
 }

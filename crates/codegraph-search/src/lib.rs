@@ -14,7 +14,7 @@ mod sync;
 
 pub use docs::{is_searchable, SearchDoc};
 pub use lexical::LexicalIndex;
-pub use searcher::{Filters, Hit, Mode, Searcher};
+pub use searcher::{Candidates, Filters, Hit, Mode, Searcher};
 pub use sync::{embedder_for, file_docs, search_dir, sync, SyncReport, DEFAULT_EMBEDDER};
 
 #[derive(Debug, thiserror::Error)]
