@@ -105,7 +105,14 @@ def packed_int32(buf):
 
 
 def read_scip(path):
-    """{relative_path: [(line0, col0, end_col, symbol, roles)]}"""
+    """{relative_path: [(line0, col0, end_col, symbol, roles)]}
+
+    Columns are as the indexers write them, UTF-16 code units (SCIP's
+    default; scip-python and scip-typescript take them from their
+    compilers). The sources are sliced as Python strings, in code points:
+    the two agree except after a character outside the Basic Multilingual
+    Plane (an emoji) earlier on the same line, which the corpora's code
+    lines do not hold."""
     with open(path, "rb") as f:
         data = memoryview(f.read())
     documents = {}
