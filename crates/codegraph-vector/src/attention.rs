@@ -103,7 +103,7 @@ pub fn head(
     // L1 sets and evict each other.
     let kt = &mut scratch.floats;
     kt.clear();
-    kt.resize(HEAD_DIM * width + s * HEAD_DIM, 0.0);
+    kt.resize(HEAD_DIM * width + s.next_multiple_of(4) * HEAD_DIM, 0.0);
     let (kt, vh) = kt.split_at_mut(HEAD_DIM * width);
     for j in 0..s {
         for d in 0..HEAD_DIM {
@@ -211,7 +211,8 @@ unsafe fn pack_bf16<'w>(
     const PAIRS: usize = HEAD_DIM / 2;
     let width = s.div_ceil(16) * 16;
     let pairs = s.div_ceil(2);
-    let (keys, values) = (PAIRS * width, pairs * HEAD_DIM);
+    // Whole steps of four pairs for `rows_bf16`, zero past the last.
+    let (keys, values) = (PAIRS * width, pairs.next_multiple_of(4) * HEAD_DIM);
     words.clear();
     words.resize(keys + values + s * PAIRS, 0);
     let (kt, rest) = words.split_at_mut(keys);
@@ -299,10 +300,10 @@ unsafe fn rows_bf16<const B: usize>(
             let w = _mm512_cvtne2ps_pbh(hi, acc[b]);
             _mm512_storeu_si512(p.as_mut_ptr().add(b * 8).cast(), as_words(w));
         }
-        // Four pairs of tokens per step into four accumulator pairs.
+        // Four pairs of tokens per step into four accumulator pairs (the
+        // values are zero-padded to whole steps, weights are zero past s).
         let mut c = [_mm512_setzero_ps(); 8];
-        let mut j = 0;
-        while j + 4 <= pairs {
+        for j in (0..pairs).step_by(4) {
             for u in 0..4 {
                 let vj = vp.as_ptr().add((j + u) * HEAD_DIM);
                 let pj = bh(p[j + u]);
@@ -313,17 +314,6 @@ unsafe fn rows_bf16<const B: usize>(
                 c[2 * u] = _mm512_dpbf16_ps(c[2 * u], pj, v0);
                 c[2 * u + 1] = _mm512_dpbf16_ps(c[2 * u + 1], pj, v1);
             }
-            j += 4;
-        }
-        for (u, jj) in (j..pairs).enumerate() {
-            let vj = vp.as_ptr().add(jj * HEAD_DIM);
-            let pj = bh(p[jj]);
-            let (v0, v1): (__m512bh, __m512bh) = (
-                pairs_of(_mm512_loadu_si512(vj.cast())),
-                pairs_of(_mm512_loadu_si512(vj.add(16).cast())),
-            );
-            c[2 * u] = _mm512_dpbf16_ps(c[2 * u], pj, v0);
-            c[2 * u + 1] = _mm512_dpbf16_ps(c[2 * u + 1], pj, v1);
         }
         store_row(&c, inv, ctx.as_mut_ptr().add(i * ctx_stride + off));
     }
@@ -362,22 +352,15 @@ unsafe fn rows<const B: usize>(
         }
         // Four value rows per step into four accumulator pairs: one pair
         // would chain every multiply-add on the one before (latency-bound).
+        // The values are zero-padded to whole steps, weights zero past s.
         let mut c = [_mm512_setzero_ps(); 8];
-        let mut j = 0;
-        while j + 4 <= s {
+        for j in (0..s).step_by(4) {
             for u in 0..4 {
                 let vj = vh.as_ptr().add((j + u) * HEAD_DIM);
                 let pj = _mm512_set1_ps(p[j + u]);
                 c[2 * u] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj), c[2 * u]);
                 c[2 * u + 1] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj.add(16)), c[2 * u + 1]);
             }
-            j += 4;
-        }
-        for (u, jj) in (j..s).enumerate() {
-            let vj = vh.as_ptr().add(jj * HEAD_DIM);
-            let pj = _mm512_set1_ps(p[jj]);
-            c[2 * u] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj), c[2 * u]);
-            c[2 * u + 1] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj.add(16)), c[2 * u + 1]);
         }
         store_row(&c, inv, ctx.as_mut_ptr().add(i * ctx_stride + off));
     }
