@@ -95,10 +95,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             let searcher = Searcher::open(&store, &search_dir(Path::new(db)))?;
             for query in read_queries(queries)? {
                 let c = searcher.candidates(&query, Mode::Hybrid, 100)?;
-                let mut ids: Vec<u64> = c.lexical.iter().chain(&c.semantic).map(|h| h.0).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                let keys: Vec<NodeId> = ids.iter().map(|&id| NodeId(id)).collect();
+                let keys: Vec<NodeId> = c.ids().into_iter().map(NodeId).collect();
                 let mut nodes = serde_json::Map::new();
                 for node in store.get_nodes(&keys)?.into_iter().flatten() {
                     let (demoted, calls) = searcher.priors(&node);

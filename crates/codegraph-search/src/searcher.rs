@@ -1,6 +1,7 @@
 //! Query time: lexical and semantic candidates fused by a weighted sum of
-//! their normalised scores, then adjusted by what the graph knows about each candidate (tests and
-//! vendored code rank lower unless the query asks for them).
+//! their normalised scores, then adjusted by what the graph knows about
+//! each candidate (tests and vendored code rank lower unless the query
+//! asks for them).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -103,6 +104,21 @@ pub struct Candidates {
     pub lexical: Vec<(u64, f32)>,
     /// Cosine similarities.
     pub semantic: Vec<(u64, f32)>,
+}
+
+impl Candidates {
+    /// Every candidate once, in id order.
+    pub fn ids(&self) -> Vec<u64> {
+        let mut ids: Vec<u64> = self
+            .lexical
+            .iter()
+            .chain(&self.semantic)
+            .map(|h| h.0)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
 }
 
 /// Each candidate's score in one ranking divided by the ranking's best;
@@ -253,17 +269,16 @@ impl<'s> Searcher<'s> {
         } else {
             (CANDIDATES * 10).max(limit * 10)
         };
-        let Candidates { lexical, semantic } = self.candidates(query, mode, depth)?;
+        let candidates = self.candidates(query, mode, depth)?;
         let (lexical_weight, semantic_weight) = match mode {
             Mode::Hybrid => (self.lexical_weight, 1.0 - self.lexical_weight),
             Mode::Lexical => (1.0, 0.0),
             Mode::Semantic => (0.0, 1.0),
         };
-        let (lex, sem) = (Normalised::new(&lexical), Normalised::new(&semantic));
-        let mut ids: Vec<u64> = lexical.iter().chain(&semantic).map(|h| h.0).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut ranked: Vec<(u64, Fused)> = ids
+        let lex = Normalised::new(&candidates.lexical);
+        let sem = Normalised::new(&candidates.semantic);
+        let mut ranked: Vec<(u64, Fused)> = candidates
+            .ids()
             .into_iter()
             .map(|id| {
                 let ((l, lexical_rank), (s, semantic_rank)) = (lex.get(id), sem.get(id));
@@ -279,12 +294,11 @@ impl<'s> Searcher<'s> {
         let mut hits: Vec<Hit> = ranked
             .into_iter()
             .zip(nodes)
-            .filter_map(|((_, (score, lexical_rank, semantic_rank)), node)| {
+            .filter_map(|((_, (mut score, lexical_rank, semantic_rank)), node)| {
                 let node = node?;
                 if !filters.admit(&node) {
                     return None;
                 }
-                let mut score = score;
                 let (demoted, calls) = self.priors(&node);
                 if demoted && !wants_tests {
                     score *= DEMOTE;
