@@ -29,8 +29,8 @@ pub enum SearchError {
     Embed(#[from] codegraph_vector::EmbedError),
     #[error("the search index was built with embedder '{built}', not '{requested}'; run `codegraph index --reembed --embedder {requested}` to rebuild it")]
     EmbedderMismatch { built: String, requested: String },
-    #[error("the search index was built with '{0}', a built-in model this codegraph no longer ships; run `codegraph index` to rebuild it")]
-    Retired(String),
+    #[error("the search index was built with '{id}', a built-in model this codegraph no longer ships; run `codegraph index --embedder {embedder}` to rebuild it")]
+    Retired { id: String, embedder: &'static str },
     #[error("unknown embedder '{0}' (expected: static, minilm, http)")]
     UnknownEmbedder(String),
     #[error("no search index in {0}; run `codegraph index` first")]

@@ -72,25 +72,39 @@ pub fn search_dir(db_dir: &Path) -> PathBuf {
     db_dir.join("search")
 }
 
-/// Built-in models earlier releases shipped: their vectors cannot be
-/// queried with today's, so `search` asks for `codegraph index`, which
-/// (through [`sync`]) rebuilds the search indexes.
-const RETIRED: &[&str] = &["static-minilm-l6-v2@1"];
+/// Built-in models (or symbol texts) earlier releases shipped: their
+/// vectors cannot be queried with today's, so `search` asks for
+/// `codegraph index`, which (through [`sync`]) rebuilds the search indexes.
+/// `static-minilm-l6-v2@2` and `minilm*@1` embedded each body with its
+/// signature repeated (and MiniLM 128 tokens, not 96).
+const RETIRED: &[&str] = &[
+    "static-minilm-l6-v2@1",
+    "static-minilm-l6-v2@2",
+    "minilm-l6-v2-int8@1",
+    "minilm-l6-v2@1",
+];
 
 /// The embedder a name on the command line (`static`) or an id recorded
-/// in an index (`static-minilm-l6-v2@2`) stands for.
+/// in an index (`static-minilm-l6-v2@3`) stands for.
 /// `http` (or a recorded `http:MODEL`) reads its endpoint and model from
 /// the environment (see [`HttpEmbedder`]).
 pub fn embedder_for(name: &str) -> Result<Box<dyn Embedder>, SearchError> {
     match name {
-        "static" | "static-minilm-l6-v2@2" => Ok(Box::new(StaticEmbedder::builtin()?)),
-        retired if RETIRED.contains(&retired) => Err(SearchError::Retired(name.to_string())),
+        "static" | "static-minilm-l6-v2@3" => Ok(Box::new(StaticEmbedder::builtin()?)),
+        retired if RETIRED.contains(&retired) => Err(SearchError::Retired {
+            id: name.to_string(),
+            embedder: if name.starts_with("minilm") {
+                "minilm"
+            } else {
+                "static"
+            },
+        }),
         // Int8 where the CPU has AVX-512 VNNI, else f32; a recorded id
         // asks for the precision the index was built with.
-        "minilm" | "minilm-l6-v2-int8@1" => {
+        "minilm" | "minilm-l6-v2-int8@2" => {
             Ok(Box::new(MiniLmEmbedder::load(&default_model_dir())?))
         }
-        "minilm-l6-v2@1" => Ok(Box::new(MiniLmEmbedder::load_with(
+        "minilm-l6-v2@2" => Ok(Box::new(MiniLmEmbedder::load_with(
             &default_model_dir(),
             Precision::F32,
         )?)),
@@ -361,11 +375,12 @@ mod tests {
 
     #[test]
     fn an_index_of_a_retired_builtin_model_asks_for_a_reembed() {
-        let err = embedder_for("static-minilm-l6-v2@1")
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(err.contains("run `codegraph index` to rebuild"), "{err}");
+        for id in RETIRED {
+            let err = embedder_for(id).err().unwrap().to_string();
+            let family = id.split('-').next().unwrap();
+            let rerun = format!("run `codegraph index --embedder {family}` to rebuild");
+            assert!(err.contains(&rerun), "{err}");
+        }
     }
 
     #[test]
@@ -376,9 +391,9 @@ mod tests {
         sync(&store, &search, &mut Other("static-minilm-l6-v2@1")).unwrap();
         let mut builtin = embedder_for(DEFAULT_EMBEDDER).unwrap();
         let report = sync(&store, &search, builtin.as_mut()).unwrap();
-        assert_eq!(report.embedder, "static-minilm-l6-v2@2");
+        assert_eq!(report.embedder, "static-minilm-l6-v2@3");
         let header = load_header(&search).unwrap().unwrap();
-        assert_eq!(header.embedder, "static-minilm-l6-v2@2");
+        assert_eq!(header.embedder, "static-minilm-l6-v2@3");
         assert!(crate::Searcher::open(&store, &search).is_ok());
     }
 
@@ -393,7 +408,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("built with embedder 'static-minilm-l6-v2@2', not 'other@1'")
+            err.contains("built with embedder 'static-minilm-l6-v2@3', not 'other@1'")
                 && err.contains("--reembed"),
             "{err}"
         );

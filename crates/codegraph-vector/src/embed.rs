@@ -37,9 +37,9 @@ const DOC_BYTES: usize = 600;
 
 /// The text embedded for one symbol: its name (identifier-split by the
 /// tokenizer), qualified path, signature, doc comment and the start of its
-/// body. The name comes twice: it is the strongest signal of what a
-/// symbol does, and a mean of token vectors otherwise lets a long body
-/// drown it.
+/// body (past the signature it repeats). The name comes twice: it is the
+/// strongest signal of what a symbol does, and a mean of token vectors
+/// otherwise lets a long body drown it.
 pub fn symbol_text(
     name: &str,
     qualified_name: &str,
@@ -68,9 +68,34 @@ pub fn symbol_text(
         text.push(' ');
     }
     if let Some(body) = body {
+        // The body starts with the signature already given: its tokens
+        // are better spent on the code after it.
+        let body = signature.map_or(body, |sig| after_signature(body, sig));
         text.push_str(truncate_at_char(body, BODY_BYTES));
     }
     text
+}
+
+/// `body` past its first characters when they repeat `signature` (compared
+/// ignoring whitespace, as signatures are stored with theirs collapsed); the
+/// whole body when they do not.
+fn after_signature<'b>(body: &'b str, signature: &str) -> &'b str {
+    let mut sig = signature.chars().filter(|c| !c.is_whitespace()).peekable();
+    if sig.peek().is_none() {
+        return body;
+    }
+    for (i, c) in body.char_indices() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if sig.next() != Some(c) {
+            return body;
+        }
+        if sig.peek().is_none() {
+            return body[i + c.len_utf8()..].trim_start();
+        }
+    }
+    body
 }
 
 #[cfg(test)]
@@ -90,5 +115,30 @@ mod tests {
         );
         assert!(t.starts_with("get get method http.Client.get def get(self, url) Fetch url. "));
         assert!(t.len() < 700);
+    }
+
+    #[test]
+    fn the_body_does_not_repeat_the_signature() {
+        let body =
+            "fn register(\n    &mut self,\n    token: Token,\n) -> Result<()> {\n    Ok(())\n}";
+        let sig = "fn register( &mut self, token: Token, ) -> Result<()>";
+        assert_eq!(after_signature(body, sig), "{\n    Ok(())\n}");
+        // A body that does not start with it (a decorator first) stays whole.
+        let body = "@cached\ndef get(self, url):\n    return 1";
+        assert_eq!(after_signature(body, "def get(self, url)"), body);
+        assert_eq!(
+            after_signature("def get(self", "def get(self, url)"),
+            "def get(self"
+        );
+        assert_eq!(after_signature("x = 1", ""), "x = 1");
+        let t = symbol_text(
+            "f",
+            "f",
+            "function",
+            Some("def f(a)"),
+            None,
+            Some("def f(a):\n    return a"),
+        );
+        assert_eq!(t, "f f function def f(a) :\n    return a");
     }
 }

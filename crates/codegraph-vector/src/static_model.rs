@@ -131,8 +131,9 @@ impl StaticEmbedder {
 impl Embedder for StaticEmbedder {
     fn id(&self) -> &str {
         // @1 was the distilled rows alone; @2 adds the contrastive
-        // fine-tuning (scripts/model/distill.py --refine).
-        "static-minilm-l6-v2@2"
+        // fine-tuning (scripts/model/distill.py --refine); @3 embeds the
+        // body without the signature it repeats.
+        "static-minilm-l6-v2@3"
     }
 
     fn dim(&self) -> usize {

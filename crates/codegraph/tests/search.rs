@@ -276,6 +276,6 @@ fn an_http_embedder_indexes_and_answers_and_is_never_mixed() {
     ok(&repo, &["index", ".", "--reembed"]);
     assert_eq!(
         ok(&repo, &["search", "slug"])["embedder"],
-        "static-minilm-l6-v2@2"
+        "static-minilm-l6-v2@3"
     );
 }
