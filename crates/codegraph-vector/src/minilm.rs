@@ -69,8 +69,6 @@ struct Layer {
 
 pub struct MiniLm {
     tokenizer: WordPiece,
-    /// At most [`MAX_SEQ`].
-    max_tokens: usize,
     cls: u32,
     sep: u32,
     word: Vec<f32>,
@@ -233,7 +231,6 @@ impl MiniLm {
         let token_type = take("embeddings.token_type_embeddings.weight", 2 * HIDDEN)?;
         Ok(MiniLm {
             tokenizer: WordPiece::new(tokens.iter().copied()),
-            max_tokens: CODE_TOKENS,
             cls,
             sep,
             word,
@@ -258,7 +255,14 @@ impl MiniLm {
     pub fn token_ids(&self, text: &str) -> Vec<u32> {
         let mut ids = vec![self.cls];
         // The limit counts the [CLS] already in `ids`; [SEP] makes it whole.
-        self.tokenizer.tokenize(text, self.max_tokens - 1, &mut ids);
+        // Code (identifiers split) is cut shorter than BERT's input; the
+        // embedder id, which names the tokenization, names the cut with it.
+        let max_tokens = if self.tokenizer.split_identifiers {
+            CODE_TOKENS
+        } else {
+            MAX_SEQ
+        };
+        self.tokenizer.tokenize(text, max_tokens - 1, &mut ids);
         ids.push(self.sep);
         ids
     }
@@ -486,7 +490,6 @@ impl MiniLmEmbedder {
     /// not as codegraph feeds it.
     pub fn with_bert_tokens(mut self) -> MiniLmEmbedder {
         self.model.tokenizer.split_identifiers = false;
-        self.model.max_tokens = MAX_SEQ;
         self
     }
 }
