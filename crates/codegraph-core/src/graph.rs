@@ -20,6 +20,10 @@ pub struct Node {
     pub parent: Option<NodeId>,
     /// xxh3 of the node's source text: lets later stages skip unchanged nodes.
     pub content_hash: u64,
+    /// A test, or inside one, or in a test file, by the one rule of
+    /// [`crate::testing`] plus the syntax the parser saw (`#[test]`,
+    /// `@Test`, `describe(…)` callbacks).
+    pub test: bool,
 }
 
 impl Node {
@@ -54,6 +58,80 @@ pub fn prefer_definitions(nodes: &mut Vec<Node>) {
     nodes.retain(|n| !n.is_declaration() || !defined.contains(&(n.qualified_name.clone(), n.kind)));
 }
 
+/// How an edge was established: read off the syntax, or by which scoping
+/// rule of cross-file resolution. Stored with every edge, shown in
+/// `--json`, and used to leave guesses out of default views.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[repr(u8)]
+pub enum Resolution {
+    /// Structure the parser saw (containment, an import statement's node).
+    #[default]
+    Syntax = 0,
+    /// The receiver's declared or inferred type (`client: Client`,
+    /// `x = Client()`, a field's declared type).
+    ReceiverType = 1,
+    /// The enclosing type (`self.f()`, `this.f()`, `Type::f()`, `super`).
+    OwnType = 2,
+    /// A module the file imports (`json.load`, `util::check`), or the file
+    /// an import statement names.
+    Import = 3,
+    /// Defined in the same file.
+    SameFile = 4,
+    /// Defined in the same directory, where that is one namespace.
+    Directory = 5,
+    /// A program-wide name where the language links by name (C, C++).
+    Global = 6,
+    /// The name alone: the only definition of that name anywhere. A guess.
+    NameOnly = 7,
+}
+
+impl Resolution {
+    pub const ALL: [Resolution; 8] = [
+        Resolution::Syntax,
+        Resolution::ReceiverType,
+        Resolution::OwnType,
+        Resolution::Import,
+        Resolution::SameFile,
+        Resolution::Directory,
+        Resolution::Global,
+        Resolution::NameOnly,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Syntax => "syntax",
+            Resolution::ReceiverType => "receiver-type",
+            Resolution::OwnType => "own-type",
+            Resolution::Import => "import",
+            Resolution::SameFile => "same-file",
+            Resolution::Directory => "directory",
+            Resolution::Global => "global-name",
+            Resolution::NameOnly => "name-only",
+        }
+    }
+
+    pub fn from_u8(value: u8) -> Option<Resolution> {
+        Resolution::ALL.get(usize::from(value)).copied()
+    }
+
+    /// A guess by name, left out of default views.
+    pub fn is_guess(self) -> bool {
+        self == Resolution::NameOnly
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Edge {
     pub from: NodeId,
@@ -64,6 +142,8 @@ pub struct Edge {
     /// 1-based line of the (first) site that produced the edge; 0 for
     /// structural edges (containment) that have no single site.
     pub line: u32,
+    /// How the edge was established.
+    pub resolution: Resolution,
 }
 
 /// What a not-yet-resolved reference is, syntactically.
@@ -155,6 +235,7 @@ mod tests {
             doc: None,
             parent: None,
             content_hash: 0,
+            test: false,
         }
     }
 

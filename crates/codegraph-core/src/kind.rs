@@ -107,6 +107,14 @@ impl NodeKind {
                 | NodeKind::Union
         )
     }
+
+    /// Kinds that run: functions, methods, constructors.
+    pub fn is_callable(self) -> bool {
+        matches!(
+            self,
+            NodeKind::Function | NodeKind::Method | NodeKind::Constructor
+        )
+    }
 }
 
 byte_enum! {

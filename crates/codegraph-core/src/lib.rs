@@ -10,9 +10,10 @@ mod kind;
 mod language;
 mod span;
 mod table;
+pub mod testing;
 mod types;
 
-pub use graph::{prefer_definitions, Edge, FileGraph, Node, RefKind, UnresolvedRef};
+pub use graph::{prefer_definitions, Edge, FileGraph, Node, RefKind, Resolution, UnresolvedRef};
 pub use id::{NodeId, ParseIdError};
 pub use kind::{EdgeKind, NodeKind, UnknownKind};
 pub use language::Language;
@@ -22,7 +23,7 @@ pub use types::{callback_parameter_type, normalize_type};
 
 /// Version of the on-disk schema. Bump it whenever key or value encodings
 /// change; an index written by a newer version is refused on open.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Splits an identifier into lower-case subwords: `parseHTTPConfig_v2` →
 /// `["parse", "http", "config", "v", "2"]`. Used by fuzzy lookup and search.

@@ -168,6 +168,7 @@ mod tests {
             doc: None,
             parent: None,
             content_hash: 0,
+            test: false,
         }
     }
 

@@ -85,9 +85,21 @@ pub struct PathAliases {
     pub paths: Vec<(String, Vec<String>)>,
     /// `baseUrl`, repo-relative, when set: bare modules resolve under it.
     pub base: Option<String>,
+    /// Rust crates of the tree: (name as paths write it, `-` as `_`;
+    /// repo-relative directory of its library root), sorted by name.
+    pub rust_crates: Vec<(String, String)>,
 }
 
 impl PathAliases {
+    /// The library root directory of the Rust crate `name`, if the tree
+    /// has it (`codegraph_parser` → `crates/codegraph-parser/src`).
+    pub fn rust_crate(&self, name: &str) -> Option<&str> {
+        self.rust_crates
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
+            .map(|i| self.rust_crates[i].1.as_str())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.paths.is_empty() && self.base.is_none()
     }
@@ -226,6 +238,10 @@ pub(crate) fn targets(
                 Some(&"crate") => (crate_src.map(str::to_string), &segments[1..]),
                 Some(&"super") => (Some(parent(dir).to_string()), &segments[1..]),
                 Some(&"self") => (Some(dir.to_string()), &segments[1..]),
+                // Another crate of the workspace: `codegraph_core::Node`.
+                Some(name) if aliases.rust_crate(name).is_some() => {
+                    (aliases.rust_crate(name).map(str::to_string), &segments[1..])
+                }
                 // `mod foo;` (marked by the parser): next to lib.rs, main.rs
                 // and mod.rs; under x/ for any other x.rs.
                 Some(&"mod") => {
@@ -243,6 +259,18 @@ pub(crate) fn targets(
                 let path = rest[..take].join("/");
                 for file in [format!("{path}.rs"), format!("{path}/mod.rs")] {
                     if let Some(joined) = join(&base, &file) {
+                        out.push(Target::Exact(joined));
+                    }
+                }
+            }
+            // An item of the crate root itself (`use other_crate::Item`,
+            // often a `pub use` re-export): the root file.
+            if segments
+                .first()
+                .is_some_and(|s| *s != "mod" && *s != "super" && *s != "self")
+            {
+                for root in ["lib.rs", "main.rs"] {
+                    if let Some(joined) = join(&base, root) {
                         out.push(Target::Exact(joined));
                     }
                 }

@@ -5,8 +5,8 @@
 //! | column family | key                                   | value                    |
 //! |---------------|---------------------------------------|--------------------------|
 //! | `nodes`       | node id (8)                           | postcard `Node`          |
-//! | `out_edges`   | from (8) · edge kind (1) · to (8)     | confidence (f32 BE) · line (u32 BE) |
-//! | `in_edges`    | to (8) · edge kind (1) · from (8)     | confidence (f32 BE) · line (u32 BE) |
+//! | `out_edges`   | from (8) · edge kind (1) · to (8)     | confidence (f32 BE) · line (u32 BE) · resolution (1) |
+//! | `in_edges`    | to (8) · edge kind (1) · from (8)     | confidence (f32 BE) · line (u32 BE) · resolution (1) |
 //! | `names`       | lower-case name · 0x00 · node id (8)  | empty                    |
 //! | `tokens`      | subword · 0x00 · name                 | empty                    |
 //! | `refs`        | repo-relative path                    | postcard `Vec<UnresolvedRef>` |
@@ -14,9 +14,10 @@
 //! | `sources`     | repo-relative path                    | file text (compressed)   |
 //! | `resolved`    | repo-relative path                    | postcard `Vec<(from, kind, to)>`: the file's resolved edges |
 //! | `ref_names`   | referenced name · 0x00 · path         | empty: which files reference a name |
+//! | `pending`     | repo-relative path                    | empty: still to resolve  |
 //! | `meta`        | ASCII name                            | per key                  |
 
-use codegraph_core::{EdgeKind, NodeId};
+use codegraph_core::{EdgeKind, NodeId, Resolution};
 
 pub const EDGE_KEY_LEN: usize = 17;
 
@@ -39,18 +40,21 @@ pub fn decode_edge_key(key: &[u8]) -> Option<(NodeId, EdgeKind, NodeId)> {
     Some((first, kind, second))
 }
 
-/// Edge value: confidence and the line of the site that produced it.
-pub fn edge_value(confidence: f32, line: u32) -> [u8; 8] {
-    let mut value = [0u8; 8];
+/// Edge value: confidence, the line of the site that produced it, and how
+/// it was resolved.
+pub fn edge_value(confidence: f32, line: u32, resolution: Resolution) -> [u8; 9] {
+    let mut value = [0u8; 9];
     value[..4].copy_from_slice(&confidence.to_be_bytes());
-    value[4..].copy_from_slice(&line.to_be_bytes());
+    value[4..8].copy_from_slice(&line.to_be_bytes());
+    value[8] = resolution as u8;
     value
 }
 
-pub fn decode_edge_value(value: &[u8]) -> Option<(f32, u32)> {
+pub fn decode_edge_value(value: &[u8]) -> Option<(f32, u32, Resolution)> {
     let confidence = f32::from_be_bytes(value.get(..4)?.try_into().ok()?);
     let line = u32::from_be_bytes(value.get(4..8)?.try_into().ok()?);
-    Some((confidence, line))
+    let resolution = Resolution::from_u8(*value.get(8)?)?;
+    Some((confidence, line, resolution))
 }
 
 /// `text · 0x00 · id`, for the `names` index.
@@ -137,8 +141,8 @@ mod tests {
         }
 
         #[test]
-        fn edge_values_round_trip(confidence in 0.0f32..=1.0, line in any::<u32>()) {
-            prop_assert_eq!(decode_edge_value(&edge_value(confidence, line)), Some((confidence, line)));
+        fn edge_values_round_trip(confidence in 0.0f32..=1.0, line in any::<u32>(), how in prop::sample::select(Resolution::ALL.to_vec())) {
+            prop_assert_eq!(decode_edge_value(&edge_value(confidence, line, how)), Some((confidence, line, how)));
         }
 
         #[test]

@@ -17,6 +17,8 @@
 //! assert_eq!(store.stats().unwrap().nodes, 0);
 //! ```
 
+mod builtins;
+pub mod fault;
 mod imports;
 pub mod keys;
 mod lookup;
@@ -29,5 +31,8 @@ pub use imports::{join as join_path, PathAliases};
 pub use lookup::{fuzzy_score, NameMatch};
 pub use resolve::{resolve_files, ResolveReport};
 pub use store::{FileRecord, OpenMode, ResolvedRecord, Stats, Store, StoreError};
-pub use traverse::{shortest_path, walk, walk_sequential, Direction, Hop, Walk, PARALLEL_FRONTIER};
+pub use traverse::{
+    shortest_path, walk, walk_filtered, walk_sequential, Direction, EdgeFilter, Hop, Walk,
+    PARALLEL_FRONTIER,
+};
 pub use writer::IndexWriter;

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use codegraph_core::{
     callback_parameter_type, normalize_type, Edge, EdgeKind, Language, Node, NodeId, NodeKind,
-    RefKind, UnresolvedRef,
+    RefKind, Resolution, UnresolvedRef,
 };
 
 use crate::imports::{self, parent, FileIndex, PathAliases, Target};
@@ -109,16 +109,20 @@ pub fn resolve_files(
             })
             .collect();
         for (path, result) in chunk.iter().zip(results) {
-            let Some(file) = result? else { continue };
+            let Some(file) = result? else {
+                writer.clear_pending(path);
+                continue;
+            };
             report.files += 1;
             report.refs += u64::from(file.refs);
             report.resolved += u64::from(file.resolved);
             report.edges += file.edges.len() as u64;
             writer.replace_resolved(path, &file.edges, file.resolved)?;
-            if writer.pending_files() >= 2000 || writer.pending_bytes() >= 32 << 20 {
+            if writer.batch_full() {
                 writer.commit()?;
             }
         }
+        crate::fault::checkpoint("resolve-chunk");
     }
     writer.commit()?;
     Ok(report)
@@ -174,6 +178,7 @@ fn resolve_file(
                     to,
                     confidence,
                     line: reference.line,
+                    resolution: Resolution::Import,
                 });
             }
             continue;
@@ -203,15 +208,19 @@ fn resolve_file(
         }
         resolved += 1;
         let kind = reference.kind.edge_kind();
-        for (to, confidence) in targets {
+        for (to, confidence, resolution) in targets {
             let edge = edges.entry((reference.from, kind, to)).or_insert(Edge {
                 from: reference.from,
                 kind,
                 to,
                 confidence,
                 line: reference.line,
+                resolution,
             });
-            edge.confidence = edge.confidence.max(confidence);
+            if confidence > edge.confidence {
+                edge.confidence = confidence;
+                edge.resolution = resolution;
+            }
             edge.line = edge.line.min(reference.line);
         }
     }
@@ -360,7 +369,7 @@ fn callback_type(
     // One target, or one more likely than the rest.
     let mut best: Option<(NodeId, f32)> = None;
     let mut tied = false;
-    for &(id, confidence) in &targets {
+    for &(id, confidence, _) in &targets {
         match best {
             Some((_, top)) if confidence < top => {}
             Some((_, top)) if confidence == top => tied = true,
@@ -462,6 +471,8 @@ struct FileContext<'a> {
     wildcards: Vec<&'a str>,
     /// The ancestor type names of each type defined in the file.
     ancestors: HashMap<NodeId, Vec<String>>,
+    /// Module aliases and the tree's Rust crates.
+    aliases: &'a PathAliases,
 }
 
 impl<'a> FileContext<'a> {
@@ -470,7 +481,7 @@ impl<'a> FileContext<'a> {
         language: Language,
         nodes: &'a HashMap<NodeId, Node>,
         files: &FileIndex,
-        aliases: &PathAliases,
+        aliases: &'a PathAliases,
     ) -> FileContext<'a> {
         // In source order, so the first import of a name binds it.
         let mut imports: Vec<&Node> = nodes
@@ -508,7 +519,18 @@ impl<'a> FileContext<'a> {
                 .map(|n| n.qualified_name.as_str())
                 .collect(),
             ancestors: HashMap::new(),
+            aliases,
         }
+    }
+
+    /// The source directory of the workspace crate a Rust path starts
+    /// with (`codegraph_core::Node` → `crates/codegraph-core/src`).
+    fn crate_of(&self, path: &str) -> Option<&'a str> {
+        if self.language != Language::Rust {
+            return None;
+        }
+        let first = path.split("::").next()?;
+        self.aliases.rust_crate(first)
     }
 
     /// The type whose member `from` is (or `from` itself, if a type).
@@ -545,8 +567,12 @@ fn member_of(qualified: &str, owner: &str, name: &str) -> bool {
     head == owner || head.ends_with(&format!("::{owner}")) || head.ends_with(&format!(".{owner}"))
 }
 
-/// A scoping rule: the candidates it admits, and how sure a match is.
-type Rule<'r> = (f32, Box<dyn Fn(&Candidate) -> bool + 'r>);
+/// A scoping rule: how sure a match is, what the rule is, and the
+/// candidates it admits.
+type Rule<'r> = (f32, Resolution, Box<dyn Fn(&Candidate) -> bool + 'r>);
+
+/// A chosen definition: its id, the confidence and the rule that chose it.
+type Chosen = (NodeId, f32, Resolution);
 
 /// Picks the definitions `reference` most likely means, with confidences:
 /// the first rule that admits any candidate decides.
@@ -555,7 +581,7 @@ fn choose(
     all: &[Candidate],
     context: &FileContext,
     lineage: &[String],
-) -> Vec<(NodeId, f32)> {
+) -> Vec<Chosen> {
     let candidates: Vec<&Candidate> = all
         .iter()
         .filter(|c| accepts(reference.kind, c.kind))
@@ -576,6 +602,7 @@ fn choose(
                 let confidence = if i == 0 { 0.9 } else { 0.85 };
                 (
                     confidence,
+                    Resolution::ReceiverType,
                     Box::new(move |c| member_of(&c.qualified_name, ty, name)),
                 )
             })
@@ -626,11 +653,16 @@ fn choose(
         Some(r) if is_self(r) => {
             if let Some(owner) = context.enclosing_type(reference.from) {
                 if !is_super(r) {
-                    rules.push((0.95, Box::new(move |c| c.parent == Some(owner.id))));
+                    rules.push((
+                        0.95,
+                        Resolution::OwnType,
+                        Box::new(move |c| c.parent == Some(owner.id)),
+                    ));
                     // A same-named member of the type elsewhere (an `impl`
                     // block in another file, a partial class).
                     rules.push((
                         0.9,
+                        Resolution::OwnType,
                         Box::new(move |c| member_of(&c.qualified_name, &owner.name, name)),
                     ));
                 }
@@ -638,12 +670,35 @@ fn choose(
                 for ancestor in context.ancestors.get(&owner.id).into_iter().flatten() {
                     rules.push((
                         0.85,
+                        Resolution::OwnType,
                         Box::new(move |c| member_of(&c.qualified_name, ancestor, name)),
                     ));
                 }
                 // `super.f()` reaches ancestors only.
                 type_bound = is_super(r);
             }
+        }
+        Some(r) if context.crate_of(r).is_some() => {
+            // `other_crate::f()`, `other_crate::module::f()`: that crate's
+            // definitions only, those of the module named first.
+            let dir = context.crate_of(r).unwrap_or_default();
+            let module = r.split_once("::").map_or("", |(_, m)| m);
+            if !module.is_empty() {
+                let owner = module.rsplit("::").next().unwrap_or(module);
+                rules.push((
+                    0.9,
+                    Resolution::Import,
+                    Box::new(move |c| {
+                        under(&c.file, dir) && member_of(&c.qualified_name, owner, name)
+                    }),
+                ));
+            }
+            rules.push((
+                0.85,
+                Resolution::Import,
+                Box::new(move |c| under(&c.file, dir)),
+            ));
+            module_bound = true;
         }
         Some(r) => {
             let owner = r.rsplit(['.', ':']).find(|s| !s.is_empty()).unwrap_or(r);
@@ -657,11 +712,13 @@ fn choose(
             };
             rules.push((
                 0.9,
+                Resolution::OwnType,
                 Box::new(move |c| member_of(&c.qualified_name, owner, name)),
             ));
             if let Some(module) = context.imported.get(owner).map(|m| m.as_ref()) {
                 rules.push((
                     0.85,
+                    Resolution::Import,
                     Box::new(move |c| file_matches_module(&c.file, module)),
                 ));
                 module_bound = true;
@@ -677,19 +734,31 @@ fn choose(
     // 2. The same file.
     rules.push((
         0.9,
+        Resolution::SameFile,
         Box::new(move |c| c.file == context.path && reachable(c)),
     ));
     // 3. A name the file imports explicitly.
     if let Some(module) = context.imported.get(name).map(|m| m.as_ref()) {
         rules.push((
             0.85,
+            Resolution::Import,
             Box::new(move |c| file_matches_module(&c.file, module)),
         ));
+        // From another crate of the workspace: the module path may pass
+        // through `pub use` re-exports, so any definition in that crate.
+        if let Some(dir) = context.crate_of(module) {
+            rules.push((
+                0.8,
+                Resolution::Import,
+                Box::new(move |c| under(&c.file, dir)),
+            ));
+        }
     }
     // 3b. A name a wildcard import may bring in (`from m import *`).
     for &module in &context.wildcards {
         rules.push((
             0.75,
+            Resolution::Import,
             Box::new(move |c| reachable(c) && file_matches_module(&c.file, module)),
         ));
     }
@@ -704,6 +773,7 @@ fn choose(
         let dir = parent(context.path);
         rules.push((
             0.75,
+            Resolution::Directory,
             Box::new(move |c| reachable(c) && parent(&c.file) == dir),
         ));
     }
@@ -729,8 +799,20 @@ fn choose(
     if member_call && anywhere.len() > 1 {
         return Vec::new();
     }
+    // A call through a value of unknown type whose name is a method of
+    // the language's built-in types (`items.append(x)`, `word.strip()`,
+    // `v.push(x)`) most likely calls that, not the project's one method
+    // of the same name: no edge rather than a wrong one.
+    if member_call && crate::builtins::is_builtin_method(context.language, name) {
+        return Vec::new();
+    }
     let confidence = if anywhere.len() == 1 { 0.7 } else { 0.5 };
-    split(&anywhere, confidence)
+    let resolution = if member_call {
+        Resolution::NameOnly
+    } else {
+        Resolution::Global
+    };
+    split(&anywhere, confidence, resolution)
 }
 
 /// `CamelCase` (not `ALL_CAPS`, not `lower`): a class or type by the naming
@@ -742,11 +824,11 @@ fn looks_like_type(name: &str) -> bool {
 }
 
 /// The candidates of the first rule that admits any, with its confidence.
-fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<(NodeId, f32)> {
-    for (confidence, admits) in rules {
+fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<Chosen> {
+    for (confidence, resolution, admits) in rules {
         let chosen: Vec<&Candidate> = candidates.iter().copied().filter(|c| admits(c)).collect();
         if !chosen.is_empty() {
-            return split(&chosen, *confidence);
+            return split(&chosen, *confidence, *resolution);
         }
     }
     Vec::new()
@@ -754,12 +836,12 @@ fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<(NodeId, f32
 
 /// Links to every chosen definition with the confidence split between
 /// them; too many choices is no answer.
-fn split(chosen: &[&Candidate], confidence: f32) -> Vec<(NodeId, f32)> {
+fn split(chosen: &[&Candidate], confidence: f32, resolution: Resolution) -> Vec<Chosen> {
     if chosen.is_empty() || chosen.len() > MAX_CANDIDATES {
         return Vec::new();
     }
     let each = confidence / chosen.len() as f32;
-    chosen.iter().map(|c| (c.id, each)).collect()
+    chosen.iter().map(|c| (c.id, each, resolution)).collect()
 }
 
 /// Whether a file plausibly defines the module an import names:
@@ -768,9 +850,21 @@ fn split(chosen: &[&Candidate], confidence: f32) -> Vec<(NodeId, f32)> {
 /// `__init__`/`index` file is its directory (`app/util/index.ts` → `app/util`).
 fn module_path(file: &str) -> &str {
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let rust = file.ends_with(".rs");
     stem.strip_suffix("/__init__")
         .or_else(|| stem.strip_suffix("/index"))
+        .or_else(|| rust.then(|| stem.strip_suffix("/mod")).flatten())
+        .or_else(|| rust.then(|| stem.strip_suffix("/lib")).flatten())
+        .or_else(|| rust.then(|| stem.strip_suffix("/main")).flatten())
         .unwrap_or(stem)
+}
+
+/// `file` is under the directory `dir`.
+fn under(file: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || file
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 fn file_matches_module(file: &str, module: &str) -> bool {

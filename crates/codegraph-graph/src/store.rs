@@ -22,7 +22,8 @@ pub(crate) const CF_SOURCES: &str = "sources";
 pub(crate) const CF_META: &str = "meta";
 pub(crate) const CF_RESOLVED: &str = "resolved";
 pub(crate) const CF_REF_NAMES: &str = "ref_names";
-const COLUMN_FAMILIES: [&str; 11] = [
+pub(crate) const CF_PENDING: &str = "pending";
+const COLUMN_FAMILIES: [&str; 12] = [
     CF_NODES,
     CF_OUT,
     CF_IN,
@@ -34,6 +35,7 @@ const COLUMN_FAMILIES: [&str; 11] = [
     CF_META,
     CF_RESOLVED,
     CF_REF_NAMES,
+    CF_PENDING,
 ];
 
 pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
@@ -60,14 +62,18 @@ pub enum StoreError {
         found: u32,
         supported: u32,
     },
-    #[error("the index at {path} was written by an older codegraph (schema {found}, this build reads {supported}); delete it and re-index")]
+    #[error("the index at {path} was written by an older codegraph (schema {found}, this build reads {supported}); `codegraph index` rebuilds it")]
     OlderSchema {
         path: PathBuf,
         found: u32,
         supported: u32,
     },
-    #[error("the index at {path} is damaged ({detail}); delete it and re-index")]
+    #[error(
+        "the index at {path} is damaged ({detail}); rebuild it with `codegraph index --rebuild`"
+    )]
     Corrupt { path: PathBuf, detail: String },
+    #[error("cannot write to the index at {path} ({detail}); it still answers queries as they stood at its last commit, and rerunning `codegraph index` once the cause is fixed completes it")]
+    WriteFailed { path: PathBuf, detail: String },
     #[error("index storage error at {path}: {source}")]
     Db {
         path: PathBuf,
@@ -181,6 +187,14 @@ fn cf_options(name: &str, cache: &Cache, mode: OpenMode) -> Options {
     opts
 }
 
+/// `id · kind`: the prefix of `id`'s edges of one kind.
+fn kind_prefix(id: NodeId, kind: EdgeKind) -> [u8; 9] {
+    let mut prefix = [0u8; 9];
+    prefix[..8].copy_from_slice(&id.to_be_bytes());
+    prefix[8] = kind as u8;
+    prefix
+}
+
 impl Store {
     /// Opens (or, in `ReadWrite` mode, creates) the store in `dir`.
     pub fn open(dir: &Path, mode: OpenMode) -> Result<Store, StoreError> {
@@ -253,6 +267,11 @@ impl Store {
                 StoreError::Locked(path.clone())
             } else if text.contains("does not exist") || text.contains("No such file") {
                 StoreError::NotFound(path.clone())
+            } else if e.kind() == rocksdb::ErrorKind::Corruption || text.contains("Corruption") {
+                StoreError::Corrupt {
+                    path: path.clone(),
+                    detail: text,
+                }
             } else {
                 StoreError::Db {
                     path: path.clone(),
@@ -317,9 +336,21 @@ impl Store {
     }
 
     pub(crate) fn db_err(&self, source: rocksdb::Error) -> StoreError {
+        if source.kind() == rocksdb::ErrorKind::Corruption {
+            return self.corrupt(source.as_ref());
+        }
         StoreError::Db {
             path: self.path.clone(),
             source,
+        }
+    }
+
+    /// A write that did not happen (disk full, I/O error): what was
+    /// committed before it stands.
+    pub(crate) fn write_failed(&self, detail: impl std::fmt::Display) -> StoreError {
+        StoreError::WriteFailed {
+            path: self.path.clone(),
+            detail: detail.to_string(),
         }
     }
 
@@ -430,24 +461,52 @@ impl Store {
         Ok(text.get(range).map(str::to_string))
     }
 
+    /// Every edge out of `id`, all kinds.
     pub fn out_edges(&self, id: NodeId) -> Result<Vec<Edge>, StoreError> {
-        self.edges(CF_OUT, id, |first, kind, second, confidence, line| Edge {
-            from: first,
-            kind,
-            to: second,
-            confidence,
-            line,
-        })
+        self.edges(CF_OUT, &id.to_be_bytes(), usize::MAX, &|_| true)
     }
 
+    /// Every edge into `id`, all kinds.
     pub fn in_edges(&self, id: NodeId) -> Result<Vec<Edge>, StoreError> {
-        self.edges(CF_IN, id, |first, kind, second, confidence, line| Edge {
-            from: second,
-            kind,
-            to: first,
-            confidence,
-            line,
-        })
+        self.edges(CF_IN, &id.to_be_bytes(), usize::MAX, &|_| true)
+    }
+
+    /// At most `limit` edges out of `id` and at most `limit` into it, all
+    /// kinds (a node's direct neighbourhood, bounded for hubs).
+    pub fn edges_upto(
+        &self,
+        id: NodeId,
+        limit: usize,
+    ) -> Result<(Vec<Edge>, Vec<Edge>), StoreError> {
+        Ok((
+            self.edges(CF_OUT, &id.to_be_bytes(), limit, &|_| true)?,
+            self.edges(CF_IN, &id.to_be_bytes(), limit, &|_| true)?,
+        ))
+    }
+
+    /// At most `limit` edges of `kind` out of `id` that `keep` accepts:
+    /// one prefix scan of that kind alone, stopped at the limit, so a hub
+    /// costs no more than the answer.
+    pub fn out_edges_of(
+        &self,
+        id: NodeId,
+        kind: EdgeKind,
+        limit: usize,
+        keep: &dyn Fn(&Edge) -> bool,
+    ) -> Result<Vec<Edge>, StoreError> {
+        self.edges(CF_OUT, &kind_prefix(id, kind), limit, keep)
+    }
+
+    /// At most `limit` edges of `kind` into `id` that `keep` accepts (see
+    /// [`Self::out_edges_of`]).
+    pub fn in_edges_of(
+        &self,
+        id: NodeId,
+        kind: EdgeKind,
+        limit: usize,
+        keep: &dyn Fn(&Edge) -> bool,
+    ) -> Result<Vec<Edge>, StoreError> {
+        self.edges(CF_IN, &kind_prefix(id, kind), limit, keep)
     }
 
     /// How many `kind` edges point at `id`, counting no further than `cap`
@@ -458,31 +517,49 @@ impl Store {
         kind: codegraph_core::EdgeKind,
         cap: usize,
     ) -> Result<usize, StoreError> {
-        let mut prefix = [0u8; 9];
-        prefix[..8].copy_from_slice(&id.to_be_bytes());
-        prefix[8] = kind as u8;
         let mut n = 0;
-        for item in self.prefix_iter(CF_IN, &prefix).take(cap) {
+        for item in self.prefix_iter(CF_IN, &kind_prefix(id, kind)).take(cap) {
             item.map_err(|e| self.db_err(e))?;
             n += 1;
         }
         Ok(n)
     }
 
+    /// The edges under `prefix` in `cf` (`CF_OUT`: keyed by source;
+    /// `CF_IN`: by target) that `keep` accepts, at most `limit`.
     fn edges(
         &self,
         cf: &str,
-        id: NodeId,
-        make: impl Fn(NodeId, codegraph_core::EdgeKind, NodeId, f32, u32) -> Edge,
+        prefix: &[u8],
+        limit: usize,
+        keep: &dyn Fn(&Edge) -> bool,
     ) -> Result<Vec<Edge>, StoreError> {
         let mut edges = Vec::new();
-        for item in self.prefix_iter(cf, &id.to_be_bytes()) {
+        for item in self.prefix_iter(cf, prefix) {
+            if edges.len() >= limit {
+                break;
+            }
             let (key, value) = item.map_err(|e| self.db_err(e))?;
             let (first, kind, second) =
                 keys::decode_edge_key(&key).ok_or_else(|| self.corrupt("bad edge key"))?;
-            let (confidence, line) =
+            let (confidence, line, resolution) =
                 keys::decode_edge_value(&value).ok_or_else(|| self.corrupt("bad edge value"))?;
-            edges.push(make(first, kind, second, confidence, line));
+            let (from, to) = if cf == CF_IN {
+                (second, first)
+            } else {
+                (first, second)
+            };
+            let edge = Edge {
+                from,
+                kind,
+                to,
+                confidence,
+                line,
+                resolution,
+            };
+            if keep(&edge) {
+                edges.push(edge);
+            }
         }
         Ok(edges)
     }
@@ -508,6 +585,24 @@ impl Store {
             files.push(path.to_string());
         }
         Ok(files)
+    }
+
+    /// Files whose references still need resolving (and whose search
+    /// documents may be stale): written in the same batch as the change
+    /// that made them so, cleared in the batch that stores their
+    /// resolution. What an interrupted run left here, the next one does.
+    pub fn pending_paths(&self) -> Result<Vec<String>, StoreError> {
+        let mut paths = Vec::new();
+        for item in self
+            .db
+            .iterator_cf(self.cf(CF_PENDING), IteratorMode::Start)
+        {
+            let (key, _) = item.map_err(|e| self.db_err(e))?;
+            let path =
+                std::str::from_utf8(&key).map_err(|_| self.corrupt("pending path is not UTF-8"))?;
+            paths.push(path.to_string());
+        }
+        Ok(paths)
     }
 
     /// The project's JS/TS module path aliases (tsconfig `paths`), as the
@@ -589,11 +684,11 @@ impl Store {
         for name in COLUMN_FAMILIES {
             self.db
                 .flush_cf(self.cf(name))
-                .map_err(|e| self.db_err(e))?;
+                .map_err(|e| self.write_failed(e))?;
         }
         self.db
             .wait_for_compact(&rocksdb::WaitForCompactOptions::default())
-            .map_err(|e| self.db_err(e))
+            .map_err(|e| self.write_failed(e))
     }
 
     /// Bytes of table files per column family.

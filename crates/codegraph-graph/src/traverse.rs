@@ -37,11 +37,50 @@ pub struct Walk {
     pub truncated: bool,
 }
 
-fn neighbours(store: &Store, id: NodeId, direction: Direction) -> Result<Vec<Edge>, StoreError> {
-    match direction {
-        Direction::Out => store.out_edges(id),
-        Direction::In => store.in_edges(id),
+/// Which edges a walk follows, beyond their kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EdgeFilter {
+    /// Edges below this confidence are not followed.
+    pub min_confidence: f32,
+    /// Follow edges resolved by name alone ([`Resolution::NameOnly`]).
+    pub include_guesses: bool,
+}
+
+impl EdgeFilter {
+    /// Every edge.
+    pub const ALL: EdgeFilter = EdgeFilter {
+        min_confidence: 0.0,
+        include_guesses: true,
+    };
+
+    pub fn accepts(&self, edge: &Edge) -> bool {
+        edge.confidence >= self.min_confidence
+            && (self.include_guesses || !edge.resolution.is_guess())
     }
+}
+
+/// The edges of `kinds` at `id` that `filter` accepts, at most `cap` of
+/// each kind: per-kind prefix scans, stopped at the cap.
+fn neighbours(
+    store: &Store,
+    id: NodeId,
+    direction: Direction,
+    kinds: &[EdgeKind],
+    filter: &EdgeFilter,
+    cap: usize,
+) -> Result<Vec<Edge>, StoreError> {
+    let keep = |edge: &Edge| filter.accepts(edge);
+    let mut kinds = kinds.to_vec();
+    // In key order, as one scan of every kind would return them.
+    kinds.sort_by_key(|k| *k as u8);
+    let mut edges = Vec::new();
+    for kind in kinds {
+        edges.extend(match direction {
+            Direction::Out => store.out_edges_of(id, kind, cap, &keep)?,
+            Direction::In => store.in_edges_of(id, kind, cap, &keep)?,
+        });
+    }
+    Ok(edges)
 }
 
 /// Frontiers at least this wide fetch their nodes' edges in parallel
@@ -61,11 +100,33 @@ pub fn walk(
     max_depth: u32,
     limit: usize,
 ) -> Result<Walk, StoreError> {
+    walk_filtered(
+        store,
+        starts,
+        direction,
+        kinds,
+        &EdgeFilter::ALL,
+        max_depth,
+        limit,
+    )
+}
+
+/// [`walk`] along the edges `filter` accepts only.
+pub fn walk_filtered(
+    store: &Store,
+    starts: &[NodeId],
+    direction: Direction,
+    kinds: &[EdgeKind],
+    filter: &EdgeFilter,
+    max_depth: u32,
+    limit: usize,
+) -> Result<Walk, StoreError> {
     walk_with(
         store,
         starts,
         direction,
         kinds,
+        filter,
         max_depth,
         limit,
         PARALLEL_FRONTIER,
@@ -86,17 +147,20 @@ pub fn walk_sequential(
         starts,
         direction,
         kinds,
+        &EdgeFilter::ALL,
         max_depth,
         limit,
         usize::MAX,
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn walk_with(
     store: &Store,
     starts: &[NodeId],
     direction: Direction,
     kinds: &[EdgeKind],
+    filter: &EdgeFilter,
     max_depth: u32,
     limit: usize,
     parallel_from: usize,
@@ -110,15 +174,20 @@ fn walk_with(
         if frontier.is_empty() {
             break;
         }
+        // No node can add more than the hops still allowed, plus those
+        // it may find already visited: a hub's scan stops there.
+        let cap = (limit - hops.len().min(limit))
+            .saturating_add(visited.len())
+            .saturating_add(1);
         let adjacency: Vec<Vec<Edge>> = if frontier.len() >= parallel_from {
             frontier
                 .par_iter()
-                .map(|&(id, _)| neighbours(store, id, direction))
+                .map(|&(id, _)| neighbours(store, id, direction, kinds, filter, cap))
                 .collect::<Result<_, _>>()?
         } else {
             frontier
                 .iter()
-                .map(|&(id, _)| neighbours(store, id, direction))
+                .map(|&(id, _)| neighbours(store, id, direction, kinds, filter, cap))
                 .collect::<Result<_, _>>()?
         };
         let mut next_frontier = Vec::new();
@@ -178,8 +247,15 @@ pub fn shortest_path(
     for _ in 0..max_depth {
         let mut next_frontier = Vec::new();
         for &node in &frontier {
-            for edge in store.out_edges(node)? {
-                if !kinds.contains(&edge.kind) || !seen.insert(edge.to) {
+            for edge in neighbours(
+                store,
+                node,
+                Direction::Out,
+                kinds,
+                &EdgeFilter::ALL,
+                usize::MAX,
+            )? {
+                if !seen.insert(edge.to) {
                     continue;
                 }
                 came_from.insert(edge.to, edge);

@@ -12,8 +12,8 @@ use rocksdb::{WriteBatch, WriteOptions};
 use crate::keys;
 use crate::store::{
     FileRecord, ResolvedRecord, Stats, Store, StoreError, CF_FILES, CF_IN, CF_META, CF_NAMES,
-    CF_NODES, CF_OUT, CF_REFS, CF_REF_NAMES, CF_RESOLVED, CF_SOURCES, CF_TOKENS, META_PATH_ALIASES,
-    META_STATS,
+    CF_NODES, CF_OUT, CF_PENDING, CF_REFS, CF_REF_NAMES, CF_RESOLVED, CF_SOURCES, CF_TOKENS,
+    META_PATH_ALIASES, META_STATS,
 };
 
 pub struct IndexWriter<'s> {
@@ -21,9 +21,9 @@ pub struct IndexWriter<'s> {
     batch: WriteBatch,
     stats: Stats,
     pending_files: usize,
-    /// Files whose resolved edges pointed into a file that was replaced or
-    /// removed: their references must be resolved again.
-    affected: HashSet<String>,
+    /// A batch is full at this many files or bytes ([`Self::batch_full`]).
+    batch_files: usize,
+    batch_bytes: usize,
     /// Whether the store held files when the writer was made: then a name
     /// newly defined may satisfy references elsewhere, and the files with
     /// such references are affected too. A first build resolves them all.
@@ -100,9 +100,23 @@ impl<'s> IndexWriter<'s> {
             batch: WriteBatch::default(),
             stats: store.stats()?,
             pending_files: 0,
-            affected: HashSet::new(),
+            batch_files: 2000,
+            batch_bytes: 32 << 20,
             track_new_names: store.stats()?.files > 0,
         })
+    }
+
+    /// Commit points: a batch is full at `files` changed files or `bytes`
+    /// of pending writes, whichever comes first.
+    pub fn with_batch_limits(mut self, files: usize, bytes: usize) -> Self {
+        self.batch_files = files.max(1);
+        self.batch_bytes = bytes.max(1);
+        self
+    }
+
+    /// Whether the batch has reached its limits and should be committed.
+    pub fn batch_full(&self) -> bool {
+        self.pending_files >= self.batch_files || self.pending_bytes() >= self.batch_bytes
     }
 
     /// Counters as they will be after the next commit.
@@ -145,12 +159,13 @@ impl<'s> IndexWriter<'s> {
             for name in new_names {
                 for file in self.store.files_referring_to(name)? {
                     if file != path {
-                        self.affected.insert(file);
+                        self.mark_pending(&file);
                     }
                 }
             }
         }
         self.insert(path, language, graph, source);
+        self.mark_pending(path);
         self.pending_files += 1;
         Ok(())
     }
@@ -167,12 +182,29 @@ impl<'s> IndexWriter<'s> {
     /// Removes a file that no longer exists (or is no longer indexed).
     pub fn remove_file(&mut self, path: &str, previous: &FileRecord) -> Result<(), StoreError> {
         self.delete_contents(path, previous)?;
+        self.clear_pending(path);
         self.pending_files += 1;
         Ok(())
     }
 
+    /// Records, with the next commit, that `path`'s references must be
+    /// resolved again. Durable: a run killed before resolving it leaves the
+    /// mark for the next run ([`Store::pending_paths`]).
+    pub fn mark_pending(&mut self, path: &str) {
+        self.batch
+            .put_cf(self.store.cf(CF_PENDING), path.as_bytes(), []);
+    }
+
+    /// Drops `path`'s pending mark with the next commit (its resolution is
+    /// in the same batch, or it has no references left to resolve).
+    pub fn clear_pending(&mut self, path: &str) {
+        self.batch
+            .delete_cf(self.store.cf(CF_PENDING), path.as_bytes());
+    }
+
     /// Writes the batch and the counters atomically.
     pub fn commit(&mut self) -> Result<(), StoreError> {
+        crate::fault::before_write("commit").map_err(|e| self.store.write_failed(e))?;
         let stats =
             postcard::to_allocvec(&self.stats).map_err(|e| self.store.corrupt(&e.to_string()))?;
         self.batch.put_cf(self.store.cf(CF_META), META_STATS, stats);
@@ -184,24 +216,19 @@ impl<'s> IndexWriter<'s> {
         self.store
             .db
             .write_opt(batch, &opts)
-            .map_err(|e| self.store.db_err(e))?;
+            .map_err(|e| self.store.write_failed(e))?;
         self.pending_files = 0;
+        crate::fault::checkpoint("commit");
         Ok(())
     }
 
     fn put_edge(&mut self, edge: &Edge) {
-        let value = keys::edge_value(edge.confidence, edge.line);
+        let value = keys::edge_value(edge.confidence, edge.line, edge.resolution);
         let (out, inc) = (self.store.cf(CF_OUT), self.store.cf(CF_IN));
         self.batch
             .put_cf(out, keys::edge_key(edge.from, edge.kind, edge.to), value);
         self.batch
             .put_cf(inc, keys::edge_key(edge.to, edge.kind, edge.from), value);
-    }
-
-    /// Files whose references pointed into replaced or removed files since
-    /// the writer was made; the caller resolves them again.
-    pub fn take_affected(&mut self) -> HashSet<String> {
-        std::mem::take(&mut self.affected)
     }
 
     /// Replaces the edges resolved from `path`'s references with `edges`
@@ -240,6 +267,7 @@ impl<'s> IndexWriter<'s> {
             path.as_bytes(),
             postcard::to_allocvec(&record).unwrap_or_default(),
         );
+        self.clear_pending(path);
         self.pending_files += 1;
         Ok(())
     }
@@ -387,7 +415,7 @@ impl<'s> IndexWriter<'s> {
                 if !old_ids.contains(&edge.from) {
                     if let Some(source) = store.get_node(edge.from)? {
                         if source.file != path {
-                            self.affected.insert(source.file);
+                            self.mark_pending(&source.file);
                         }
                     }
                     self.batch.delete_cf(

@@ -123,6 +123,7 @@ fn file_node(path: &str, source: &str, language: Language) -> Node {
         doc: None,
         parent: None,
         content_hash: content_hash(source.as_bytes()),
+        test: codegraph_core::testing::is_test_path(path, language),
     }
 }
 
@@ -395,6 +396,7 @@ impl<'t> Captured<'t> {
     ) -> FileGraph {
         let sep = spec.separator;
         let file_id = file_node.id;
+        let test_file = file_node.test;
         let module = self.package.take().or_else(|| spec.module_path(path));
         let mut defs = self.defs;
         defs.sort_by_key(|d| {
@@ -435,8 +437,14 @@ impl<'t> Captured<'t> {
         let mut occurrences: HashMap<(String, NodeKind), u32> = HashMap::new();
         let mut type_ids: HashMap<String, NodeId> = HashMap::new();
         let overloads = overload_signatures(&defs, &scope_parent);
+        let mut test_of: Vec<bool> = Vec::with_capacity(defs.len());
         for (i, def) in defs.iter().enumerate() {
             let parent = scope_parent[i];
+            test_of.push(
+                test_file
+                    || parent.is_some_and(|p| test_of[p])
+                    || crate::testing::marks_test(def.node, &def.name, language, source),
+            );
             let mut qname = match parent {
                 Some(p) => qualified[p].clone(),
                 None => module.clone().unwrap_or_default(),
@@ -485,6 +493,7 @@ impl<'t> Captured<'t> {
                 doc: doc_comment(node, source),
                 parent: Some(parent_id),
                 content_hash: content_hash(source.as_bytes().get(node.byte_range()).unwrap_or(&[])),
+                test: test_of[i],
             });
             graph.edges.push(Edge {
                 from: parent_id,
@@ -492,6 +501,7 @@ impl<'t> Captured<'t> {
                 to: id,
                 confidence: 1.0,
                 line: 0,
+                resolution: codegraph_core::Resolution::Syntax,
             });
             if kind.is_type_container() {
                 type_ids.entry(qname.clone()).or_insert(id);
@@ -596,6 +606,7 @@ impl<'t> Captured<'t> {
                 doc: None,
                 parent: Some(from),
                 content_hash: content_hash(text(import.node, source).as_bytes()),
+                test: test_file,
             });
             graph.edges.push(Edge {
                 from,
@@ -603,6 +614,7 @@ impl<'t> Captured<'t> {
                 to: id,
                 confidence: 1.0,
                 line: 0,
+                resolution: codegraph_core::Resolution::Syntax,
             });
             graph.edges.push(Edge {
                 from,
@@ -610,6 +622,7 @@ impl<'t> Captured<'t> {
                 to: id,
                 confidence: 1.0,
                 line: 0,
+                resolution: codegraph_core::Resolution::Syntax,
             });
             graph.refs.push(UnresolvedRef {
                 from,

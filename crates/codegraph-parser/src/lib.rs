@@ -19,6 +19,7 @@
 
 mod extract;
 mod spec;
+mod testing;
 mod text;
 mod types;
 

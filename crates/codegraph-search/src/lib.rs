@@ -35,8 +35,10 @@ pub enum SearchError {
     UnknownEmbedder(String),
     #[error("no search index in {0}; run `codegraph index` first")]
     Missing(String),
-    #[error("search index {path}: {message}")]
+    #[error("the search index {path} is damaged ({message}); rebuild it with `codegraph index --reembed`")]
     Corrupt { path: String, message: String },
+    #[error("cannot write the search index in {dir} ({detail}); the code graph is complete and search answers as before, and rerunning `codegraph index` once the cause is fixed completes it")]
+    WriteFailed { dir: String, detail: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("invalid --path glob: {0}")]

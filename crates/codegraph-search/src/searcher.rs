@@ -180,7 +180,7 @@ impl<'s> Searcher<'s> {
         }
         Ok(Searcher {
             store,
-            lexical: LexicalIndex::open(&lexical_path(dir))?,
+            lexical: LexicalIndex::open(&lexical_path(dir)).map_err(|e| damaged(dir, e))?,
             vectors: std::sync::OnceLock::new(),
             vectors_file: vectors_path(dir),
             dim: state.dim as usize,
@@ -194,7 +194,8 @@ impl<'s> Searcher<'s> {
             return Ok(v);
         }
         let index = if self.vectors_file.exists() {
-            VectorIndex::view(&self.vectors_file, self.dim)?
+            VectorIndex::view(&self.vectors_file, self.dim)
+                .map_err(|e| damaged(&self.vectors_file, e))?
         } else {
             VectorIndex::new(self.dim)?
         };
@@ -247,7 +248,7 @@ impl<'s> Searcher<'s> {
     /// Whether `node` is a test, example or vendored code, and how many
     /// call sites call it (at most [`FANIN_CAP`]): the graph's priors.
     pub fn priors(&self, node: &Node) -> (bool, usize) {
-        let demoted = is_test_or_vendored(&node.file) || in_test_module(&node.qualified_name);
+        let demoted = node.test || is_vendored_or_example(&node.file);
         let calls = self
             .store
             .in_degree(node.id, EdgeKind::Calls, FANIN_CAP)
@@ -348,40 +349,30 @@ fn query_mentions_tests(query: &str) -> bool {
         .any(|w| WORDS.contains(&w.to_lowercase().as_str()))
 }
 
-/// Paths of tests, examples, benchmarks and third-party copies.
-pub(crate) fn is_test_or_vendored(file: &str) -> bool {
-    let f = file.to_ascii_lowercase();
-    let name = f.rsplit('/').next().unwrap_or(&f);
-    f.split('/').any(|part| {
+/// Paths of examples, benchmarks and third-party copies. (Tests are the
+/// parser's call, stored on each node: `Node::test`.)
+pub(crate) fn is_vendored_or_example(file: &str) -> bool {
+    file.to_ascii_lowercase().split('/').any(|part| {
         matches!(
             part,
-            "test"
-                | "tests"
-                | "testing"
-                | "__tests__"
-                | "spec"
-                | "specs"
-                | "examples"
+            "examples"
                 | "example"
                 | "benches"
                 | "vendor"
                 | "third_party"
                 | "thirdparty"
                 | "node_modules"
-                | "testdata"
         )
-    }) || name.starts_with("test_")
-        || name.contains("_test.")
-        || name.contains(".test.")
-        || name.contains(".spec.")
-        || name.contains("_tests.")
+    })
 }
 
-/// Inline test modules (Rust's `mod tests`, `test_*` classes and friends).
-fn in_test_module(qualified_name: &str) -> bool {
-    qualified_name
-        .split(['.', ':'])
-        .any(|part| matches!(part, "tests" | "test") || part.starts_with("test_"))
+/// A search index file that exists but does not open is damaged (a
+/// missing one is reported before this as `Missing`).
+fn damaged(path: &Path, error: impl std::fmt::Display) -> SearchError {
+    SearchError::Corrupt {
+        path: path.display().to_string(),
+        message: error.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -424,27 +415,16 @@ mod tests {
     }
 
     #[test]
-    fn recognises_inline_test_modules() {
-        assert!(in_test_module("tests::splits_identifiers"));
-        assert!(in_test_module("crate::parser::tests"));
-        assert!(in_test_module("app.test_util.helper"));
-        assert!(!in_test_module("app.contest.run") && !in_test_module("attest::x"));
-    }
-
-    #[test]
-    fn recognises_tests_and_vendored_paths() {
+    fn recognises_vendored_and_example_paths() {
         for p in [
-            "tests/x.py",
-            "src/__tests__/a.ts",
-            "pkg/foo_test.go",
-            "a/test_util.py",
             "vendor/x/y.go",
-            "b.spec.ts",
+            "examples/demo.rs",
+            "web/node_modules/a/index.js",
         ] {
-            assert!(is_test_or_vendored(p), "{p}");
+            assert!(is_vendored_or_example(p), "{p}");
         }
-        for p in ["src/retry.rs", "contest/x.py", "attest.go"] {
-            assert!(!is_test_or_vendored(p), "{p}");
+        for p in ["src/retry.rs", "tests/x.py", "attest.go"] {
+            assert!(!is_vendored_or_example(p), "{p}");
         }
     }
 }

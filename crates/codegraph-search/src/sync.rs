@@ -154,7 +154,7 @@ fn read_state<T: serde::de::DeserializeOwned>(
     let version = header(&value).version;
     if version != STATE_VERSION {
         return Err(corrupt(format!(
-            "state version {version} (expected {STATE_VERSION}); run `codegraph index --reembed`"
+            "state version {version}, expected {STATE_VERSION}"
         )));
     }
     Ok(Some(value))
@@ -275,6 +275,7 @@ pub fn sync(
         return Ok(report);
     }
     let mut writer = lexical.writer()?;
+    codegraph_graph::fault::checkpoint("search-start");
 
     for path in removed
         .iter()
@@ -317,6 +318,7 @@ pub fn sync(
             writer.add(doc)?;
         }
         report.symbols_embedded += docs.len() as u64;
+        codegraph_graph::fault::checkpoint("search-chunk");
         for (path, hash, docs) in built {
             let keys = docs.iter().map(|d| d.id).collect();
             state.files.insert(path, FileEntry { hash, keys });
@@ -324,9 +326,21 @@ pub fn sync(
     }
     report.files_updated = changed.len() as u64;
 
-    writer.commit()?;
-    vectors.save(&vectors_path(dir))?;
-    save_state(dir, &state)?;
+    // Each write is atomic; the state goes last, so a run that stops
+    // between them (killed, disk full) is redone by the next.
+    let failed = |e: &dyn std::fmt::Display| SearchError::WriteFailed {
+        dir: dir.display().to_string(),
+        detail: e.to_string(),
+    };
+    codegraph_graph::fault::before_write("search-lexical").map_err(|e| failed(&e))?;
+    writer.commit().map_err(|e| failed(&e))?;
+    codegraph_graph::fault::checkpoint("search-lexical");
+    codegraph_graph::fault::before_write("search-vectors").map_err(|e| failed(&e))?;
+    vectors.save(&vectors_path(dir)).map_err(|e| failed(&e))?;
+    codegraph_graph::fault::checkpoint("search-vectors");
+    codegraph_graph::fault::before_write("search-state").map_err(|e| failed(&e))?;
+    save_state(dir, &state).map_err(|e| failed(&e))?;
+    codegraph_graph::fault::checkpoint("search-state");
     report.symbols = vectors.len() as u64;
     report.vector_bytes = vectors.memory_bytes() as u64;
     report.seconds = started.elapsed().as_secs_f64();

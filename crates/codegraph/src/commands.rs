@@ -237,26 +237,35 @@ pub fn resolve_symbol(store: &Store, symbol: &str) -> Result<Resolved> {
 pub struct Shown {
     pub node: Node,
     pub source: Option<String>,
-    /// (direction, edge kind, other end) for every direct edge.
-    pub edges: Vec<(&'static str, String, Node)>,
+    /// (direction, edge, other end) for the direct edges, at most
+    /// [`SHOW_EDGES`] each way.
+    pub edges: Vec<(&'static str, codegraph_core::Edge, Node)>,
+    /// More edges than shown exist.
+    pub edges_truncated: bool,
     pub refs: Vec<codegraph_core::UnresolvedRef>,
 }
+
+/// Most direct edges `show` lists in each direction (`refs` and `callers`
+/// page through the rest).
+pub const SHOW_EDGES: usize = 500;
 
 pub fn show(store: &Store, node: Node) -> Result<Shown> {
     let source = store.node_source(&node)?;
     let mut edges = Vec::new();
-    let out = store.out_edges(node.id)?;
-    let incoming = store.in_edges(node.id)?;
+    let (mut out, mut incoming) = store.edges_upto(node.id, SHOW_EDGES + 1)?;
+    let edges_truncated = out.len() > SHOW_EDGES || incoming.len() > SHOW_EDGES;
+    out.truncate(SHOW_EDGES);
+    incoming.truncate(SHOW_EDGES);
     let out_nodes = store.get_nodes(&out.iter().map(|e| e.to).collect::<Vec<_>>())?;
     let in_nodes = store.get_nodes(&incoming.iter().map(|e| e.from).collect::<Vec<_>>())?;
     for (edge, other) in out.iter().zip(out_nodes) {
         if let Some(other) = other {
-            edges.push(("out", edge.kind.as_str().to_string(), other));
+            edges.push(("out", *edge, other));
         }
     }
     for (edge, other) in incoming.iter().zip(in_nodes) {
         if let Some(other) = other {
-            edges.push(("in", edge.kind.as_str().to_string(), other));
+            edges.push(("in", *edge, other));
         }
     }
     let refs = store.refs_from(&node)?;
@@ -264,6 +273,7 @@ pub fn show(store: &Store, node: Node) -> Result<Shown> {
         node,
         source,
         edges,
+        edges_truncated,
         refs,
     })
 }
@@ -276,8 +286,17 @@ pub fn show_json(shown: &Shown) -> Value {
     value["edges"] = shown
         .edges
         .iter()
-        .map(|(direction, kind, other)| json!({"direction": direction, "kind": kind, "node": hit_json(other, 1.0)}))
+        .map(|(direction, edge, other)| {
+            json!({
+                "direction": direction,
+                "kind": edge.kind.as_str(),
+                "confidence": crate::output::round3(edge.confidence),
+                "resolution": edge.resolution.as_str(),
+                "node": hit_json(other, 1.0),
+            })
+        })
         .collect();
+    value["edges_truncated"] = json!(shown.edges_truncated);
     value["unresolved_refs"] = shown
         .refs
         .iter()
@@ -313,9 +332,15 @@ pub fn show_text(shown: &Shown) -> String {
     }
     if !shown.edges.is_empty() {
         out += "\nedges:\n";
-        for (direction, kind, other) in &shown.edges {
+        for (direction, edge, other) in &shown.edges {
             let arrow = if *direction == "out" { "->" } else { "<-" };
+            let kind = edge.kind.as_str();
             out += &format!("  {arrow} {kind:<10} {}\n", hit_line(other));
+        }
+        if shown.edges_truncated {
+            out += &format!(
+                "  ... (the first {SHOW_EDGES} each way; `refs`, `callers`, `callees` list all)\n"
+            );
         }
     }
     if !shown.refs.is_empty() {

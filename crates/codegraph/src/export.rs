@@ -4,8 +4,8 @@
 //! One object per line, files in path order: each file's nodes
 //! (`{"type":"node", ...}`), then the edges leaving them
 //! (`{"type":"edge", ...}`). Nodes carry the hit fields of DESIGN.md plus
-//! `parent`; edges carry `from`, `to`, `kind`, `confidence` and the `line`
-//! of their first site. Written as it is read, so memory stays flat on a
+//! `parent`; edges carry `from`, `to`, `kind`, `confidence`, how they were
+//! resolved (`resolution`) and the `line` of their first site. Written as it is read, so memory stays flat on a
 //! kernel-sized index.
 
 use std::io::Write;
@@ -57,6 +57,7 @@ pub fn export(store: &Store, kinds: &[EdgeKind], out: &mut dyn Write) -> Result<
                     "to": edge.to.to_string(),
                     "kind": edge.kind.as_str(),
                     "confidence": round3(edge.confidence),
+                    "resolution": edge.resolution.as_str(),
                     "line": edge.line,
                 });
                 writeln!(out, "{value}")?;

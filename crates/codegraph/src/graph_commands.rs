@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 use codegraph_core::{EdgeKind, Node, NodeId, NodeKind};
-use codegraph_graph::{shortest_path, walk, Direction, Hop, Store};
+use codegraph_graph::{shortest_path, walk_filtered, Direction, EdgeFilter, Hop, Store};
 use serde_json::{json, Value};
 
 use crate::output::{hit_json, round3};
@@ -20,6 +20,9 @@ pub const DEPENDENCY_KINDS: [EdgeKind; 5] = [
     EdgeKind::Imports,
 ];
 
+/// Most incoming edges counted for a dependent's fan-in.
+const FAN_IN_CAP: usize = 10_000;
+
 /// Deepest walk any command will make, whatever `--depth` says.
 pub const MAX_DEPTH: u32 = 10;
 
@@ -30,19 +33,6 @@ fn nodes_by_id(store: &Store, ids: &[NodeId]) -> Result<HashMap<NodeId, Node>> {
         .flatten()
         .map(|n| (n.id, n))
         .collect())
-}
-
-fn is_test_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    path.contains("/test/")
-        || path.contains("/tests/")
-        || path.starts_with("tests/")
-        || path.starts_with("test/")
-        || name.starts_with("test_")
-        || name.contains("_test.")
-        || name.contains(".test.")
-        || name.contains(".spec.")
-        || name.ends_with("Test.java")
 }
 
 fn hop_json(hop: &Hop, nodes: &HashMap<NodeId, Node>, direction: Direction) -> Option<Value> {
@@ -58,6 +48,7 @@ fn hop_json(hop: &Hop, nodes: &HashMap<NodeId, Node>, direction: Direction) -> O
     value["edge"] = json!({
         "kind": hop.via.kind.as_str(),
         "confidence": round3(hop.via.confidence),
+        "resolution": hop.via.resolution.as_str(),
         "file": source.file,
         "line": hop.via.line,
     });
@@ -69,14 +60,16 @@ pub fn call_tree(
     store: &Store,
     root: &Node,
     direction: Direction,
+    filter: &EdgeFilter,
     depth: u32,
     limit: usize,
 ) -> Result<Value> {
-    let walked = walk(
+    let walked = walk_filtered(
         store,
         &[root.id],
         direction,
         &[EdgeKind::Calls],
+        filter,
         depth.min(MAX_DEPTH),
         limit,
     )?;
@@ -152,13 +145,18 @@ pub fn call_tree_text(value: &Value, direction: Direction) -> String {
     out
 }
 
-/// Every site that refers to `root`, grouped by file.
-pub fn references(store: &Store, root: &Node, limit: usize) -> Result<Value> {
-    let mut edges: Vec<_> = store
-        .in_edges(root.id)?
-        .into_iter()
-        .filter(|e| DEPENDENCY_KINDS.contains(&e.kind))
-        .collect();
+/// Every site that refers to `root`, grouped by file: one bounded scan
+/// per dependency kind, so a hub reads no more than `limit + 1` edges.
+pub fn references(store: &Store, root: &Node, filter: &EdgeFilter, limit: usize) -> Result<Value> {
+    let keep = |e: &codegraph_core::Edge| filter.accepts(e);
+    let mut edges = Vec::new();
+    for kind in DEPENDENCY_KINDS {
+        let room = (limit + 1).saturating_sub(edges.len());
+        if room == 0 {
+            break;
+        }
+        edges.extend(store.in_edges_of(root.id, kind, room, &keep)?);
+    }
     let truncated = edges.len() > limit;
     edges.truncate(limit);
     let nodes = nodes_by_id(store, &edges.iter().map(|e| e.from).collect::<Vec<_>>())?;
@@ -171,6 +169,7 @@ pub fn references(store: &Store, root: &Node, limit: usize) -> Result<Value> {
             "line": edge.line,
             "kind": edge.kind.as_str(),
             "confidence": round3(edge.confidence),
+            "resolution": edge.resolution.as_str(),
             "from": hit_json(from, edge.confidence),
         }));
     }
@@ -215,14 +214,16 @@ pub fn impact(
     store: &Store,
     label: Value,
     starts: &[NodeId],
+    filter: &EdgeFilter,
     depth: u32,
     limit: usize,
 ) -> Result<Value> {
-    let walked = walk(
+    let walked = walk_filtered(
         store,
         starts,
         Direction::In,
         &DEPENDENCY_KINDS,
+        filter,
         depth.min(MAX_DEPTH),
         limit,
     )?;
@@ -238,11 +239,11 @@ pub fn impact(
         if node.kind == NodeKind::Import {
             continue;
         }
-        let fan_in = store
-            .in_edges(hop.node)?
-            .iter()
-            .filter(|e| DEPENDENCY_KINDS.contains(&e.kind))
-            .count();
+        // Bounded: a hub's exact fan-in does not change its rank.
+        let mut fan_in = 0;
+        for kind in DEPENDENCY_KINDS {
+            fan_in += store.in_degree(hop.node, kind, FAN_IN_CAP - fan_in)?;
+        }
         ranked.push((hop, node, fan_in));
     }
     ranked.sort_by(|a, b| {
@@ -256,7 +257,17 @@ pub fn impact(
     for (_, node, _) in &ranked {
         *files.entry(node.file.as_str()).or_default() += 1;
     }
-    let tests: Vec<&str> = files.keys().copied().filter(|f| is_test_file(f)).collect();
+    // The one test rule, stored on each node by the parser.
+    let tests: std::collections::BTreeSet<&str> = ranked
+        .iter()
+        .filter(|(_, node, _)| node.test)
+        .map(|(_, node, _)| node.file.as_str())
+        .collect();
+    let test_symbols: Vec<&str> = ranked
+        .iter()
+        .filter(|(_, node, _)| node.test && node.kind.is_callable())
+        .map(|(_, node, _)| node.qualified_name.as_str())
+        .collect();
     let dependents: Vec<Value> = ranked
         .iter()
         .map(|(hop, node, fan_in)| {
@@ -264,6 +275,7 @@ pub fn impact(
             value["distance"] = json!(hop.depth);
             value["fan_in"] = json!(fan_in);
             value["via"] = json!(hop.via.kind.as_str());
+            value["test"] = json!(node.test);
             value
         })
         .collect();
@@ -273,6 +285,7 @@ pub fn impact(
         "dependents": dependents,
         "files": files.keys().collect::<Vec<_>>(),
         "tests": tests,
+        "test_symbols": test_symbols,
     }))
 }
 
@@ -298,17 +311,22 @@ pub fn impact_text(value: &Value) -> String {
         );
     }
     let files = value["files"].as_array().map_or(0, Vec::len);
-    let tests: Vec<&str> = value["tests"]
-        .as_array()
-        .map(|t| t.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let strings = |key: &str| -> Vec<&str> {
+        value[key]
+            .as_array()
+            .map(|t| t.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    };
+    let (tests, test_symbols) = (strings("tests"), strings("test_symbols"));
     out += &format!(
         "{} files affected; tests: {}\n",
         files,
         if tests.is_empty() {
             "none found".to_string()
-        } else {
+        } else if test_symbols.is_empty() {
             tests.join(", ")
+        } else {
+            format!("{} in {}", test_symbols.join(", "), tests.join(", "))
         }
     );
     if value["truncated"] == true {

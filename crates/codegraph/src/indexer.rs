@@ -41,6 +41,9 @@ pub struct IndexConfig {
     /// Drop the search indexes and build them again (after changing the
     /// embedder).
     pub reembed: bool,
+    /// Delete the whole index first and build it from nothing (a damaged
+    /// index).
+    pub rebuild: bool,
 }
 
 impl IndexConfig {
@@ -55,6 +58,7 @@ impl IndexConfig {
             respect_ignore_files: true,
             embedder: Some(codegraph_search::DEFAULT_EMBEDDER.to_string()),
             reembed: false,
+            rebuild: false,
         }
     }
 }
@@ -77,6 +81,11 @@ impl SkipCounts {
 pub struct IndexReport {
     /// Source files found by the walk (supported languages only).
     pub files_seen: u64,
+    /// Supported source files that ignore rules kept out, when they kept
+    /// out most of the tree (else `None`: not worth a line).
+    pub ignored: Option<crate::ignored::IgnoredReport>,
+    /// The index was written by an older codegraph and was rebuilt.
+    pub rebuilt_older_schema: bool,
     pub files_parsed: u64,
     pub files_unchanged: u64,
     pub files_removed: u64,
@@ -142,14 +151,7 @@ fn walk(
     skipped: &mut SkipCounts,
 ) -> Vec<SourceFile> {
     let db_dir = db_dir.to_path_buf();
-    let walker = ignore::WalkBuilder::new(root)
-        .follow_links(false)
-        .require_git(false)
-        .git_ignore(respect_ignore_files)
-        .git_exclude(respect_ignore_files)
-        .git_global(respect_ignore_files)
-        .ignore(respect_ignore_files)
-        .parents(respect_ignore_files)
+    let walker = crate::ignored::walk_builder(root, respect_ignore_files)
         .filter_entry(move |entry| entry.file_name() != INDEX_DIR && entry.path() != db_dir)
         .build();
     let mut files = Vec::new();
@@ -211,6 +213,25 @@ fn process(file: &SourceFile, max_file_bytes: u64, previous: Option<&FileRecord>
     }
 }
 
+/// Deletes the index in `dir`, refusing a directory that does not look
+/// like one (so `--rebuild --db ~` cannot empty a home directory).
+fn remove_index(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let looks_like_index = ["CURRENT", "IDENTITY", "LOCK", "search"]
+        .iter()
+        .any(|name| dir.join(name).exists())
+        || std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none());
+    if !looks_like_index {
+        bail!(
+            "refusing to delete {}: it does not look like a codegraph index",
+            dir.display()
+        );
+    }
+    std::fs::remove_dir_all(dir).with_context(|| format!("cannot delete {}", dir.display()))
+}
+
 /// Indexes `config.root` into `config.db_dir`, incrementally.
 pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     let started = Instant::now();
@@ -226,15 +247,26 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     let root = root
         .canonicalize()
         .with_context(|| format!("cannot resolve {}", root.display()))?;
+    let mut report = IndexReport::default();
+    if config.rebuild {
+        remove_index(&config.db_dir)?;
+    }
     std::fs::create_dir_all(&config.db_dir)
         .with_context(|| format!("cannot create index directory {}", config.db_dir.display()))?;
-    let store = Store::open(&config.db_dir, OpenMode::ReadWrite)?;
+    let store = match Store::open(&config.db_dir, OpenMode::ReadWrite) {
+        Err(codegraph_graph::StoreError::OlderSchema { .. }) => {
+            // Nothing of an older layout can be reused: start again.
+            remove_index(&config.db_dir)?;
+            report.rebuilt_older_schema = true;
+            Store::open(&config.db_dir, OpenMode::ReadWrite)?
+        }
+        opened => opened?,
+    };
     let db_dir = config
         .db_dir
         .canonicalize()
         .unwrap_or_else(|_| config.db_dir.clone());
 
-    let mut report = IndexReport::default();
     let mut previous: HashMap<String, FileRecord> = store.files()?.into_iter().collect();
     let files = walk(
         &root,
@@ -243,6 +275,11 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
         &mut report.skipped,
     );
     report.files_seen = files.len() as u64;
+    let has_rust = files.iter().any(|f| f.language == Language::Rust);
+    if config.respect_ignore_files {
+        report.ignored = crate::ignored::mostly_ignored(&root, &db_dir, files.len() as u64);
+    }
+    codegraph_graph::fault::checkpoint("walk");
 
     let bar = if config.progress {
         let bar = ProgressBar::new(files.len() as u64);
@@ -258,10 +295,10 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
         ProgressBar::hidden()
     };
 
-    let mut writer = IndexWriter::new(&store)?;
+    let mut writer = IndexWriter::new(&store)?
+        .with_batch_limits(config.commit_every_files, config.commit_every_bytes);
     // Paths that are in the index after this run: parsed or unchanged.
     let mut kept: HashSet<String> = HashSet::with_capacity(files.len());
-    let mut parsed: Vec<String> = Vec::new();
     let (sender, receiver) = crossbeam_channel::bounded::<Outcome>(CHANNEL_FILES);
     let max_file_bytes = config.max_file_bytes;
     let prev = &previous;
@@ -289,11 +326,8 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
                     report.bytes_parsed += source.len() as u64;
                     report.files_with_syntax_errors += u64::from(graph.has_syntax_errors);
                     writer.replace_file(&path, language, prev.get(&path), &graph, &source)?;
-                    parsed.push(path.clone());
                     kept.insert(path);
-                    if writer.pending_files() >= config.commit_every_files
-                        || writer.pending_bytes() >= config.commit_every_bytes
-                    {
+                    if writer.batch_full() {
                         writer.commit()?;
                     }
                 }
@@ -321,31 +355,43 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     for (path, record) in &previous {
         writer.remove_file(path, record)?;
         report.files_removed += 1;
-        if writer.pending_files() >= config.commit_every_files {
+        if writer.batch_full() {
             writer.commit()?;
         }
     }
     writer.commit()?;
 
     let resolve_started = Instant::now();
-    let mut to_resolve: std::collections::BTreeSet<String> = parsed.into_iter().collect();
-    to_resolve.extend(writer.take_affected());
     // tsconfig/jsconfig path aliases changed: every JS/TS import may name
     // another file now.
-    let aliases = crate::tsconfig::path_aliases(&root);
-    if aliases != store.path_aliases()? {
+    // So have the workspace's Rust crates: every Rust path may name
+    // another crate's file now.
+    let mut aliases = crate::tsconfig::path_aliases(&root);
+    if has_rust {
+        aliases.rust_crates = crate::cargo::workspace_crates(&root, config.respect_ignore_files);
+    }
+    let stored = store.path_aliases()?;
+    if aliases != stored {
+        let js_changed = aliases.paths != stored.paths || aliases.base != stored.base;
+        let rust_changed = aliases.rust_crates != stored.rust_crates;
         writer.set_path_aliases(&aliases);
-        writer.commit()?;
         for (path, record) in store.files()? {
-            if matches!(
-                record.language,
-                Language::JavaScript | Language::TypeScript | Language::Tsx
-            ) {
-                to_resolve.insert(path);
+            let affected = match record.language {
+                Language::JavaScript | Language::TypeScript | Language::Tsx => js_changed,
+                Language::Rust => rust_changed,
+                _ => false,
+            };
+            if affected {
+                writer.mark_pending(&path);
             }
         }
+        writer.commit()?;
     }
-    let to_resolve: Vec<String> = to_resolve.into_iter().collect();
+    // Every file written or affected since its last resolution, by this run
+    // or by one that was interrupted: the marks are committed with the
+    // changes that made them.
+    let to_resolve = store.pending_paths()?;
+    codegraph_graph::fault::checkpoint("resolve-start");
     report.resolution = codegraph_graph::resolve_files(&store, &mut writer, &to_resolve)?;
     report.resolution_seconds = resolve_started.elapsed().as_secs_f64();
     store.flush()?;

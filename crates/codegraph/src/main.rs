@@ -60,6 +60,13 @@ enum Command {
         /// Build only the code graph, not the search indexes.
         #[arg(long, conflicts_with = "reembed")]
         no_search: bool,
+        /// Delete the index and build it again from nothing (a damaged index).
+        #[arg(long)]
+        rebuild: bool,
+        /// Commit after this many changed files (smaller: less work lost to
+        /// a crash, more commits).
+        #[arg(long, default_value_t = 2000, value_name = "FILES", hide = true)]
+        commit_every: usize,
     },
     /// Find code by what it does: hybrid (BM25 + embeddings), lexical or semantic.
     Search {
@@ -109,6 +116,8 @@ enum Command {
         /// Most nodes to report.
         #[arg(long, default_value_t = 200)]
         limit: usize,
+        #[command(flatten)]
+        edges: EdgeArgs,
     },
     /// What SYMBOL calls, as a tree to --depth.
     Callees {
@@ -117,12 +126,16 @@ enum Command {
         depth: u32,
         #[arg(long, default_value_t = 200)]
         limit: usize,
+        #[command(flatten)]
+        edges: EdgeArgs,
     },
     /// Every site that refers to SYMBOL (calls, type uses, inheritance, imports), by file.
     Refs {
         symbol: String,
         #[arg(long, default_value_t = 1000)]
         limit: usize,
+        #[command(flatten)]
+        edges: EdgeArgs,
     },
     /// What depends on SYMBOL or FILE, transitively, ranked; with affected files and tests.
     Impact {
@@ -131,6 +144,8 @@ enum Command {
         depth: u32,
         #[arg(long, default_value_t = 500)]
         limit: usize,
+        #[command(flatten)]
+        edges: EdgeArgs,
     },
     /// The shortest dependency path from A to B, with the edge kinds on it.
     Path {
@@ -139,6 +154,34 @@ enum Command {
         #[arg(long, default_value_t = 12)]
         max_depth: u32,
     },
+}
+
+/// Which resolved edges the graph commands follow.
+#[derive(clap::Args, Clone, Copy)]
+struct EdgeArgs {
+    /// Follow only edges at least this confident (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_name = "C", value_parser = confidence)]
+    min_confidence: f32,
+    /// Also follow calls linked by name alone (a method of that name, the
+    /// receiver's type unknown): guesses, left out by default.
+    #[arg(long)]
+    guesses: bool,
+}
+
+impl EdgeArgs {
+    fn filter(self) -> codegraph_graph::EdgeFilter {
+        codegraph_graph::EdgeFilter {
+            min_confidence: self.min_confidence,
+            include_guesses: self.guesses,
+        }
+    }
+}
+
+fn confidence(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(c) if (0.0..=1.0).contains(&c) => Ok(c),
+        _ => Err(format!("'{text}' is not a confidence between 0 and 1")),
+    }
 }
 
 /// An error that has already been printed in full (with its own exit code).
@@ -154,15 +197,40 @@ fn main() -> ExitCode {
             if let Some(Reported(code)) = error.downcast_ref::<Reported>() {
                 return ExitCode::from(*code);
             }
+            // The reader went away (`codegraph refs x | head`): it has what
+            // it wanted, so the command ends quietly, as `cat` would.
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
             let message = format!("{error:#}");
             if json_mode {
-                println!("{}", json!({ "error": message }));
+                let _ = out(&json!({ "error": message }).to_string());
             } else {
                 eprintln!("codegraph: {message}");
             }
             ExitCode::from(1)
         }
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes `text` and a newline to stdout; an error (a closed pipe) is
+/// returned, not a panic as `println!` would make it.
+fn out(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        stdout.write_all(b"\n")?;
+    }
+    stdout.flush()
 }
 
 impl std::fmt::Display for Reported {
@@ -173,11 +241,8 @@ impl std::fmt::Display for Reported {
 
 impl std::error::Error for Reported {}
 
-fn print_json(value: &Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
+fn print_json(value: &Value) -> std::io::Result<()> {
+    out(&serde_json::to_string_pretty(value).unwrap_or_default())
 }
 
 fn open_for_query(cli: &Cli) -> Result<Store> {
@@ -195,18 +260,22 @@ fn run(cli: Cli) -> Result<()> {
             embedder,
             reembed,
             no_search,
+            rebuild,
+            commit_every,
         } => {
             let mut config = IndexConfig::new(path.clone(), index_dir_for(path, cli.db.as_deref()));
             config.max_file_bytes = *max_file_size;
             config.respect_ignore_files = !*no_ignore;
             config.embedder = (!*no_search).then(|| embedder.clone());
             config.reembed = *reembed;
+            config.rebuild = *rebuild;
+            config.commit_every_files = (*commit_every).max(1);
             config.progress &= !*no_progress && !cli.json;
             let report = indexer::index(&config)?;
             if cli.json {
-                print_json(&serde_json::to_value(&report)?);
+                print_json(&serde_json::to_value(&report)?)?;
             } else {
-                println!("{}", summary_line(&report));
+                out(&summary_line(&report))?;
             }
         }
         Command::Find {
@@ -221,8 +290,8 @@ fn run(cli: Cli) -> Result<()> {
                 language: *language,
             };
             match commands::find(&store, name, &filter, (*limit).max(1))? {
-                Some(found) if cli.json => print_json(&commands::find_json(&found)),
-                Some(found) => print!("{}", commands::find_text(&found)),
+                Some(found) if cli.json => print_json(&commands::find_json(&found))?,
+                Some(found) => out(&commands::find_text(&found))?,
                 None => return Err(commands::not_found(&store, name)?),
             }
         }
@@ -231,20 +300,22 @@ fn run(cli: Cli) -> Result<()> {
             let node = resolve_one(&store, symbol, cli.json)?;
             let shown = commands::show(&store, node)?;
             if cli.json {
-                print_json(&commands::show_json(&shown));
+                print_json(&commands::show_json(&shown))?;
             } else {
-                print!("{}", commands::show_text(&shown));
+                out(&commands::show_text(&shown))?;
             }
         }
         Command::Callers {
             symbol,
             depth,
             limit,
+            edges,
         }
         | Command::Callees {
             symbol,
             depth,
             limit,
+            edges,
         } => {
             let direction = if matches!(cli.command, Command::Callers { .. }) {
                 Direction::In
@@ -253,21 +324,33 @@ fn run(cli: Cli) -> Result<()> {
             };
             let store = open_for_query(&cli)?;
             let node = resolve_one(&store, symbol, cli.json)?;
-            let value = graph_commands::call_tree(&store, &node, direction, *depth, *limit)?;
+            let value = graph_commands::call_tree(
+                &store,
+                &node,
+                direction,
+                &edges.filter(),
+                *depth,
+                *limit,
+            )?;
             emit(cli.json, &value, |v| {
                 graph_commands::call_tree_text(v, direction)
-            });
+            })?;
         }
-        Command::Refs { symbol, limit } => {
+        Command::Refs {
+            symbol,
+            limit,
+            edges,
+        } => {
             let store = open_for_query(&cli)?;
             let node = resolve_one(&store, symbol, cli.json)?;
-            let value = graph_commands::references(&store, &node, *limit)?;
-            emit(cli.json, &value, graph_commands::references_text);
+            let value = graph_commands::references(&store, &node, &edges.filter(), *limit)?;
+            emit(cli.json, &value, graph_commands::references_text)?;
         }
         Command::Impact {
             target,
             depth,
             limit,
+            edges,
         } => {
             let store = open_for_query(&cli)?;
             let (label, starts) = match store.file(target.trim_start_matches("./"))? {
@@ -280,8 +363,9 @@ fn run(cli: Cli) -> Result<()> {
                     (codegraph::output::hit_json(&node, 1.0), vec![node.id])
                 }
             };
-            let value = graph_commands::impact(&store, label, &starts, *depth, *limit)?;
-            emit(cli.json, &value, graph_commands::impact_text);
+            let value =
+                graph_commands::impact(&store, label, &starts, &edges.filter(), *depth, *limit)?;
+            emit(cli.json, &value, graph_commands::impact_text)?;
         }
         Command::Path {
             from,
@@ -293,7 +377,7 @@ fn run(cli: Cli) -> Result<()> {
             let to = resolve_one(&store, to, cli.json)?;
             let value = graph_commands::path(&store, &from, &to, *max_depth)?;
             let found = !value["path"].is_null();
-            emit(cli.json, &value, graph_commands::path_text);
+            emit(cli.json, &value, graph_commands::path_text)?;
             if !found {
                 return Err(Reported(1).into());
             }
@@ -325,7 +409,7 @@ fn run(cli: Cli) -> Result<()> {
                 &filters,
                 (*limit).max(1),
             )?;
-            emit(cli.json, &value, codegraph::search_commands::search_text);
+            emit(cli.json, &value, codegraph::search_commands::search_text)?;
         }
         Command::Export { edge_kinds } => {
             let store = open_for_query(&cli)?;
@@ -337,20 +421,20 @@ fn run(cli: Cli) -> Result<()> {
             let store = open_for_query(&cli)?;
             let value = commands::stats_json(&store)?;
             if cli.json {
-                print_json(&value);
+                print_json(&value)?;
             } else {
-                print!("{}", commands::stats_text(&value));
+                out(&commands::stats_text(&value))?;
             }
         }
     }
     Ok(())
 }
 
-fn emit(json_mode: bool, value: &Value, text: impl Fn(&Value) -> String) {
+fn emit(json_mode: bool, value: &Value, text: impl Fn(&Value) -> String) -> std::io::Result<()> {
     if json_mode {
-        print_json(value);
+        print_json(value)
     } else {
-        print!("{}", text(value));
+        out(&text(value))
     }
 }
 
@@ -369,7 +453,7 @@ fn resolve_one(store: &Store, symbol: &str, json_mode: bool) -> Result<codegraph
                     .iter()
                     .map(|n| codegraph::output::hit_json(n, 1.0))
                     .collect();
-                println!("{}", json!({ "error": message, "candidates": candidates }));
+                out(&json!({ "error": message, "candidates": candidates }).to_string())?;
             } else {
                 eprintln!("codegraph: {message}");
                 for node in nodes.iter().take(50) {
@@ -390,8 +474,17 @@ fn summary_line(r: &IndexReport) -> String {
         ),
         None => String::new(),
     };
+    let ignored = match &r.ignored {
+        Some(ignored) => format!("; {}", ignored.describe()),
+        None => String::new(),
+    };
+    let rebuilt = if r.rebuilt_older_schema {
+        "rebuilt the index, which an older codegraph wrote; "
+    } else {
+        ""
+    };
     format!(
-        "indexed {} files ({} parsed, {} unchanged, {} removed, {} skipped): {} nodes, {} edges, {} files with syntax errors, {} of {} references resolved{search}; {:.2} s, {:.0} nodes/s, {:.1} MB/s",
+        "{rebuilt}indexed {} files ({} parsed, {} unchanged, {} removed, {} skipped): {} nodes, {} edges, {} files with syntax errors, {} of {} references resolved{search}{ignored}; {:.2} s, {:.0} nodes/s, {:.1} MB/s",
         r.total_files,
         r.files_parsed,
         r.files_unchanged,

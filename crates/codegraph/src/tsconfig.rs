@@ -42,7 +42,11 @@ fn aliases(options: &Value) -> PathAliases {
             (pattern.clone(), targets)
         })
         .collect();
-    PathAliases { paths, base }
+    PathAliases {
+        paths,
+        base,
+        rust_crates: Vec::new(),
+    }
 }
 
 /// JSON with `//` and `/* */` comments and trailing commas, made JSON.

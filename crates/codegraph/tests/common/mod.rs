@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 /// A private copy of `tests/fixtures/NAME` in a temporary directory, so the
 /// index is never written into the source tree.
+#[allow(dead_code)] // not every test binary uses a fixture
 pub fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join(name);
@@ -17,6 +18,7 @@ pub fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, repo)
 }
 
+#[allow(dead_code)]
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {

@@ -1,0 +1,153 @@
+//! Method names of each language's built-in types: Python's list, dict,
+//! str, set and file objects; JavaScript's Array, Map, Set, String,
+//! Promise and Object; Rust's Vec, Option, Result, String, slices, maps and
+//! iterators; Java's collections, String and streams; Go's built-ins;
+//! C++'s standard containers and strings.
+//!
+//! A call through a value whose type resolution does not know
+//! (`items.append(x)`) and whose name is one of these most likely calls
+//! the built-in: linking it to the project's one method of that name was
+//! the commonest false edge measured against compiler-grade indexers.
+//! The resolver makes no edge for such a call by name alone; a receiver of
+//! known type still resolves to that type's method.
+
+use codegraph_core::Language;
+
+#[rustfmt::skip]
+const PYTHON: &[&str] = &[
+    // list
+    "append", "extend", "insert", "remove", "pop", "clear", "index", "count", "sort", "reverse",
+    "copy", // dict
+    "get", "items", "keys", "values", "update", "setdefault", "popitem", "fromkeys",
+    // set
+    "add", "discard", "union", "intersection", "difference", "symmetric_difference", "issubset",
+    "issuperset", "isdisjoint", "intersection_update", "difference_update",
+    // str / bytes
+    "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines", "join", "replace", "lower",
+    "upper", "startswith", "endswith", "find", "rfind", "rindex", "format", "format_map",
+    "encode", "decode", "partition", "rpartition", "title", "capitalize", "casefold",
+    "center", "ljust", "rjust", "zfill", "isdigit", "isalpha", "isalnum", "isspace",
+    "islower", "isupper", "isidentifier", "expandtabs", "translate", "maketrans",
+    "removeprefix", "removesuffix", "hex",
+    // file objects
+    "read", "readline", "readlines", "write", "writelines", "close", "flush", "seek", "tell",
+    "fileno", "truncate",
+];
+
+#[rustfmt::skip]
+const JAVASCRIPT: &[&str] = &[
+    // Array
+    "push", "pop", "shift", "unshift", "slice", "splice", "concat", "join", "reverse", "sort",
+    "indexOf", "lastIndexOf", "includes", "find", "findIndex", "findLast", "findLastIndex",
+    "filter", "map", "forEach", "reduce", "reduceRight", "some", "every", "flat", "flatMap",
+    "fill", "keys", "values", "entries", "at", "copyWithin", "toSorted", "toReversed",
+    // Map / Set / WeakMap
+    "get", "set", "has", "delete", "clear", "add",
+    // String
+    "split", "trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase", "startsWith",
+    "endsWith", "replace", "replaceAll", "substring", "substr", "charAt", "charCodeAt",
+    "codePointAt", "padStart", "padEnd", "repeat", "match", "matchAll", "search",
+    "localeCompare", "normalize",
+    // Promise
+    "then", "catch", "finally",
+    // Object
+    "toString", "valueOf", "hasOwnProperty", "toJSON",
+];
+
+#[rustfmt::skip]
+const RUST: &[&str] = &[
+    // Vec / slices / VecDeque
+    "push", "pop", "insert", "remove", "len", "is_empty", "clear", "extend", "truncate",
+    "retain", "dedup", "sort", "sort_by", "sort_by_key", "sort_unstable", "sort_unstable_by",
+    "sort_unstable_by_key", "reverse", "contains", "iter", "iter_mut", "into_iter", "first",
+    "last", "get", "get_mut", "split_at", "chunks", "windows", "swap", "drain", "append",
+    "push_back", "push_front", "pop_back", "pop_front", "binary_search", "starts_with",
+    "ends_with", "to_vec", "join", "concat", "resize", "with_capacity", "capacity", "reserve",
+    "split_off", "swap_remove",
+    // Option / Result
+    "unwrap", "expect", "unwrap_or", "unwrap_or_else", "unwrap_or_default", "map", "map_err",
+    "and_then", "or_else", "ok", "err", "ok_or", "ok_or_else", "is_some", "is_none", "is_ok",
+    "is_err", "as_ref", "as_mut", "take", "replace", "filter", "flatten", "copied", "cloned",
+    "zip", "unzip", "is_some_and", "is_none_or", "is_ok_and", "get_or_insert_with", "transpose",
+    // String / str
+    "push_str", "as_str", "trim", "trim_start", "trim_end", "split", "splitn", "rsplit",
+    "split_whitespace", "lines", "chars", "bytes", "to_lowercase", "to_uppercase",
+    "to_ascii_lowercase", "find", "rfind", "strip_prefix", "strip_suffix", "parse", "as_bytes",
+    "to_string", "to_owned", "into_bytes", "char_indices", "repeat", "split_once", "rsplit_once",
+    // maps / sets
+    "entry", "or_insert", "or_insert_with", "or_default", "contains_key", "keys", "values",
+    "values_mut", "get_key_value",
+    // iterators
+    "next", "collect", "filter_map", "flat_map", "fold", "for_each", "count", "sum", "product",
+    "min", "max", "min_by_key", "max_by_key", "any", "all", "position", "enumerate", "skip",
+    "step_by", "chain", "rev", "peekable", "take_while", "skip_while", "nth", "inspect",
+    "last", "partition", "find_map",
+    // common traits
+    "clone", "default", "into", "from", "eq", "cmp", "partial_cmp", "hash", "fmt", "borrow",
+    "borrow_mut", "deref", "as_slice",
+];
+
+#[rustfmt::skip]
+const JAVA: &[&str] = &[
+    // collections
+    "add", "addAll", "remove", "removeAll", "get", "set", "size", "isEmpty", "contains",
+    "containsAll", "clear", "iterator", "put", "putAll", "putIfAbsent", "containsKey",
+    "containsValue", "keySet", "values", "entrySet", "getOrDefault", "computeIfAbsent",
+    "computeIfPresent", "compute", "merge", "forEach", "indexOf", "subList", "toArray",
+    "stream", "sort", "offer", "poll", "peek", "push", "pop",
+    // String / StringBuilder
+    "equals", "hashCode", "toString", "length", "charAt", "substring", "trim", "split",
+    "startsWith", "endsWith", "toLowerCase", "toUpperCase", "replace", "format", "append",
+    "isBlank", "strip", "matches", "compareTo", "equalsIgnoreCase", "getBytes", "valueOf",
+    // streams / Optional
+    "map", "filter", "collect", "reduce", "findFirst", "anyMatch", "allMatch", "orElse",
+    "orElseGet", "orElseThrow", "isPresent", "ifPresent", "of",
+];
+
+#[rustfmt::skip]
+const GO: &[&str] = &[
+    // methods of the standard library's everyday types (strings.Builder,
+    // bytes.Buffer, errors, sync, context, io)
+    "String", "Error", "Write", "WriteString", "Read", "Close", "Len", "Reset", "Lock",
+    "Unlock", "RLock", "RUnlock", "Wait", "Done", "Add", "Err", "Value", "Unwrap",
+];
+
+#[rustfmt::skip]
+const CPP: &[&str] = &[
+    "push_back", "emplace_back", "pop_back", "push_front", "pop_front", "size", "empty",
+    "clear", "begin", "end", "cbegin", "cend", "rbegin", "rend", "insert", "erase", "find",
+    "count", "at", "front", "back", "reserve", "resize", "data", "c_str", "substr", "append",
+    "length", "emplace", "swap", "get", "reset", "release", "lock", "unlock", "first", "second",
+    "str", "compare", "contains",
+];
+
+/// Whether `name` is a method of `language`'s built-in types.
+pub fn is_builtin_method(language: Language, name: &str) -> bool {
+    let table = match language {
+        Language::Python => PYTHON,
+        Language::JavaScript | Language::TypeScript | Language::Tsx => JAVASCRIPT,
+        Language::Rust => RUST,
+        Language::Java => JAVA,
+        Language::Go => GO,
+        Language::Cpp => CPP,
+        Language::C => return false,
+    };
+    table.contains(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_commonest_false_edges_are_builtins() {
+        assert!(is_builtin_method(Language::Python, "append"));
+        assert!(is_builtin_method(Language::Python, "strip"));
+        assert!(is_builtin_method(Language::Python, "values"));
+        assert!(is_builtin_method(Language::Rust, "push"));
+        assert!(is_builtin_method(Language::Rust, "map"));
+        assert!(is_builtin_method(Language::TypeScript, "then"));
+        assert!(!is_builtin_method(Language::Python, "resolve_references"));
+        assert!(!is_builtin_method(Language::C, "append"));
+    }
+}

@@ -1,0 +1,91 @@
+//! What only the syntax shows about tests: attributes, annotations and
+//! test-runner callbacks around a definition. Paths and names are
+//! `codegraph_core::testing`'s rule; the extractor combines the two and
+//! passes a test's mark on to everything defined inside it.
+
+use codegraph_core::testing::is_test_name;
+use codegraph_core::Language;
+use tree_sitter::Node;
+
+/// Callees whose callback arguments are tests (Jest, Mocha, Vitest, Jasmine).
+const JS_TEST_CALLS: [&str; 10] = [
+    "describe",
+    "it",
+    "test",
+    "suite",
+    "beforeEach",
+    "afterEach",
+    "beforeAll",
+    "afterAll",
+    "before",
+    "after",
+];
+
+/// Furthest a JS/TS definition is searched upward for a test callback.
+const MAX_ANCESTORS: usize = 32;
+
+/// Whether the definition `node` named `name` is itself marked a test.
+pub(crate) fn marks_test(node: Node<'_>, name: &str, language: Language, source: &str) -> bool {
+    let text = |n: Node<'_>| source.get(n.byte_range()).unwrap_or("");
+    match language {
+        // `#[test]`, `#[tokio::test]`, `#[cfg(test)] mod tests`, `#[bench]`.
+        Language::Rust => {
+            let mut previous = node.prev_sibling();
+            while let Some(sibling) = previous {
+                match sibling.kind() {
+                    "attribute_item" => {
+                        let attribute = text(sibling);
+                        if (attribute.contains("test") || attribute.contains("bench"))
+                            && !attribute.contains("not(test")
+                        {
+                            return true;
+                        }
+                    }
+                    "line_comment" | "block_comment" => {}
+                    _ => break,
+                }
+                previous = sibling.prev_sibling();
+            }
+            false
+        }
+        // `@Test`, `@ParameterizedTest`, `@RepeatedTest`, `@TestFactory`.
+        Language::Java => {
+            let mut cursor = node.walk();
+            let found = node
+                .children(&mut cursor)
+                .filter(|c| c.kind() == "modifiers")
+                .any(|m| {
+                    text(m).split('@').skip(1).any(|a| {
+                        a.split(['(', ' ', '\n'])
+                            .next()
+                            .is_some_and(|n| n.contains("Test"))
+                    })
+                });
+            found
+        }
+        Language::Python => {
+            is_test_name(name, language)
+                || node
+                    .child_by_field_name("superclasses")
+                    .is_some_and(|s| text(s).contains("TestCase"))
+        }
+        Language::Go => false,
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            let mut current = node.parent();
+            for _ in 0..MAX_ANCESTORS {
+                let Some(n) = current else { break };
+                if n.kind() == "call_expression" {
+                    let callee = n.child_by_field_name("function").map(text).unwrap_or("");
+                    let base = callee.split('.').next().unwrap_or(callee);
+                    if JS_TEST_CALLS.contains(&base) {
+                        return true;
+                    }
+                }
+                current = n.parent();
+            }
+            false
+        }
+        // GoogleTest: `TEST(Suite, Name) { ... }` parses as a function named TEST.
+        Language::C | Language::Cpp => matches!(name, "TEST" | "TEST_F" | "TEST_P" | "TYPED_TEST"),
+    }
+}

@@ -1,0 +1,259 @@
+//! End to end, the answers a user must be able to trust: no guessed call
+//! edges to built-in methods, how each edge was resolved, calls across a
+//! Rust workspace's crates, one rule for what is a test, ignore files as
+//! ripgrep reads them, and a closed pipe that ends a command quietly.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+mod common;
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn codegraph(repo: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(assert_cmd::cargo::cargo_bin("codegraph"))
+        .current_dir(repo)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn json(repo: &Path, args: &[&str]) -> Value {
+    let mut args = args.to_vec();
+    args.push("--json");
+    let out = codegraph(repo, &args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn index(repo: &Path) -> Value {
+    json(repo, &["index", ".", "--no-search"])
+}
+
+/// (qualified name, resolution) of each caller of `symbol`.
+fn callers(repo: &Path, symbol: &str, extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["callers", symbol];
+    args.extend_from_slice(extra);
+    json(repo, &args)["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["qualified_name"].as_str().unwrap().to_string(),
+                h["edge"]["resolution"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+const PYTHON: &[(&str, &str)] = &[
+    (
+        "app/writer.py",
+        "class Writer:\n    def append(self, x):\n        pass\n\n    def flush_all(self):\n        pass\n",
+    ),
+    (
+        "app/main.py",
+        "from app.writer import Writer\n\n\
+         def run(items, thing):\n    items.append(1)\n    word = ' x '.strip()\n    thing.flush_all()\n\n\
+         def typed(w: Writer):\n    w.append(2)\n\n\
+         def built():\n    w = Writer()\n    w.append(3)\n",
+    ),
+];
+
+#[test]
+fn builtin_methods_on_unknown_receivers_make_no_edge_and_guesses_are_opt_in() {
+    let dir = tree(PYTHON);
+    index(dir.path());
+    // `items.append(1)` is list.append: no edge. The typed and the
+    // constructed receivers resolve by their types.
+    assert_eq!(
+        callers(dir.path(), "Writer.append", &[]),
+        pairs(&[
+            ("app.main.built", "receiver-type"),
+            ("app.main.typed", "receiver-type"),
+        ])
+    );
+    // `thing.flush_all()`: the one method of that name, receiver unknown.
+    // A guess: shown only when asked for, and marked as one.
+    assert_eq!(callers(dir.path(), "flush_all", &[]), pairs(&[]));
+    assert_eq!(
+        callers(dir.path(), "flush_all", &["--guesses"]),
+        pairs(&[("app.main.run", "name-only")])
+    );
+    // --min-confidence filters by the edge's confidence.
+    assert_eq!(
+        callers(dir.path(), "Writer.append", &["--min-confidence", "0.95"]),
+        pairs(&[])
+    );
+    let out = codegraph(
+        dir.path(),
+        &["callers", "flush_all", "--min-confidence", "2"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    // Every exported edge says how it was resolved.
+    let export = codegraph(dir.path(), &["export"]);
+    let text = String::from_utf8(export.stdout).unwrap();
+    for line in text.lines().filter(|l| l.contains("\"type\":\"edge\"")) {
+        let edge: Value = serde_json::from_str(line).unwrap();
+        assert!(edge["resolution"].is_string(), "{line}");
+    }
+}
+
+#[test]
+fn calls_across_rust_workspace_crates_resolve() {
+    let dir = tree(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n"),
+        (
+            "crates/alpha/Cargo.toml",
+            "[package]\nname = \"alpha-core\"\nversion = \"0.1.0\"\n",
+        ),
+        (
+            "crates/alpha/src/lib.rs",
+            "mod parse;\npub use parse::parse_file;\n",
+        ),
+        (
+            "crates/alpha/src/parse.rs",
+            "pub fn parse_file(path: &str) -> usize {\n    path.len()\n}\n",
+        ),
+        (
+            "crates/beta/Cargo.toml",
+            "[package]\nname = \"beta\"\nversion = \"0.1.0\"\n",
+        ),
+        (
+            "crates/beta/src/lib.rs",
+            "use alpha_core::parse_file;\n\n\
+             pub fn imported() -> usize {\n    parse_file(\"a\")\n}\n\n\
+             pub fn qualified() -> usize {\n    alpha_core::parse_file(\"b\")\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    let mut found: Vec<String> = callers(dir.path(), "parse_file", &[])
+        .into_iter()
+        .map(|(name, how)| format!("{name} {how}"))
+        .collect();
+    found.sort();
+    assert_eq!(found, ["imported import", "qualified import"]);
+}
+
+#[test]
+fn impact_names_the_tests_it_reaches_by_one_rule() {
+    let dir = tree(&[
+        (
+            "src/keys.rs",
+            "pub fn edge_key(a: u64) -> u64 {\n    a << 1\n}\n\n\
+             pub fn caller() -> u64 {\n    edge_key(2)\n}\n\n\
+             #[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn keys_shift() {\n        assert_eq!(edge_key(1), 2);\n    }\n}\n",
+        ),
+        ("tests/it.py", "from app import f\n\ndef test_f():\n    f()\n"),
+        ("app.py", "def f():\n    pass\n"),
+    ]);
+    index(dir.path());
+    let impact = json(dir.path(), &["impact", "edge_key"]);
+    assert_eq!(
+        impact["test_symbols"],
+        serde_json::json!(["keys::tests::keys_shift"])
+    );
+    assert_eq!(impact["tests"], serde_json::json!(["src/keys.rs"]));
+    let text = String::from_utf8(codegraph(dir.path(), &["impact", "edge_key"]).stdout).unwrap();
+    assert!(
+        text.contains("tests: keys::tests::keys_shift in src/keys.rs"),
+        "{text}"
+    );
+    // The caller outside the tests is no test.
+    let dependents = impact["dependents"].as_array().unwrap();
+    let caller = dependents.iter().find(|d| d["name"] == "caller").unwrap();
+    assert_eq!(caller["test"], false);
+    let impact = json(dir.path(), &["impact", "app.f"]);
+    assert_eq!(impact["tests"], serde_json::json!(["tests/it.py"]));
+}
+
+#[test]
+fn gitignore_applies_only_inside_git_and_dropping_most_files_is_reported() {
+    let files = &[
+        (".gitignore", "/*\n!/debian/\n"),
+        ("kernel/sched.c", "int schedule(void) { return 0; }\n"),
+        ("mm/slab.c", "void *kmalloc(int n) { return 0; }\n"),
+        ("debian/rules.py", "def build():\n    pass\n"),
+    ];
+    // Not a git repository (an extracted tarball): .gitignore means nothing.
+    let dir = tree(files);
+    let report = index(dir.path());
+    assert_eq!(report["files_seen"], 3);
+    assert!(report["ignored"].is_null());
+
+    // Inside git it applies, and the summary says what it dropped and why.
+    let dir = tree(files);
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let out = codegraph(dir.path(), &["index", ".", "--no-search"]);
+    assert!(out.status.success());
+    let summary = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        summary.contains("ignore rules left out 2 of 3 source files, 2 of them by `/*` in .gitignore (--no-ignore indexes them)"),
+        "{summary}"
+    );
+    let report = json(dir.path(), &["index", ".", "--no-search", "--no-ignore"]);
+    assert_eq!(report["files_seen"], 3);
+
+    // `.ignore` applies everywhere.
+    let dir = tree(&[
+        (".ignore", "mm/\n"),
+        ("kernel/sched.c", "int s;\n"),
+        ("mm/slab.c", "int k;\n"),
+    ]);
+    let report = index(dir.path());
+    assert_eq!(report["files_seen"], 1);
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    // Enough output to overflow a pipe's buffer many times over.
+    let body: String = (0..3000)
+        .map(|i| format!("def f{i}():\n    return f{}()\n\n", (i + 1) % 3000))
+        .collect();
+    let dir = tree(&[("big.py", &body)]);
+    index(dir.path());
+    for args in [
+        &["export"][..],
+        &["find", "f", "--limit", "3000", "--json"][..],
+    ] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("codegraph"))
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 16];
+        stdout.read_exact(&mut first).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
