@@ -230,6 +230,11 @@ def main():
     parser.add_argument("--examples", type=int, default=0)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--guesses",
+        action="store_true",
+        help="count name-only edges too (default: as codegraph's default views, without them)",
+    )
     args = parser.parse_args()
 
     documents = read_scip(args.scip)
@@ -292,6 +297,8 @@ def main():
 
     ours = {}
     for edge in edges:
+        if not args.guesses and edge.get("resolution") == "name-only":
+            continue
         source_node, target = nodes.get(edge["from"]), nodes.get(edge["to"])
         if not source_node or not target:
             continue
