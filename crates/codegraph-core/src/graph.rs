@@ -181,7 +181,8 @@ impl RefKind {
             RefKind::Inherit => EdgeKind::Inherits,
             RefKind::Implement => EdgeKind::Implements,
             RefKind::Import => EdgeKind::Imports,
-            RefKind::Macro => EdgeKind::Calls,
+            // A macro is expanded, not called: its users reference it.
+            RefKind::Macro => EdgeKind::References,
         }
     }
 }

@@ -207,8 +207,13 @@ fn resolve_file(
             continue;
         }
         resolved += 1;
-        let kind = reference.kind.edge_kind();
-        for (to, confidence, resolution) in targets {
+        for (to, confidence, resolution, target_kind) in targets {
+            // Building an enum variant (`Some(x)`, `ErrorKind::Io(e)`) runs
+            // no code of the project's: it references the variant.
+            let kind = match (reference.kind, target_kind) {
+                (RefKind::Call, NodeKind::Variant) => EdgeKind::References,
+                (reference_kind, _) => reference_kind.edge_kind(),
+            };
             let edge = edges.entry((reference.from, kind, to)).or_insert(Edge {
                 from: reference.from,
                 kind,
@@ -369,7 +374,7 @@ fn callback_type(
     // One target, or one more likely than the rest.
     let mut best: Option<(NodeId, f32)> = None;
     let mut tied = false;
-    for &(id, confidence, _) in &targets {
+    for &(id, confidence, _, _) in &targets {
         match best {
             Some((_, top)) if confidence < top => {}
             Some((_, top)) if confidence == top => tied = true,
@@ -430,6 +435,7 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
         .collect();
     // A call reaches the definition, not also its declaration in a header.
     codegraph_core::prefer_definitions(&mut nodes);
+    prefer_implementations(&mut nodes);
     Ok(nodes
         .into_iter()
         .map(|n| Candidate {
@@ -440,6 +446,57 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
             qualified_name: n.qualified_name,
         })
         .collect())
+}
+
+/// A type stub (`.pyi`, `.d.ts`) only declares what its module defines:
+/// where the module's own definition is indexed too, it is the target.
+/// And a Python name defined twice in one scope (`@overload` stubs before
+/// the implementation, a definition per platform branch) is the last one
+/// to run.
+fn prefer_implementations(nodes: &mut Vec<Node>) {
+    fn is_stub(file: &str) -> bool {
+        file.ends_with(".pyi") || file.ends_with(".d.ts")
+    }
+    fn module(file: &str) -> &str {
+        file.strip_suffix(".pyi")
+            .or_else(|| file.strip_suffix(".py"))
+            .or_else(|| file.strip_suffix(".d.ts"))
+            .or_else(|| file.strip_suffix(".ts"))
+            .unwrap_or(file)
+    }
+    if nodes.len() < 2 {
+        return;
+    }
+    if nodes.iter().any(|n| is_stub(&n.file)) {
+        let implemented: std::collections::HashSet<(String, NodeKind, &str)> = nodes
+            .iter()
+            .filter(|n| !is_stub(&n.file))
+            .map(|n| (n.qualified_name.clone(), n.kind, module(&n.file)))
+            .collect();
+        let keep: Vec<bool> = nodes
+            .iter()
+            .map(|n| {
+                !is_stub(&n.file)
+                    || !implemented.contains(&(n.qualified_name.clone(), n.kind, module(&n.file)))
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        nodes.retain(|_| keep.next().unwrap_or(true));
+    }
+    let mut last: HashMap<(&str, &str, NodeKind), u32> = HashMap::new();
+    for n in nodes.iter().filter(|n| n.language == Language::Python) {
+        let line = last
+            .entry((&n.file, &n.qualified_name, n.kind))
+            .or_insert(0);
+        *line = (*line).max(n.span.start_line);
+    }
+    let last: std::collections::HashSet<(String, u32)> = last
+        .into_iter()
+        .map(|((file, _, _), line)| (file.to_string(), line))
+        .collect();
+    nodes.retain(|n| {
+        n.language != Language::Python || last.contains(&(n.file.clone(), n.span.start_line))
+    });
 }
 
 /// An aliased import's module (`@app/util.retry`, the imported name last)
@@ -533,6 +590,28 @@ impl<'a> FileContext<'a> {
         self.aliases.rust_crate(first)
     }
 
+    /// `candidate`, defined in this file inside a function, cannot be seen
+    /// from `from`, which is outside that function.
+    fn hidden_from(&self, candidate: &Candidate, from: NodeId) -> bool {
+        if candidate.file != self.path {
+            return false;
+        }
+        let Some(parent) = candidate.parent.and_then(|p| self.nodes.get(&p)) else {
+            return false;
+        };
+        if !parent.kind.is_callable() {
+            return false;
+        }
+        let mut current = self.nodes.get(&from);
+        while let Some(node) = current {
+            if node.id == parent.id {
+                return false;
+            }
+            current = node.parent.and_then(|p| self.nodes.get(&p));
+        }
+        true
+    }
+
     /// The type whose member `from` is (or `from` itself, if a type).
     fn enclosing_type(&self, from: NodeId) -> Option<&'a Node> {
         let mut current = self.nodes.get(&from);
@@ -572,7 +651,7 @@ fn member_of(qualified: &str, owner: &str, name: &str) -> bool {
 type Rule<'r> = (f32, Resolution, Box<dyn Fn(&Candidate) -> bool + 'r>);
 
 /// A chosen definition: its id, the confidence and the rule that chose it.
-type Chosen = (NodeId, f32, Resolution);
+type Chosen = (NodeId, f32, Resolution, NodeKind);
 
 /// Picks the definitions `reference` most likely means, with confidences:
 /// the first rule that admits any candidate decides.
@@ -628,13 +707,15 @@ fn choose(
     let member_call = reference.kind == RefKind::Call && receiver.is_some_and(|r| !is_self(r));
     // Nor does a call through a value of unknown type reach a method by
     // scope: `items.append()` is no call of the `append` defined above.
+    // A function nested in another is visible only inside that one.
+    let from = reference.from;
     let reachable = move |c: &Candidate| {
         let excluded = match c.kind {
             NodeKind::Method => bare_call || member_call,
             NodeKind::Function => member_call,
             _ => false,
         };
-        !excluded
+        !excluded && !context.hidden_from(c, from)
     };
     let mut rules: Vec<Rule> = Vec::new();
     // The receiver names an imported module (`fs::write`, `json.load`):
@@ -737,12 +818,20 @@ fn choose(
         Resolution::SameFile,
         Box::new(move |c| c.file == context.path && reachable(c)),
     ));
-    // 3. A name the file imports explicitly.
+    // 3. A name the file imports explicitly: a top-level definition of
+    //    that module (Java's static imports may name a method).
+    let importable = move |c: &Candidate| match context.language {
+        Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            c.parent == Some(NodeId::for_file(&c.file))
+        }
+        Language::Java => true,
+        _ => c.kind != NodeKind::Method,
+    };
     if let Some(module) = context.imported.get(name).map(|m| m.as_ref()) {
         rules.push((
             0.85,
             Resolution::Import,
-            Box::new(move |c| file_matches_module(&c.file, module)),
+            Box::new(move |c| importable(c) && file_matches_module(&c.file, module)),
         ));
         // From another crate of the workspace: the module path may pass
         // through `pub use` re-exports, so any definition in that crate.
@@ -759,7 +848,9 @@ fn choose(
         rules.push((
             0.75,
             Resolution::Import,
-            Box::new(move |c| reachable(c) && file_matches_module(&c.file, module)),
+            Box::new(move |c| {
+                reachable(c) && importable(c) && file_matches_module(&c.file, module)
+            }),
         ));
     }
     // 4. The same directory, where it is one namespace (a Go or Java
@@ -791,6 +882,11 @@ fn choose(
     if bare_call && !global_names {
         return Vec::new();
     }
+    // `self.f()` where no enclosing type is known (a function nested in a
+    // method) is as untyped as any other receiver.
+    let untyped_self =
+        receiver.is_some_and(is_self) && context.enclosing_type(reference.from).is_none();
+    let member_call = member_call || untyped_self;
     let anywhere: Vec<&Candidate> = candidates
         .iter()
         .copied()
@@ -807,10 +903,10 @@ fn choose(
         return Vec::new();
     }
     let confidence = if anywhere.len() == 1 { 0.7 } else { 0.5 };
-    let resolution = if member_call {
-        Resolution::NameOnly
-    } else {
+    let resolution = if global_names && bare_call {
         Resolution::Global
+    } else {
+        Resolution::NameOnly
     };
     split(&anywhere, confidence, resolution)
 }
@@ -841,7 +937,10 @@ fn split(chosen: &[&Candidate], confidence: f32, resolution: Resolution) -> Vec<
         return Vec::new();
     }
     let each = confidence / chosen.len() as f32;
-    chosen.iter().map(|c| (c.id, each, resolution)).collect()
+    chosen
+        .iter()
+        .map(|c| (c.id, each, resolution, c.kind))
+        .collect()
 }
 
 /// Whether a file plausibly defines the module an import names:

@@ -97,9 +97,161 @@ pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
     let root = tree.root_node();
     let mut raw = Captured::default();
     CURSOR.with_borrow_mut(|cursor| raw.collect(spec, cursor, root, source));
+    if spec.parses_macro_arguments {
+        let at = Origin {
+            byte: 0,
+            row: 0,
+            col: 0,
+        };
+        macro_argument_refs(spec, root, source, at, 0, &mut raw.refs);
+    }
     let mut graph = raw.into_graph(spec, path, source, language, file_node);
     graph.has_syntax_errors = root.has_error();
     graph
+}
+
+/// Where a text parsed on its own sits in the file: its first byte's
+/// offset, row and column there.
+#[derive(Clone, Copy)]
+struct Origin {
+    byte: usize,
+    row: usize,
+    col: usize,
+}
+
+impl Origin {
+    /// The file position of byte `offset` of `text` (which starts here).
+    fn at(self, text: &str, offset: usize) -> Origin {
+        let before = &text.as_bytes()[..offset.min(text.len())];
+        let newlines = before.iter().filter(|&&b| b == b'\n').count();
+        let col = match before.iter().rposition(|&b| b == b'\n') {
+            Some(last) => offset - last - 1,
+            None => self.col.wrapping_add(offset),
+        };
+        // Wrapping: an origin may sit before the text's first byte (the
+        // wrapper a macro's arguments are parsed in); the offsets past it
+        // bring the sum back.
+        Origin {
+            byte: self.byte.wrapping_add(offset),
+            row: self.row + newlines,
+            col,
+        }
+    }
+}
+
+/// Macros nested deeper than this inside macro arguments are not re-parsed.
+const MAX_MACRO_DEPTH: usize = 4;
+
+/// Macro arguments are token trees to the grammar (`assert!(!r.is_fixed())`
+/// holds no call node), so the references in them are found by parsing
+/// each argument list again as an expression, in place: the references
+/// found keep their position in the file, so their scope (and the
+/// receiver types known there) is the macro call's.
+fn macro_argument_refs(
+    spec: &LanguageSpec,
+    root: tree_sitter::Node<'_>,
+    source: &str,
+    origin: Origin,
+    depth: usize,
+    refs: &mut Vec<RawRef>,
+) {
+    if depth >= MAX_MACRO_DEPTH {
+        return;
+    }
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() != "macro_invocation" {
+            let mut cursor = node.walk();
+            stack.extend(node.children(&mut cursor));
+            continue;
+        }
+        let macro_name = node.child_by_field_name("macro").map(|m| text(m, source));
+        let mut cursor = node.walk();
+        let Some(tree) = node
+            .children(&mut cursor)
+            .find(|c| c.kind() == "token_tree")
+        else {
+            continue;
+        };
+        if macro_name == Some("macro_rules") || tree.byte_range().len() < 3 {
+            continue;
+        }
+        let inner_start = tree.start_byte() + 1;
+        let inner = &source[inner_start..tree.end_byte() - 1];
+        let inner_origin = origin.at(source, inner_start);
+        reparse_arguments(
+            spec,
+            inner,
+            text(tree, source).starts_with('['),
+            inner_origin,
+            depth,
+            refs,
+        );
+    }
+}
+
+/// Parses macro arguments `inner` as an expression (an array for `[...]`,
+/// else a tuple; failing that, a block of statements) and appends the
+/// references in it, positioned at `origin`.
+fn reparse_arguments(
+    spec: &LanguageSpec,
+    inner: &str,
+    bracketed: bool,
+    origin: Origin,
+    depth: usize,
+    refs: &mut Vec<RawRef>,
+) {
+    let wrappings: [(&str, &str); 2] = if bracketed {
+        [("fn _m(){[", "];}"), ("fn _m(){", "}")]
+    } else {
+        [("fn _m(){(", ");}"), ("fn _m(){", "}")]
+    };
+    for (open, close) in wrappings {
+        let wrapped = format!("{open}{inner}{close}");
+        let tree = PARSER.with_borrow_mut(|parser| parser.parse(&wrapped, None));
+        let Some(tree) = tree else { return };
+        if tree.root_node().has_error() {
+            continue;
+        }
+        let mut found = Captured::default();
+        CURSOR.with_borrow_mut(|cursor| found.collect(spec, cursor, tree.root_node(), &wrapped));
+        // The query's own token-tree patterns saw names only; the parsed
+        // expression also knows their receivers, so it replaces them.
+        let known: HashMap<usize, usize> = refs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.start_byte, i))
+            .collect();
+        let at = |byte: usize| origin.at(inner, byte.saturating_sub(open.len()));
+        for mut r in found.refs {
+            if r.start_byte < open.len() {
+                continue;
+            }
+            let place = at(r.start_byte);
+            r.start_byte = place.byte;
+            r.line = place.row as u32 + 1;
+            r.col = place.col as u32;
+            match known.get(&place.byte) {
+                Some(&i) => refs[i] = r,
+                None => refs.push(r),
+            }
+        }
+        // Macros inside the arguments, at the wrapped text's offsets.
+        let wrapped_origin = Origin {
+            byte: origin.byte.wrapping_sub(open.len()),
+            row: origin.row,
+            col: origin.col.wrapping_sub(open.len()),
+        };
+        macro_argument_refs(
+            spec,
+            tree.root_node(),
+            &wrapped,
+            wrapped_origin,
+            depth + 1,
+            refs,
+        );
+        return;
+    }
 }
 
 fn file_node(path: &str, source: &str, language: Language) -> Node {

@@ -89,6 +89,9 @@ pub(crate) struct LanguageSpec {
     pub separator: &'static str,
     /// Import paths are Rust use trees (`a::{b, c}`) to expand.
     pub expands_use_trees: bool,
+    /// Macro arguments are token trees to the grammar: parse them again as
+    /// expressions to find the calls in them (Rust).
+    pub parses_macro_arguments: bool,
     module_path: fn(&str) -> Option<String>,
 }
 
@@ -152,6 +155,7 @@ fn build(language: Language) -> LanguageSpec {
         roles,
         separator,
         expands_use_trees: language == Language::Rust,
+        parses_macro_arguments: language == Language::Rust,
         module_path,
     }
 }

@@ -257,3 +257,81 @@ fn a_closed_pipe_ends_the_command_quietly() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn calls_inside_rust_macro_arguments_resolve() {
+    let dir = tree(&[(
+        "src/range.rs",
+        "pub struct Range;\n\nimpl Range {\n    pub fn is_fixed(&self) -> bool {\n        true\n    }\n}\n\n\
+         pub fn check(range: &Range) {\n    assert!(!range.is_fixed());\n    let v = vec![Range::empty(); 2];\n    println!(\"{}\", format!(\"{}\", range.is_fixed()));\n}\n\n\
+         impl Range {\n    pub fn empty() -> Range {\n        Range\n    }\n}\n",
+    )]);
+    index(dir.path());
+    assert_eq!(
+        callers(dir.path(), "is_fixed", &[]),
+        pairs(&[("range::check", "receiver-type")])
+    );
+    assert_eq!(
+        callers(dir.path(), "Range::empty", &[]),
+        pairs(&[("range::check", "own-type")])
+    );
+    // The site is where the call is written, inside the macro.
+    let hops = json(dir.path(), &["callers", "is_fixed"]);
+    assert_eq!(hops["hops"][0]["edge"]["line"], 10);
+}
+
+#[test]
+fn python_scoping_stubs_nested_functions_and_imported_names() {
+    let dir = tree(&[
+        ("pkg/__init__.py", ""),
+        (
+            "pkg/compat.py",
+            "def isatty(stream):\n    return True\n\n\
+             class Wrapper:\n    def isatty(self):\n        return False\n\n\
+             def pipe(*setters):\n    pass\n",
+        ),
+        ("pkg/compat.pyi", "def pipe(*setters): ...\ndef isatty(stream): ...\n"),
+        (
+            "pkg/main.py",
+            "from pkg.compat import isatty, pipe\n\n\
+             def outer():\n    def helper():\n        pass\n    helper()\n    isatty(1)\n    pipe()\n\n\
+             def other():\n    helper()\n",
+        ),
+    ]);
+    index(dir.path());
+    // The function the import names, not a method of the same name, and
+    // not its stub: one edge, unsplit.
+    let hops = json(dir.path(), &["callers", "pkg/compat.py:1"]);
+    assert_eq!(hops["hops"].as_array().unwrap().len(), 1);
+    assert_eq!(hops["hops"][0]["qualified_name"], "pkg.main.outer");
+    assert_eq!(hops["hops"][0]["edge"]["confidence"], 0.85);
+    assert_eq!(
+        callers(dir.path(), "Wrapper.isatty", &["--guesses"]),
+        pairs(&[])
+    );
+    assert_eq!(
+        callers(dir.path(), "pkg/compat.py:8", &[]),
+        pairs(&[("pkg.main.outer", "import")])
+    );
+    // `helper` is visible inside `outer` only.
+    assert_eq!(
+        callers(dir.path(), "helper", &["--guesses"]),
+        pairs(&[("pkg.main.outer", "same-file")])
+    );
+}
+
+#[test]
+fn macros_and_enum_variants_are_referenced_not_called() {
+    let dir = tree(&[(
+        "src/lib.rs",
+        "macro_rules! twice {\n    ($e:expr) => { $e * 2 };\n}\n\n\
+         pub enum Error {\n    Io(u32),\n}\n\n\
+         pub fn run() -> Error {\n    let _ = twice!(2);\n    Error::Io(1)\n}\n",
+    )]);
+    index(dir.path());
+    assert_eq!(callers(dir.path(), "twice", &[]), pairs(&[]));
+    let refs = json(dir.path(), &["refs", "twice"]);
+    assert_eq!(refs["files"][0]["sites"][0]["kind"], "references");
+    let refs = json(dir.path(), &["refs", "Error::Io"]);
+    assert_eq!(refs["files"][0]["sites"][0]["kind"], "references");
+}
