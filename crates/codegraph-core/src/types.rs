@@ -73,6 +73,35 @@ pub fn normalize_type(text: &str) -> Option<String> {
     None
 }
 
+/// A receiver type written `RETURNS` + callee (`→self.make_context`): the
+/// value a call returned, whose type is the callee's declared return type,
+/// looked up when resolving.
+pub const RETURNS: &str = "\u{2192}";
+
+/// A binding type written `ALIAS` + name (`=store`): the type that name
+/// has where the binding is made (the parser looks it up).
+pub const ALIAS: &str = "=";
+
+/// The return type a function's signature declares, as written: Python's
+/// and Rust's `-> T`, TypeScript's `): T`. `None` when it declares none.
+pub fn return_type(signature: &str) -> Option<&str> {
+    let body_start = signature.find('{').unwrap_or(signature.len());
+    let head = &signature[..body_start];
+    if let Some(i) = head.rfind("->") {
+        let after = head[i + 2..].trim();
+        let after = after.split(" where").next().unwrap_or(after);
+        return Some(after.trim_end_matches(':').trim()).filter(|t| !t.is_empty());
+    }
+    // `name(params): T` — the colon after the parameter list's close.
+    let params = parameter_list(head)?;
+    // `params` is a slice of `head`: where it ends, past its `)`.
+    let end = params.as_ptr() as usize - head.as_ptr() as usize + params.len() + 1;
+    let rest = head.get(end..)?.trim_start();
+    rest.strip_prefix(':')
+        .map(|t| t.trim().trim_end_matches(['{', ';']).trim())
+        .filter(|t| !t.is_empty())
+}
+
 /// The declared type of parameter `param` of the function passed as
 /// argument `arg` to a callable whose signature is `signature`, when that
 /// argument is declared with a function type:
@@ -163,6 +192,26 @@ fn declared_type(param: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn declared_return_types() {
+        use super::return_type;
+        assert_eq!(
+            return_type("def make_context(self, name: str) -> Context:"),
+            Some("Context")
+        );
+        assert_eq!(return_type("def f(x) -> \"Context\":"), Some("\"Context\""));
+        assert_eq!(
+            return_type("pub fn get(&self, key: K) -> Option<&V> where K: Hash {"),
+            Some("Option<&V>")
+        );
+        assert_eq!(
+            return_type("makeContext(a: (b: string) => void): Context {"),
+            Some("Context")
+        );
+        assert_eq!(return_type("def f(x):"), None);
+        assert_eq!(return_type("function f(a, b) {"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -155,6 +155,108 @@ fn memory_per_node(store: &Store) {
     black_box(&table);
 }
 
+/// `callers` and `refs` of the most referenced symbols (the kernel's
+/// `printk`, `kmalloc`: hundreds of thousands of incoming edges), as the
+/// commands run them — per-kind prefix scans stopped at the limit — beside
+/// the unbounded read of every incoming edge they replaced, in the same run.
+/// Names from `CODEGRAPH_BENCH_HUBS` (comma-separated), else the five
+/// most-called sampled functions.
+fn hub_queries(store: &Store) {
+    use codegraph_graph::EdgeFilter;
+    let names: Vec<String> = match std::env::var("CODEGRAPH_BENCH_HUBS") {
+        Ok(list) => list.split(',').map(str::to_string).collect(),
+        Err(_) => Vec::new(),
+    };
+    let mut hubs: Vec<(String, NodeId, usize)> = Vec::new();
+    for name in &names {
+        let ids: Vec<NodeId> = store
+            .find_exact(name, 64)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        // The definition with the most callers is the one users mean.
+        if let Some((degree, id)) = ids
+            .iter()
+            .map(|&id| {
+                (
+                    store
+                        .in_degree(id, EdgeKind::Calls, usize::MAX)
+                        .unwrap_or(0),
+                    id,
+                )
+            })
+            .max()
+        {
+            hubs.push((name.clone(), id, degree));
+        }
+    }
+    if hubs.is_empty() {
+        return;
+    }
+    let dependency = [
+        EdgeKind::Calls,
+        EdgeKind::References,
+        EdgeKind::Inherits,
+        EdgeKind::Implements,
+        EdgeKind::Imports,
+    ];
+    let filter = EdgeFilter {
+        min_confidence: 0.0,
+        include_guesses: false,
+    };
+    let keep = |e: &codegraph_core::Edge| filter.accepts(e);
+    for (name, id, degree) in &hubs {
+        let id = *id;
+        let p = |f: &dyn Fn()| {
+            let mut samples: Vec<f64> = (0..300)
+                .map(|_| {
+                    let t = Instant::now();
+                    f();
+                    t.elapsed().as_secs_f64() * 1e6
+                })
+                .collect();
+            samples.sort_by(f64::total_cmp);
+            (
+                samples[samples.len() / 2],
+                samples[samples.len() * 99 / 100],
+            )
+        };
+        let callers = p(&|| {
+            black_box(
+                codegraph_graph::walk_filtered(
+                    store,
+                    &[id],
+                    Direction::In,
+                    &[EdgeKind::Calls],
+                    &filter,
+                    1,
+                    200,
+                )
+                .ok(),
+            );
+        });
+        let refs = p(&|| {
+            let mut edges = Vec::new();
+            for kind in dependency {
+                let room = 1001usize.saturating_sub(edges.len());
+                if room == 0 {
+                    break;
+                }
+                edges.extend(store.in_edges_of(id, kind, room, &keep).unwrap_or_default());
+            }
+            black_box(edges);
+        });
+        let unbounded = p(&|| {
+            black_box(store.in_edges(id).ok());
+        });
+        eprintln!(
+            "hub {name} ({degree} callers): callers --limit 200 p50 {:.0} us p99 {:.0} us; refs --limit 1000 p50 {:.0} us p99 {:.0} us; every in-edge (unbounded) p50 {:.0} us p99 {:.0} us; refs/unbounded p50 {:.3}",
+            callers.0, callers.1, refs.0, refs.1, unbounded.0, unbounded.1, refs.0 / unbounded.0
+        );
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let temp;
     let store = match std::env::var("CODEGRAPH_BENCH_DB") {
@@ -267,6 +369,8 @@ fn benches(c: &mut Criterion) {
             par / seq
         );
     }
+
+    hub_queries(&store);
 
     let mut i = 0;
     c.bench_function("node_query_latency", |b| {

@@ -186,6 +186,18 @@ fn resolve_file(
         // A receiver of declared type: that type and its ancestors, nearest
         // first. A callback parameter's type is read off the callee's signature.
         let receiver_type = match reference.receiver_type.as_deref() {
+            // A value a call returned: the callee's declared return type.
+            Some(ty) if ty.starts_with(codegraph_core::RETURNS) => {
+                match callbacks.get(&(reference.from, ty)) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let callee = &ty[codegraph_core::RETURNS.len()..];
+                        let found = returned_type(store, cache, reference, callee, &context)?;
+                        callbacks.insert((reference.from, ty), found.clone());
+                        found
+                    }
+                }
+            }
             // Many references in one scope share a callback parameter.
             Some(ty) if ty.contains('(') => match callbacks.get(&(reference.from, ty)) {
                 Some(known) => known.clone(),
@@ -371,20 +383,7 @@ fn callback_type(
         col: reference.col,
     };
     let targets = choose(&call, cached_lookup(store, cache, callee)?, context, &[]);
-    // One target, or one more likely than the rest.
-    let mut best: Option<(NodeId, f32)> = None;
-    let mut tied = false;
-    for &(id, confidence, _, _) in &targets {
-        match best {
-            Some((_, top)) if confidence < top => {}
-            Some((_, top)) if confidence == top => tied = true,
-            _ => {
-                best = Some((id, confidence));
-                tied = false;
-            }
-        }
-    }
-    let Some((id, _)) = best.filter(|_| !tied) else {
+    let Some(id) = most_likely(&targets) else {
         return Ok(None);
     };
     let Some(mut target) = store.get_node(id)? else {
@@ -415,6 +414,80 @@ fn callback_type(
     else {
         return Ok(None);
     };
+    let defined = cached_lookup(store, cache, &ty)?
+        .iter()
+        .any(|c| c.kind.is_type_container());
+    Ok(defined.then_some(ty))
+}
+
+/// The one target, or the one more likely than the rest.
+fn most_likely(targets: &[Chosen]) -> Option<NodeId> {
+    let mut best: Option<(NodeId, f32)> = None;
+    let mut tied = false;
+    for &(id, confidence, _, _) in targets {
+        match best {
+            Some((_, top)) if confidence < top => {}
+            Some((_, top)) if confidence == top => tied = true,
+            _ => {
+                best = Some((id, confidence));
+                tied = false;
+            }
+        }
+    }
+    best.filter(|_| !tied).map(|(id, _)| id)
+}
+
+/// The type of the value `callee(…)` returns (`self.make_context`,
+/// `Config::load`, `parse`), called from where `reference` is: the callee
+/// resolved like a call from there, its signature's declared return type
+/// (`Self` is its own type). `None` unless that names a type the index
+/// defines.
+fn returned_type(
+    store: &Store,
+    cache: &mut Caches,
+    reference: &UnresolvedRef,
+    callee: &str,
+    context: &FileContext,
+) -> Result<Option<String>, StoreError> {
+    let (qualifier, name) = match callee.rsplit_once("::").or_else(|| callee.rsplit_once('.')) {
+        Some((q, n)) => (Some(q.to_string()), n),
+        None => (None, callee),
+    };
+    let call = UnresolvedRef {
+        from: reference.from,
+        kind: RefKind::Call,
+        name: name.to_string(),
+        qualifier,
+        receiver_type: None,
+        line: reference.line,
+        col: reference.col,
+    };
+    let targets = choose(&call, cached_lookup(store, cache, name)?, context, &[]);
+    let Some(id) = most_likely(&targets) else {
+        return Ok(None);
+    };
+    let Some(target) = store.get_node(id)? else {
+        return Ok(None);
+    };
+    let Some(mut ty) = target
+        .signature
+        .as_deref()
+        .and_then(codegraph_core::return_type)
+        .and_then(normalize_type)
+    else {
+        return Ok(None);
+    };
+    if ty == "Self" {
+        let Some(owner) = target
+            .parent
+            .map(|p| store.get_node(p))
+            .transpose()?
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        ty = owner.name;
+    }
     let defined = cached_lookup(store, cache, &ty)?
         .iter()
         .any(|c| c.kind.is_type_container());
@@ -590,15 +663,30 @@ impl<'a> FileContext<'a> {
         self.aliases.rust_crate(first)
     }
 
-    /// `candidate`, defined in this file inside a function, cannot be seen
-    /// from `from`, which is outside that function.
-    fn hidden_from(&self, candidate: &Candidate, from: NodeId) -> bool {
+    /// `candidate`, defined in this file inside a function (or, for a bare
+    /// name in a language whose class bodies are no scope of their
+    /// methods, inside a type), cannot be seen from `from`, outside it.
+    fn hidden_from(&self, candidate: &Candidate, from: NodeId, bare: bool) -> bool {
         if candidate.file != self.path {
             return false;
         }
         let Some(parent) = candidate.parent.and_then(|p| self.nodes.get(&p)) else {
             return false;
         };
+        let class_scoped = bare
+            && parent.kind.is_type_container()
+            && candidate.kind != NodeKind::Method
+            && matches!(
+                self.language,
+                Language::Python
+                    | Language::JavaScript
+                    | Language::TypeScript
+                    | Language::Tsx
+                    | Language::Rust
+            );
+        if class_scoped {
+            return true;
+        }
         if !parent.kind.is_callable() {
             return false;
         }
@@ -715,7 +803,7 @@ fn choose(
             NodeKind::Function => member_call,
             _ => false,
         };
-        !excluded && !context.hidden_from(c, from)
+        !excluded && !context.hidden_from(c, from, bare_call)
     };
     let mut rules: Vec<Rule> = Vec::new();
     // The receiver names an imported module (`fs::write`, `json.load`):
@@ -728,6 +816,15 @@ fn choose(
     // same-named method of another class, even in the same file.
     let mut type_bound = false;
 
+    // What an import can name: a top-level definition of the module
+    // (Java's static imports may name a method).
+    let importable = move |c: &Candidate| match context.language {
+        Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            c.parent == Some(NodeId::for_file(&c.file))
+        }
+        Language::Java => true,
+        _ => c.kind != NodeKind::Method,
+    };
     // 1. The receiver's own type: `self.save()`, `Policy::default()`, or a
     //    module bound by an import: `json.load`, `util.check`.
     match receiver {
@@ -802,6 +899,15 @@ fn choose(
                     Resolution::Import,
                     Box::new(move |c| file_matches_module(&c.file, module)),
                 ));
+                // A package re-exports its modules' names (`click.echo`
+                // is click/utils.py's): a top-level definition inside it.
+                if context.language == Language::Python {
+                    rules.push((
+                        UNIQUE_ONLY,
+                        Resolution::Import,
+                        Box::new(move |c| importable(c) && in_package(&c.file, module)),
+                    ));
+                }
                 module_bound = true;
             } else {
                 type_bound = reference.kind == RefKind::Call && looks_like_type(owner);
@@ -818,15 +924,7 @@ fn choose(
         Resolution::SameFile,
         Box::new(move |c| c.file == context.path && reachable(c)),
     ));
-    // 3. A name the file imports explicitly: a top-level definition of
-    //    that module (Java's static imports may name a method).
-    let importable = move |c: &Candidate| match context.language {
-        Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            c.parent == Some(NodeId::for_file(&c.file))
-        }
-        Language::Java => true,
-        _ => c.kind != NodeKind::Method,
-    };
+    // 3. A name the file imports explicitly.
     if let Some(module) = context.imported.get(name).map(|m| m.as_ref()) {
         rules.push((
             0.85,
@@ -837,10 +935,22 @@ fn choose(
         // through `pub use` re-exports, so any definition in that crate.
         if let Some(dir) = context.crate_of(module) {
             rules.push((
-                0.8,
+                UNIQUE_ONLY,
                 Resolution::Import,
                 Box::new(move |c| under(&c.file, dir)),
             ));
+        }
+        // From a Python package that re-exports it (`from click import
+        // echo`, defined in click/utils.py).
+        if context.language == Language::Python {
+            let package = module.rsplit_once('.').map_or("", |(p, _)| p);
+            if !package.is_empty() && !package.starts_with('.') {
+                rules.push((
+                    UNIQUE_ONLY,
+                    Resolution::Import,
+                    Box::new(move |c| importable(c) && in_package(&c.file, package)),
+                ));
+            }
         }
     }
     // 3b. A name a wildcard import may bring in (`from m import *`).
@@ -920,15 +1030,24 @@ fn looks_like_type(name: &str) -> bool {
 }
 
 /// The candidates of the first rule that admits any, with its confidence.
+/// A rule whose confidence is [`UNIQUE_ONLY`] decides only when it admits
+/// exactly one candidate (a name somewhere in a package: several would be
+/// a guess between them).
 fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<Chosen> {
     for (confidence, resolution, admits) in rules {
         let chosen: Vec<&Candidate> = candidates.iter().copied().filter(|c| admits(c)).collect();
+        if chosen.len() > 1 && *confidence == UNIQUE_ONLY {
+            continue;
+        }
         if !chosen.is_empty() {
             return split(&chosen, *confidence, *resolution);
         }
     }
     Vec::new()
 }
+
+/// The confidence of rules that hold only for a unique candidate.
+const UNIQUE_ONLY: f32 = 0.8;
 
 /// Links to every chosen definition with the confidence split between
 /// them; too many choices is no answer.
@@ -956,6 +1075,13 @@ fn module_path(file: &str) -> &str {
         .or_else(|| rust.then(|| stem.strip_suffix("/lib")).flatten())
         .or_else(|| rust.then(|| stem.strip_suffix("/main")).flatten())
         .unwrap_or(stem)
+}
+
+/// `file` is a module of the Python package `package` (`click`,
+/// `a.b`) or of one of its subpackages.
+fn in_package(file: &str, package: &str) -> bool {
+    let dir = package.replace('.', "/");
+    file.starts_with(&format!("{dir}/")) || file.contains(&format!("/{dir}/"))
 }
 
 /// `file` is under the directory `dir`.

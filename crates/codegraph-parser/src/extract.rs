@@ -63,6 +63,17 @@ struct RawRef {
     col: u32,
 }
 
+/// How a binding's type is written.
+#[derive(Clone, Copy)]
+enum Bound {
+    /// A declared type (`x: Client`).
+    Declared,
+    /// The callee of a call assigned (`x = Client()`, `x = make()`).
+    Constructed,
+    /// Another name whose value is assigned (`self.x = x`).
+    Value,
+}
+
 struct RawImport<'t> {
     node: tree_sitter::Node<'t>,
     /// The module or item path as written.
@@ -409,8 +420,9 @@ impl<'t> Captured<'t> {
                     | Role::Package) => main = Some((role, node)),
                     Role::Callee => callee = Some(node),
                     Role::BindingName => binding_name = Some(node),
-                    Role::BindingType => binding_type = Some((node, false)),
-                    Role::BindingClass => binding_type = Some((node, true)),
+                    Role::BindingType => binding_type = Some((node, Bound::Declared)),
+                    Role::BindingClass => binding_type = Some((node, Bound::Constructed)),
+                    Role::BindingValue => binding_type = Some((node, Bound::Value)),
                     Role::Name => name = Some(node),
                     Role::Owner => owner = Some(text(node, source).to_string()),
                     Role::Receiver => receiver = Some(one_line(text(node, source))),
@@ -512,10 +524,23 @@ impl<'t> Captured<'t> {
                     let (Some(name), Some((ty, constructed))) = (binding_name, binding_type) else {
                         continue;
                     };
-                    // A constructed value has a type only if a class was called.
-                    let ty = normalize_type(text(ty, source)).filter(|t| {
-                        !constructed || t.starts_with(|c: char| c.is_ascii_uppercase())
-                    });
+                    let written = one_line(text(ty, source));
+                    let ty = match (constructed, normalize_type(&written)) {
+                        (Bound::Declared, ty) => ty,
+                        // A class called: an instance of it.
+                        (Bound::Constructed, Some(t))
+                            if t.starts_with(|c: char| c.is_ascii_uppercase()) =>
+                        {
+                            Some(t)
+                        }
+                        // A function called: whatever it declares it returns,
+                        // looked up when resolving (`codegraph_core::RETURNS`).
+                        (Bound::Constructed, _) => {
+                            Some(format!("{}{written}", codegraph_core::RETURNS))
+                        }
+                        // Another name's value: its type, if known there.
+                        (Bound::Value, _) => Some(format!("{}{written}", codegraph_core::ALIAS)),
+                    };
                     if let Some(ty) = ty {
                         self.bindings.push(Binding {
                             byte: node.start_byte(),

@@ -40,6 +40,9 @@ pub(crate) enum Role {
     BindingName,
     BindingType,
     BindingClass,
+    /// `@binding.value`: the name is assigned another name's value
+    /// (`self.store = store`), so it has that name's type.
+    BindingValue,
     /// `@binding.callback`: a function passed as an argument to the call of
     /// `@binding.callee`; its untyped parameters take the types the callee's
     /// signature declares for them, looked up when resolving.
@@ -64,6 +67,7 @@ fn role(capture: &str) -> Result<Role, String> {
         "binding.name" => Role::BindingName,
         "binding.type" => Role::BindingType,
         "binding.class" => Role::BindingClass,
+        "binding.value" => Role::BindingValue,
         "binding.callback" => Role::Callback,
         "binding.callee" => Role::Callee,
         "reference.call" => Role::Reference(RefKind::Call),

@@ -64,7 +64,14 @@ fn field_of_receiver(name: &str) -> Option<&str> {
 impl TypeFacts {
     pub fn new(bindings: Vec<Binding>, scopes: &impl Scopes) -> TypeFacts {
         let mut facts = TypeFacts::default();
-        for b in bindings {
+        for mut b in bindings {
+            // `self.x = x`: x's type where this is written, if known.
+            if let Some(source) = b.ty.strip_prefix(codegraph_core::ALIAS) {
+                match facts.local(source, b.byte, scopes) {
+                    Some(ty) => b.ty = ty,
+                    None => continue,
+                }
+            }
             let field = field_of_receiver(&b.name);
             let scope = scopes.innermost(b.byte);
             let owner = match (field, b.member) {

@@ -335,3 +335,36 @@ fn macros_and_enum_variants_are_referenced_not_called() {
     let refs = json(dir.path(), &["refs", "Error::Io"]);
     assert_eq!(refs["files"][0]["sites"][0]["kind"], "references");
 }
+
+#[test]
+fn python_types_flow_through_return_types_fields_and_package_reexports() {
+    let dir = tree(&[
+        ("click/__init__.py", "from .utils import echo as echo\nfrom .core import Context as Context\n"),
+        ("click/utils.py", "def echo(message):\n    pass\n"),
+        (
+            "click/core.py",
+            "class Context:\n    def exit(self):\n        pass\n\n\
+             class Command:\n    def __init__(self, ctx: Context):\n        self.ctx = ctx\n\n\
+             \x20   def make_context(self) -> Context:\n        return Context()\n\n\
+             \x20   def main(self):\n        ctx = self.make_context()\n        ctx.exit()\n        self.ctx.exit()\n\n\
+             class Other:\n    def exit(self):\n        pass\n",
+        ),
+        ("app.py", "import click\nfrom click import echo\n\ndef run():\n    click.echo('a')\n    echo('b')\n"),
+    ]);
+    index(dir.path());
+    // `ctx = self.make_context()` has make_context's declared return
+    // type; `self.ctx = ctx` the parameter's declared type.
+    assert_eq!(
+        callers(dir.path(), "Context.exit", &[]),
+        pairs(&[("click.core.Command.main", "receiver-type")])
+    );
+    assert_eq!(
+        callers(dir.path(), "Other.exit", &["--guesses"]),
+        pairs(&[])
+    );
+    // A package's names are its modules' (`click.echo` is click/utils.py's).
+    assert_eq!(
+        callers(dir.path(), "echo", &[]),
+        pairs(&[("app.run", "import")])
+    );
+}

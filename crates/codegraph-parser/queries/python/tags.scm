@@ -31,10 +31,14 @@
 (import_from_statement module_name: (_) @import.path (wildcard_import) @import.alias) @import
 
 ; Receiver types (src/types.rs): typed parameters and assignments, values
-; constructed on assignment (`x = Client()`, `self.x = Client()`).
+; constructed on assignment (`x = Client()`, `self.x = Client()`), results
+; of functions with a declared return type (`ctx = self.make_context()`: a
+; call of something not named like a class), names given another name's
+; value (`self.store = store`).
 (typed_parameter (identifier) @binding.name type: (type) @binding.type) @binding
 (typed_default_parameter name: (identifier) @binding.name type: (type) @binding.type) @binding
 (assignment left: [(identifier) (attribute)] @binding.name type: (type) @binding.type) @binding
 (assignment
   left: [(identifier) (attribute)] @binding.name
   right: (call function: [(identifier) (attribute attribute: (identifier))] @binding.class)) @binding
+(assignment left: (attribute) @binding.name right: (identifier) @binding.value) @binding
