@@ -171,6 +171,12 @@ fn crash_and_recover(prepare: impl Fn(&Path), clean: &BTreeMap<String, Value>) {
         );
         let rerun = index(&repo, &[]);
         assert_eq!(rerun.code, Some(0), "{}", rerun.stderr);
+        eprintln!(
+            "killed at checkpoint {} of {} ({}); the next run completed it",
+            point + 1,
+            names.len(),
+            names[point]
+        );
         let recovered = answers(&repo);
         for (key, want) in clean {
             assert_eq!(
