@@ -792,7 +792,12 @@ fn choose(
     let bare_call = bare_call && !implicit_this;
     // A call through a value (`console.log()`, `item.save()`) reaches a
     // method, never a free function that merely shares the name.
-    let member_call = reference.kind == RefKind::Call && receiver.is_some_and(|r| !is_self(r));
+    // So is `self.f()` where no enclosing type is known (an `impl` for a
+    // type from elsewhere, a function nested in a method).
+    let untyped_self =
+        receiver.is_some_and(is_self) && context.enclosing_type(reference.from).is_none();
+    let member_call =
+        reference.kind == RefKind::Call && (receiver.is_some_and(|r| !is_self(r)) || untyped_self);
     // Nor does a call through a value of unknown type reach a method by
     // scope: `items.append()` is no call of the `append` defined above.
     // A function nested in another is visible only inside that one.
@@ -888,6 +893,26 @@ fn choose(
                 }
                 _ => owner,
             };
+            // Several types of that name (`Builder::new()` with a request,
+            // a response and a URI builder): the one the file imports,
+            // else the one it defines, else all of them.
+            if let Some(module) = context.imported.get(owner).map(|m| m.as_ref()) {
+                rules.push((
+                    0.9,
+                    Resolution::OwnType,
+                    Box::new(move |c| {
+                        member_of(&c.qualified_name, owner, name)
+                            && file_matches_module(&c.file, module)
+                    }),
+                ));
+            }
+            rules.push((
+                0.9,
+                Resolution::OwnType,
+                Box::new(move |c| {
+                    c.file == context.path && member_of(&c.qualified_name, owner, name)
+                }),
+            ));
             rules.push((
                 0.9,
                 Resolution::OwnType,
@@ -992,11 +1017,6 @@ fn choose(
     if bare_call && !global_names {
         return Vec::new();
     }
-    // `self.f()` where no enclosing type is known (a function nested in a
-    // method) is as untyped as any other receiver.
-    let untyped_self =
-        receiver.is_some_and(is_self) && context.enclosing_type(reference.from).is_none();
-    let member_call = member_call || untyped_self;
     let anywhere: Vec<&Candidate> = candidates
         .iter()
         .copied()

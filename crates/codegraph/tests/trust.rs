@@ -368,3 +368,34 @@ fn python_types_flow_through_return_types_fields_and_package_reexports() {
         pairs(&[("app.run", "import")])
     );
 }
+
+#[test]
+fn rust_type_paths_prefer_the_imported_type_and_untyped_self_is_no_scope() {
+    let dir = tree(&[
+        ("src/lib.rs", "mod request;\nmod response;\nmod client;\n"),
+        (
+            "src/request.rs",
+            "pub struct Builder;\nimpl Builder {\n    pub fn new() -> Builder {\n        Builder\n    }\n}\n",
+        ),
+        (
+            "src/response.rs",
+            "pub struct Builder;\nimpl Builder {\n    pub fn new() -> Builder {\n        Builder\n    }\n}\n",
+        ),
+        (
+            "src/client.rs",
+            "use crate::response::Builder;\n\npub fn respond() -> Builder {\n    Builder::new()\n}\n\n\
+             pub trait Shout {\n    fn shout(&self) -> usize;\n}\n\n\
+             impl Shout for String {\n    fn shout(&self) -> usize {\n        self.len_of()\n    }\n}\n\n\
+             pub struct A;\nimpl A {\n    pub fn len_of(&self) -> usize {\n        1\n    }\n}\n\n\
+             pub struct B;\nimpl B {\n    pub fn len_of(&self) -> usize {\n        2\n    }\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    let found = json(dir.path(), &["callers", "src/response.rs:3"]);
+    assert_eq!(found["hops"][0]["qualified_name"], "client::respond");
+    assert_eq!(found["hops"][0]["edge"]["confidence"], 0.9);
+    assert_eq!(callers(dir.path(), "src/request.rs:3", &["--guesses"]), pairs(&[]));
+    // `self` in an impl for a type from elsewhere has no known type: no
+    // edge to the file's own methods of that name.
+    assert_eq!(callers(dir.path(), "A::len_of", &["--guesses"]), pairs(&[]));
+}
