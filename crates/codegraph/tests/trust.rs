@@ -394,7 +394,10 @@ fn rust_type_paths_prefer_the_imported_type_and_untyped_self_is_no_scope() {
     let found = json(dir.path(), &["callers", "src/response.rs:3"]);
     assert_eq!(found["hops"][0]["qualified_name"], "client::respond");
     assert_eq!(found["hops"][0]["edge"]["confidence"], 0.9);
-    assert_eq!(callers(dir.path(), "src/request.rs:3", &["--guesses"]), pairs(&[]));
+    assert_eq!(
+        callers(dir.path(), "src/request.rs:3", &["--guesses"]),
+        pairs(&[])
+    );
     // `self` in an impl for a type from elsewhere has no known type: no
     // edge to the file's own methods of that name.
     assert_eq!(callers(dir.path(), "A::len_of", &["--guesses"]), pairs(&[]));
