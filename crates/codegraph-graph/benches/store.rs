@@ -17,6 +17,15 @@ use codegraph_core::{EdgeKind, Language, NodeId, NodeKind};
 use codegraph_graph::{walk, walk_sequential, Direction, IndexWriter, OpenMode, Store};
 use criterion::{criterion_group, criterion_main, Criterion};
 
+/// Edges that make one node depend on another (impact, refs).
+const DEPENDENCY: [EdgeKind; 5] = [
+    EdgeKind::Calls,
+    EdgeKind::References,
+    EdgeKind::Inherits,
+    EdgeKind::Implements,
+    EdgeKind::Imports,
+];
+
 fn source_root() -> PathBuf {
     if let Ok(src) = std::env::var("CODEGRAPH_BENCH_SRC") {
         return PathBuf::from(src);
@@ -194,13 +203,7 @@ fn hub_queries(store: &Store) {
     if hubs.is_empty() {
         return;
     }
-    let dependency = [
-        EdgeKind::Calls,
-        EdgeKind::References,
-        EdgeKind::Inherits,
-        EdgeKind::Implements,
-        EdgeKind::Imports,
-    ];
+    let dependency = DEPENDENCY;
     let filter = EdgeFilter {
         min_confidence: 0.0,
         include_guesses: false,
@@ -288,13 +291,7 @@ fn benches(c: &mut Criterion) {
         .filter(|n| matches!(n.kind, NodeKind::Function | NodeKind::Method))
         .map(|n| n.id)
         .collect();
-    let dependency = [
-        EdgeKind::Calls,
-        EdgeKind::References,
-        EdgeKind::Inherits,
-        EdgeKind::Implements,
-        EdgeKind::Imports,
-    ];
+    let dependency = DEPENDENCY;
     if !callables.is_empty() {
         percentiles("edge_traversal_latency (callers, depth 1)", |i| {
             black_box(

@@ -234,14 +234,13 @@ pub(crate) fn targets(
         Language::Rust => {
             let segments: Vec<&str> = module.split("::").filter(|s| !s.is_empty()).collect();
             let crate_src = importer.find("src/").map(|i| &importer[..i + 3]);
+            let crate_dir = segments.first().and_then(|name| aliases.rust_crate(name));
             let (base, rest): (Option<String>, &[&str]) = match segments.first() {
                 Some(&"crate") => (crate_src.map(str::to_string), &segments[1..]),
                 Some(&"super") => (Some(parent(dir).to_string()), &segments[1..]),
                 Some(&"self") => (Some(dir.to_string()), &segments[1..]),
                 // Another crate of the workspace: `codegraph_core::Node`.
-                Some(name) if aliases.rust_crate(name).is_some() => {
-                    (aliases.rust_crate(name).map(str::to_string), &segments[1..])
-                }
+                Some(_) if crate_dir.is_some() => (crate_dir.map(str::to_string), &segments[1..]),
                 // `mod foo;` (marked by the parser): next to lib.rs, main.rs
                 // and mod.rs; under x/ for any other x.rs.
                 Some(&"mod") => {

@@ -161,7 +161,9 @@ fn resolve_file(
         context.ancestors.insert(node.id, all);
     }
     let mut edges: HashMap<(NodeId, EdgeKind, NodeId), Edge> = HashMap::new();
-    let mut callbacks: HashMap<(NodeId, &str), Option<String>> = HashMap::new();
+    // Receiver types derived from a callee's signature (a callback's
+    // parameter, a call's result), shared by the references of one scope.
+    let mut derived: HashMap<(NodeId, &str), Option<String>> = HashMap::new();
     let (mut counted, mut resolved) = (0u32, 0u32);
     for reference in &refs {
         counted += 1;
@@ -186,27 +188,23 @@ fn resolve_file(
         // A receiver of declared type: that type and its ancestors, nearest
         // first. A callback parameter's type is read off the callee's signature.
         let receiver_type = match reference.receiver_type.as_deref() {
-            // A value a call returned: the callee's declared return type.
-            Some(ty) if ty.starts_with(codegraph_core::RETURNS) => {
-                match callbacks.get(&(reference.from, ty)) {
+            // A value a call returned (its callee's declared return type),
+            // or a callback's parameter (read off the callee's signature).
+            Some(ty) if ty.starts_with(codegraph_core::RETURNS) || ty.contains('(') => {
+                match derived.get(&(reference.from, ty)) {
                     Some(known) => known.clone(),
                     None => {
-                        let callee = &ty[codegraph_core::RETURNS.len()..];
-                        let found = returned_type(store, cache, reference, callee, &context)?;
-                        callbacks.insert((reference.from, ty), found.clone());
+                        let found = match ty.strip_prefix(codegraph_core::RETURNS) {
+                            Some(callee) => {
+                                returned_type(store, cache, reference, callee, &context)?
+                            }
+                            None => callback_type(store, cache, reference, ty, &context)?,
+                        };
+                        derived.insert((reference.from, ty), found.clone());
                         found
                     }
                 }
             }
-            // Many references in one scope share a callback parameter.
-            Some(ty) if ty.contains('(') => match callbacks.get(&(reference.from, ty)) {
-                Some(known) => known.clone(),
-                None => {
-                    let found = callback_type(store, cache, reference, ty, &context)?;
-                    callbacks.insert((reference.from, ty), found.clone());
-                    found
-                }
-            },
             other => other.map(str::to_string),
         };
         let lineage = match receiver_type {
@@ -373,20 +371,7 @@ fn callback_type(
     let Some((callee, arg, param)) = parsed else {
         return Ok(None);
     };
-    let call = UnresolvedRef {
-        from: reference.from,
-        kind: RefKind::Call,
-        name: callee.to_string(),
-        qualifier: None,
-        receiver_type: None,
-        line: reference.line,
-        col: reference.col,
-    };
-    let targets = choose(&call, cached_lookup(store, cache, callee)?, context, &[]);
-    let Some(id) = most_likely(&targets) else {
-        return Ok(None);
-    };
-    let Some(mut target) = store.get_node(id)? else {
+    let Some(mut target) = callee_node(store, cache, reference, None, callee, context)? else {
         return Ok(None);
     };
     if target.kind.is_type_container() {
@@ -414,10 +399,46 @@ fn callback_type(
     else {
         return Ok(None);
     };
+    indexed_type(store, cache, ty)
+}
+
+/// `ty`, if the index defines a type of that name (a type parameter, `T`,
+/// or a library type leaves a receiver untyped, as it was).
+fn indexed_type(
+    store: &Store,
+    cache: &mut Caches,
+    ty: String,
+) -> Result<Option<String>, StoreError> {
     let defined = cached_lookup(store, cache, &ty)?
         .iter()
         .any(|c| c.kind.is_type_container());
     Ok(defined.then_some(ty))
+}
+
+/// The definition a call of `name` (through `qualifier`) made where
+/// `reference` is most likely reaches, if one is more likely than the rest.
+fn callee_node(
+    store: &Store,
+    cache: &mut Caches,
+    reference: &UnresolvedRef,
+    qualifier: Option<&str>,
+    name: &str,
+    context: &FileContext,
+) -> Result<Option<Node>, StoreError> {
+    let call = UnresolvedRef {
+        from: reference.from,
+        kind: RefKind::Call,
+        name: name.to_string(),
+        qualifier: qualifier.map(str::to_string),
+        receiver_type: None,
+        line: reference.line,
+        col: reference.col,
+    };
+    let targets = choose(&call, cached_lookup(store, cache, name)?, context, &[]);
+    match most_likely(&targets) {
+        Some(id) => store.get_node(id),
+        None => Ok(None),
+    }
 }
 
 /// The one target, or the one more likely than the rest.
@@ -450,23 +471,10 @@ fn returned_type(
     context: &FileContext,
 ) -> Result<Option<String>, StoreError> {
     let (qualifier, name) = match callee.rsplit_once("::").or_else(|| callee.rsplit_once('.')) {
-        Some((q, n)) => (Some(q.to_string()), n),
+        Some((q, n)) => (Some(q), n),
         None => (None, callee),
     };
-    let call = UnresolvedRef {
-        from: reference.from,
-        kind: RefKind::Call,
-        name: name.to_string(),
-        qualifier,
-        receiver_type: None,
-        line: reference.line,
-        col: reference.col,
-    };
-    let targets = choose(&call, cached_lookup(store, cache, name)?, context, &[]);
-    let Some(id) = most_likely(&targets) else {
-        return Ok(None);
-    };
-    let Some(target) = store.get_node(id)? else {
+    let Some(target) = callee_node(store, cache, reference, qualifier, name, context)? else {
         return Ok(None);
     };
     let Some(mut ty) = target
@@ -488,10 +496,7 @@ fn returned_type(
         };
         ty = owner.name;
     }
-    let defined = cached_lookup(store, cache, &ty)?
-        .iter()
-        .any(|c| c.kind.is_type_container());
-    Ok(defined.then_some(ty))
+    indexed_type(store, cache, ty)
 }
 
 fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
@@ -541,34 +546,37 @@ fn prefer_implementations(nodes: &mut Vec<Node>) {
         return;
     }
     if nodes.iter().any(|n| is_stub(&n.file)) {
-        let implemented: std::collections::HashSet<(String, NodeKind, &str)> = nodes
+        let implemented: std::collections::HashSet<(String, NodeKind, String)> = nodes
             .iter()
             .filter(|n| !is_stub(&n.file))
-            .map(|n| (n.qualified_name.clone(), n.kind, module(&n.file)))
-            .collect();
-        let keep: Vec<bool> = nodes
-            .iter()
             .map(|n| {
-                !is_stub(&n.file)
-                    || !implemented.contains(&(n.qualified_name.clone(), n.kind, module(&n.file)))
+                (
+                    n.qualified_name.clone(),
+                    n.kind,
+                    module(&n.file).to_string(),
+                )
             })
             .collect();
-        let mut keep = keep.into_iter();
-        nodes.retain(|_| keep.next().unwrap_or(true));
+        nodes.retain(|n| {
+            !is_stub(&n.file)
+                || !implemented.contains(&(
+                    n.qualified_name.clone(),
+                    n.kind,
+                    module(&n.file).to_string(),
+                ))
+        });
     }
-    let mut last: HashMap<(&str, &str, NodeKind), u32> = HashMap::new();
+    let mut last: HashMap<(String, String, NodeKind), u32> = HashMap::new();
     for n in nodes.iter().filter(|n| n.language == Language::Python) {
         let line = last
-            .entry((&n.file, &n.qualified_name, n.kind))
+            .entry((n.file.clone(), n.qualified_name.clone(), n.kind))
             .or_insert(0);
         *line = (*line).max(n.span.start_line);
     }
-    let last: std::collections::HashSet<(String, u32)> = last
-        .into_iter()
-        .map(|((file, _, _), line)| (file.to_string(), line))
-        .collect();
     nodes.retain(|n| {
-        n.language != Language::Python || last.contains(&(n.file.clone(), n.span.start_line))
+        n.language != Language::Python
+            || last.get(&(n.file.clone(), n.qualified_name.clone(), n.kind))
+                == Some(&n.span.start_line)
     });
 }
 
@@ -736,7 +744,39 @@ fn member_of(qualified: &str, owner: &str, name: &str) -> bool {
 
 /// A scoping rule: how sure a match is, what the rule is, and the
 /// candidates it admits.
-type Rule<'r> = (f32, Resolution, Box<dyn Fn(&Candidate) -> bool + 'r>);
+struct Rule<'r> {
+    confidence: f32,
+    resolution: Resolution,
+    /// Decides only when it admits exactly one candidate (a name
+    /// somewhere in a package or crate: several would be a guess).
+    unique_only: bool,
+    admits: Box<dyn Fn(&Candidate) -> bool + 'r>,
+}
+
+fn rule<'r>(
+    confidence: f32,
+    resolution: Resolution,
+    admits: Box<dyn Fn(&Candidate) -> bool + 'r>,
+) -> Rule<'r> {
+    Rule {
+        confidence,
+        resolution,
+        unique_only: false,
+        admits,
+    }
+}
+
+/// A rule that decides only for a unique candidate.
+fn unique_rule<'r>(
+    confidence: f32,
+    resolution: Resolution,
+    admits: Box<dyn Fn(&Candidate) -> bool + 'r>,
+) -> Rule<'r> {
+    Rule {
+        unique_only: true,
+        ..rule(confidence, resolution, admits)
+    }
+}
 
 /// A chosen definition: its id, the confidence and the rule that chose it.
 type Chosen = (NodeId, f32, Resolution, NodeKind);
@@ -767,7 +807,7 @@ fn choose(
             .enumerate()
             .map(|(i, ty)| -> Rule {
                 let confidence = if i == 0 { 0.9 } else { 0.85 };
-                (
+                rule(
                     confidence,
                     Resolution::ReceiverType,
                     Box::new(move |c| member_of(&c.qualified_name, ty, name)),
@@ -832,18 +872,19 @@ fn choose(
     };
     // 1. The receiver's own type: `self.save()`, `Policy::default()`, or a
     //    module bound by an import: `json.load`, `util.check`.
-    match receiver {
-        Some(r) if is_self(r) => {
+    let receiver_crate = receiver.and_then(|r| context.crate_of(r));
+    match (receiver, receiver_crate) {
+        (Some(r), _) if is_self(r) => {
             if let Some(owner) = context.enclosing_type(reference.from) {
                 if !is_super(r) {
-                    rules.push((
+                    rules.push(rule(
                         0.95,
                         Resolution::OwnType,
                         Box::new(move |c| c.parent == Some(owner.id)),
                     ));
                     // A same-named member of the type elsewhere (an `impl`
                     // block in another file, a partial class).
-                    rules.push((
+                    rules.push(rule(
                         0.9,
                         Resolution::OwnType,
                         Box::new(move |c| member_of(&c.qualified_name, &owner.name, name)),
@@ -851,7 +892,7 @@ fn choose(
                 }
                 // An inherited member, nearest ancestor first.
                 for ancestor in context.ancestors.get(&owner.id).into_iter().flatten() {
-                    rules.push((
+                    rules.push(rule(
                         0.85,
                         Resolution::OwnType,
                         Box::new(move |c| member_of(&c.qualified_name, ancestor, name)),
@@ -861,14 +902,13 @@ fn choose(
                 type_bound = is_super(r);
             }
         }
-        Some(r) if context.crate_of(r).is_some() => {
+        (Some(r), Some(dir)) => {
             // `other_crate::f()`, `other_crate::module::f()`: that crate's
             // definitions only, those of the module named first.
-            let dir = context.crate_of(r).unwrap_or_default();
             let module = r.split_once("::").map_or("", |(_, m)| m);
             if !module.is_empty() {
                 let owner = module.rsplit("::").next().unwrap_or(module);
-                rules.push((
+                rules.push(rule(
                     0.9,
                     Resolution::Import,
                     Box::new(move |c| {
@@ -876,14 +916,14 @@ fn choose(
                     }),
                 ));
             }
-            rules.push((
+            rules.push(rule(
                 0.85,
                 Resolution::Import,
                 Box::new(move |c| under(&c.file, dir)),
             ));
             module_bound = true;
         }
-        Some(r) => {
+        (Some(r), None) => {
             let owner = r.rsplit(['.', ':']).find(|s| !s.is_empty()).unwrap_or(r);
             // A fresh instance, `Client().get()` / `new Client().get()`:
             // the receiver's type is the class constructed.
@@ -893,11 +933,12 @@ fn choose(
                 }
                 _ => owner,
             };
+            let owner_module = context.imported.get(owner).map(|m| m.as_ref());
             // Several types of that name (`Builder::new()` with a request,
             // a response and a URI builder): the one the file imports,
             // else the one it defines, else all of them.
-            if let Some(module) = context.imported.get(owner).map(|m| m.as_ref()) {
-                rules.push((
+            if let Some(module) = owner_module {
+                rules.push(rule(
                     0.9,
                     Resolution::OwnType,
                     Box::new(move |c| {
@@ -906,20 +947,20 @@ fn choose(
                     }),
                 ));
             }
-            rules.push((
+            rules.push(rule(
                 0.9,
                 Resolution::OwnType,
                 Box::new(move |c| {
                     c.file == context.path && member_of(&c.qualified_name, owner, name)
                 }),
             ));
-            rules.push((
+            rules.push(rule(
                 0.9,
                 Resolution::OwnType,
                 Box::new(move |c| member_of(&c.qualified_name, owner, name)),
             ));
-            if let Some(module) = context.imported.get(owner).map(|m| m.as_ref()) {
-                rules.push((
+            if let Some(module) = owner_module {
+                rules.push(rule(
                     0.85,
                     Resolution::Import,
                     Box::new(move |c| file_matches_module(&c.file, module)),
@@ -927,8 +968,8 @@ fn choose(
                 // A package re-exports its modules' names (`click.echo`
                 // is click/utils.py's): a top-level definition inside it.
                 if context.language == Language::Python {
-                    rules.push((
-                        UNIQUE_ONLY,
+                    rules.push(unique_rule(
+                        UNIQUE_CONFIDENCE,
                         Resolution::Import,
                         Box::new(move |c| importable(c) && in_package(&c.file, module)),
                     ));
@@ -938,20 +979,20 @@ fn choose(
                 type_bound = reference.kind == RefKind::Call && looks_like_type(owner);
             }
         }
-        None => {}
+        (None, _) => {}
     }
     if module_bound || type_bound {
         return first_admitted(&candidates, &rules);
     }
     // 2. The same file.
-    rules.push((
+    rules.push(rule(
         0.9,
         Resolution::SameFile,
         Box::new(move |c| c.file == context.path && reachable(c)),
     ));
     // 3. A name the file imports explicitly.
     if let Some(module) = context.imported.get(name).map(|m| m.as_ref()) {
-        rules.push((
+        rules.push(rule(
             0.85,
             Resolution::Import,
             Box::new(move |c| importable(c) && file_matches_module(&c.file, module)),
@@ -959,8 +1000,8 @@ fn choose(
         // From another crate of the workspace: the module path may pass
         // through `pub use` re-exports, so any definition in that crate.
         if let Some(dir) = context.crate_of(module) {
-            rules.push((
-                UNIQUE_ONLY,
+            rules.push(unique_rule(
+                UNIQUE_CONFIDENCE,
                 Resolution::Import,
                 Box::new(move |c| under(&c.file, dir)),
             ));
@@ -970,8 +1011,8 @@ fn choose(
         if context.language == Language::Python {
             let package = module.rsplit_once('.').map_or("", |(p, _)| p);
             if !package.is_empty() && !package.starts_with('.') {
-                rules.push((
-                    UNIQUE_ONLY,
+                rules.push(unique_rule(
+                    UNIQUE_CONFIDENCE,
                     Resolution::Import,
                     Box::new(move |c| importable(c) && in_package(&c.file, package)),
                 ));
@@ -980,7 +1021,7 @@ fn choose(
     }
     // 3b. A name a wildcard import may bring in (`from m import *`).
     for &module in &context.wildcards {
-        rules.push((
+        rules.push(rule(
             0.75,
             Resolution::Import,
             Box::new(move |c| {
@@ -997,7 +1038,7 @@ fn choose(
         Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
     ) {
         let dir = parent(context.path);
-        rules.push((
+        rules.push(rule(
             0.75,
             Resolution::Directory,
             Box::new(move |c| reachable(c) && parent(&c.file) == dir),
@@ -1049,25 +1090,28 @@ fn looks_like_type(name: &str) -> bool {
         && name.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
-/// The candidates of the first rule that admits any, with its confidence.
-/// A rule whose confidence is [`UNIQUE_ONLY`] decides only when it admits
-/// exactly one candidate (a name somewhere in a package: several would be
-/// a guess between them).
+/// The candidates of the first rule that admits any (one, for a
+/// unique-only rule), with its confidence.
 fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<Chosen> {
-    for (confidence, resolution, admits) in rules {
-        let chosen: Vec<&Candidate> = candidates.iter().copied().filter(|c| admits(c)).collect();
-        if chosen.len() > 1 && *confidence == UNIQUE_ONLY {
+    for rule in rules {
+        let chosen: Vec<&Candidate> = candidates
+            .iter()
+            .copied()
+            .filter(|c| (rule.admits)(c))
+            .collect();
+        if chosen.len() > 1 && rule.unique_only {
             continue;
         }
         if !chosen.is_empty() {
-            return split(&chosen, *confidence, *resolution);
+            return split(&chosen, rule.confidence, rule.resolution);
         }
     }
     Vec::new()
 }
 
-/// The confidence of rules that hold only for a unique candidate.
-const UNIQUE_ONLY: f32 = 0.8;
+/// The confidence of a unique candidate found somewhere in a package or
+/// crate the reference names.
+const UNIQUE_CONFIDENCE: f32 = 0.8;
 
 /// Links to every chosen definition with the confidence split between
 /// them; too many choices is no answer.

@@ -59,8 +59,16 @@ impl EdgeFilter {
     }
 }
 
-/// The edges of `kinds` at `id` that `filter` accepts, at most `cap` of
-/// each kind: per-kind prefix scans, stopped at the cap.
+/// `kinds` in key order, as one scan of every kind would return their
+/// edges: sorted once per walk, not per node.
+fn in_key_order(kinds: &[EdgeKind]) -> Vec<EdgeKind> {
+    let mut kinds = kinds.to_vec();
+    kinds.sort_by_key(|k| *k as u8);
+    kinds
+}
+
+/// The edges of `kinds` (in key order) at `id` that `filter` accepts, at
+/// most `cap` of each kind: per-kind prefix scans, stopped at the cap.
 fn neighbours(
     store: &Store,
     id: NodeId,
@@ -70,11 +78,8 @@ fn neighbours(
     cap: usize,
 ) -> Result<Vec<Edge>, StoreError> {
     let keep = |edge: &Edge| filter.accepts(edge);
-    let mut kinds = kinds.to_vec();
-    // In key order, as one scan of every kind would return them.
-    kinds.sort_by_key(|k| *k as u8);
     let mut edges = Vec::new();
-    for kind in kinds {
+    for &kind in kinds {
         edges.extend(match direction {
             Direction::Out => store.out_edges_of(id, kind, cap, &keep)?,
             Direction::In => store.in_edges_of(id, kind, cap, &keep)?,
@@ -167,6 +172,8 @@ fn walk_with(
 ) -> Result<Walk, StoreError> {
     use rayon::prelude::*;
 
+    let kinds = &in_key_order(kinds)[..];
+
     let mut visited: HashSet<NodeId> = starts.iter().copied().collect();
     let mut frontier: Vec<(NodeId, f32)> = starts.iter().map(|&s| (s, 1.0)).collect();
     let mut hops = Vec::new();
@@ -193,9 +200,6 @@ fn walk_with(
         let mut next_frontier = Vec::new();
         for (&(current, confidence), edges) in frontier.iter().zip(adjacency) {
             for edge in edges {
-                if !kinds.contains(&edge.kind) {
-                    continue;
-                }
                 let next = match direction {
                     Direction::Out => edge.to,
                     Direction::In => edge.from,
@@ -241,6 +245,7 @@ pub fn shortest_path(
     if from == to {
         return Ok(Some(Vec::new()));
     }
+    let kinds = &in_key_order(kinds)[..];
     let mut came_from: HashMap<NodeId, Edge> = HashMap::new();
     let mut frontier = vec![from];
     let mut seen: HashSet<NodeId> = HashSet::from([from]);

@@ -114,7 +114,8 @@ pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
             row: 0,
             col: 0,
         };
-        macro_argument_refs(spec, root, source, at, 0, &mut raw.refs);
+        let mut found = MacroRefs::new(&mut raw.refs);
+        macro_argument_refs(spec, root, source, at, 0, &mut found);
     }
     let mut graph = raw.into_graph(spec, path, source, language, file_node);
     graph.has_syntax_errors = root.has_error();
@@ -150,6 +151,35 @@ impl Origin {
     }
 }
 
+/// The file's references with an index by position, kept current as
+/// references found in macro arguments are added (or replace the
+/// name-only ones the query's token-tree patterns saw at the same place).
+struct MacroRefs<'r> {
+    refs: &'r mut Vec<RawRef>,
+    at_byte: HashMap<usize, usize>,
+}
+
+impl<'r> MacroRefs<'r> {
+    fn new(refs: &'r mut Vec<RawRef>) -> MacroRefs<'r> {
+        let at_byte = refs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.start_byte, i))
+            .collect();
+        MacroRefs { refs, at_byte }
+    }
+
+    fn put(&mut self, r: RawRef) {
+        match self.at_byte.get(&r.start_byte) {
+            Some(&i) => self.refs[i] = r,
+            None => {
+                self.at_byte.insert(r.start_byte, self.refs.len());
+                self.refs.push(r);
+            }
+        }
+    }
+}
+
 /// Macros nested deeper than this inside macro arguments are not re-parsed.
 const MAX_MACRO_DEPTH: usize = 4;
 
@@ -164,7 +194,7 @@ fn macro_argument_refs(
     source: &str,
     origin: Origin,
     depth: usize,
-    refs: &mut Vec<RawRef>,
+    refs: &mut MacroRefs,
 ) {
     if depth >= MAX_MACRO_DEPTH {
         return;
@@ -210,7 +240,7 @@ fn reparse_arguments(
     bracketed: bool,
     origin: Origin,
     depth: usize,
-    refs: &mut Vec<RawRef>,
+    refs: &mut MacroRefs,
 ) {
     let wrappings: [(&str, &str); 2] = if bracketed {
         [("fn _m(){[", "];}"), ("fn _m(){", "}")]
@@ -226,13 +256,6 @@ fn reparse_arguments(
         }
         let mut found = Captured::default();
         CURSOR.with_borrow_mut(|cursor| found.collect(spec, cursor, tree.root_node(), &wrapped));
-        // The query's own token-tree patterns saw names only; the parsed
-        // expression also knows their receivers, so it replaces them.
-        let known: HashMap<usize, usize> = refs
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.start_byte, i))
-            .collect();
         let at = |byte: usize| origin.at(inner, byte.saturating_sub(open.len()));
         for mut r in found.refs {
             if r.start_byte < open.len() {
@@ -242,10 +265,7 @@ fn reparse_arguments(
             r.start_byte = place.byte;
             r.line = place.row as u32 + 1;
             r.col = place.col as u32;
-            match known.get(&place.byte) {
-                Some(&i) => refs[i] = r,
-                None => refs.push(r),
-            }
+            refs.put(r);
         }
         // Macros inside the arguments, at the wrapped text's offsets.
         let wrapped_origin = Origin {

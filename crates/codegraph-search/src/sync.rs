@@ -328,23 +328,31 @@ pub fn sync(
 
     // Each write is atomic; the state goes last, so a run that stops
     // between them (killed, disk full) is redone by the next.
-    let failed = |e: &dyn std::fmt::Display| SearchError::WriteFailed {
-        dir: dir.display().to_string(),
-        detail: e.to_string(),
-    };
-    codegraph_graph::fault::before_write("search-lexical").map_err(|e| failed(&e))?;
-    writer.commit().map_err(|e| failed(&e))?;
-    codegraph_graph::fault::checkpoint("search-lexical");
-    codegraph_graph::fault::before_write("search-vectors").map_err(|e| failed(&e))?;
-    vectors.save(&vectors_path(dir)).map_err(|e| failed(&e))?;
-    codegraph_graph::fault::checkpoint("search-vectors");
-    codegraph_graph::fault::before_write("search-state").map_err(|e| failed(&e))?;
-    save_state(dir, &state).map_err(|e| failed(&e))?;
-    codegraph_graph::fault::checkpoint("search-state");
+    durable_write(dir, "search-lexical", || writer.commit())?;
+    durable_write(dir, "search-vectors", || vectors.save(&vectors_path(dir)))?;
+    durable_write(dir, "search-state", || save_state(dir, &state))?;
     report.symbols = vectors.len() as u64;
     report.vector_bytes = vectors.memory_bytes() as u64;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// One atomic write of the search indexes in `dir`, behind the fault
+/// point `name`; a failure is a `WriteFailed`, which leaves the earlier
+/// indexes answering.
+fn durable_write<E: std::fmt::Display>(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce() -> Result<(), E>,
+) -> Result<(), SearchError> {
+    let failed = |detail: String| SearchError::WriteFailed {
+        dir: dir.display().to_string(),
+        detail,
+    };
+    codegraph_graph::fault::before_write(name).map_err(|e| failed(e.to_string()))?;
+    write().map_err(|e| failed(e.to_string()))?;
+    codegraph_graph::fault::checkpoint(name);
+    Ok(())
 }
 
 /// The search documents of one stored file.

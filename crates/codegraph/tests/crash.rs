@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 mod common;
+use common::json;
 
 /// Files per commit: small, so that a run has many commit points.
 const COMMIT_EVERY: &str = "8";
@@ -66,14 +67,6 @@ fn index(repo: &Path, env: &[(&str, String)]) -> Run {
         &["index", ".", "--commit-every", COMMIT_EVERY, "--json"],
         env,
     )
-}
-
-fn json(repo: &Path, args: &[&str]) -> Value {
-    let mut args = args.to_vec();
-    args.push("--json");
-    let run = codegraph(repo, &args, &[]);
-    assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap()
 }
 
 /// Everything a user could ask of the index, in a comparable form.

@@ -52,3 +52,12 @@ pub fn run_json(
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     (out.status.code().unwrap_or(-1), value, stderr)
 }
+
+/// Runs `codegraph ARGS --json` in `repo`, asserts it succeeded, and
+/// returns its parsed output.
+#[allow(dead_code)] // not every test binary uses it
+pub fn json(repo: &Path, args: &[&str]) -> serde_json::Value {
+    let (code, value, stderr) = run_json(repo, args, &[]);
+    assert_eq!(code, 0, "{args:?}: {stderr}");
+    value
+}
