@@ -17,6 +17,8 @@ pub(crate) enum Target {
     Suffix(String),
     /// Every file directly in a directory whose path ends so (a Go package).
     Directory(String),
+    /// Every file directly in exactly this directory.
+    ExactDirectory(String),
 }
 
 /// Every indexed path, by file name, for suffix matches.
@@ -45,8 +47,9 @@ impl FileIndex {
         let (wanted, exact) = match target {
             Target::Exact(path) => (path.as_str(), true),
             Target::Suffix(suffix) => (suffix.as_str(), false),
-            Target::Directory(suffix) => {
-                let name = suffix.rsplit('/').next().unwrap_or(suffix);
+            Target::Directory(wanted) | Target::ExactDirectory(wanted) => {
+                let exact = matches!(target, Target::ExactDirectory(_));
+                let name = wanted.rsplit('/').next().unwrap_or(wanted);
                 let Some(paths) = self.by_dir.get(name) else {
                     return Vec::new();
                 };
@@ -54,7 +57,7 @@ impl FileIndex {
                     .iter()
                     .filter(|p| {
                         let dir = parent(p);
-                        dir == suffix || dir.ends_with(&format!("/{suffix}"))
+                        dir == wanted || (!exact && dir.ends_with(&format!("/{wanted}")))
                     })
                     .map(String::as_str)
                     .collect();
@@ -75,19 +78,51 @@ impl FileIndex {
     }
 }
 
-/// Module path aliases of a TypeScript/JavaScript project (tsconfig or
-/// jsconfig `compilerOptions.paths`, resolved against `baseUrl`):
-/// `"@app/*": ["src/app/*"]` makes `@app/util` the file `src/app/util.ts`.
+/// What a tree's manifests say about where modules live: TypeScript and
+/// JavaScript path aliases (each `tsconfig.json`/`jsconfig.json`, with its
+/// `extends` chain), the packages of a JS/TS workspace (each
+/// `package.json` with a name), the crates of a Rust workspace (each
+/// `Cargo.toml`) and Go modules (each `go.mod`). Resolution reads it to
+/// follow an import that names no relative path.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PathAliases {
+    /// One per tsconfig/jsconfig that declares aliases; a file follows the
+    /// nearest one above it.
+    pub scopes: Vec<AliasScope>,
+    /// JS/TS packages of the tree, by name.
+    pub packages: Vec<Package>,
+    /// Rust crates of the tree: (name as paths write it, `-` as `_`;
+    /// repo-relative directory of its library root), sorted by name.
+    pub rust_crates: Vec<(String, String)>,
+    /// Go modules of the tree: (module path, repo-relative directory of
+    /// its go.mod), longest module path first.
+    pub go_modules: Vec<(String, String)>,
+}
+
+/// Path aliases of one tsconfig/jsconfig (`compilerOptions.paths`
+/// resolved against `baseUrl`): `"@app/*": ["src/app/*"]` makes
+/// `@app/util` the file `src/app/util.ts`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AliasScope {
+    /// Repo-relative directory of the config: it governs the files under it.
+    pub dir: String,
     /// (pattern, repo-relative substitutions), in the config's order; a
     /// pattern has at most one `*`.
     pub paths: Vec<(String, Vec<String>)>,
     /// `baseUrl`, repo-relative, when set: bare modules resolve under it.
     pub base: Option<String>,
-    /// Rust crates of the tree: (name as paths write it, `-` as `_`;
-    /// repo-relative directory of its library root), sorted by name.
-    pub rust_crates: Vec<(String, String)>,
+}
+
+/// A JavaScript/TypeScript package of a workspace: `import "@acme/core"`
+/// is its entry file, `@acme/core/util` a file under it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Package {
+    pub name: String,
+    /// Repo-relative directory of its package.json.
+    pub dir: String,
+    /// Where its entry may be, repo-relative, without an extension, most
+    /// likely first (`packages/core/src/index`).
+    pub entries: Vec<String>,
 }
 
 impl PathAliases {
@@ -100,14 +135,70 @@ impl PathAliases {
             .map(|i| self.rust_crates[i].1.as_str())
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.paths.is_empty() && self.base.is_none()
+    /// Whether a bare JS/TS module may name a file of the tree.
+    pub fn has_js(&self) -> bool {
+        !self.scopes.is_empty() || !self.packages.is_empty()
     }
 
-    /// The repo-relative paths (without an extension added) `module` may
-    /// name through the aliases, most specific pattern first.
-    pub fn expand(&self, module: &str) -> Vec<String> {
+    /// The workspace package a bare module names, and the subpath inside
+    /// it (`@acme/core/util` → (core's package, `util`)).
+    pub fn package<'m>(&self, module: &'m str) -> Option<(&Package, &'m str)> {
+        self.packages.iter().find_map(|p| {
+            let rest = module.strip_prefix(p.name.as_str())?;
+            if rest.is_empty() {
+                Some((p, ""))
+            } else {
+                rest.strip_prefix('/').map(|sub| (p, sub))
+            }
+        })
+    }
+
+    /// The alias scope that governs `file`: the nearest config above it.
+    fn scope_of(&self, file: &str) -> Option<&AliasScope> {
+        self.scopes
+            .iter()
+            .filter(|s| s.dir.is_empty() || file.starts_with(&format!("{}/", s.dir)))
+            .max_by_key(|s| s.dir.len())
+    }
+
+    /// The repo-relative paths (without an extension added) the bare
+    /// module `module`, imported by `importer`, may name: through the
+    /// governing config's aliases (most specific pattern first), then its
+    /// `baseUrl`, then a workspace package.
+    pub fn expand(&self, importer: &str, module: &str) -> Vec<String> {
         let mut out = Vec::new();
+        if let Some(scope) = self.scope_of(importer) {
+            scope.expand(module, &mut out);
+        }
+        if let Some((package, sub)) = self.package(module) {
+            if sub.is_empty() {
+                out.extend(package.entries.iter().cloned());
+            } else {
+                for dir in [package.dir.clone(), format!("{}/src", package.dir)] {
+                    out.extend(join(&dir, sub));
+                }
+            }
+        }
+        out
+    }
+
+    /// The Go module an import path belongs to and the repo-relative
+    /// directory it names (`example.com/app/server` → `server`), if the
+    /// tree has that module.
+    pub fn go_package(&self, path: &str) -> Option<String> {
+        self.go_modules.iter().find_map(|(module, dir)| {
+            let rest = path.strip_prefix(module.as_str())?;
+            if rest.is_empty() {
+                Some(dir.clone())
+            } else {
+                rest.strip_prefix('/').and_then(|sub| join(dir, sub))
+            }
+        })
+    }
+}
+
+impl AliasScope {
+    fn expand(&self, module: &str, out: &mut Vec<String>) {
         // The longest matching prefix wins, as in TypeScript.
         let mut matches: Vec<(usize, &Vec<String>, &str)> = Vec::new();
         for (pattern, targets) in &self.paths {
@@ -138,7 +229,6 @@ impl PathAliases {
                 out.push(path);
             }
         }
-        out
     }
 }
 
@@ -199,7 +289,7 @@ pub(crate) fn targets(
         }
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
             let relative = module.starts_with('.');
-            if !relative && aliases.is_empty() {
+            if !relative && !aliases.has_js() {
                 return out;
             }
             // A named import is `./util.retry`: try the path as written,
@@ -217,11 +307,25 @@ pub(crate) fn targets(
                     if relative {
                         join(dir, spec).into_iter().collect()
                     } else {
-                        aliases.expand(spec)
+                        aliases.expand(importer, spec)
                     }
                 })
                 .collect();
             for base in bases {
+                // ESM TypeScript names the emitted file (`./util.js` for
+                // util.ts): its source first.
+                for (emitted, sources) in [
+                    (".js", &["ts", "tsx"][..]),
+                    (".jsx", &["tsx"][..]),
+                    (".mjs", &["mts"][..]),
+                    (".cjs", &["cts"][..]),
+                ] {
+                    if let Some(stem) = base.strip_suffix(emitted) {
+                        for ext in sources {
+                            out.push(Target::Exact(format!("{stem}.{ext}")));
+                        }
+                    }
+                }
                 out.push(Target::Exact(base.clone()));
                 for ext in ["ts", "tsx", "js", "jsx", "mjs", "cjs", "d.ts"] {
                     out.push(Target::Exact(format!("{base}.{ext}")));
@@ -281,14 +385,26 @@ pub(crate) fn targets(
             }
         }
         Language::Go => {
-            // A package is a directory: match any file of it by its path.
-            // An import path is the module path (go.mod) plus the package's
-            // directory: try ever shorter tails. A single segment only for
-            // module paths (`example.com/app/server`), never for the
-            // standard library (`net/http` is not a repo's `http/`).
             let path = module.trim_matches('"');
+            // A module of the tree (go.mod): exactly that directory.
+            if let Some(dir) = aliases.go_package(path) {
+                out.push(Target::ExactDirectory(dir));
+                return out;
+            }
             let segments: Vec<&str> = path.split('/').collect();
             let is_module = segments.first().is_some_and(|s| s.contains('.'));
+            if !aliases.go_modules.is_empty() {
+                // The tree declares its modules: any other module path is
+                // a dependency, present only when vendored.
+                if is_module {
+                    out.push(Target::ExactDirectory(format!("vendor/{path}")));
+                }
+                return out;
+            }
+            // No go.mod: a package is a directory whose path ends in the
+            // import path's tail; try ever shorter tails. A single segment
+            // only for module paths (`example.com/app/server`), never for
+            // the standard library (`net/http` is not a repo's `http/`).
             let shortest = if is_module { 1 } else { segments.len().min(2) };
             for take in (shortest..=segments.len()).rev() {
                 out.push(Target::Directory(

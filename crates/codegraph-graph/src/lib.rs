@@ -27,7 +27,7 @@ mod store;
 mod traverse;
 mod writer;
 
-pub use imports::{join as join_path, PathAliases};
+pub use imports::{join as join_path, AliasScope, Package, PathAliases};
 pub use lookup::{fuzzy_score, NameMatch};
 pub use resolve::{resolve_files, ResolveReport};
 pub use store::{FileRecord, OpenMode, ResolvedRecord, Stats, Store, StoreError};

@@ -77,7 +77,13 @@ struct Caches {
     names: HashMap<String, Vec<Candidate>>,
     /// The direct base types (by name) of each type name looked up.
     bases: HashMap<String, Vec<String>>,
+    /// The files each JS/TS file re-exports (`export * from './x'`),
+    /// followed through further re-exports.
+    reexports: HashMap<String, Vec<String>>,
 }
+
+/// Most files one module's re-exports are followed into.
+const MAX_REEXPORTED: usize = 256;
 
 /// Most ancestor types followed from one type.
 const MAX_ANCESTORS: usize = 16;
@@ -147,6 +153,19 @@ fn resolve_file(
         .map(|n| (n.id, n))
         .collect();
     let mut context = FileContext::new(path, record.language, &nodes, files, aliases);
+    let imported_files: Vec<String> = context
+        .import_files
+        .values()
+        .map(|(file, _)| file.clone())
+        .collect();
+    for file in imported_files {
+        if let std::collections::hash_map::Entry::Vacant(entry) = context.reexports.entry(file) {
+            let found = reexported(store, files, aliases, cache, entry.key())?;
+            if !found.is_empty() {
+                entry.insert(found);
+            }
+        }
+    }
     // The ancestors (by name) of each type in the file, for `self.f()` and
     // `super.f()` reaching inherited members.
     for node in nodes.values().filter(|n| n.kind.is_type_container()) {
@@ -580,21 +599,125 @@ fn prefer_implementations(nodes: &mut Vec<Node>) {
     });
 }
 
-/// An aliased import's module (`@app/util.retry`, the imported name last)
-/// as the path of the file it names (`src/app/util.retry`), for matching
-/// candidates by file; `None` if no indexed file answers the alias.
+/// Where a JS/TS or Go import really points, for matching candidates by
+/// file instead of by the module's spelling.
+struct Unaliased {
+    /// The module as the path of the file (or Go package directory) it
+    /// names, the imported name last (`@app/util.retry` →
+    /// `src/app/util.retry`).
+    module: String,
+    /// A directory whose definitions the import may re-export: a
+    /// workspace package's, or that of an `index` file (a barrel that
+    /// gathers its directory's modules).
+    barrel: Option<String>,
+    /// The file the import names (for a JS/TS import).
+    file: Option<String>,
+    /// The import binds the whole module (`import * as core`), not one
+    /// of its names.
+    whole: bool,
+}
+
+/// `None` if no indexed file answers the import (a dependency; a relative
+/// path is left as written).
 fn unalias(
     files: &FileIndex,
     aliases: &PathAliases,
     importer: &str,
     language: Language,
     module: &str,
-) -> Option<String> {
-    let (head, item) = module.rsplit_once('.')?;
-    let file = imports::targets(importer, language, head, aliases)
-        .iter()
-        .find_map(|t| files.find(t).first().copied())?;
-    Some(format!("{}.{item}", module_path(file)))
+) -> Option<Unaliased> {
+    if language == Language::Go {
+        let dir = aliases.go_package(module.trim_matches('"'))?;
+        return Some(Unaliased {
+            module: format!("{dir}/"),
+            barrel: None,
+            file: None,
+            whole: true,
+        });
+    }
+    let find = |module: &str| {
+        imports::targets(importer, language, module, aliases)
+            .iter()
+            .find_map(|t| files.find(t).first().copied())
+    };
+    // The whole module (`import * as core from '@acme/core'`, a default
+    // import), else a module and the name imported from it.
+    let (head, file, item) = match find(module) {
+        Some(file) => (module, file, None),
+        None => {
+            let (head, item) = module.rsplit_once('.')?;
+            if head.is_empty() || item.contains('/') {
+                return None;
+            }
+            (head, find(head)?, Some(item))
+        }
+    };
+    let stem = module_path(file);
+    let package = (!head.starts_with('.'))
+        .then(|| aliases.package(head))
+        .flatten()
+        .map(|(p, _)| p.dir.clone());
+    let is_index = file
+        .rsplit('/')
+        .next()
+        .is_some_and(|f| f.starts_with("index."));
+    Some(Unaliased {
+        module: match item {
+            Some(item) => format!("{stem}.{item}"),
+            None => stem.to_string(),
+        },
+        barrel: package.or_else(|| is_index.then(|| stem.to_string())),
+        file: Some(file.to_string()),
+        whole: item.is_none(),
+    })
+}
+
+/// The files the JS/TS module `file` re-exports (`export * from './x'`,
+/// `export { a } from './y'`), and theirs in turn, through the thread's
+/// cache; empty if it re-exports nothing.
+fn reexported(
+    store: &Store,
+    files: &FileIndex,
+    aliases: &PathAliases,
+    cache: &mut Caches,
+    file: &str,
+) -> Result<Vec<String>, StoreError> {
+    if let Some(found) = cache.reexports.get(file) {
+        return Ok(found.clone());
+    }
+    let mut found: Vec<String> = Vec::new();
+    let mut queue = vec![file.to_string()];
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    while let Some(current) = queue.pop() {
+        if found.len() >= MAX_REEXPORTED || !seen.insert(current.clone()) {
+            continue;
+        }
+        let Some(record) = store.file(&current)? else {
+            continue;
+        };
+        for node in store.get_nodes(&record.node_ids)?.into_iter().flatten() {
+            if node.kind != NodeKind::Import
+                || !node
+                    .signature
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("export"))
+            {
+                continue;
+            }
+            let target = imports::targets(&current, record.language, &node.qualified_name, aliases)
+                .iter()
+                .find_map(|t| files.find(t).first().map(|f| f.to_string()));
+            if let Some(target) = target.filter(|t| *t != current && !found.contains(t)) {
+                found.push(target.clone());
+                queue.push(target);
+            }
+        }
+    }
+    if cache.reexports.len() >= CACHE_NAMES {
+        cache.reexports.clear();
+    }
+    cache.reexports.insert(file.to_string(), found.clone());
+    Ok(found)
 }
 
 /// What resolution needs to know about the file a reference sits in.
@@ -607,6 +730,14 @@ struct FileContext<'a> {
     imported: HashMap<&'a str, Cow<'a, str>>,
     /// Modules whose every name the file imports (`from m import *`).
     wildcards: Vec<&'a str>,
+    /// Imported names whose module gathers a directory's definitions (a
+    /// workspace package, an `index` file), with that directory.
+    barrels: HashMap<&'a str, String>,
+    /// The file each JS/TS import names, and whether the import binds
+    /// the whole module.
+    import_files: HashMap<&'a str, (String, bool)>,
+    /// The files those files re-export, when they re-export any.
+    reexports: HashMap<String, Vec<String>>,
     /// The ancestor type names of each type defined in the file.
     ancestors: HashMap<NodeId, Vec<String>>,
     /// Module aliases and the tree's Rust crates.
@@ -630,6 +761,8 @@ impl<'a> FileContext<'a> {
         let (wildcard, mut named): (Vec<&Node>, Vec<&Node>) =
             imports.into_iter().partition(|n| n.name == "*");
         named.reverse();
+        let mut barrels = HashMap::new();
+        let mut import_files = HashMap::new();
         FileContext {
             path,
             language,
@@ -638,17 +771,36 @@ impl<'a> FileContext<'a> {
                 .into_iter()
                 .map(|n| {
                     let module = n.qualified_name.as_str();
-                    let aliased = (!aliases.is_empty()
-                        && !module.starts_with('.')
-                        && matches!(
-                            language,
-                            Language::JavaScript | Language::TypeScript | Language::Tsx
-                        ))
-                    .then(|| unalias(files, aliases, path, language, module))
-                    .flatten();
+                    let real = match language {
+                        Language::JavaScript | Language::TypeScript | Language::Tsx
+                            if module.starts_with('.') || aliases.has_js() =>
+                        {
+                            unalias(files, aliases, path, language, module)
+                        }
+                        Language::Go if !aliases.go_modules.is_empty() => {
+                            Some(unalias(files, aliases, path, language, module).unwrap_or(
+                                // A dependency's package: no file of the tree.
+                                Unaliased {
+                                    module: String::new(),
+                                    barrel: None,
+                                    file: None,
+                                    whole: true,
+                                },
+                            ))
+                        }
+                        _ => None,
+                    };
+                    if let Some(real) = &real {
+                        if let Some(dir) = &real.barrel {
+                            barrels.insert(n.name.as_str(), dir.clone());
+                        }
+                        if let Some(file) = &real.file {
+                            import_files.insert(n.name.as_str(), (file.clone(), real.whole));
+                        }
+                    }
                     (
                         n.name.as_str(),
-                        aliased.map_or(Cow::Borrowed(module), Cow::Owned),
+                        real.map_or(Cow::Borrowed(module), |r| Cow::Owned(r.module)),
                     )
                 })
                 .collect(),
@@ -658,6 +810,9 @@ impl<'a> FileContext<'a> {
                 .collect(),
             ancestors: HashMap::new(),
             aliases,
+            barrels,
+            import_files,
+            reexports: HashMap::new(),
         }
     }
 
@@ -706,6 +861,53 @@ impl<'a> FileContext<'a> {
             current = node.parent.and_then(|p| self.nodes.get(&p));
         }
         true
+    }
+
+    /// Where a JS/TS name imported from a module that gathers others may
+    /// be defined: in a file the module re-exports (`export * from
+    /// './parse'`, followed through further re-exports), else, unique,
+    /// anywhere under a workspace package's or an `index` file's
+    /// directory.
+    fn reexport_rules(&self, name: &str) -> Vec<Rule<'_>> {
+        let mut rules = Vec::new();
+        if let Some(through) = self
+            .import_files
+            .get(name)
+            .and_then(|(file, _)| self.reexports.get(file))
+        {
+            rules.push(rule(
+                0.85,
+                Resolution::Import,
+                Box::new(move |c| top_level(c) && through.contains(&c.file)),
+            ));
+        }
+        if let Some(dir) = self.barrels.get(name) {
+            rules.push(unique_rule(
+                UNIQUE_CONFIDENCE,
+                Resolution::Import,
+                Box::new(move |c| top_level(c) && under(&c.file, dir)),
+            ));
+        }
+        rules
+    }
+
+    /// Whether `name` is bound to a whole JS/TS module (`import * as
+    /// name`): its members are the module's top-level definitions.
+    fn is_namespace(&self, name: &str) -> bool {
+        self.import_files.get(name).is_some_and(|(_, whole)| *whole)
+    }
+
+    /// The package of a Java file, read off its top-level types'
+    /// qualified names (`com.acme.Invoice` → `com.acme`).
+    fn java_package(&self) -> Option<&'a str> {
+        if self.language != Language::Java {
+            return None;
+        }
+        let file = NodeId::for_file(self.path);
+        self.nodes
+            .values()
+            .filter(|n| n.parent == Some(file) && n.kind.is_type_container())
+            .find_map(|n| n.qualified_name.rsplit_once('.').map(|(p, _)| p))
     }
 
     /// The type whose member `from` is (or `from` itself, if a type).
@@ -864,8 +1066,9 @@ fn choose(
     // What an import can name: a top-level definition of the module
     // (Java's static imports may name a method).
     let importable = move |c: &Candidate| match context.language {
+        // A method of an object literal is no export of the module.
         Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            c.parent == Some(NodeId::for_file(&c.file))
+            top_level(c)
         }
         Language::Java => true,
         _ => c.kind != NodeKind::Method,
@@ -934,6 +1137,11 @@ fn choose(
                 _ => owner,
             };
             let owner_module = context.imported.get(owner).map(|m| m.as_ref());
+            // A package of a dependency (a Go import outside the tree's
+            // modules): nothing of the tree's.
+            if owner_module == Some("") {
+                return Vec::new();
+            }
             // Several types of that name (`Builder::new()` with a request,
             // a response and a URI builder): the one the file imports,
             // else the one it defines, else all of them.
@@ -974,6 +1182,9 @@ fn choose(
                         Box::new(move |c| importable(c) && in_package(&c.file, module)),
                     ));
                 }
+                if context.is_namespace(owner) {
+                    rules.extend(context.reexport_rules(owner));
+                }
                 module_bound = true;
             } else {
                 type_bound = reference.kind == RefKind::Call && looks_like_type(owner);
@@ -997,6 +1208,7 @@ fn choose(
             Resolution::Import,
             Box::new(move |c| importable(c) && file_matches_module(&c.file, module)),
         ));
+        rules.extend(context.reexport_rules(name));
         // From another crate of the workspace: the module path may pass
         // through `pub use` re-exports, so any definition in that crate.
         if let Some(dir) = context.crate_of(module) {
@@ -1042,6 +1254,20 @@ fn choose(
             0.75,
             Resolution::Directory,
             Box::new(move |c| reachable(c) && parent(&c.file) == dir),
+        ));
+    }
+    // A Java package spans source roots (`src/main/java` and
+    // `src/test/java`, the modules of a multi-module build): a top-level
+    // type of the same package, wherever it sits.
+    if let Some(package) = context.java_package() {
+        rules.push(rule(
+            0.75,
+            Resolution::Directory,
+            Box::new(move |c| {
+                reachable(c)
+                    && c.parent == Some(NodeId::for_file(&c.file))
+                    && c.qualified_name.rsplit_once('.').map(|(p, _)| p) == Some(package)
+            }),
         ));
     }
 
@@ -1109,6 +1335,12 @@ fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<Chosen> {
     Vec::new()
 }
 
+/// A module's top-level definition (a JS/TS object literal's method, though
+/// its parent is the module, is none).
+fn top_level(c: &Candidate) -> bool {
+    c.parent == Some(NodeId::for_file(&c.file)) && c.kind != NodeKind::Method
+}
+
 /// The confidence of a unique candidate found somewhere in a package or
 /// crate the reference names.
 const UNIQUE_CONFIDENCE: f32 = 0.8;
@@ -1157,6 +1389,10 @@ fn under(file: &str, dir: &str) -> bool {
 }
 
 fn file_matches_module(file: &str, module: &str) -> bool {
+    // A Go package of the tree, by its directory (`server/`).
+    if let Some(dir) = module.strip_suffix('/') {
+        return file.ends_with(".go") && parent(file) == dir;
+    }
     let stem = module_path(file);
     // A relative path may name the file with its extension (`./format.js`).
     let relative = module.starts_with('.') && module.contains('/');

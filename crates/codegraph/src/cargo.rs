@@ -5,50 +5,14 @@
 //! index's module aliases so resolution can follow calls across crates.
 //!
 //! Only the `[package] name` and `[lib] name`/`path` keys are read: a
-//! line-level reader, enough for manifests as cargo writes them.
-
-use std::path::Path;
+//! line-level reader, enough for manifests as cargo writes them. The index
+//! walk finds the manifests ([`crate::workspace`]).
 
 use codegraph_graph::join_path;
 
-/// Most manifests read (a monorepo of crates; vendored trees are ignored
-/// by the walk's rules).
-const MAX_MANIFESTS: usize = 10_000;
-
-/// (crate name, repo-relative directory of its library root), sorted.
-pub fn workspace_crates(root: &Path, respect_ignore_files: bool) -> Vec<(String, String)> {
-    let mut crates = Vec::new();
-    let walker = crate::ignored::walk_builder(root, respect_ignore_files)
-        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("target" | ".codegraph")))
-        .build();
-    for entry in walker.flatten().take(MAX_MANIFESTS * 100) {
-        if entry.file_name() != "Cargo.toml" || crates.len() >= MAX_MANIFESTS {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(entry.path()) else {
-            continue;
-        };
-        let Some(dir) = entry
-            .path()
-            .parent()
-            .and_then(|d| d.strip_prefix(root).ok())
-            .and_then(Path::to_str)
-        else {
-            continue;
-        };
-        let dir = dir.replace('\\', "/");
-        if let Some(found) = library(&dir, &text) {
-            crates.push(found);
-        }
-    }
-    crates.sort();
-    crates.dedup();
-    crates
-}
-
 /// The crate a manifest in `dir` defines: its name as paths write it and
 /// the directory of its library (or binary) root.
-fn library(dir: &str, manifest: &str) -> Option<(String, String)> {
+pub fn library(dir: &str, manifest: &str) -> Option<(String, String)> {
     let mut section = "";
     let (mut package, mut lib_name, mut lib_path) = (None, None, None);
     for line in manifest.lines() {

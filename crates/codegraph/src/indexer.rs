@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::discover::INDEX_DIR;
+use crate::workspace::{manifest_kind, Manifest};
 
 /// Parsed files in flight between the parsers and the writer.
 const CHANNEL_FILES: usize = 256;
@@ -149,12 +150,13 @@ fn walk(
     db_dir: &Path,
     respect_ignore_files: bool,
     skipped: &mut SkipCounts,
-) -> Vec<SourceFile> {
+) -> (Vec<SourceFile>, Vec<(String, Manifest)>) {
     let db_dir = db_dir.to_path_buf();
     let walker = crate::ignored::walk_builder(root, respect_ignore_files)
         .filter_entry(move |entry| entry.file_name() != INDEX_DIR && entry.path() != db_dir)
         .build();
     let mut files = Vec::new();
+    let mut manifests = Vec::new();
     for entry in walker {
         let Ok(entry) = entry else {
             skipped.unreadable += 1;
@@ -165,6 +167,11 @@ fn walk(
         }
         let abs = entry.into_path();
         let Some(language) = Language::from_path(&abs) else {
+            let manifest =
+                relative_path(root, &abs).and_then(|path| Some((manifest_kind(&path)?, path)));
+            if let Some((kind, path)) = manifest {
+                manifests.push((path, kind));
+            }
             continue;
         };
         match relative_path(root, &abs) {
@@ -177,7 +184,7 @@ fn walk(
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    (files, manifests)
 }
 
 fn process(file: &SourceFile, max_file_bytes: u64, previous: Option<&FileRecord>) -> Outcome {
@@ -268,14 +275,13 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
         .unwrap_or_else(|_| config.db_dir.clone());
 
     let mut previous: HashMap<String, FileRecord> = store.files()?.into_iter().collect();
-    let files = walk(
+    let (files, manifests) = walk(
         &root,
         &db_dir,
         config.respect_ignore_files,
         &mut report.skipped,
     );
     report.files_seen = files.len() as u64;
-    let has_rust = files.iter().any(|f| f.language == Language::Rust);
     if config.respect_ignore_files {
         report.ignored = crate::ignored::mostly_ignored(&root, &db_dir, files.len() as u64);
     }
@@ -362,23 +368,21 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     writer.commit()?;
 
     let resolve_started = Instant::now();
-    // tsconfig/jsconfig path aliases changed: every JS/TS import may name
-    // another file now.
-    // So have the workspace's Rust crates: every Rust path may name
-    // another crate's file now.
-    let mut aliases = crate::tsconfig::path_aliases(&root);
-    if has_rust {
-        aliases.rust_crates = crate::cargo::workspace_crates(&root, config.respect_ignore_files);
-    }
+    // The manifests' module map changed (a tsconfig's aliases, the
+    // workspace's packages, crates or Go modules): every import of that
+    // language may name another file now.
+    let aliases = crate::workspace::aliases(&root, &manifests);
     let stored = store.path_aliases()?;
     if aliases != stored {
-        let js_changed = aliases.paths != stored.paths || aliases.base != stored.base;
+        let js_changed = aliases.scopes != stored.scopes || aliases.packages != stored.packages;
         let rust_changed = aliases.rust_crates != stored.rust_crates;
+        let go_changed = aliases.go_modules != stored.go_modules;
         writer.set_path_aliases(&aliases);
         for (path, record) in store.files()? {
             let affected = match record.language {
                 Language::JavaScript | Language::TypeScript | Language::Tsx => js_changed,
                 Language::Rust => rust_changed,
+                Language::Go => go_changed,
                 _ => false,
             };
             if affected {

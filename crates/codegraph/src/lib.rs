@@ -14,3 +14,4 @@ pub mod indexer;
 pub mod output;
 pub mod search_commands;
 pub mod tsconfig;
+pub mod workspace;

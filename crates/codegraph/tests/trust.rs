@@ -148,6 +148,197 @@ fn calls_across_rust_workspace_crates_resolve() {
     assert_eq!(found, ["imported import", "qualified import"]);
 }
 
+/// `caller resolution` of each caller of `symbol`, sorted.
+fn caller_lines(repo: &Path, symbol: &str) -> Vec<String> {
+    let mut found: Vec<String> = callers(repo, symbol, &[])
+        .into_iter()
+        .map(|(name, how)| format!("{name} {how}"))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn calls_across_js_and_ts_workspace_packages_resolve() {
+    let dir = tree(&[
+        (
+            "package.json",
+            r#"{ "private": true, "workspaces": ["packages/*"] }"#,
+        ),
+        (
+            "tsconfig.base.json",
+            r#"{ "compilerOptions": { "baseUrl": ".", "paths": { "~shared/*": ["shared/*"] } } }"#,
+        ),
+        // Built entry, source in src/, a barrel re-exporting its modules.
+        (
+            "packages/core/package.json",
+            r#"{ "name": "@acme/core", "main": "dist/index.js" }"#,
+        ),
+        (
+            "packages/core/src/index.ts",
+            "export * from './parse';\nexport { render } from './render.js';\n",
+        ),
+        (
+            "packages/core/src/parse.ts",
+            "export function parseConfig(text: string) {\n  return text.length;\n}\n",
+        ),
+        (
+            "packages/core/src/render.ts",
+            "export function render(x: number) {\n  return String(x);\n}\n",
+        ),
+        (
+            "packages/core/src/util/strings.ts",
+            "export function slug(s: string) {\n  return s;\n}\n",
+        ),
+        (
+            "shared/log.ts",
+            "export function logLine(s: string) {\n  return s;\n}\n",
+        ),
+        (
+            "packages/app/tsconfig.json",
+            r#"{ "extends": "../../tsconfig.base.json" }"#,
+        ),
+        (
+            "packages/app/src/main.ts",
+            "import { parseConfig, render } from '@acme/core';\n\
+             import * as core from '@acme/core';\n\
+             import { slug } from '@acme/core/util/strings';\n\
+             import { logLine } from '~shared/log';\n\n\
+             export function start() {\n  render(parseConfig('a'));\n  slug('b');\n  logLine('c');\n}\n\n\
+             export function viaNamespace() {\n  return core.parseConfig('d');\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "parseConfig"),
+        ["start import", "viaNamespace import"]
+    );
+    assert_eq!(caller_lines(dir.path(), "render"), ["start import"]);
+    assert_eq!(caller_lines(dir.path(), "slug"), ["start import"]);
+    assert_eq!(caller_lines(dir.path(), "logLine"), ["start import"]);
+}
+
+#[test]
+fn ts_names_imported_through_a_barrel_file_resolve_to_their_definitions() {
+    let dir = tree(&[
+        (
+            "src/internal.ts",
+            "export * from './a';\nexport * from './more';\n",
+        ),
+        ("src/more.ts", "export * from './b';\n"),
+        ("src/a.ts", "export function alpha() {\n  return 1;\n}\n"),
+        (
+            "src/b.ts",
+            "export const traps = {\n  alpha() {\n    return 2;\n  },\n};\n\
+             export function beta() {\n  return 3;\n}\n",
+        ),
+        (
+            "src/main.ts",
+            "import { alpha, beta } from './internal';\n\n\
+             export function run() {\n  alpha();\n  beta();\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    let callees = json(dir.path(), &["callees", "run", "--guesses"]);
+    let mut found: Vec<String> = callees["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {}",
+                h["file"].as_str().unwrap(),
+                h["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    found.sort();
+    // Followed through two re-exports; the object literal's `alpha` is
+    // no export.
+    assert_eq!(found, ["src/a.ts alpha", "src/b.ts beta"]);
+}
+
+#[test]
+fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
+    let dir = tree(&[
+        ("go.mod", "module example.com/shop\n\ngo 1.21\n"),
+        (
+            "internal/log/log.go",
+            "package log\n\nfunc Printf(format string) {}\n",
+        ),
+        (
+            "cmd/server/main.go",
+            "package main\n\nimport (\n\tapplog \"example.com/shop/internal/log\"\n\t\"github.com/other/log\"\n)\n\n\
+             func own() {\n\tapplog.Printf(\"a\")\n}\n\n\
+             func dependency() {\n\tlog.Printf(\"b\")\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // The module's own package is found; a dependency whose last path
+    // segment is the same is not mistaken for it.
+    assert_eq!(caller_lines(dir.path(), "Printf"), ["main.own import"]);
+    let all = callers(dir.path(), "Printf", &["--guesses"]);
+    assert_eq!(all.len(), 1, "{all:?}");
+}
+
+#[test]
+fn java_packages_span_source_roots() {
+    let dir = tree(&[
+        (
+            "core/src/main/java/com/acme/Invoice.java",
+            "package com.acme;\npublic class Invoice {\n    public int total() { return 1; }\n}\n",
+        ),
+        (
+            "core/src/test/java/com/acme/InvoiceTest.java",
+            "package com.acme;\npublic class InvoiceTest {\n    void testTotal() { Invoice inv = new Invoice(); inv.total(); }\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    let refs = json(dir.path(), &["refs", "Invoice"]);
+    let found: Vec<String> = refs["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["sites"].as_array().unwrap().iter())
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["from"]["qualified_name"].as_str().unwrap(),
+                s["resolution"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&"com.acme.InvoiceTest.testTotal directory".to_string()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn python_namespace_packages_and_src_layouts_resolve() {
+    // No __init__.py anywhere: namespace packages.
+    let dir = tree(&[
+        (
+            "src/acme/billing/tax.py",
+            "def rate(region):\n    return 0.2\n",
+        ),
+        (
+            "src/acme/shop/cart.py",
+            "from acme.billing.tax import rate\nfrom acme.billing import tax\n\n\
+             def total(x):\n    return x * rate('eu')\n\n\
+             def total2(x):\n    return x * tax.rate('us')\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "rate"),
+        [
+            "acme.shop.cart.total import",
+            "acme.shop.cart.total2 own-type"
+        ]
+    );
+}
+
 #[test]
 fn impact_names_the_tests_it_reaches_by_one_rule() {
     let dir = tree(&[

@@ -33,7 +33,7 @@
 
 (type_identifier) @name @reference.type
 
-(import_spec path: (interpreted_string_literal) @import.path) @import
+(import_spec name: (package_identifier)? @import.alias path: (interpreted_string_literal) @import.path) @import
 
 ; Receiver types (src/types.rs): parameters (method receivers too), struct
 ; fields, `var x T`, `x := T{..}` / `x := &T{..}`.
