@@ -143,14 +143,21 @@ def read_scip(path):
 # --- codegraph export -----------------------------------------------------
 
 
-def read_export(path):
+# Edge kinds that stand for a reference written in the source.
+REFERENCE_EDGES = {"calls", "references", "inherits", "implements"}
+# What a reference may name, in --references mode: the symbols codegraph
+# links references to (not fields, variables or parameters).
+REFERENCED = CALLABLE | {"interface", "trait", "enum", "type", "union", "type_alias", "typedef"}
+
+
+def read_export(path, kinds):
     nodes, edges = {}, []
     with open(path) as f:
         for line in f:
             record = json.loads(line)
             if record["type"] == "node":
                 nodes[record["id"]] = record
-            elif record["kind"] == "calls":
+            elif record["kind"] in kinds:
                 edges.append(record)
     return nodes, edges
 
@@ -231,6 +238,12 @@ def main():
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--label", default="")
     parser.add_argument(
+        "--references",
+        action="store_true",
+        help="every reference (calls, type uses, bases) to a function, method or type, "
+        "as (enclosing scope, target) pairs; EXPORT holds every edge kind",
+    )
+    parser.add_argument(
         "--guesses",
         action="store_true",
         help="count name-only edges too (default: as codegraph's default views, without them)",
@@ -238,7 +251,8 @@ def main():
     args = parser.parse_args()
 
     documents = read_scip(args.scip)
-    nodes, edges = read_export(args.export)
+    nodes, edges = read_export(args.export, REFERENCE_EDGES if args.references else {"calls"})
+    targets = REFERENCED if args.references else CALLABLE
     spans = Spans(nodes)
     project_files = set(documents) & set(spans.file_node)
 
@@ -272,7 +286,7 @@ def main():
             sites = [w for w in defined.get(key, ()) if w[0] in project_files]
             if not sites:
                 continue
-            if not written_as_call(source, line0, end_col):
+            if not args.references and not written_as_call(source, line0, end_col):
                 continue
             if line0 < len(source) and DEFINING.search(source[line0][:col0]):
                 continue
@@ -286,7 +300,7 @@ def main():
                 callee = spans.definition(def_path, def_line0 + 1, name)
                 if callee is not None:
                     break
-            if callee is None or callee["kind"] not in CALLABLE:
+            if callee is None or callee["kind"] not in targets:
                 unextracted += 1
                 continue
             caller = spans.caller(path, line0 + 1)
@@ -304,6 +318,10 @@ def main():
             continue
         if source_node["file"] not in project_files or target["file"] not in project_files:
             continue
+        # Both sides count the same targets: references to variables and
+        # constants are not in SCIP's pairs above, so not in ours.
+        if args.references and target["kind"] not in targets:
+            continue
         pair = (edge["from"], spans.as_class(edge["to"]))
         best = ours.get(pair)
         if best is None or edge["confidence"] > best["confidence"]:
@@ -320,6 +338,7 @@ def main():
     result = {
         "label": args.label,
         "files": len(project_files),
+        "what": "references" if args.references else "calls",
         "scip_call_pairs": len(truth),
         "scip_calls_to_unextracted_definitions": unextracted,
         "codegraph_call_pairs": len(ours),
@@ -338,7 +357,7 @@ def main():
         print(json.dumps(result))
     else:
         print(
-            f"{args.label:<12} calls precision {precision:.3f} recall {recall:.3f}  "
+            f"{args.label:<12} {'references' if args.references else 'calls'} precision {precision:.3f} recall {recall:.3f}  "
             f"({len(found)} of {len(ours)} codegraph pairs confirmed, {len(truth)} SCIP pairs; "
             f"precision at confidence >= 0.5: {precision_confident:.3f} of {len(confident)})"
         )

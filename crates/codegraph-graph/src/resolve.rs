@@ -191,7 +191,24 @@ fn resolve_file(
             if !targets.is_empty() {
                 resolved += 1;
             }
-            for (to, confidence) in targets {
+            // The name imported (`from .console import Console`) is a
+            // reference to its definition in the file the import names.
+            for (to, confidence) in
+                imported_definitions(store, files, aliases, cache, &context, reference, &targets)?
+            {
+                edges
+                    .entry((reference.from, EdgeKind::References, to))
+                    .or_insert(Edge {
+                        from: reference.from,
+                        kind: EdgeKind::References,
+                        to,
+                        confidence,
+                        line: reference.line,
+                        resolution: Resolution::Import,
+                    });
+            }
+            for (file, confidence) in targets {
+                let to = NodeId::for_file(&file);
                 let key = (reference.from, EdgeKind::Imports, to);
                 edges.entry(key).or_insert(Edge {
                     from: reference.from,
@@ -278,7 +295,7 @@ fn resolve_import(
     importer: &str,
     language: Language,
     module: &str,
-) -> Vec<(NodeId, f32)> {
+) -> Vec<(String, f32)> {
     for target in imports::targets(importer, language, module, aliases) {
         let found: Vec<&str> = files
             .find(&target)
@@ -297,12 +314,59 @@ fn resolve_import(
             0.85
         };
         let each = confidence / found.len() as f32;
-        return found
-            .into_iter()
-            .map(|p| (NodeId::for_file(p), each))
-            .collect();
+        return found.into_iter().map(|p| (p.to_string(), each)).collect();
     }
     Vec::new()
+}
+
+/// The definition an import statement names an item of (`from .console
+/// import Console`, `import { parse } from './parse'`, `use
+/// crate::store::Store`), in the files the import resolved to (`targets`)
+/// or, for JS/TS, the files they re-export; nothing for an import of a
+/// whole module.
+fn imported_definitions(
+    store: &Store,
+    files: &FileIndex,
+    aliases: &PathAliases,
+    cache: &mut Caches,
+    context: &FileContext,
+    reference: &UnresolvedRef,
+    targets: &[(String, f32)],
+) -> Result<Vec<(NodeId, f32)>, StoreError> {
+    let module = reference.name.as_str();
+    let item = match context.language {
+        Language::Python | Language::Java => module.rsplit('.').next(),
+        Language::JavaScript | Language::TypeScript | Language::Tsx => module
+            .rsplit_once('.')
+            .filter(|(head, item)| !head.is_empty() && !item.contains('/'))
+            .map(|(_, item)| item),
+        Language::Rust => module.rsplit("::").next(),
+        Language::Go | Language::C | Language::Cpp => None,
+    };
+    let Some(item) = item.filter(|i| !i.is_empty() && *i != "*") else {
+        return Ok(Vec::new());
+    };
+    let mut in_files: Vec<String> = targets.iter().map(|(file, _)| file.clone()).collect();
+    if matches!(
+        context.language,
+        Language::JavaScript | Language::TypeScript | Language::Tsx
+    ) {
+        for (file, _) in targets {
+            in_files.extend(reexported(store, files, aliases, cache, file)?);
+        }
+    }
+    let found: Vec<NodeId> = cached_lookup(store, cache, item)?
+        .iter()
+        .filter(|c| !matches!(c.kind, NodeKind::Import | NodeKind::File))
+        .filter(|c| c.parent == Some(NodeId::for_file(&c.file)))
+        .filter(|c| in_files.contains(&c.file))
+        .map(|c| c.id)
+        .collect();
+    if found.is_empty() || found.len() > MAX_CANDIDATES {
+        return Ok(Vec::new());
+    }
+    let each = 0.9 / found.len() as f32;
+    Ok(found.into_iter().map(|id| (id, each)).collect())
 }
 
 /// The definitions named `name`, through the thread's cache.

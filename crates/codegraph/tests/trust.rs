@@ -259,6 +259,47 @@ fn ts_names_imported_through_a_barrel_file_resolve_to_their_definitions() {
 }
 
 #[test]
+fn imports_and_string_annotations_reference_the_definitions_they_name() {
+    let dir = tree(&[
+        ("app/__init__.py", ""),
+        (
+            "app/console.py",
+            "class Console:\n    pass\n\nTheme = dict\n",
+        ),
+        (
+            "app/render.py",
+            "from .console import Console, Theme\n\n\
+             def render(target: \"Console\") -> \"Console\":\n    return target\n",
+        ),
+        (
+            "web/parse.ts",
+            "export function parse(s: string) {\n  return s;\n}\n",
+        ),
+        ("web/main.ts", "import { parse } from './parse';\n"),
+    ]);
+    index(dir.path());
+    let refs = json(dir.path(), &["refs", "app.console.Console"]);
+    let mut found: Vec<String> = refs["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["sites"].as_array().unwrap().iter())
+        .map(|s| {
+            format!(
+                "{} {} {}",
+                s["from"]["name"].as_str().unwrap(),
+                s["line"],
+                s["resolution"].as_str().unwrap()
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found, ["render 3 import", "render.py 1 import"]);
+    let refs = json(dir.path(), &["refs", "parse"]);
+    assert_eq!(refs["files"][0]["file"], "web/main.ts", "{refs}");
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),

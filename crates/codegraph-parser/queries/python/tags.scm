@@ -18,6 +18,9 @@
 
 (type (identifier) @name) @reference.type
 (type (generic_type (identifier) @name)) @reference.type
+; A forward reference written as a string (`console: "Console"`).
+((type (string (string_content) @name)) @reference.type
+  (#match? @name "^[A-Za-z_][A-Za-z0-9_]*$"))
 
 (import_statement name: (dotted_name) @import.path) @import
 (import_statement name: (aliased_import name: (dotted_name) @import.path alias: (identifier) @import.alias)) @import
