@@ -148,6 +148,27 @@ fn calls_across_rust_workspace_crates_resolve() {
     assert_eq!(found, ["imported import", "qualified import"]);
 }
 
+/// `scope line resolution` of each site `refs symbol` lists, sorted.
+fn ref_sites(repo: &Path, symbol: &str) -> Vec<String> {
+    let refs = json(repo, &["refs", symbol]);
+    let mut found: Vec<String> = refs["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["sites"].as_array().unwrap().iter())
+        .map(|s| {
+            format!(
+                "{} {} {}",
+                s["from"]["qualified_name"].as_str().unwrap(),
+                s["line"],
+                s["resolution"].as_str().unwrap()
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 /// `caller resolution` of each caller of `symbol`, sorted.
 fn caller_lines(repo: &Path, symbol: &str) -> Vec<String> {
     let mut found: Vec<String> = callers(repo, symbol, &[])
@@ -278,23 +299,10 @@ fn imports_and_string_annotations_reference_the_definitions_they_name() {
         ("web/main.ts", "import { parse } from './parse';\n"),
     ]);
     index(dir.path());
-    let refs = json(dir.path(), &["refs", "app.console.Console"]);
-    let mut found: Vec<String> = refs["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|f| f["sites"].as_array().unwrap().iter())
-        .map(|s| {
-            format!(
-                "{} {} {}",
-                s["from"]["name"].as_str().unwrap(),
-                s["line"],
-                s["resolution"].as_str().unwrap()
-            )
-        })
-        .collect();
-    found.sort();
-    assert_eq!(found, ["render 3 import", "render.py 1 import"]);
+    assert_eq!(
+        ref_sites(dir.path(), "app.console.Console"),
+        ["app.render.render 3 import", "app/render.py 1 import"]
+    );
     let refs = json(dir.path(), &["refs", "parse"]);
     assert_eq!(refs["files"][0]["file"], "web/main.ts", "{refs}");
 }
@@ -335,22 +343,9 @@ fn java_packages_span_source_roots() {
         ),
     ]);
     index(dir.path());
-    let refs = json(dir.path(), &["refs", "Invoice"]);
-    let found: Vec<String> = refs["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|f| f["sites"].as_array().unwrap().iter())
-        .map(|s| {
-            format!(
-                "{} {}",
-                s["from"]["qualified_name"].as_str().unwrap(),
-                s["resolution"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let found = ref_sites(dir.path(), "Invoice");
     assert!(
-        found.contains(&"com.acme.InvoiceTest.testTotal directory".to_string()),
+        found.contains(&"com.acme.InvoiceTest.testTotal 3 directory".to_string()),
         "{found:?}"
     );
 }
