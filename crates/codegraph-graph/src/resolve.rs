@@ -1108,13 +1108,16 @@ fn choose(
     // scope: `items.append()` is no call of the `append` defined above.
     // A function nested in another is visible only inside that one.
     let from = reference.from;
+    // A bare type name does not reach into a type's body either (an
+    // associated `type Item` is `Self::Item`).
+    let bare = bare_call || (receiver.is_none() && reference.kind == RefKind::Type);
     let reachable = move |c: &Candidate| {
         let excluded = match c.kind {
             NodeKind::Method => bare_call || member_call,
             NodeKind::Function => member_call,
             _ => false,
         };
-        !excluded && !context.hidden_from(c, from, bare_call)
+        !excluded && !context.hidden_from(c, from, bare)
     };
     let mut rules: Vec<Rule> = Vec::new();
     // The receiver names an imported module (`fs::write`, `json.load`):
@@ -1251,7 +1254,11 @@ fn choose(
                 }
                 module_bound = true;
             } else {
-                type_bound = reference.kind == RefKind::Call && looks_like_type(owner);
+                // A Rust type path (`I::Item`, `fmt::Result`) names a
+                // member of its owner, never a same-named type elsewhere
+                // in the file.
+                type_bound = (reference.kind == RefKind::Call && looks_like_type(owner))
+                    || (context.language == Language::Rust && reference.kind == RefKind::Type);
             }
         }
         (None, _) => {}

@@ -60,6 +60,8 @@
   (scoped_type_identifier name: (type_identifier) @name)
 ]) @reference.type
 
+; A type path (`Self::Item`, `io::Error`, `I::Item`): a member of its owner.
+(scoped_type_identifier path: (_) @receiver name: (type_identifier) @name) @reference.type
 (type_identifier) @name @reference.type
 
 (use_declaration argument: (_) @import.path) @import
