@@ -95,10 +95,14 @@ pub enum Resolution {
     Global = 6,
     /// The name alone: the only definition of that name anywhere. A guess.
     NameOnly = 7,
+    /// A method call on a value of unknown type whose name is the one
+    /// method of that name in the tree, declared by a trait the file has
+    /// in scope (an extension trait: `(0..5).combinations(2)`).
+    TraitMethod = 8,
 }
 
 impl Resolution {
-    pub const ALL: [Resolution; 8] = [
+    pub const ALL: [Resolution; 9] = [
         Resolution::Syntax,
         Resolution::ReceiverType,
         Resolution::OwnType,
@@ -107,6 +111,7 @@ impl Resolution {
         Resolution::Directory,
         Resolution::Global,
         Resolution::NameOnly,
+        Resolution::TraitMethod,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +124,7 @@ impl Resolution {
             Resolution::Directory => "directory",
             Resolution::Global => "global-name",
             Resolution::NameOnly => "name-only",
+            Resolution::TraitMethod => "trait-method",
         }
     }
 

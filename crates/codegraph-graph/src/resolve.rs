@@ -47,6 +47,8 @@ struct Candidate {
     parent: Option<NodeId>,
     file: String,
     qualified_name: String,
+    /// The name of the trait that declares this method, if one does.
+    in_trait: Option<String>,
 }
 
 fn accepts(reference: RefKind, kind: NodeKind) -> bool {
@@ -597,11 +599,25 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
     // A call reaches the definition, not also its declaration in a header.
     codegraph_core::prefer_definitions(&mut nodes);
     prefer_implementations(&mut nodes);
+    // The traits that declare Rust methods of this name.
+    let owners: Vec<NodeId> = nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Method && n.language == Language::Rust)
+        .filter_map(|n| n.parent)
+        .collect();
+    let traits: HashMap<NodeId, String> = store
+        .get_nodes(&owners)?
+        .into_iter()
+        .flatten()
+        .filter(|n| n.kind == NodeKind::Trait)
+        .map(|n| (n.id, n.name))
+        .collect();
     Ok(nodes
         .into_iter()
         .map(|n| Candidate {
             id: n.id,
             kind: n.kind,
+            in_trait: n.parent.and_then(|p| traits.get(&p).cloned()),
             parent: n.parent,
             file: n.file,
             qualified_name: n.qualified_name,
@@ -1111,10 +1127,12 @@ fn choose(
     // A bare type name does not reach into a type's body either (an
     // associated `type Item` is `Self::Item`).
     let bare = bare_call || (receiver.is_none() && reference.kind == RefKind::Type);
+    // `self.f()`/`this.f()` calls a method, never a free function.
+    let through_self = reference.kind == RefKind::Call && matches!(receiver, Some("self" | "this"));
     let reachable = move |c: &Candidate| {
         let excluded = match c.kind {
             NodeKind::Method => bare_call || member_call,
-            NodeKind::Function => member_call,
+            NodeKind::Function => member_call || through_self,
             _ => false,
         };
         !excluded && !context.hidden_from(c, from, bare)
@@ -1360,6 +1378,19 @@ fn choose(
         .copied()
         .filter(|c| reachable(c) || (member_call && c.kind == NodeKind::Method))
         .collect();
+    // An extension trait's method (`(0..5).combinations(2)`): the one
+    // method of that name in the tree, declared by a trait the file
+    // imports, defines or may glob-import.
+    if member_call && !untyped_self && anywhere.len() == 1 {
+        if let Some(name) = &anywhere[0].in_trait {
+            let in_scope = context.imported.contains_key(name.as_str())
+                || anywhere[0].file == context.path
+                || !context.wildcards.is_empty();
+            if in_scope && !crate::builtins::is_builtin_method(context.language, name) {
+                return split(&anywhere, UNIQUE_CONFIDENCE, Resolution::TraitMethod);
+            }
+        }
+    }
     if member_call && anywhere.len() > 1 {
         return Vec::new();
     }

@@ -116,6 +116,7 @@ pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
         };
         let mut found = MacroRefs::new(&mut raw.refs);
         macro_argument_refs(spec, root, source, at, 0, &mut found);
+        found.finish();
     }
     let mut graph = raw.into_graph(spec, path, source, language, file_node);
     graph.has_syntax_errors = root.has_error();
@@ -156,7 +157,11 @@ impl Origin {
 /// name-only ones the query's token-tree patterns saw at the same place).
 struct MacroRefs<'r> {
     refs: &'r mut Vec<RawRef>,
-    at_byte: HashMap<usize, usize>,
+    at_byte: std::collections::BTreeMap<usize, usize>,
+    /// Positions of name-only references inside arguments that parsed as
+    /// code and found nothing there (`fn prop(..)` in `quickcheck! { }`
+    /// defines, it does not call): dropped at the end.
+    stale: std::collections::HashSet<usize>,
 }
 
 impl<'r> MacroRefs<'r> {
@@ -166,16 +171,38 @@ impl<'r> MacroRefs<'r> {
             .enumerate()
             .map(|(i, r)| (r.start_byte, i))
             .collect();
-        MacroRefs { refs, at_byte }
+        MacroRefs {
+            refs,
+            at_byte,
+            stale: Default::default(),
+        }
     }
 
     fn put(&mut self, r: RawRef) {
+        self.stale.remove(&r.start_byte);
         match self.at_byte.get(&r.start_byte) {
             Some(&i) => self.refs[i] = r,
             None => {
                 self.at_byte.insert(r.start_byte, self.refs.len());
                 self.refs.push(r);
             }
+        }
+    }
+
+    /// The arguments at `range` parsed as code, which found references at
+    /// `found` only: any other reference there is a token-tree guess.
+    fn parsed(&mut self, range: std::ops::Range<usize>, found: &[usize]) {
+        for (&at, _) in self.at_byte.range(range) {
+            if !found.contains(&at) {
+                self.stale.insert(at);
+            }
+        }
+    }
+
+    /// Drops the guesses that parsed arguments refuted.
+    fn finish(self) {
+        if !self.stale.is_empty() {
+            self.refs.retain(|r| !self.stale.contains(&r.start_byte));
         }
     }
 }
@@ -257,6 +284,7 @@ fn reparse_arguments(
         let mut found = Captured::default();
         CURSOR.with_borrow_mut(|cursor| found.collect(spec, cursor, tree.root_node(), &wrapped));
         let at = |byte: usize| origin.at(inner, byte.saturating_sub(open.len()));
+        let mut positions = Vec::with_capacity(found.refs.len());
         for mut r in found.refs {
             if r.start_byte < open.len() {
                 continue;
@@ -265,8 +293,10 @@ fn reparse_arguments(
             r.start_byte = place.byte;
             r.line = place.row as u32 + 1;
             r.col = place.col as u32;
+            positions.push(r.start_byte);
             refs.put(r);
         }
+        refs.parsed(origin.byte..origin.byte + inner.len(), &positions);
         // Macros inside the arguments, at the wrapped text's offsets.
         let wrapped_origin = Origin {
             byte: origin.byte.wrapping_sub(open.len()),

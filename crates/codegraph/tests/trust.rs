@@ -308,6 +308,39 @@ fn imports_and_string_annotations_reference_the_definitions_they_name() {
 }
 
 #[test]
+fn rust_extension_trait_methods_and_macro_bodies() {
+    let dir = tree(&[
+        (
+            "src/lib.rs",
+            "pub mod free;\n\npub trait Itertools: Iterator {\n    fn combos(self, k: usize) -> usize where Self: Sized {\n        self.enumerate_all() + k\n    }\n    fn enumerate_all(self) -> usize where Self: Sized {\n        0\n    }\n}\n",
+        ),
+        (
+            "src/free.rs",
+            "pub fn enumerate_all(n: usize) -> usize {\n    n\n}\n",
+        ),
+        (
+            "tests/quick.rs",
+            "use itertools::Itertools;\n\n\
+             fn uses_trait() -> usize {\n    (0..5).combos(2)\n}\n\n\
+             quickcheck! {\n    fn prop_helper(v: Vec<u8>) -> bool {\n        v.is_empty()\n    }\n}\n\n\
+             fn prop_helper() -> bool {\n    true\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // The one method of that name, declared by a trait the file imports.
+    assert_eq!(
+        caller_lines(dir.path(), "combos"),
+        ["tests::quick::uses_trait trait-method"]
+    );
+    // `self.f()` in a trait is a method, never the free function `f`.
+    let free = callers(dir.path(), "free::enumerate_all", &["--guesses"]);
+    assert!(free.is_empty(), "{free:?}");
+    // A function defined inside macro arguments is no call of its namesake.
+    let helper = callers(dir.path(), "prop_helper", &["--guesses"]);
+    assert!(helper.is_empty(), "{helper:?}");
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),
