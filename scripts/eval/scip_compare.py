@@ -275,6 +275,19 @@ def main():
                 sources[path] = []
         return sources[path]
 
+    # One symbol defined in several places (`@overload` stubs before the
+    # implementation, a property's getter and setter): the indexers
+    # disagree on which definition a use names (scip-python takes the
+    # first, codegraph the one that runs), so every node of one file with
+    # the same qualified name and kind stands for the first.
+    canonical = {}
+    first = {}
+    for node in sorted(nodes.values(), key=lambda n: (n["file"], n.get("start_line", 0))):
+        if node["kind"] in ("file", "import"):
+            continue
+        key = (node["file"], node["qualified_name"], node["kind"])
+        canonical[node["id"]] = first.setdefault(key, node["id"])
+
     truth = {}  # (caller, callee) -> (path, line, form)
     unextracted = 0
     for path in sorted(project_files):
@@ -306,7 +319,7 @@ def main():
             caller = spans.caller(path, line0 + 1)
             if caller is None:
                 continue
-            pair = (caller, spans.as_class(callee["id"]))
+            pair = (caller, spans.as_class(canonical.get(callee["id"], callee["id"])))
             truth.setdefault(pair, (path, line0 + 1, call_form(source, line0, col0)))
 
     ours = {}
@@ -322,7 +335,8 @@ def main():
         # constants are not in SCIP's pairs above, so not in ours.
         if args.references and target["kind"] not in targets:
             continue
-        pair = (edge["from"], spans.as_class(edge["to"]))
+        target_id = canonical.get(edge["to"], edge["to"])
+        pair = (edge["from"], spans.as_class(target_id))
         best = ours.get(pair)
         if best is None or edge["confidence"] > best["confidence"]:
             ours[pair] = edge

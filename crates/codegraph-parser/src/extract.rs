@@ -378,6 +378,8 @@ struct Captured<'t> {
     imports: Vec<RawImport<'t>>,
     bindings: Vec<Binding>,
     package: Option<String>,
+    /// Names bound locally (`@local`): (position, name).
+    locals: Vec<(usize, String)>,
 }
 
 fn text<'s>(node: tree_sitter::Node, source: &'s str) -> &'s str {
@@ -479,6 +481,9 @@ impl<'t> Captured<'t> {
                     Role::ImportPath => import_path = Some(node),
                     Role::ImportName => import_name = Some(node),
                     Role::ImportAlias => import_alias = Some(node),
+                    Role::Local => self
+                        .locals
+                        .push((node.start_byte(), text(node, source).to_string())),
                     Role::Ignored => {}
                 }
             }
@@ -766,8 +771,34 @@ impl<'t> Captured<'t> {
         let facts = TypeFacts::new(std::mem::take(&mut self.bindings), &scopes);
         let implicit_this = matches!(language, Language::Java | Language::Cpp);
         let def_names: HashSet<usize> = defs.iter().map(|d| d.name_start).collect();
+        // The names each function binds itself.
+        let locals: HashSet<(usize, &str)> = self
+            .locals
+            .iter()
+            .filter_map(|(at, name)| {
+                let scope = scopes.innermost(*at)?;
+                defs[scope]
+                    .kind
+                    .is_some_and(NodeKind::is_callable)
+                    .then_some((scope, name.as_str()))
+            })
+            .collect();
+        let is_local = |r: &RawRef| {
+            let mut scope = scopes.innermost(r.start_byte);
+            while let Some(i) = scope {
+                if locals.contains(&(i, r.name.as_str())) {
+                    return true;
+                }
+                scope = scope_parent[i];
+            }
+            false
+        };
         for r in self.refs {
             if def_names.contains(&r.start_byte) {
+                continue;
+            }
+            // `C = make_class(); C(1)`: the local, nothing of the index's.
+            if r.receiver.is_none() && !locals.is_empty() && is_local(&r) {
                 continue;
             }
             let receiver_type = r

@@ -48,6 +48,10 @@ pub(crate) enum Role {
     /// signature declares for them, looked up when resolving.
     Callback,
     Callee,
+    /// `@local`: a name a function binds (a parameter, an assignment): a
+    /// bare use of it inside that function is the local, not a
+    /// definition elsewhere (Python).
+    Local,
     Ignored,
 }
 
@@ -70,6 +74,7 @@ fn role(capture: &str) -> Result<Role, String> {
         "binding.value" => Role::BindingValue,
         "binding.callback" => Role::Callback,
         "binding.callee" => Role::Callee,
+        "local" => Role::Local,
         "reference.call" => Role::Reference(RefKind::Call),
         "reference.type" => Role::Reference(RefKind::Type),
         "reference.inherit" => Role::Reference(RefKind::Inherit),

@@ -341,6 +341,21 @@ fn rust_extension_trait_methods_and_macro_bodies() {
 }
 
 #[test]
+fn python_locals_shadow_module_definitions() {
+    let dir = tree(&[(
+        "app.py",
+        "class C:\n    pass\n\n\
+         def make():\n    C = dict\n    return C(a=1)\n\n\
+         def take(C):\n    return C()\n\n\
+         def loop(items):\n    for C in items:\n        C()\n\n\
+         def real():\n    return C()\n",
+    )]);
+    index(dir.path());
+    // Only `real` calls the class: the others call a local of that name.
+    assert_eq!(caller_lines(dir.path(), "app.C"), ["app.real same-file"]);
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),

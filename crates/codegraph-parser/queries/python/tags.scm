@@ -22,6 +22,20 @@
 ((type (string (string_content) @name)) @reference.type
   (#match? @name "^[A-Za-z_][A-Za-z0-9_]*$"))
 
+; Names a function binds itself (parameters, assignments, loop and `with`
+; targets): a bare use inside it is that local, not a definition elsewhere.
+(parameters [
+  (identifier) @local
+  (default_parameter name: (identifier) @local)
+  (typed_parameter (identifier) @local)
+  (typed_default_parameter name: (identifier) @local)
+])
+(assignment left: (identifier) @local)
+(assignment left: (pattern_list (identifier) @local))
+(for_statement left: (identifier) @local)
+(for_statement left: (pattern_list (identifier) @local))
+(as_pattern_target (identifier) @local)
+
 (import_statement name: (dotted_name) @import.path) @import
 (import_statement name: (aliased_import name: (dotted_name) @import.path alias: (identifier) @import.alias)) @import
 (import_from_statement
