@@ -382,6 +382,23 @@ struct Captured<'t> {
     locals: Vec<(usize, String)>,
 }
 
+/// `node` sits in a function type (TypeScript `(a: A) => B`, Rust
+/// `fn(A) -> B`), not in a function's own parameter list.
+fn in_function_type(node: tree_sitter::Node) -> bool {
+    let mut current = node.parent();
+    for _ in 0..4 {
+        let Some(n) = current else { return false };
+        match n.kind() {
+            "function_type" | "constructor_type" | "function_signature_type" => return true,
+            "formal_parameters" if n.parent().is_some_and(|p| p.kind() == "function_type") => {
+                return true
+            }
+            _ => current = n.parent(),
+        }
+    }
+    false
+}
+
 fn text<'s>(node: tree_sitter::Node, source: &'s str) -> &'s str {
     truncate(source.get(node.byte_range()).unwrap_or(""), MAX_NAME_BYTES)
 }
@@ -579,6 +596,11 @@ impl<'t> Captured<'t> {
                     let (Some(name), Some((ty, constructed))) = (binding_name, binding_type) else {
                         continue;
                     };
+                    // A parameter of a function *type* (`cb: (r: Public)
+                    // => void`) binds nothing in the scope it is written in.
+                    if in_function_type(node) {
+                        continue;
+                    }
                     let written = one_line(text(ty, source));
                     let ty = match (constructed, normalize_type(&written)) {
                         (Bound::Declared, ty) => ty,

@@ -356,6 +356,27 @@ fn python_locals_shadow_module_definitions() {
 }
 
 #[test]
+fn ts_parameters_of_function_types_bind_nothing() {
+    let dir = tree(&[
+        (
+            "src/reaction.ts",
+            "export class Reaction {\n  track(f: () => void) {}\n}\n\
+             export interface IPublic {\n  dispose(): void;\n}\n",
+        ),
+        (
+            "src/api.ts",
+            "import { Reaction, IPublic } from './reaction';\n\n\
+             export function reaction(expression: (r: IPublic) => void) {\n  const r = new Reaction();\n  r.track(() => {});\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "track"),
+        ["reaction receiver-type"]
+    );
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),
