@@ -113,7 +113,7 @@ impl TypeFacts {
         let path = receiver.replace("?.", ".").replace("->", ".");
         if !path
             .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.'))
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.' | '#'))
         {
             return None;
         }

@@ -377,6 +377,27 @@ fn ts_parameters_of_function_types_bind_nothing() {
 }
 
 #[test]
+fn private_class_members_are_called_and_typed() {
+    let dir = tree(&[(
+        "src/client.ts",
+        "export class Cache {\n  find(k: string) {\n    return k;\n  }\n}\n\
+         export class Client {\n  #cache: Cache;\n  #other = new Cache();\n\
+           constructor() {\n    this.#cache = new Cache();\n  }\n\
+           #dispatch(x: string) {\n    return this.#cache.find(x);\n  }\n\
+           run() {\n    this.#dispatch('a');\n    this.#other.find('b');\n  }\n}\n",
+    )]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "#dispatch"),
+        ["Client.run own-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "Cache.find"),
+        ["Client.#dispatch receiver-type", "Client.run receiver-type"]
+    );
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),

@@ -23,7 +23,9 @@
 
 (call_expression function: (identifier) @name) @reference.call
 (call_expression
-  function: (member_expression object: (_) @receiver property: (property_identifier) @name)) @reference.call
+  function: (member_expression
+    object: (_) @receiver
+    property: [(property_identifier) (private_property_identifier)] @name)) @reference.call
 (new_expression constructor: [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.call
 
 (import_statement
@@ -50,6 +52,6 @@
 ; Receiver types (src/types.rs): values constructed on assignment.
 (variable_declarator name: (identifier) @binding.name value: (new_expression constructor: (_) @binding.class)) @binding
 (assignment_expression
-  left: (member_expression object: (this) property: (property_identifier)) @binding.name
+  left: (member_expression object: (this) property: [(property_identifier) (private_property_identifier)]) @binding.name
   right: (new_expression constructor: (_) @binding.class)) @binding
-(field_definition property: (property_identifier) @binding.name value: (new_expression constructor: (_) @binding.class)) @binding
+(field_definition property: [(property_identifier) (private_property_identifier)] @binding.name value: (new_expression constructor: (_) @binding.class)) @binding

@@ -35,7 +35,9 @@
 
 (call_expression function: (identifier) @name) @reference.call
 (call_expression
-  function: (member_expression object: (_) @receiver property: (property_identifier) @name)) @reference.call
+  function: (member_expression
+    object: (_) @receiver
+    property: [(property_identifier) (private_property_identifier)] @name)) @reference.call
 (new_expression constructor: [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.call
 
 (type_identifier) @name @reference.type
@@ -64,7 +66,7 @@
 ; Receiver types (src/types.rs): values constructed on assignment.
 (variable_declarator name: (identifier) @binding.name value: (new_expression constructor: (_) @binding.class)) @binding
 (assignment_expression
-  left: (member_expression object: (this) property: (property_identifier)) @binding.name
+  left: (member_expression object: (this) property: [(property_identifier) (private_property_identifier)]) @binding.name
   right: (new_expression constructor: (_) @binding.class)) @binding
 ; Declared types of parameters, variables and fields; a constructor
 ; parameter property (`constructor(private repo: Repository)`) is a field.
@@ -72,8 +74,8 @@
 (optional_parameter pattern: (identifier) @binding.name type: (type_annotation) @binding.type) @binding
 (required_parameter (accessibility_modifier) pattern: (identifier) @binding.name type: (type_annotation) @binding.type) @binding.member
 (variable_declarator name: (identifier) @binding.name type: (type_annotation) @binding.type) @binding
-(public_field_definition name: (property_identifier) @binding.name type: (type_annotation) @binding.type) @binding
-(public_field_definition name: (property_identifier) @binding.name value: (new_expression constructor: (_) @binding.class)) @binding
+(public_field_definition name: [(property_identifier) (private_property_identifier)] @binding.name type: (type_annotation) @binding.type) @binding
+(public_field_definition name: [(property_identifier) (private_property_identifier)] @binding.name value: (new_expression constructor: (_) @binding.class)) @binding
 ; A callback's untyped parameters are typed by the callee's signature,
 ; read when resolving: `operate((source, subscriber) => source.subscribe())`.
 (call_expression
