@@ -41,6 +41,7 @@ const COLUMN_FAMILIES: [&str; 12] = [
 pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
 pub(crate) const META_STATS: &[u8] = b"stats";
 pub(crate) const META_PATH_ALIASES: &[u8] = b"path_aliases";
+pub(crate) const META_EXTRACTOR: &[u8] = b"extractor";
 
 /// Memtable memory for all column families of one open store.
 const MEMTABLE_BUDGET_BYTES: usize = 128 << 20;
@@ -611,6 +612,12 @@ impl Store {
         Ok(self
             .get_decoded(CF_META, META_PATH_ALIASES, "path aliases")?
             .unwrap_or_default())
+    }
+
+    /// The fingerprint of the extractor that parsed the indexed files
+    /// (`None` for an index from before fingerprints).
+    pub fn extractor(&self) -> Result<Option<String>, StoreError> {
+        self.get_decoded(CF_META, META_EXTRACTOR, "extractor fingerprint")
     }
 
     /// What the resolver derived from the references in `path`.

@@ -13,7 +13,7 @@ use crate::keys;
 use crate::store::{
     FileRecord, ResolvedRecord, Stats, Store, StoreError, CF_FILES, CF_IN, CF_META, CF_NAMES,
     CF_NODES, CF_OUT, CF_PENDING, CF_REFS, CF_REF_NAMES, CF_RESOLVED, CF_SOURCES, CF_TOKENS,
-    META_PATH_ALIASES, META_STATS,
+    META_EXTRACTOR, META_PATH_ALIASES, META_STATS,
 };
 
 pub struct IndexWriter<'s> {
@@ -176,6 +176,16 @@ impl<'s> IndexWriter<'s> {
             self.store.cf(CF_META),
             META_PATH_ALIASES,
             postcard::to_allocvec(aliases).unwrap_or_default(),
+        );
+    }
+
+    /// Records the fingerprint of the extractor every indexed file was
+    /// parsed with.
+    pub fn set_extractor(&mut self, fingerprint: &str) {
+        self.batch.put_cf(
+            self.store.cf(CF_META),
+            META_EXTRACTOR,
+            postcard::to_allocvec(fingerprint).unwrap_or_default(),
         );
     }
 

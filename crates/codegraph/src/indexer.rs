@@ -87,6 +87,9 @@ pub struct IndexReport {
     pub ignored: Option<crate::ignored::IgnoredReport>,
     /// The index was written by an older codegraph and was rebuilt.
     pub rebuilt_older_schema: bool,
+    /// The files were parsed by another version of the extractor: every
+    /// one was parsed again.
+    pub reparsed_all: bool,
     pub files_parsed: u64,
     pub files_unchanged: u64,
     pub files_removed: u64,
@@ -275,6 +278,19 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
         .unwrap_or_else(|_| config.db_dir.clone());
 
     let mut previous: HashMap<String, FileRecord> = store.files()?.into_iter().collect();
+    // Parsed by another extractor: what it made of unchanged files is
+    // stale, so every file is parsed again (and the fingerprint recorded
+    // only once all of them are written).
+    let extractor = codegraph_parser::EXTRACTOR_FINGERPRINT;
+    report.reparsed_all = !previous.is_empty() && store.extractor()?.as_deref() != Some(extractor);
+    // Its search documents are stale too: dropped now, before anything
+    // records the new fingerprint, so even an interrupted run leaves the
+    // next one a full search build to do.
+    let search_dir = codegraph_search::search_dir(&config.db_dir);
+    if report.reparsed_all && search_dir.exists() {
+        std::fs::remove_dir_all(&search_dir)
+            .with_context(|| format!("cannot remove {}", search_dir.display()))?;
+    }
     let (files, manifests) = walk(
         &root,
         &db_dir,
@@ -308,10 +324,12 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     let (sender, receiver) = crossbeam_channel::bounded::<Outcome>(CHANNEL_FILES);
     let max_file_bytes = config.max_file_bytes;
     let prev = &previous;
+    let reparse = report.reparsed_all;
     let write_result: Result<()> = std::thread::scope(|scope| {
         scope.spawn(move || {
             files.par_iter().for_each_with(sender, |sender, file| {
-                let outcome = process(file, max_file_bytes, prev.get(&file.path));
+                let known = prev.get(&file.path).filter(|_| !reparse);
+                let outcome = process(file, max_file_bytes, known);
                 // The writer only hangs up on error; then the rest is moot.
                 let _ = sender.send(outcome);
             });
@@ -353,6 +371,7 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     });
     write_result?;
     bar.finish_and_clear();
+    writer.set_extractor(extractor);
     writer.commit()?;
 
     // Files indexed before that this run did not index (deleted, now

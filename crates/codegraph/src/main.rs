@@ -480,6 +480,8 @@ fn summary_line(r: &IndexReport) -> String {
     };
     let rebuilt = if r.rebuilt_older_schema {
         "rebuilt the index, which an older codegraph wrote; "
+    } else if r.reparsed_all {
+        "parsed every file again, as another codegraph version had; "
     } else {
         ""
     };

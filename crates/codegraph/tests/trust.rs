@@ -398,6 +398,34 @@ fn private_class_members_are_called_and_typed() {
 }
 
 #[test]
+fn files_parsed_by_another_extractor_are_parsed_again() {
+    let dir = tree(&[
+        ("a.py", "def f():\n    return 1\n"),
+        ("b.py", "def g():\n    f()\n"),
+    ]);
+    let repo = dir.path();
+    index(repo);
+    // As another codegraph version would have left it.
+    {
+        let store = codegraph_graph::Store::open(
+            &repo.join(".codegraph"),
+            codegraph_graph::OpenMode::ReadWrite,
+        )
+        .unwrap();
+        let mut writer = codegraph_graph::IndexWriter::new(&store).unwrap();
+        writer.set_extractor("0.0.0-older");
+        writer.commit().unwrap();
+    }
+    let report = index(repo);
+    assert_eq!(report["reparsed_all"], true, "{report}");
+    assert_eq!(report["files_parsed"], 2, "{report}");
+    // And then not again.
+    let report = index(repo);
+    assert_eq!(report["reparsed_all"], false, "{report}");
+    assert_eq!(report["files_parsed"], 0, "{report}");
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),
