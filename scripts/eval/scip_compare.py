@@ -143,6 +143,12 @@ def read_scip(path):
 # --- codegraph export -----------------------------------------------------
 
 
+# Resolutions codegraph's default views leave out.
+GUESSES = {"name-only", "ambiguous"}
+
+# Languages whose same-named definitions in one scope are one symbol.
+ONE_SYMBOL_OVERLOADS = {"python", "typescript", "tsx", "javascript"}
+
 # Edge kinds that stand for a reference written in the source.
 REFERENCE_EDGES = {"calls", "references", "inherits", "implements"}
 # What a reference may name, in --references mode: the symbols codegraph
@@ -246,7 +252,7 @@ def main():
     parser.add_argument(
         "--guesses",
         action="store_true",
-        help="count name-only edges too (default: as codegraph's default views, without them)",
+        help="count guesses too (name-only and ambiguous edges; default: as codegraph's default views, without them)",
     )
     args = parser.parse_args()
 
@@ -275,15 +281,18 @@ def main():
                 sources[path] = []
         return sources[path]
 
-    # One symbol defined in several places (`@overload` stubs before the
-    # implementation, a property's getter and setter): the indexers
-    # disagree on which definition a use names (scip-python takes the
-    # first, codegraph the one that runs), so every node of one file with
-    # the same qualified name and kind stands for the first.
+    # One symbol defined in several places (Python `@overload` stubs
+    # before the implementation, TypeScript overload signatures, a
+    # property's getter and setter): the indexers disagree on which
+    # definition a use names (scip-python takes the first, codegraph the
+    # one that runs), so every node of one file with the same qualified
+    # name and kind stands for the first. Not in Rust, where same-named
+    # methods of one type in several `impl Trait for T` blocks are
+    # different functions that a resolver must choose between.
     canonical = {}
     first = {}
     for node in sorted(nodes.values(), key=lambda n: (n["file"], n.get("start_line", 0))):
-        if node["kind"] in ("file", "import"):
+        if node["kind"] in ("file", "import") or node.get("language") not in ONE_SYMBOL_OVERLOADS:
             continue
         key = (node["file"], node["qualified_name"], node["kind"])
         canonical[node["id"]] = first.setdefault(key, node["id"])
@@ -324,7 +333,7 @@ def main():
 
     ours = {}
     for edge in edges:
-        if not args.guesses and edge.get("resolution") == "name-only":
+        if not args.guesses and edge.get("resolution") in GUESSES:
             continue
         source_node, target = nodes.get(edge["from"]), nodes.get(edge["to"])
         if not source_node or not target:

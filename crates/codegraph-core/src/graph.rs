@@ -99,10 +99,14 @@ pub enum Resolution {
     /// method of that name in the tree, declared by a trait the file has
     /// in scope (an extension trait: `(0..5).combinations(2)`).
     TraitMethod = 8,
+    /// One of several same-named methods of one type (its `impl From<A>`,
+    /// `impl From<B>`, …) that nothing told apart: each gets a share. A
+    /// guess.
+    Ambiguous = 9,
 }
 
 impl Resolution {
-    pub const ALL: [Resolution; 9] = [
+    pub const ALL: [Resolution; 10] = [
         Resolution::Syntax,
         Resolution::ReceiverType,
         Resolution::OwnType,
@@ -112,6 +116,7 @@ impl Resolution {
         Resolution::Global,
         Resolution::NameOnly,
         Resolution::TraitMethod,
+        Resolution::Ambiguous,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -125,6 +130,7 @@ impl Resolution {
             Resolution::Global => "global-name",
             Resolution::NameOnly => "name-only",
             Resolution::TraitMethod => "trait-method",
+            Resolution::Ambiguous => "ambiguous",
         }
     }
 
@@ -132,9 +138,9 @@ impl Resolution {
         Resolution::ALL.get(usize::from(value)).copied()
     }
 
-    /// A guess by name, left out of default views.
+    /// A guess, left out of default views.
     pub fn is_guess(self) -> bool {
-        self == Resolution::NameOnly
+        matches!(self, Resolution::NameOnly | Resolution::Ambiguous)
     }
 }
 

@@ -1454,6 +1454,18 @@ fn split(chosen: &[&Candidate], confidence: f32, resolution: Resolution) -> Vec<
         return Vec::new();
     }
     let each = confidence / chosen.len() as f32;
+    // A Rust type's same-named methods from several trait impls: which
+    // one runs depends on argument types, which are not known here.
+    let overloads = chosen.len() > 1
+        && chosen[0].file.ends_with(".rs")
+        && chosen
+            .iter()
+            .all(|c| c.qualified_name == chosen[0].qualified_name);
+    let resolution = if overloads {
+        Resolution::Ambiguous
+    } else {
+        resolution
+    };
     chosen
         .iter()
         .map(|c| (c.id, each, resolution, c.kind))

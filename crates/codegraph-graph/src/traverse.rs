@@ -42,7 +42,8 @@ pub struct Walk {
 pub struct EdgeFilter {
     /// Edges below this confidence are not followed.
     pub min_confidence: f32,
-    /// Follow edges resolved by name alone ([`Resolution::NameOnly`]).
+    /// Follow guessed edges ([`Resolution::is_guess`]: by name alone, or
+    /// one of several indistinguishable same-named methods).
     pub include_guesses: bool,
 }
 

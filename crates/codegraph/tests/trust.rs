@@ -426,6 +426,36 @@ fn files_parsed_by_another_extractor_are_parsed_again() {
 }
 
 #[test]
+fn rust_same_named_methods_of_several_trait_impls_are_guesses() {
+    let dir = tree(&[(
+        "src/lib.rs",
+        "pub struct Bytes(Vec<u8>);\n\n\
+         impl From<Vec<u8>> for Bytes {\n    fn from(v: Vec<u8>) -> Bytes {\n        Bytes(v)\n    }\n}\n\n\
+         impl From<String> for Bytes {\n    fn from(s: String) -> Bytes {\n        Bytes(s.into_bytes())\n    }\n}\n\n\
+         pub fn make() -> Bytes {\n    Bytes::from(String::new())\n}\n",
+    )]);
+    index(dir.path());
+    // Which `from` runs depends on the argument's type: no default edge...
+    let calls = json(dir.path(), &["callees", "make"]);
+    let names: Vec<&str> = calls["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["name"].as_str().unwrap())
+        .collect();
+    assert!(!names.contains(&"from"), "{calls}");
+    // ...and both, marked, when guesses are asked for.
+    let all = json(dir.path(), &["callees", "make", "--guesses"]);
+    let ambiguous = all["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["name"] == "from" && h["edge"]["resolution"] == "ambiguous")
+        .count();
+    assert_eq!(ambiguous, 2, "{all}");
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),
