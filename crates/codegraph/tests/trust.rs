@@ -456,6 +456,36 @@ fn rust_same_named_methods_of_several_trait_impls_are_guesses() {
 }
 
 #[test]
+fn values_returned_by_calls_take_the_declared_return_type_in_rust_and_ts() {
+    let dir = tree(&[
+        (
+            "src/lib.rs",
+            "pub struct Pool;\npub struct Conn;\n\n\
+             impl Pool {\n    pub fn get(&self) -> Conn {\n        Conn\n    }\n}\n\n\
+             impl Conn {\n    pub fn query(&self) -> usize {\n        1\n    }\n}\n\n\
+             pub fn open() -> Pool {\n    Pool\n}\n\n\
+             pub fn run() -> usize {\n    let pool = open();\n    let conn = Pool::get(&pool);\n    pool.get();\n    conn.query()\n}\n",
+        ),
+        (
+            "web/client.ts",
+            "export class Session {\n  send(): number {\n    return 1;\n  }\n}\n\n\
+             export function connect(): Session {\n  return new Session();\n}\n\n\
+             export function main() {\n  const s = connect();\n  return s.send();\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "Conn::query"),
+        ["run receiver-type"]
+    );
+    assert_eq!(caller_lines(dir.path(), "Pool::get"), ["run own-type"]);
+    assert_eq!(
+        caller_lines(dir.path(), "Session.send"),
+        ["main receiver-type"]
+    );
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),

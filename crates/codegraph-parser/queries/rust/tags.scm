@@ -79,4 +79,9 @@
   value: (call_expression function: (scoped_identifier path: (_) @binding.class name: (identifier) @_new))
   (#eq? @_new "new")) @binding
 (let_declaration pattern: (identifier) @binding.name value: (struct_expression name: (_) @binding.class)) @binding
+; `let it = self.iter()`, `let cfg = Config::load(p)`, `let n = parse(s)`:
+; what the callee declares it returns, looked up when resolving.
+(let_declaration
+  pattern: (identifier) @binding.name
+  value: (call_expression function: [(identifier) (field_expression) (scoped_identifier)] @binding.class)) @binding
 (field_declaration name: (field_identifier) @binding.name type: (_) @binding.type) @binding

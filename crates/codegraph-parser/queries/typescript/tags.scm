@@ -65,6 +65,11 @@
 
 ; Receiver types (src/types.rs): values constructed on assignment.
 (variable_declarator name: (identifier) @binding.name value: (new_expression constructor: (_) @binding.class)) @binding
+; `const q = this.build()`, `const c = createClient()`: what the callee
+; declares it returns, looked up when resolving.
+(variable_declarator
+  name: (identifier) @binding.name
+  value: (call_expression function: [(identifier) (member_expression)] @binding.class)) @binding
 (assignment_expression
   left: (member_expression object: (this) property: [(property_identifier) (private_property_identifier)]) @binding.name
   right: (new_expression constructor: (_) @binding.class)) @binding
