@@ -83,5 +83,9 @@
 ; what the callee declares it returns, looked up when resolving.
 (let_declaration
   pattern: (identifier) @binding.name
-  value: (call_expression function: [(identifier) (field_expression) (scoped_identifier)] @binding.class)) @binding
+  value: (call_expression function: [(identifier) (field_expression)] @binding.class)) @binding
+((let_declaration
+  pattern: (identifier) @binding.name
+  value: (call_expression function: (scoped_identifier name: (identifier) @_fn) @binding.class)) @binding
+  (#not-eq? @_fn "new"))
 (field_declaration name: (field_identifier) @binding.name type: (_) @binding.type) @binding
