@@ -234,7 +234,7 @@ fn resolve_file(
                     None => {
                         let found = match ty.strip_prefix(codegraph_core::RETURNS) {
                             Some(callee) => {
-                                returned_type(store, cache, reference, callee, &context)?
+                                returned_type(store, cache, reference, callee, &context, 0)?
                             }
                             None => callback_type(store, cache, reference, ty, &context)?,
                         };
@@ -526,6 +526,10 @@ fn callee_node(
     }
 }
 
+/// Most calls followed through one chain of returned values
+/// (`a().b().c()`).
+const MAX_RETURN_CHAIN: usize = 4;
+
 /// The one target, or the one more likely than the rest.
 fn most_likely(targets: &[Chosen]) -> Option<NodeId> {
     let mut best: Option<(NodeId, f32)> = None;
@@ -554,10 +558,32 @@ fn returned_type(
     reference: &UnresolvedRef,
     callee: &str,
     context: &FileContext,
+    depth: usize,
 ) -> Result<Option<String>, StoreError> {
-    let (qualifier, name) = match callee.rsplit_once("::").or_else(|| callee.rsplit_once('.')) {
+    // The last separator splits: `→Config::load.get` is `get` on what
+    // `Config::load` returns.
+    let split = match (callee.rfind("::"), callee.rfind('.')) {
+        (Some(c), Some(d)) if d > c => Some((&callee[..d], &callee[d + 1..])),
+        (Some(c), _) => Some((&callee[..c], &callee[c + 2..])),
+        (None, Some(d)) => Some((&callee[..d], &callee[d + 1..])),
+        (None, None) => None,
+    };
+    let (qualifier, name) = match split {
         Some((q, n)) => (Some(q), n),
         None => (None, callee),
+    };
+    // A method on a value a call returned: that call's type first.
+    let derived;
+    let qualifier = match qualifier.and_then(|q| q.strip_prefix(codegraph_core::RETURNS)) {
+        Some(inner) if depth < MAX_RETURN_CHAIN => {
+            derived = returned_type(store, cache, reference, inner, context, depth + 1)?;
+            match derived.as_deref() {
+                Some(ty) => Some(ty),
+                None => return Ok(None),
+            }
+        }
+        Some(_) => return Ok(None),
+        None => qualifier,
     };
     let Some(target) = callee_node(store, cache, reference, qualifier, name, context)? else {
         return Ok(None);

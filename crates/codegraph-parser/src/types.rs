@@ -72,6 +72,16 @@ impl TypeFacts {
                     None => continue,
                 }
             }
+            // `conn = pool.get()` with `pool`'s type known here (itself
+            // perhaps a call's result): the method of that type, so the
+            // resolver can follow a chain of returned values.
+            if let Some(callee) = b.ty.strip_prefix(codegraph_core::RETURNS) {
+                if let Some((path, method)) = callee.rsplit_once('.') {
+                    if let Some(ty) = facts.receiver_type(path, b.byte, scopes, false) {
+                        b.ty = format!("{}{ty}.{method}", codegraph_core::RETURNS);
+                    }
+                }
+            }
             let field = field_of_receiver(&b.name);
             let scope = scopes.innermost(b.byte);
             let owner = match (field, b.member) {
