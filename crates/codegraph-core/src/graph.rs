@@ -171,6 +171,9 @@ pub enum RefKind {
     Import = 4,
     /// A macro invocation (`println!`): resolves to macros only.
     Macro = 5,
+    /// A member read or written through a value whose type is known
+    /// (`self.size`, `style.color`): a field, or a property/getter method.
+    Read = 6,
 }
 
 impl RefKind {
@@ -182,6 +185,7 @@ impl RefKind {
             RefKind::Implement => "implement",
             RefKind::Import => "import",
             RefKind::Macro => "macro",
+            RefKind::Read => "read",
         }
     }
 
@@ -195,6 +199,7 @@ impl RefKind {
             RefKind::Import => EdgeKind::Imports,
             // A macro is expanded, not called: its users reference it.
             RefKind::Macro => EdgeKind::References,
+            RefKind::Read => EdgeKind::References,
         }
     }
 }

@@ -65,6 +65,7 @@ fn accepts(reference: RefKind, kind: NodeKind) -> bool {
         RefKind::Inherit => matches!(kind, Class | Interface | Trait | Struct),
         RefKind::Implement => matches!(kind, Interface | Trait | Class),
         RefKind::Macro => kind == Macro,
+        RefKind::Read => matches!(kind, Method | Field),
         RefKind::Import => false,
     }
 }
@@ -1125,6 +1126,13 @@ fn choose(
         return first_admitted(&candidates, &rules);
     }
     let receiver = reference.qualifier.as_deref();
+    // A member read reaches only a member of its receiver's type: the
+    // declared or inferred one (above) or, through `self`, the enclosing
+    // type's (below).
+    let member_read = reference.kind == RefKind::Read;
+    if member_read && !receiver.is_some_and(is_self) {
+        return Vec::new();
+    }
     // A bare call (`f()`) does not reach the methods of other types...
     let bare_call = receiver.is_none() && reference.kind == RefKind::Call;
     // ...except in Java and C++, where inside a class it means `this.f()`
@@ -1213,7 +1221,9 @@ fn choose(
                     ));
                 }
                 // `super.f()` reaches ancestors only.
-                type_bound = is_super(r);
+                type_bound = is_super(r) || member_read;
+            } else if member_read {
+                return Vec::new();
             }
         }
         (Some(r), Some(dir)) => {

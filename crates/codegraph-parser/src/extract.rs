@@ -827,6 +827,12 @@ impl<'t> Captured<'t> {
                 .receiver
                 .as_deref()
                 .and_then(|recv| facts.receiver_type(recv, r.start_byte, &scopes, implicit_this));
+            // A member read is kept only where its receiver's type can be
+            // known: through `self`/`this`, or a typed value.
+            let through_self = matches!(r.receiver.as_deref(), Some("self" | "this" | "cls"));
+            if r.kind == RefKind::Read && receiver_type.is_none() && !through_self {
+                continue;
+            }
             graph.refs.push(UnresolvedRef {
                 from: enclosing(r.start_byte),
                 kind: r.kind,

@@ -80,6 +80,7 @@ fn role(capture: &str) -> Result<Role, String> {
         "reference.inherit" => Role::Reference(RefKind::Inherit),
         "reference.implement" => Role::Reference(RefKind::Implement),
         "reference.macro" => Role::Reference(RefKind::Macro),
+        "reference.read" => Role::Reference(RefKind::Read),
         _ if capture.starts_with('_') => Role::Ignored,
         _ => match capture.strip_prefix("definition.") {
             Some(kind) => Role::Definition(kind.parse().map_err(|e| format!("@{capture}: {e}"))?),

@@ -239,10 +239,12 @@ def load_orders(path):
             import .models.LineItem L4-4 in src/shop/orders.py sig=`from .models import Order, LineItem`
             import ..util L5-5 in src/shop/orders.py sig=`from ..util import *`
             ref inherit BaseService from shop.orders.OrderService L11
+            ref read db via self from shop.orders.OrderService.__init__ L17
             ref type list from shop.orders.OrderService.create L19
             ref type LineItem from shop.orders.OrderService.create L19
             ref type Order from shop.orders.OrderService.create L19
             ref call Order from shop.orders.OrderService.create L21
+            ref read db via self from shop.orders.OrderService.create L22
             ref call save via self.db from shop.orders.OrderService.create L22
             ref call open from shop.orders.load_orders L27
             ref call Order from shop.orders.load_orders L28
@@ -314,8 +316,10 @@ module.exports.makeClient = function (base) {
             ref call retry from fetchJson L11
             ref call get via axios from fetchJson L11
             ref inherit BaseClient from ApiClient L15
+            ref read base via this from ApiClient.constructor L20
             ref call sleep from ApiClient.get L24
             ref call fetchJson from ApiClient.get L25
+            ref read base via this from ApiClient.get L25
             ref call ApiClient from handler L29
             ref call ApiClient from makeClient L32
             ref import ./util.retry from src/api/client.js L1
@@ -385,6 +389,7 @@ export function makeCache<V>(clock: Clock, size?: number): Cache<V> {
             ref type V from LruCache.entries L14
             ref type Clock from LruCache.constructor L16
             ref type V from LruCache.get L18
+            ref read entries via this from LruCache.get L19
             ref call get via this.entries from LruCache.get L19
             ref type V from makeCache L23
             ref type Clock from makeCache L23

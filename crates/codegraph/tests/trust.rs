@@ -487,6 +487,21 @@ fn values_returned_by_calls_take_the_declared_return_type_in_rust_and_ts() {
 }
 
 #[test]
+fn member_reads_through_known_types_reference_properties() {
+    let dir = tree(&[(
+        "app.py",
+        "class Term:\n    @property\n    def size(self):\n        return 80\n\n    def wide(self):\n        return self.size > 100\n\n\
+         def width(term: Term):\n    return term.size\n\n\
+         def unknown(x):\n    return x.size\n",
+    )]);
+    index(dir.path());
+    assert_eq!(
+        ref_sites(dir.path(), "Term.size"),
+        ["app.Term.wide 7 own-type", "app.width 10 receiver-type"]
+    );
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),

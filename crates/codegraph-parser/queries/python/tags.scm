@@ -15,6 +15,9 @@
 
 (call function: (identifier) @name) @reference.call
 (call function: (attribute object: (_) @receiver attribute: (identifier) @name)) @reference.call
+; Any other member access (`self.size`, `style.color`): a field or a
+; property, when the receiver's type is known (the extractor drops the rest).
+(attribute object: (_) @receiver attribute: (identifier) @name) @reference.read
 
 (type (identifier) @name) @reference.type
 (type (generic_type (identifier) @name)) @reference.type

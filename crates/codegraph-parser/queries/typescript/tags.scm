@@ -39,6 +39,11 @@
     object: (_) @receiver
     property: [(property_identifier) (private_property_identifier)] @name)) @reference.call
 (new_expression constructor: [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.call
+; Any other member access (`this.size`, `style.color`): a field or a
+; getter, when the receiver's type is known (the extractor drops the rest).
+(member_expression
+  object: (_) @receiver
+  property: [(property_identifier) (private_property_identifier)] @name) @reference.read
 
 (type_identifier) @name @reference.type
 
