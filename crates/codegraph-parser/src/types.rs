@@ -61,15 +61,34 @@ fn field_of_receiver(name: &str) -> Option<&str> {
         .filter(|f| !f.contains(['.', '-']))
 }
 
+/// Named like a generic type parameter (`T`, `S`, `Fut`): short and
+/// capitalised.
+fn is_generic_parameter(name: &str) -> bool {
+    name.len() <= 3 && name.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
 impl TypeFacts {
     pub fn new(bindings: Vec<Binding>, scopes: &impl Scopes) -> TypeFacts {
         let mut facts = TypeFacts::default();
+        // Generic parameters' bounds first: `where S: Store` is written
+        // after the parameters it types.
+        let (mut bindings, rest): (Vec<Binding>, Vec<Binding>) = bindings
+            .into_iter()
+            .partition(|b| is_generic_parameter(&b.name));
+        bindings.extend(rest);
         for mut b in bindings {
             // `self.x = x`: x's type where this is written, if known.
             if let Some(source) = b.ty.strip_prefix(codegraph_core::ALIAS) {
                 match facts.local(source, b.byte, scopes) {
                     Some(ty) => b.ty = ty,
                     None => continue,
+                }
+            }
+            // `x: T` where the generic parameter `T` is bounded by a trait
+            // (`<T: Store>`): the trait's methods are what `x` has.
+            if is_generic_parameter(&b.ty) {
+                if let Some(bound) = facts.local(&b.ty, b.byte, scopes) {
+                    b.ty = bound;
                 }
             }
             // `conn = pool.get()` with `pool`'s type known here (itself

@@ -502,6 +502,25 @@ fn member_reads_through_known_types_reference_properties() {
 }
 
 #[test]
+fn rust_generic_parameters_have_their_trait_bounds_methods() {
+    let dir = tree(&[(
+        "src/lib.rs",
+        "pub trait Store {\n    fn save(&self, k: u32);\n    fn load(&self) -> u32 {\n        0\n    }\n}\n\n\
+         pub fn put<S: Store>(s: S) {\n    s.save(1);\n}\n\n\
+         pub fn get<S>(s: &S) -> u32\nwhere\n    S: Store,\n{\n    s.load()\n}\n",
+    )]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "Store::save"),
+        ["put receiver-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "Store::load"),
+        ["get receiver-type"]
+    );
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),

@@ -89,3 +89,11 @@
   value: (call_expression function: (scoped_identifier name: (identifier) @_fn) @binding.class)) @binding
   (#not-eq? @_fn "new"))
 (field_declaration name: (field_identifier) @binding.name type: (_) @binding.type) @binding
+; A generic parameter stands for its first trait bound (`<I: Iterator>`,
+; `where I: Iterator`): a value of type I has that trait's methods.
+(type_parameter
+  name: (type_identifier) @binding.name
+  bounds: (trait_bounds . [(type_identifier) (generic_type) (scoped_type_identifier)] @binding.type)) @binding
+(where_predicate
+  left: (type_identifier) @binding.name
+  bounds: (trait_bounds . [(type_identifier) (generic_type) (scoped_type_identifier)] @binding.type)) @binding
