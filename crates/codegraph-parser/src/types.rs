@@ -105,6 +105,9 @@ impl TypeFacts {
             let scope = scopes.innermost(b.byte);
             let owner = match (field, b.member) {
                 (Some(_), _) | (None, true) => enclosing_type(scopes, b.byte),
+                // `impl<I: Iterator> Foo<I>`: a bound of the impl's
+                // methods, not a field of Foo.
+                (None, false) if is_generic_parameter(&b.name) => None,
                 (None, false) => scope.and_then(|s| scopes.type_name(s)),
             };
             match owner {
@@ -161,6 +164,13 @@ impl TypeFacts {
         for segment in segments {
             ty = self.field(&ty, segment)?;
             steps += 1;
+        }
+        // A field typed by the impl's generic parameter (`iter: I` under
+        // `impl<I: Peek> Foo<I>`): its bound where the use is.
+        if is_generic_parameter(&ty) {
+            if let Some(bound) = self.local(&ty, byte, scopes) {
+                ty = bound;
+            }
         }
         // `self` alone is the resolver's business (it knows base classes).
         (steps > 0 || !matches!(first, "self" | "this")).then_some(ty)
