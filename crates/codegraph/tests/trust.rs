@@ -507,12 +507,15 @@ fn rust_generic_parameters_have_their_trait_bounds_methods() {
         "src/lib.rs",
         "pub trait Store {\n    fn save(&self, k: u32);\n    fn load(&self) -> u32 {\n        0\n    }\n}\n\n\
          pub fn put<S: Store>(s: S) {\n    s.save(1);\n}\n\n\
-         pub fn get<S>(s: &S) -> u32\nwhere\n    S: Store,\n{\n    s.load()\n}\n",
+         pub fn get<S>(s: &S) -> u32\nwhere\n    S: Store,\n{\n    s.load()\n}\n\n\
+         pub struct Cached<S> {\n    inner: S,\n}\n\n\
+         impl<S: Store> Cached<S> {\n    pub fn flush(&self) {\n        self.inner.save(3);\n    }\n}\n",
     )]);
     index(dir.path());
+    // The impl's bound types the field `inner: S` where it is used.
     assert_eq!(
         caller_lines(dir.path(), "Store::save"),
-        ["put receiver-type"]
+        ["Cached::flush receiver-type", "put receiver-type"]
     );
     assert_eq!(
         caller_lines(dir.path(), "Store::load"),
