@@ -823,10 +823,13 @@ impl<'t> Captured<'t> {
             if r.receiver.is_none() && !locals.is_empty() && is_local(&r) {
                 continue;
             }
-            let receiver_type = r
-                .receiver
-                .as_deref()
-                .and_then(|recv| facts.receiver_type(recv, r.start_byte, &scopes, implicit_this));
+            let receiver_type = r.receiver.as_deref().and_then(|recv| {
+                facts
+                    .receiver_type(recv, r.start_byte, &scopes, implicit_this)
+                    .or_else(|| {
+                        facts.call_receiver_type(recv, r.start_byte, &scopes, implicit_this)
+                    })
+            });
             // A member read is kept only where its receiver's type can be
             // known: through `self`/`this`, or a typed value.
             let through_self = matches!(r.receiver.as_deref(), Some("self" | "this" | "cls"));

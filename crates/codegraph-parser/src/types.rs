@@ -61,6 +61,66 @@ fn field_of_receiver(name: &str) -> Option<&str> {
         .filter(|f| !f.contains(['.', '-']))
 }
 
+/// `a.get(x)` → `a.get`; `x.collect::<Vec<_>>()` → `x.collect`: the
+/// callee of a call expression's text; `None` if it is no call.
+fn strip_call(text: &str) -> Option<&str> {
+    let text = text.strip_suffix(')')?;
+    let bytes = text.as_bytes();
+    let mut depth = 1;
+    let mut open = None;
+    for i in (0..bytes.len()).rev() {
+        match bytes[i] {
+            b')' => depth += 1,
+            b'(' => {
+                depth -= 1;
+                if depth == 0 {
+                    open = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut callee = text[..open?].trim_end();
+    callee = callee
+        .strip_suffix('?')
+        .unwrap_or(callee)
+        .trim_end_matches('.');
+    // Type arguments: `collect::<Vec<_>>`, `get<T>`.
+    if callee.ends_with('>') {
+        let mut angle = 0;
+        let cut = callee.char_indices().rev().find(|&(_, c)| {
+            match c {
+                '>' => angle += 1,
+                '<' => angle -= 1,
+                _ => {}
+            }
+            angle == 0
+        })?;
+        callee = callee[..cut.0].trim_end_matches("::");
+    }
+    Some(callee)
+}
+
+/// `a.b.get` → (`a.b`, `get`); `Foo::new` → (`Foo`, `new`); the split at
+/// the last `.` or `::` outside parentheses.
+fn split_member(callee: &str) -> Option<(&str, &str)> {
+    let bytes = callee.as_bytes();
+    let mut depth = 0;
+    for i in (0..bytes.len()).rev() {
+        match bytes[i] {
+            b')' | b']' => depth += 1,
+            b'(' | b'[' => depth -= 1,
+            b'.' if depth == 0 => return Some((&callee[..i], &callee[i + 1..])),
+            b':' if depth == 0 && i > 0 && bytes[i - 1] == b':' => {
+                return Some((&callee[..i - 1], &callee[i + 1..]))
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Named like a generic type parameter (`T`, `S`, `Fut`): short and
 /// capitalised.
 fn is_generic_parameter(name: &str) -> bool {
@@ -174,6 +234,69 @@ impl TypeFacts {
         }
         // `self` alone is the resolver's business (it knows base classes).
         (steps > 0 || !matches!(first, "self" | "this")).then_some(ty)
+    }
+
+    /// The type of a receiver that is itself a call (`pool.get()`,
+    /// `Foo::new()`, `a.iter().map(f)`): what the callee returns, written
+    /// `RETURNS` + callee for the resolver to look up, the callee's own
+    /// receiver replaced by its type where that is known here (so a chain
+    /// unwinds: `→→A.iter.map`). `None` when the callee's receiver is a
+    /// value of unknown type.
+    pub fn call_receiver_type(
+        &self,
+        receiver: &str,
+        byte: usize,
+        scopes: &impl Scopes,
+        implicit_this: bool,
+    ) -> Option<String> {
+        self.call_type(receiver.trim(), byte, scopes, implicit_this, 0)
+    }
+
+    fn call_type(
+        &self,
+        receiver: &str,
+        byte: usize,
+        scopes: &impl Scopes,
+        implicit_this: bool,
+        depth: usize,
+    ) -> Option<String> {
+        const MAX_DEPTH: usize = 4;
+        let callee = strip_call(receiver)?;
+        let plain = |text: &str| {
+            !text.is_empty()
+                && text
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.' | ':' | '#'))
+        };
+        let returns = codegraph_core::RETURNS;
+        let Some((base, method)) = split_member(callee) else {
+            // A bare function: `make()`.
+            return plain(callee).then(|| format!("{returns}{callee}"));
+        };
+        if !plain(method) {
+            return None;
+        }
+        let base_type = if base.ends_with(')') {
+            if depth >= MAX_DEPTH {
+                return None;
+            }
+            Some(self.call_type(base, byte, scopes, implicit_this, depth + 1)?)
+        } else {
+            self.receiver_type(base, byte, scopes, implicit_this)
+        };
+        match base_type {
+            Some(ty) => Some(format!("{returns}{ty}.{method}")),
+            // `self.make()`, `Foo::new()`, `Config.load()`, `util::parse()`:
+            // the resolver resolves the callee as a call from here.
+            None if plain(base)
+                && (matches!(base, "self" | "this" | "cls")
+                    || callee.contains("::")
+                    || base.starts_with(|c: char| c.is_ascii_uppercase())) =>
+            {
+                Some(format!("{returns}{callee}"))
+            }
+            None => None,
+        }
     }
 
     fn local(&self, name: &str, byte: usize, scopes: &impl Scopes) -> Option<String> {

@@ -464,7 +464,8 @@ fn values_returned_by_calls_take_the_declared_return_type_in_rust_and_ts() {
              impl Pool {\n    pub fn get(&self) -> Conn {\n        Conn\n    }\n}\n\n\
              impl Conn {\n    pub fn query(&self) -> usize {\n        1\n    }\n}\n\n\
              pub fn open() -> Pool {\n    Pool\n}\n\n\
-             pub fn run() -> usize {\n    let pool = open();\n    let conn = pool.get();\n    conn.query()\n}\n",
+             pub fn run() -> usize {\n    let pool = open();\n    let conn = pool.get();\n    conn.query()\n}\n\n\
+             pub fn chained() -> usize {\n    open().get().query()\n}\n",
         ),
         (
             "web/client.ts",
@@ -474,12 +475,16 @@ fn values_returned_by_calls_take_the_declared_return_type_in_rust_and_ts() {
         ),
     ]);
     index(dir.path());
+    // Followed through a chain, `pool` from `open()`, `conn` from its
+    // `get()`, and through one with no locals at all.
     assert_eq!(
         caller_lines(dir.path(), "Conn::query"),
-        ["run receiver-type"]
+        ["chained receiver-type", "run receiver-type"]
     );
-    // Followed through a chain: `pool` from `open()`, `conn` from its `get()`.
-    assert_eq!(caller_lines(dir.path(), "Pool::get"), ["run receiver-type"]);
+    assert_eq!(
+        caller_lines(dir.path(), "Pool::get"),
+        ["chained receiver-type", "run receiver-type"]
+    );
     assert_eq!(
         caller_lines(dir.path(), "Session.send"),
         ["main receiver-type"]
