@@ -1111,18 +1111,25 @@ fn choose(
     // before inherited ones; a type not indexed (`list`, `String`) leaves
     // the call unresolved.
     if !lineage.is_empty() {
-        let rules: Vec<Rule> = lineage
-            .iter()
-            .enumerate()
-            .map(|(i, ty)| -> Rule {
-                let confidence = if i == 0 { 0.9 } else { 0.85 };
-                rule(
-                    confidence,
-                    Resolution::ReceiverType,
-                    Box::new(move |c| member_of(&c.qualified_name, ty, name)),
-                )
-            })
-            .collect();
+        let mut rules: Vec<Rule> = Vec::new();
+        for (i, ty) in lineage.iter().enumerate() {
+            let confidence = if i == 0 { 0.9 } else { 0.85 };
+            // Several types of that name (a `Deferred` in two test
+            // files): the file's own, else the one it imports, else all.
+            // Not where one type's methods spread over files (Rust impl
+            // blocks, Go, C++ out-of-line definitions).
+            if matches!(
+                context.language,
+                Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
+            ) {
+                rules.extend(own_or_imported_type(context, ty, name, confidence));
+            }
+            rules.push(rule(
+                confidence,
+                Resolution::ReceiverType,
+                Box::new(move |c| member_of(&c.qualified_name, ty, name)),
+            ));
+        }
         return first_admitted(&candidates, &rules);
     }
     let receiver = reference.qualifier.as_deref();
@@ -1471,6 +1478,31 @@ fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<Chosen> {
         }
     }
     Vec::new()
+}
+
+/// Members `name` of the type `ty` defined in the reference's own file,
+/// then of the one its import of `ty` names.
+fn own_or_imported_type<'c>(
+    context: &'c FileContext,
+    ty: &'c str,
+    name: &'c str,
+    confidence: f32,
+) -> Vec<Rule<'c>> {
+    let mut rules = vec![rule(
+        confidence,
+        Resolution::ReceiverType,
+        Box::new(move |c| c.file == context.path && member_of(&c.qualified_name, ty, name)),
+    )];
+    if let Some(module) = context.imported.get(ty).map(|m| m.as_ref()) {
+        rules.push(rule(
+            confidence,
+            Resolution::ReceiverType,
+            Box::new(move |c| {
+                member_of(&c.qualified_name, ty, name) && file_matches_module(&c.file, module)
+            }),
+        ));
+    }
+    rules
 }
 
 /// A module's top-level definition (a JS/TS object literal's method, though

@@ -529,6 +529,28 @@ fn rust_generic_parameters_have_their_trait_bounds_methods() {
 }
 
 #[test]
+fn a_typed_receiver_prefers_its_files_own_type_of_that_name() {
+    let deferred = "class Deferred {\n  resolve(v: number) {\n    return v;\n  }\n}\n";
+    let dir = tree(&[
+        (
+            "src/a.test.ts",
+            &*format!("{deferred}\nexport function a() {{\n  const d = new Deferred();\n  d.resolve(1);\n}}\n"),
+        ),
+        ("src/b.test.ts", deferred),
+    ]);
+    index(dir.path());
+    let callees = json(dir.path(), &["callees", "a"]);
+    let files: Vec<&str> = callees["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["name"] == "resolve")
+        .map(|h| h["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["src/a.test.ts"], "{callees}");
+}
+
+#[test]
 fn go_imports_follow_go_mod_and_leave_dependencies_alone() {
     let dir = tree(&[
         ("go.mod", "module example.com/shop\n\ngo 1.21\n"),
