@@ -1425,8 +1425,8 @@ fn choose(
     // method of that name in the tree, declared by a trait the file
     // imports, defines or may glob-import.
     if member_call && !untyped_self && anywhere.len() == 1 {
-        if let Some(name) = &anywhere[0].in_trait {
-            let in_scope = context.imported.contains_key(name.as_str())
+        if let Some(declaring) = &anywhere[0].in_trait {
+            let in_scope = context.imported.contains_key(declaring.as_str())
                 || anywhere[0].file == context.path
                 || !context.wildcards.is_empty();
             if in_scope && !crate::builtins::is_builtin_method(context.language, name) {

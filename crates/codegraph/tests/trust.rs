@@ -312,7 +312,7 @@ fn rust_extension_trait_methods_and_macro_bodies() {
     let dir = tree(&[
         (
             "src/lib.rs",
-            "pub mod free;\n\npub trait Itertools: Iterator {\n    fn combos(self, k: usize) -> usize where Self: Sized {\n        self.enumerate_all() + k\n    }\n    fn enumerate_all(self) -> usize where Self: Sized {\n        0\n    }\n}\n",
+            "pub mod free;\n\npub trait Itertools: Iterator {\n    fn combos(self, k: usize) -> usize where Self: Sized {\n        self.enumerate_all() + k\n    }\n    fn enumerate_all(self) -> usize where Self: Sized {\n        0\n    }\n    fn push(&mut self, k: usize) {}\n}\n",
         ),
         (
             "src/free.rs",
@@ -322,6 +322,7 @@ fn rust_extension_trait_methods_and_macro_bodies() {
             "tests/quick.rs",
             "use itertools::Itertools;\n\n\
              fn uses_trait() -> usize {\n    (0..5).combos(2)\n}\n\n\
+             fn uses_vec() {\n    let mut v = make_list();\n    v.push(1);\n}\n\n\
              quickcheck! {\n    fn prop_helper(v: Vec<u8>) -> bool {\n        v.is_empty()\n    }\n}\n\n\
              fn prop_helper() -> bool {\n    true\n}\n",
         ),
@@ -332,6 +333,8 @@ fn rust_extension_trait_methods_and_macro_bodies() {
         caller_lines(dir.path(), "combos"),
         ["tests::quick::uses_trait trait-method"]
     );
+    // Unless the name is a built-in type's method: `v.push(1)` is Vec's.
+    assert!(caller_lines(dir.path(), "Itertools::push").is_empty());
     // `self.f()` in a trait is a method, never the free function `f`.
     let free = callers(dir.path(), "free::enumerate_all", &["--guesses"]);
     assert!(free.is_empty(), "{free:?}");
