@@ -1397,7 +1397,7 @@ fn choose(
             Resolution::Directory,
             Box::new(move |c| {
                 reachable(c)
-                    && c.parent == Some(NodeId::for_file(&c.file))
+                    && top_level(c)
                     && c.qualified_name.rsplit_once('.').map(|(p, _)| p) == Some(package)
             }),
         ));

@@ -390,9 +390,6 @@ fn in_function_type(node: tree_sitter::Node) -> bool {
         let Some(n) = current else { return false };
         match n.kind() {
             "function_type" | "constructor_type" | "function_signature_type" => return true,
-            "formal_parameters" if n.parent().is_some_and(|p| p.kind() == "function_type") => {
-                return true
-            }
             _ => current = n.parent(),
         }
     }

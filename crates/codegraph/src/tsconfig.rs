@@ -8,6 +8,8 @@
 use std::path::Path;
 
 use codegraph_graph::{join_path, AliasScope};
+
+use crate::workspace::dir_of;
 use serde_json::Value;
 
 /// Most configs one `extends` chain follows.
@@ -24,7 +26,7 @@ pub fn scopes(root: &Path, configs: &[&str]) -> Vec<AliasScope> {
 /// The aliases of the config at `path`, inherited options included;
 /// `None` if it cannot be read or declares none.
 fn scope(root: &Path, path: &str) -> Option<AliasScope> {
-    let dir = parent(path).to_string();
+    let dir = dir_of(path).to_string();
     let (mut base, mut paths) = (None, None);
     // Nearest first: a config's own options override what it extends.
     for (config_dir, config) in chain(root, path) {
@@ -78,7 +80,7 @@ fn chain(root: &Path, path: &str) -> Vec<(String, Value)> {
         let Some(config) = read(root, &path) else {
             continue;
         };
-        let dir = parent(&path).to_string();
+        let dir = dir_of(&path).to_string();
         let extends: Vec<String> = match &config["extends"] {
             Value::String(s) => vec![s.clone()],
             Value::Array(list) => list
@@ -117,7 +119,7 @@ fn locate(root: &Path, dir: &str, spec: &str) -> Option<String> {
             ] {
                 candidates.extend(join_path(d, &format!("node_modules/{form}")));
             }
-            at = (!d.is_empty()).then(|| parent(d));
+            at = (!d.is_empty()).then(|| dir_of(d));
         }
     }
     candidates.into_iter().find(|c| root.join(c).is_file())
@@ -126,10 +128,6 @@ fn locate(root: &Path, dir: &str, spec: &str) -> Option<String> {
 fn read(root: &Path, path: &str) -> Option<Value> {
     let text = std::fs::read_to_string(root.join(path)).ok()?;
     serde_json::from_str(&strip_jsonc(&text)).ok()
-}
-
-fn parent(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 /// JSON with `//` and `/* */` comments and trailing commas, made JSON.

@@ -97,8 +97,8 @@ pub fn aliases(root: &Path, manifests: &[(String, Manifest)]) -> PathAliases {
     aliases
 }
 
-/// The directory part of a repo-relative path.
-fn dir_of(path: &str) -> &str {
+/// The directory part of a repo-relative path (`""` at the top).
+pub(crate) fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
