@@ -19,6 +19,7 @@
 
 mod builtins;
 pub mod fault;
+pub mod generation;
 mod imports;
 pub mod keys;
 mod lookup;

@@ -143,6 +143,7 @@ pub struct Stats {
 pub struct Store {
     pub(crate) db: DB,
     path: PathBuf,
+    cache: Cache,
 }
 
 fn cf_options(name: &str, cache: &Cache, mode: OpenMode) -> Options {
@@ -280,7 +281,7 @@ impl Store {
                 }
             }
         })?;
-        let store = Store { db, path };
+        let store = Store { db, path, cache };
         store.check_schema(mode)?;
         if let Some(missing) = COLUMN_FAMILIES
             .iter()
@@ -385,6 +386,11 @@ impl Store {
             Some(bytes) => self.decode(what, &bytes).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// Bytes held in the block cache, and its capacity.
+    pub fn block_cache_bytes(&self) -> (usize, usize) {
+        (self.cache.get_usage(), BLOCK_CACHE_BYTES)
     }
 
     pub fn stats(&self) -> Result<Stats, StoreError> {

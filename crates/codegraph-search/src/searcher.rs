@@ -154,8 +154,11 @@ impl Normalised {
     }
 }
 
-pub struct Searcher<'s> {
-    store: &'s Store,
+/// Searches the indexes of one store. `S` is how the searcher holds the
+/// store: borrowed (`&Store`) for a command, shared (`Arc<Store>`) for a
+/// long-lived server.
+pub struct Searcher<S: std::ops::Deref<Target = Store>> {
+    store: S,
     lexical: LexicalIndex,
     /// Opened on the first semantic query: mapping a large HNSW graph
     /// costs ~0.3 s on a kernel-sized index (usearch rebuilds its key
@@ -167,10 +170,10 @@ pub struct Searcher<'s> {
     lexical_weight: f32,
 }
 
-impl<'s> Searcher<'s> {
+impl<S: std::ops::Deref<Target = Store>> Searcher<S> {
     /// Opens the search indexes of the store in `db_dir`, with the embedder
     /// they were built with.
-    pub fn open(store: &'s Store, dir: &Path) -> Result<Searcher<'s>, SearchError> {
+    pub fn open(store: S, dir: &Path) -> Result<Searcher<S>, SearchError> {
         let Some(state) = load_header(dir)? else {
             return Err(SearchError::Missing(dir.display().to_string()));
         };
@@ -200,6 +203,13 @@ impl<'s> Searcher<'s> {
             VectorIndex::new(self.dim)?
         };
         Ok(self.vectors.get_or_init(|| index))
+    }
+
+    /// Opens the vector index now rather than on the first semantic
+    /// query: a long-lived reader must see the vectors of the same index
+    /// run as its lexical index, not those of a later run.
+    pub fn warm(&self) -> Result<(), SearchError> {
+        self.vectors().map(|_| ())
     }
 
     pub fn embedder_id(&self) -> &str {

@@ -15,7 +15,7 @@ use codegraph_core::EdgeKind;
 use codegraph_graph::Store;
 use serde_json::json;
 
-use crate::output::{hit_json, round3};
+use codegraph_query::types::{round3, Symbol};
 
 /// What `export` wrote.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -38,8 +38,8 @@ pub fn export(store: &Store, kinds: &[EdgeKind], out: &mut dyn Write) -> Result<
             .flatten()
             .collect();
         for node in &nodes {
-            let mut value = hit_json(node, 1.0);
-            let object = value.as_object_mut().expect("hit_json is an object");
+            let mut value = json!(Symbol::new(node, 1.0));
+            let object = value.as_object_mut().expect("a symbol is an object");
             object.remove("score");
             object.insert("type".into(), json!("node"));
             object.insert("parent".into(), json!(node.parent.map(|p| p.to_string())));

@@ -276,6 +276,10 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
         .db_dir
         .canonicalize()
         .unwrap_or_else(|_| config.db_dir.clone());
+    // Before the first commit: a server answering from this index keeps
+    // its current snapshot until the run is complete.
+    let generation = codegraph_graph::generation::begin(&db_dir)
+        .with_context(|| format!("cannot write to the index at {}", db_dir.display()))?;
 
     let mut previous: HashMap<String, FileRecord> = store.files()?.into_iter().collect();
     // Parsed by another extractor: what it made of unchanged files is
@@ -429,6 +433,8 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
         report.search = Some(codegraph_search::sync(&store, &dir, embedder.as_mut())?);
     }
 
+    codegraph_graph::generation::finish(&db_dir, generation)
+        .with_context(|| format!("cannot write to the index at {}", db_dir.display()))?;
     let stats = store.stats()?;
     report.total_files = stats.files;
     report.total_nodes = stats.nodes;

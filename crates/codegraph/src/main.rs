@@ -5,14 +5,16 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use codegraph::commands::{self, FindFilter, Resolved};
-use codegraph::discover::{find_index, index_dir_for};
-use codegraph::graph_commands;
+use std::sync::Arc;
+
+use codegraph::discover::{find_index, index_dir_for, INDEX_DIR};
 use codegraph::indexer::{self, IndexConfig, IndexReport};
-use codegraph::output::hit_line;
+use codegraph::live::Live;
+use codegraph::mcp::ToolSet;
 use codegraph_core::{EdgeKind, Language, NodeKind};
-use codegraph_graph::Direction;
 use codegraph_graph::{OpenMode, Store};
+use codegraph_query::params::*;
+use codegraph_query::{text, Engine, QueryError};
 use serde_json::{json, Value};
 
 #[derive(Parser)]
@@ -147,6 +149,35 @@ enum Command {
         #[command(flatten)]
         edges: EdgeArgs,
     },
+    /// Answer AI agents over MCP on stdin/stdout (`mcp install` configures a client).
+    Mcp {
+        #[command(subcommand)]
+        action: Option<McpAction>,
+        /// Tools to expose: `default` (seven) or `all`.
+        #[arg(long, default_value = "default")]
+        tools: ToolSet,
+    },
+    /// Serve the HTTP API (/api/*, /health, /metrics, /openapi.json) and MCP at /mcp.
+    Serve {
+        /// Address to listen on; anything but loopback needs --token.
+        #[arg(long, default_value = "127.0.0.1:7420")]
+        addr: std::net::SocketAddr,
+        /// Bearer token every request must carry (default: $CODEGRAPH_TOKEN).
+        #[arg(long)]
+        token: Option<String>,
+        /// MCP tools to expose: `default` or `all`.
+        #[arg(long, default_value = "default")]
+        tools: ToolSet,
+        /// Most results one answer lists.
+        #[arg(long, default_value_t = 1000)]
+        max_results: usize,
+        /// Largest request body accepted, in bytes.
+        #[arg(long, default_value_t = 64 * 1024)]
+        max_body_bytes: usize,
+        /// Longest a query may run, in milliseconds, before a 503.
+        #[arg(long, default_value_t = 10_000)]
+        timeout_ms: u64,
+    },
     /// The shortest dependency path from A to B, with the edge kinds on it.
     Path {
         from: String,
@@ -154,6 +185,20 @@ enum Command {
         #[arg(long, default_value_t = 12)]
         max_depth: u32,
     },
+}
+
+#[derive(Subcommand)]
+enum McpAction {
+    /// Write the MCP configuration for a client (or show it with --print).
+    Install {
+        #[arg(long, value_enum)]
+        client: codegraph::install::Client,
+        /// Print the configuration instead of writing it.
+        #[arg(long)]
+        print: bool,
+    },
+    /// The tools/list answer an agent receives, and its size in tokens.
+    Tools,
 }
 
 /// Which resolved edges the graph commands follow.
@@ -166,15 +211,6 @@ struct EdgeArgs {
     /// receiver's type unknown): guesses, left out by default.
     #[arg(long)]
     guesses: bool,
-}
-
-impl EdgeArgs {
-    fn filter(self) -> codegraph_graph::EdgeFilter {
-        codegraph_graph::EdgeFilter {
-            min_confidence: self.min_confidence,
-            include_guesses: self.guesses,
-        }
-    }
 }
 
 fn confidence(text: &str) -> Result<f32, String> {
@@ -204,7 +240,11 @@ fn main() -> ExitCode {
             }
             let message = format!("{error:#}");
             if json_mode {
-                let _ = out(&json!({ "error": message }).to_string());
+                let value = match error.downcast_ref::<QueryError>() {
+                    Some(query) => query.to_json(),
+                    None => json!({ "error": message }),
+                };
+                let _ = out(&value.to_string());
             } else {
                 eprintln!("codegraph: {message}");
             }
@@ -245,12 +285,27 @@ fn print_json(value: &Value) -> std::io::Result<()> {
     out(&serde_json::to_string_pretty(value).unwrap_or_default())
 }
 
-fn open_for_query(cli: &Cli) -> Result<Store> {
+fn open_engine(cli: &Cli) -> Result<Engine> {
     let dir = find_index(cli.db.as_deref())?;
-    Ok(Store::open(&dir, OpenMode::QueryOnce)?)
+    Ok(Engine::open(&dir, OpenMode::QueryOnce)?)
 }
 
 fn run(cli: Cli) -> Result<()> {
+    let json_mode = cli.json;
+    // Renders a query's answer; a typed error goes to `query_error`.
+    fn emit<T: serde::Serialize>(
+        json_mode: bool,
+        answer: Result<T, QueryError>,
+        text: impl Fn(&T) -> String,
+    ) -> Result<()> {
+        let value = answer.map_err(|e| query_error(e, json_mode))?;
+        if json_mode {
+            print_json(&serde_json::to_value(&value)?)?;
+        } else {
+            out(&text(&value))?;
+        }
+        Ok(())
+    }
     match &cli.command {
         Command::Index {
             path,
@@ -284,26 +339,23 @@ fn run(cli: Cli) -> Result<()> {
             language,
             limit,
         } => {
-            let store = open_for_query(&cli)?;
-            let filter = FindFilter {
-                kind: *kind,
-                language: *language,
+            let engine = open_engine(&cli)?;
+            let params = FindParams {
+                name: name.clone(),
+                kind: kind.map(|k| k.as_str().to_string()),
+                lang: language.map(|l| l.as_str().to_string()),
+                limit: Some((*limit).max(1)),
             };
-            match commands::find(&store, name, &filter, (*limit).max(1))? {
-                Some(found) if cli.json => print_json(&commands::find_json(&found))?,
-                Some(found) => out(&commands::find_text(&found))?,
-                None => return Err(commands::not_found(&store, name)?),
-            }
+            emit(json_mode, engine.find(&params), |hits| text::find(hits))?;
         }
         Command::Show { symbol } => {
-            let store = open_for_query(&cli)?;
-            let node = resolve_one(&store, symbol, cli.json)?;
-            let shown = commands::show(&store, node)?;
-            if cli.json {
-                print_json(&commands::show_json(&shown))?;
-            } else {
-                out(&commands::show_text(&shown))?;
-            }
+            let engine = open_engine(&cli)?;
+            let params = SymbolParams {
+                symbol: symbol.clone(),
+                source_lines: Some(usize::MAX),
+                edges: Some(SHOW_EDGES),
+            };
+            emit(json_mode, engine.symbol(&params), text::symbol)?;
         }
         Command::Callers {
             symbol,
@@ -318,33 +370,34 @@ fn run(cli: Cli) -> Result<()> {
             edges,
         } => {
             let direction = if matches!(cli.command, Command::Callers { .. }) {
-                Direction::In
+                CallDirection::Callers
             } else {
-                Direction::Out
+                CallDirection::Callees
             };
-            let store = open_for_query(&cli)?;
-            let node = resolve_one(&store, symbol, cli.json)?;
-            let value = graph_commands::call_tree(
-                &store,
-                &node,
-                direction,
-                &edges.filter(),
-                *depth,
-                *limit,
-            )?;
-            emit(cli.json, &value, |v| {
-                graph_commands::call_tree_text(v, direction)
-            })?;
+            let engine = open_engine(&cli)?;
+            let params = CallsParams {
+                symbol: symbol.clone(),
+                direction: Some(direction),
+                depth: Some(*depth),
+                limit: Some((*limit).max(1)),
+                min_confidence: Some(edges.min_confidence),
+                guesses: Some(edges.guesses),
+            };
+            emit(json_mode, engine.calls(&params), text::calls)?;
         }
         Command::Refs {
             symbol,
             limit,
             edges,
         } => {
-            let store = open_for_query(&cli)?;
-            let node = resolve_one(&store, symbol, cli.json)?;
-            let value = graph_commands::references(&store, &node, &edges.filter(), *limit)?;
-            emit(cli.json, &value, graph_commands::references_text)?;
+            let engine = open_engine(&cli)?;
+            let params = ReferencesParams {
+                symbol: symbol.clone(),
+                limit: Some((*limit).max(1)),
+                min_confidence: Some(edges.min_confidence),
+                guesses: Some(edges.guesses),
+            };
+            emit(json_mode, engine.references(&params), text::references)?;
         }
         Command::Impact {
             target,
@@ -352,32 +405,30 @@ fn run(cli: Cli) -> Result<()> {
             limit,
             edges,
         } => {
-            let store = open_for_query(&cli)?;
-            let (label, starts) = match store.file(target.trim_start_matches("./"))? {
-                Some(record) => (
-                    json!({ "qualified_name": target, "kind": "file" }),
-                    record.node_ids,
-                ),
-                None => {
-                    let node = resolve_one(&store, target, cli.json)?;
-                    (codegraph::output::hit_json(&node, 1.0), vec![node.id])
-                }
+            let engine = open_engine(&cli)?;
+            let params = ImpactParams {
+                target: target.clone(),
+                depth: Some(*depth),
+                limit: Some((*limit).max(1)),
+                min_confidence: Some(edges.min_confidence),
+                guesses: Some(edges.guesses),
             };
-            let value =
-                graph_commands::impact(&store, label, &starts, &edges.filter(), *depth, *limit)?;
-            emit(cli.json, &value, graph_commands::impact_text)?;
+            emit(json_mode, engine.impact(&params), text::impact)?;
         }
         Command::Path {
             from,
             to,
             max_depth,
         } => {
-            let store = open_for_query(&cli)?;
-            let from = resolve_one(&store, from, cli.json)?;
-            let to = resolve_one(&store, to, cli.json)?;
-            let value = graph_commands::path(&store, &from, &to, *max_depth)?;
-            let found = !value["path"].is_null();
-            emit(cli.json, &value, graph_commands::path_text)?;
+            let engine = open_engine(&cli)?;
+            let params = PathParams {
+                from: from.clone(),
+                to: to.clone(),
+                max_depth: Some(*max_depth),
+            };
+            let answer = engine.path(&params);
+            let found = answer.as_ref().is_ok_and(|p| p.path.is_some());
+            emit(json_mode, answer, text::path)?;
             if !found {
                 return Err(Reported(1).into());
             }
@@ -390,80 +441,122 @@ fn run(cli: Cli) -> Result<()> {
             language,
             path,
         } => {
-            let dir = find_index(cli.db.as_deref())?;
-            let store = Store::open(&dir, OpenMode::QueryOnce)?;
-            let searcher =
-                codegraph_search::Searcher::open(&store, &codegraph_search::search_dir(&dir))?;
-            let filters = codegraph_search::Filters {
-                language: *language,
-                kind: *kind,
-                path: path
-                    .as_deref()
-                    .map(codegraph_search::Filters::path_glob)
-                    .transpose()?,
+            let engine = open_engine(&cli)?;
+            let params = SearchParams {
+                query: query.clone(),
+                mode: Some(format!("{mode:?}").to_lowercase()),
+                kind: kind.map(|k| k.as_str().to_string()),
+                lang: language.map(|l| l.as_str().to_string()),
+                path: path.clone(),
+                limit: Some((*limit).max(1)),
             };
-            let value = codegraph::search_commands::search(
-                &searcher,
-                query,
-                *mode,
-                &filters,
-                (*limit).max(1),
-            )?;
-            emit(cli.json, &value, codegraph::search_commands::search_text)?;
+            emit(json_mode, engine.search(&params), text::search)?;
         }
         Command::Export { edge_kinds } => {
-            let store = open_for_query(&cli)?;
+            let dir = find_index(cli.db.as_deref())?;
+            let store = Store::open(&dir, OpenMode::QueryOnce)?;
             let stdout = std::io::stdout().lock();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
             codegraph::export::export(&store, edge_kinds, &mut out)?;
         }
         Command::Stats => {
-            let store = open_for_query(&cli)?;
-            let value = commands::stats_json(&store)?;
-            if cli.json {
-                print_json(&value)?;
-            } else {
-                out(&commands::stats_text(&value))?;
+            let engine = open_engine(&cli)?;
+            emit(json_mode, engine.stats(), text::stats)?;
+        }
+        Command::Mcp { action, tools } => {
+            let dir = find_index(cli.db.as_deref())?;
+            match action {
+                None => {
+                    let live = Arc::new(Live::open(&dir, MCP_MAX_RESULTS)?);
+                    runtime()?.block_on(codegraph::mcp::serve_stdio(live, *tools))?;
+                }
+                Some(McpAction::Tools) => {
+                    let live = Arc::new(Live::open(&dir, MCP_MAX_RESULTS)?);
+                    let listed = codegraph::mcp::tools_list(live, *tools)?;
+                    if json_mode {
+                        print_json(&listed)?;
+                    } else {
+                        out(&codegraph::mcp::tools_summary(&listed))?;
+                    }
+                }
+                Some(McpAction::Install { client, print }) => {
+                    let dir = std::path::absolute(&dir)?;
+                    let project = if dir.file_name() == Some(std::ffi::OsStr::new(INDEX_DIR)) {
+                        dir.parent()
+                            .map(PathBuf::from)
+                            .unwrap_or_else(|| dir.clone())
+                    } else {
+                        std::env::current_dir()?
+                    };
+                    let exe = std::env::current_exe()?;
+                    let plan = codegraph::install::plan(*client, &exe, &dir, &project)?;
+                    if *print {
+                        out(&format!("# {}\n{}", plan.file.display(), plan.entry))?;
+                    } else {
+                        codegraph::install::write(&plan)?;
+                        out(&format!(
+                            "wrote the codegraph MCP server into {}",
+                            plan.file.display()
+                        ))?;
+                    }
+                }
             }
+        }
+        Command::Serve {
+            addr,
+            token,
+            tools,
+            max_results,
+            max_body_bytes,
+            timeout_ms,
+        } => {
+            let dir = find_index(cli.db.as_deref())?;
+            let live = Arc::new(Live::open(&dir, *max_results)?);
+            let token = token
+                .clone()
+                .or_else(|| std::env::var("CODEGRAPH_TOKEN").ok())
+                .filter(|t| !t.is_empty());
+            let config = codegraph::serve::ServeConfig {
+                addr: *addr,
+                token,
+                tools: *tools,
+                max_body_bytes: *max_body_bytes,
+                timeout: std::time::Duration::from_millis((*timeout_ms).max(1)),
+            };
+            runtime()?.block_on(codegraph::serve::serve(live, config))?;
         }
     }
     Ok(())
 }
 
-fn emit(json_mode: bool, value: &Value, text: impl Fn(&Value) -> String) -> std::io::Result<()> {
-    if json_mode {
-        print_json(value)
-    } else {
-        out(&text(value))
-    }
+/// Most results one MCP answer lists, whatever the agent asks for.
+const MCP_MAX_RESULTS: usize = 1000;
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
-/// The one node a SYMBOL argument names; lists the candidates (exit 1)
-/// when it names several.
-fn resolve_one(store: &Store, symbol: &str, json_mode: bool) -> Result<codegraph_core::Node> {
-    match commands::resolve_symbol(store, symbol)? {
-        Resolved::One(node) => Ok(node),
-        Resolved::Ambiguous(nodes) => {
-            let message = format!(
-                "'{symbol}' names {} symbols; pass one of these ids, a qualified name or a FILE:LINE",
-                nodes.len()
-            );
-            if json_mode {
-                let candidates: Vec<Value> = nodes
-                    .iter()
-                    .map(|n| codegraph::output::hit_json(n, 1.0))
-                    .collect();
-                out(&json!({ "error": message, "candidates": candidates }).to_string())?;
-            } else {
-                eprintln!("codegraph: {message}");
-                for node in nodes.iter().take(50) {
-                    eprintln!("  {}  {}", node.id, hit_line(node));
-                }
-            }
-            Err(Reported(1).into())
+/// Most direct edges `show` lists in each direction (`refs` and `callers`
+/// page through the rest).
+const SHOW_EDGES: usize = 500;
+
+/// Reports a query's error: an ambiguous name lists its candidates (as
+/// JSON, or one per line on stderr); every error exits 1.
+fn query_error(error: QueryError, json_mode: bool) -> anyhow::Error {
+    let QueryError::Ambiguous { candidates, .. } = &error else {
+        return error.into();
+    };
+    if json_mode {
+        let _ = out(&error.to_json().to_string());
+    } else {
+        eprintln!("codegraph: {error}");
+        for candidate in candidates.iter().take(50) {
+            eprintln!("  {}  {}", candidate.id, candidate.line());
         }
-        Resolved::Missing => Err(commands::not_found(store, symbol)?),
     }
+    Reported(1).into()
 }
 
 fn summary_line(r: &IndexReport) -> String {

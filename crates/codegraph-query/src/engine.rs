@@ -1,0 +1,745 @@
+//! The engine: one opened index, every query. Lookups are bounded: each
+//! query has a default limit and the engine a cap no request passes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use codegraph_core::{EdgeKind, Language, Node, NodeId, NodeKind, SCHEMA_VERSION};
+use codegraph_graph::generation::{self, Generation};
+use codegraph_graph::{
+    shortest_path, walk_filtered, Direction, EdgeFilter, Hop, NameMatch, OpenMode, Store,
+};
+use codegraph_search::{Filters, Mode, Searcher};
+
+use crate::error::{QueryError, Result};
+use crate::params::*;
+use crate::types::*;
+
+/// Edges that make one node depend on another.
+pub const DEPENDENCY_KINDS: [EdgeKind; 5] = [
+    EdgeKind::Calls,
+    EdgeKind::References,
+    EdgeKind::Inherits,
+    EdgeKind::Implements,
+    EdgeKind::Imports,
+];
+
+/// Deepest walk any query makes, whatever it asks for.
+pub const MAX_DEPTH: u32 = 10;
+/// Most incoming edges counted for a dependent's fan-in.
+const FAN_IN_CAP: usize = 10_000;
+/// How many index entries a name lookup considers before ranking.
+const PREFIX_CANDIDATES: usize = 5000;
+/// Lines of source shown with each search hit.
+const SNIPPET_LINES: usize = 3;
+/// Nodes a path search may visit.
+const PATH_VISITS: usize = 200_000;
+
+/// Each query's limit when the request names none.
+pub mod defaults {
+    pub const FIND: usize = 20;
+    pub const CALLS: usize = 200;
+    pub const REFERENCES: usize = 1000;
+    pub const IMPACT: usize = 500;
+    pub const SEARCH: usize = 10;
+    pub const CALL_DEPTH: u32 = 1;
+    pub const IMPACT_DEPTH: u32 = 3;
+    pub const PATH_DEPTH: u32 = 12;
+    pub const SOURCE_LINES: usize = 80;
+    pub const EDGES: usize = 50;
+}
+
+type SharedSearcher = Searcher<Arc<Store>>;
+
+pub struct Engine {
+    dir: PathBuf,
+    store: Arc<Store>,
+    generation: Generation,
+    search: OnceLock<Result<SharedSearcher>>,
+    /// Most results any one answer lists (a request's limit is capped).
+    max_results: usize,
+}
+
+impl Engine {
+    /// Opens the index in `dir` (the `.codegraph` directory).
+    pub fn open(dir: &Path, mode: OpenMode) -> Result<Engine> {
+        // Read before the store: if a run completes in between, this
+        // engine says it is older than it is, and a server reloads again.
+        let generation = generation::read(dir);
+        let store = Arc::new(Store::open(dir, mode)?);
+        Ok(Engine {
+            dir: dir.to_path_buf(),
+            store,
+            generation,
+            search: OnceLock::new(),
+            max_results: usize::MAX,
+        })
+    }
+
+    /// Caps every answer at `max` results.
+    pub fn with_max_results(mut self, max: usize) -> Engine {
+        self.max_results = max.max(1);
+        self
+    }
+
+    /// Opens the search indexes now (for a long-lived reader, which must
+    /// hold all of one index run; see [`generation`]).
+    pub fn warm(&self) {
+        if let Ok(searcher) = self.searcher() {
+            let _ = searcher.warm();
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn generation(&self) -> Generation {
+        self.generation
+    }
+
+    fn searcher(&self) -> Result<&SharedSearcher> {
+        self.search
+            .get_or_init(|| {
+                let dir = codegraph_search::search_dir(&self.dir);
+                Ok(Searcher::open(Arc::clone(&self.store), &dir)?)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn limit(&self, asked: Option<usize>, default: usize) -> Result<usize> {
+        match asked {
+            Some(0) => Err(QueryError::bad_request("limit must be at least 1")),
+            Some(n) => Ok(n.min(self.max_results)),
+            None => Ok(default.min(self.max_results)),
+        }
+    }
+
+    fn nodes_by_id(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Node>> {
+        Ok(self
+            .store
+            .get_nodes(ids)?
+            .into_iter()
+            .flatten()
+            .map(|n| (n.id, n))
+            .collect())
+    }
+
+    // ---- find -------------------------------------------------------
+
+    /// Exact, then prefix, then fuzzy: the first stage with any hit
+    /// answers. Nothing at all is [`QueryError::NotFound`].
+    pub fn find(&self, params: &FindParams) -> Result<Vec<FindHit>> {
+        let name = non_empty("name", &params.name)?;
+        let kind = parse_kind(params.kind.as_deref())?;
+        let language = parse_language(params.lang.as_deref())?;
+        let limit = self.limit(params.limit, defaults::FIND)?;
+        let accepts =
+            |n: &Node| kind.is_none_or(|k| n.kind == k) && language.is_none_or(|l| n.language == l);
+        for match_kind in ["exact", "prefix", "fuzzy"] {
+            let matches = match match_kind {
+                "exact" => self.exact_or_qualified_suffix(name)?,
+                "prefix" => self.store.find_prefix(name, PREFIX_CANDIDATES)?,
+                _ => self.store.find_fuzzy(name, PREFIX_CANDIDATES)?,
+            };
+            let hits = self.rank(name, matches, &accepts, limit)?;
+            if !hits.is_empty() {
+                return Ok(hits
+                    .iter()
+                    .map(|(node, score)| FindHit {
+                        symbol: Symbol::new(node, *score),
+                        match_kind,
+                    })
+                    .collect());
+            }
+        }
+        Err(self.no_symbol(name))
+    }
+
+    /// Exact matches of a name or qualified name; failing that, a partly
+    /// qualified name (`IndexWriter::commit`, `config.parse`) matches the
+    /// qualified names it ends (`writer::IndexWriter::commit`).
+    fn exact_or_qualified_suffix(&self, symbol: &str) -> Result<Vec<NameMatch>> {
+        let exact = self.store.find_exact(symbol, PREFIX_CANDIDATES)?;
+        if !exact.is_empty() {
+            return Ok(exact);
+        }
+        let Some((_, last)) = symbol.rsplit_once("::").or_else(|| symbol.rsplit_once('.')) else {
+            return Ok(exact);
+        };
+        let candidates = self.store.find_exact(last, PREFIX_CANDIDATES)?;
+        let ids: Vec<NodeId> = candidates.iter().map(|m| m.id).collect();
+        let wanted = symbol.to_lowercase();
+        let mut hits = Vec::new();
+        for (m, node) in candidates.into_iter().zip(self.store.get_nodes(&ids)?) {
+            let Some(node) = node else { continue };
+            let qualified = node.qualified_name.to_lowercase();
+            let Some(head) = qualified.strip_suffix(&wanted) else {
+                continue;
+            };
+            if head.ends_with("::") || head.ends_with('.') || head.ends_with('/') {
+                hits.push(NameMatch {
+                    score: 0.95,
+                    text: qualified,
+                    ..m
+                });
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Orders hits: better match, exact case, definitions before imports,
+    /// shorter qualified names; then reads the nodes and applies the filter.
+    fn rank(
+        &self,
+        query: &str,
+        mut matches: Vec<NameMatch>,
+        accepts: &dyn Fn(&Node) -> bool,
+        limit: usize,
+    ) -> Result<Vec<(Node, f32)>> {
+        let mut seen = HashSet::new();
+        matches.retain(|m| seen.insert(m.id));
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.text.len().cmp(&b.text.len()))
+        });
+        let mut hits = Vec::new();
+        // Read nodes in chunks so a filter that rejects most candidates
+        // still stops early once `limit` hits are in hand.
+        for chunk in matches.chunks(256) {
+            let ids: Vec<NodeId> = chunk.iter().map(|m| m.id).collect();
+            for (m, node) in chunk.iter().zip(self.store.get_nodes(&ids)?) {
+                if let Some(node) = node.filter(|n| accepts(n)) {
+                    hits.push((node, m.score));
+                }
+            }
+            if hits.len() >= limit.saturating_mul(4).max(64) {
+                break;
+            }
+        }
+        hits.sort_by(|(a, sa), (b, sb)| {
+            sb.total_cmp(sa)
+                .then_with(|| (b.name == query).cmp(&(a.name == query)))
+                .then_with(|| (a.kind == NodeKind::Import).cmp(&(b.kind == NodeKind::Import)))
+                .then_with(|| a.qualified_name.len().cmp(&b.qualified_name.len()))
+                .then_with(|| a.file.cmp(&b.file))
+                .then_with(|| a.span.start_line.cmp(&b.span.start_line))
+        });
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    /// The error for a name nothing matches, with close names if any.
+    fn no_symbol(&self, name: &str) -> QueryError {
+        QueryError::NotFound {
+            message: format!("no symbol named '{name}' in the index"),
+            suggestions: self.store.suggest(name, 5).unwrap_or_default(),
+        }
+    }
+
+    // ---- resolving a SYMBOL argument ---------------------------------
+
+    /// The one node an id, a `FILE:LINE` or a (qualified) name names.
+    pub fn resolve(&self, symbol: &str) -> Result<Node> {
+        let symbol = non_empty("symbol", symbol)?;
+        if let Ok(id) = symbol.parse::<NodeId>() {
+            if let Some(node) = self.store.get_node(id)? {
+                return Ok(node);
+            }
+        }
+        if let Some((file, line)) = symbol
+            .rsplit_once(':')
+            .and_then(|(f, l)| Some((f, l.parse::<u32>().ok()?)))
+        {
+            let Some(record) = self.store.file(file.trim_start_matches("./"))? else {
+                return Err(QueryError::not_found(format!(
+                    "no file '{file}' in the index"
+                )));
+            };
+            let nodes = self.store.get_nodes(&record.node_ids)?;
+            // The innermost definition whose lines include `line`.
+            return nodes
+                .into_iter()
+                .flatten()
+                .filter(|n| {
+                    n.kind != NodeKind::Import
+                        && n.span.start_line <= line
+                        && line <= n.span.end_line
+                })
+                .min_by_key(|n| n.span.end_line - n.span.start_line)
+                .ok_or_else(|| {
+                    QueryError::not_found(format!("no definition spans line {line} of {file}"))
+                });
+        }
+        let matches = self.exact_or_qualified_suffix(symbol)?;
+        let ids: Vec<NodeId> = matches.iter().map(|m| m.id).collect();
+        let mut nodes: Vec<Node> = self.store.get_nodes(&ids)?.into_iter().flatten().collect();
+        // A definition beats the imports of it.
+        if nodes.iter().any(|n| n.kind != NodeKind::Import) {
+            nodes.retain(|n| n.kind != NodeKind::Import);
+        }
+        // A definition beats its declarations (C++ in-class, C prototypes).
+        codegraph_core::prefer_definitions(&mut nodes);
+        // Exact case beats other case.
+        if nodes
+            .iter()
+            .any(|n| n.name == symbol || n.qualified_name == symbol)
+        {
+            nodes.retain(|n| n.name == symbol || n.qualified_name == symbol);
+        }
+        nodes.sort_by(|a, b| {
+            a.file
+                .cmp(&b.file)
+                .then(a.span.start_line.cmp(&b.span.start_line))
+        });
+        match nodes.len() {
+            0 => Err(self.no_symbol(symbol)),
+            1 => Ok(nodes.remove(0)),
+            _ => Err(QueryError::Ambiguous {
+                name: symbol.to_string(),
+                candidates: nodes.iter().map(|n| Symbol::new(n, 1.0)).collect(),
+            }),
+        }
+    }
+
+    // ---- symbol ------------------------------------------------------
+
+    /// One symbol with its source and its direct edges.
+    pub fn symbol(&self, params: &SymbolParams) -> Result<SymbolDetail> {
+        let node = self.resolve(&params.symbol)?;
+        let source_lines = params.source_lines.unwrap_or(defaults::SOURCE_LINES);
+        let per_direction = self.limit(params.edges, defaults::EDGES)?;
+        let mut source = self.store.node_source(&node)?;
+        let mut source_truncated = false;
+        if let Some(text) = &mut source {
+            if let Some((cut, _)) = text.match_indices('\n').nth(source_lines.saturating_sub(1)) {
+                if cut + 1 < text.len() {
+                    text.truncate(cut + 1);
+                    source_truncated = true;
+                }
+            }
+            if source_lines == 0 {
+                text.clear();
+                source_truncated = true;
+            }
+        }
+        let (mut out, mut incoming) = self.store.edges_upto(node.id, per_direction + 1)?;
+        let edges_truncated = out.len() > per_direction || incoming.len() > per_direction;
+        out.truncate(per_direction);
+        incoming.truncate(per_direction);
+        let mut ids: Vec<NodeId> = out.iter().map(|e| e.to).collect();
+        ids.extend(incoming.iter().map(|e| e.from));
+        let others = self.nodes_by_id(&ids)?;
+        let mut edges = Vec::new();
+        for (direction, list) in [("out", &out), ("in", &incoming)] {
+            for edge in list {
+                let other = if direction == "out" {
+                    edge.to
+                } else {
+                    edge.from
+                };
+                let Some(other) = others.get(&other) else {
+                    continue;
+                };
+                edges.push(DirectEdge {
+                    direction,
+                    kind: edge.kind.as_str(),
+                    confidence: round3(edge.confidence),
+                    resolution: edge.resolution.as_str(),
+                    line: edge.line,
+                    node: Symbol::new(other, 1.0),
+                });
+            }
+        }
+        let unresolved_refs = self
+            .store
+            .refs_from(&node)?
+            .into_iter()
+            .map(|r| UnresolvedRef {
+                kind: r.kind.as_str(),
+                name: r.name,
+                qualifier: r.qualifier,
+                line: r.line,
+                col: r.col,
+            })
+            .collect();
+        Ok(SymbolDetail {
+            symbol: Symbol::new(&node, 1.0),
+            doc: node.doc.clone(),
+            parent: node.parent.map(|p| p.to_string()),
+            source,
+            source_truncated,
+            edges,
+            edges_truncated,
+            unresolved_refs,
+        })
+    }
+
+    // ---- calls -------------------------------------------------------
+
+    /// Callers or callees of a symbol as a tree.
+    pub fn calls(&self, params: &CallsParams) -> Result<CallTree> {
+        let root = self.resolve(&params.symbol)?;
+        let filter = edge_filter(params.min_confidence, params.guesses)?;
+        let limit = self.limit(params.limit, defaults::CALLS)?;
+        let depth = params.depth.unwrap_or(defaults::CALL_DEPTH).min(MAX_DEPTH);
+        let direction = match params.direction.unwrap_or_default() {
+            CallDirection::Callers => Direction::In,
+            CallDirection::Callees => Direction::Out,
+        };
+        let walked = walk_filtered(
+            &self.store,
+            &[root.id],
+            direction,
+            &[EdgeKind::Calls],
+            &filter,
+            depth,
+            limit,
+        )?;
+        let mut ids: Vec<NodeId> = walked
+            .hops
+            .iter()
+            .flat_map(|h| [h.node, h.parent])
+            .collect();
+        ids.push(root.id);
+        let nodes = self.nodes_by_id(&ids)?;
+        let hops = walked
+            .hops
+            .iter()
+            .filter_map(|hop| call_hop(hop, &nodes, direction))
+            .collect();
+        Ok(CallTree {
+            root: Symbol::new(&root, 1.0),
+            direction: if direction == Direction::In {
+                "callers"
+            } else {
+                "callees"
+            },
+            truncated: walked.truncated,
+            hops,
+        })
+    }
+
+    // ---- references --------------------------------------------------
+
+    /// Every site that refers to a symbol, grouped by file: one bounded
+    /// scan per dependency kind, so a hub reads no more than `limit + 1`
+    /// edges.
+    pub fn references(&self, params: &ReferencesParams) -> Result<References> {
+        let root = self.resolve(&params.symbol)?;
+        let filter = edge_filter(params.min_confidence, params.guesses)?;
+        let limit = self.limit(params.limit, defaults::REFERENCES)?;
+        let keep = |e: &codegraph_core::Edge| filter.accepts(e);
+        let mut edges = Vec::new();
+        for kind in DEPENDENCY_KINDS {
+            let room = (limit + 1).saturating_sub(edges.len());
+            if room == 0 {
+                break;
+            }
+            edges.extend(self.store.in_edges_of(root.id, kind, room, &keep)?);
+        }
+        let truncated = edges.len() > limit;
+        edges.truncate(limit);
+        let nodes = self.nodes_by_id(&edges.iter().map(|e| e.from).collect::<Vec<_>>())?;
+        let mut by_file: BTreeMap<&str, Vec<Site>> = BTreeMap::new();
+        for edge in &edges {
+            let Some(from) = nodes.get(&edge.from) else {
+                continue;
+            };
+            by_file.entry(from.file.as_str()).or_default().push(Site {
+                line: edge.line,
+                kind: edge.kind.as_str(),
+                confidence: round3(edge.confidence),
+                resolution: edge.resolution.as_str(),
+                from: Symbol::new(from, edge.confidence),
+            });
+        }
+        let files = by_file
+            .into_iter()
+            .map(|(file, mut sites)| {
+                sites.sort_by_key(|s| s.line);
+                FileSites {
+                    file: file.to_string(),
+                    sites,
+                }
+            })
+            .collect();
+        Ok(References {
+            symbol: Symbol::new(&root, 1.0),
+            truncated,
+            files,
+        })
+    }
+
+    // ---- impact ------------------------------------------------------
+
+    /// Transitive dependents of a symbol or of a file's symbols, ranked by
+    /// distance, confidence and fan-in, with the files and tests they are
+    /// in.
+    pub fn impact(&self, params: &ImpactParams) -> Result<Impact> {
+        let target = non_empty("target", &params.target)?;
+        let filter = edge_filter(params.min_confidence, params.guesses)?;
+        let limit = self.limit(params.limit, defaults::IMPACT)?;
+        let depth = params
+            .depth
+            .unwrap_or(defaults::IMPACT_DEPTH)
+            .min(MAX_DEPTH);
+        let (label, starts) = match self.store.file(target.trim_start_matches("./"))? {
+            Some(record) => (
+                ImpactTarget::File {
+                    qualified_name: target.to_string(),
+                    kind: "file",
+                },
+                record.node_ids,
+            ),
+            None => {
+                let node = self.resolve(target)?;
+                (ImpactTarget::Symbol(Symbol::new(&node, 1.0)), vec![node.id])
+            }
+        };
+        let walked = walk_filtered(
+            &self.store,
+            &starts,
+            Direction::In,
+            &DEPENDENCY_KINDS,
+            &filter,
+            depth,
+            limit,
+        )?;
+        let nodes = self.nodes_by_id(&walked.hops.iter().map(|h| h.node).collect::<Vec<_>>())?;
+        let mut ranked: Vec<(&Hop, &Node, usize)> = Vec::new();
+        for hop in &walked.hops {
+            let Some(node) = nodes.get(&hop.node) else {
+                continue;
+            };
+            if node.kind == NodeKind::Import {
+                continue;
+            }
+            // Bounded: a hub's exact fan-in does not change its rank.
+            let mut fan_in = 0;
+            for kind in DEPENDENCY_KINDS {
+                fan_in += self.store.in_degree(hop.node, kind, FAN_IN_CAP - fan_in)?;
+            }
+            ranked.push((hop, node, fan_in));
+        }
+        ranked.sort_by(|a, b| {
+            a.0.depth
+                .cmp(&b.0.depth)
+                .then(b.0.confidence.total_cmp(&a.0.confidence))
+                .then(b.2.cmp(&a.2))
+                .then(a.1.qualified_name.cmp(&b.1.qualified_name))
+        });
+        let files: BTreeSet<&str> = ranked.iter().map(|(_, n, _)| n.file.as_str()).collect();
+        // The one test rule, stored on each node by the parser.
+        let tests: BTreeSet<&str> = ranked
+            .iter()
+            .filter(|(_, n, _)| n.test)
+            .map(|(_, n, _)| n.file.as_str())
+            .collect();
+        let test_symbols = ranked
+            .iter()
+            .filter(|(_, n, _)| n.test && n.kind.is_callable())
+            .map(|(_, n, _)| n.qualified_name.clone())
+            .collect();
+        let dependents = ranked
+            .iter()
+            .map(|(hop, node, fan_in)| Dependent {
+                symbol: Symbol::new(node, hop.confidence),
+                distance: hop.depth,
+                fan_in: *fan_in,
+                via: hop.via.kind.as_str(),
+                test: node.test,
+            })
+            .collect();
+        Ok(Impact {
+            target: label,
+            truncated: walked.truncated,
+            dependents,
+            files: files.into_iter().map(str::to_string).collect(),
+            tests: tests.into_iter().map(str::to_string).collect(),
+            test_symbols,
+        })
+    }
+
+    // ---- path --------------------------------------------------------
+
+    /// The shortest dependency path from one symbol to another.
+    pub fn path(&self, params: &PathParams) -> Result<PathResult> {
+        let from = self.resolve(&params.from)?;
+        let to = self.resolve(&params.to)?;
+        let max_depth = params
+            .max_depth
+            .unwrap_or(defaults::PATH_DEPTH)
+            .min(MAX_DEPTH * 2);
+        let mut kinds = DEPENDENCY_KINDS.to_vec();
+        kinds.push(EdgeKind::Contains);
+        let found = shortest_path(&self.store, from.id, to.id, &kinds, max_depth, PATH_VISITS)?;
+        let path = match found {
+            None => None,
+            Some(edges) => {
+                let ids: Vec<NodeId> = edges.iter().flat_map(|e| [e.from, e.to]).collect();
+                let nodes = self.nodes_by_id(&ids)?;
+                Some(
+                    edges
+                        .iter()
+                        .filter_map(|e| {
+                            let target = nodes.get(&e.to)?;
+                            let source = nodes.get(&e.from)?;
+                            Some(PathStep {
+                                kind: e.kind.as_str(),
+                                line: e.line,
+                                file: source.file.clone(),
+                                to: Symbol::new(target, e.confidence),
+                            })
+                        })
+                        .collect(),
+                )
+            }
+        };
+        Ok(PathResult {
+            from: Symbol::new(&from, 1.0),
+            to: Symbol::new(&to, 1.0),
+            path,
+        })
+    }
+
+    // ---- search ------------------------------------------------------
+
+    /// Hybrid (default), lexical or semantic search.
+    pub fn search(&self, params: &SearchParams) -> Result<SearchResult> {
+        let query = non_empty("query", &params.query)?;
+        let mode: Mode = match params.mode.as_deref() {
+            None => Mode::Hybrid,
+            Some(text) => text.parse().map_err(QueryError::BadRequest)?,
+        };
+        let filters = Filters {
+            language: parse_language(params.lang.as_deref())?,
+            kind: parse_kind(params.kind.as_deref())?,
+            path: params.path.as_deref().map(Filters::path_glob).transpose()?,
+        };
+        let limit = self.limit(params.limit, defaults::SEARCH)?;
+        let searcher = self.searcher()?;
+        let hits = searcher.search(query, mode, &filters, limit)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for hit in &hits {
+            out.push(SearchHit {
+                symbol: Symbol::new(&hit.node, hit.score),
+                lexical_rank: hit.lexical_rank,
+                semantic_rank: hit.semantic_rank,
+                snippet: searcher.snippet(&hit.node, SNIPPET_LINES)?,
+            });
+        }
+        Ok(SearchResult {
+            query: query.to_string(),
+            mode: format!("{mode:?}").to_lowercase(),
+            embedder: searcher.embedder_id().to_string(),
+            hits: out,
+        })
+    }
+
+    // ---- stats -------------------------------------------------------
+
+    /// Counts per language and kind, sizes, schema and generation.
+    pub fn stats(&self) -> Result<Stats> {
+        let stats = self.store.stats()?;
+        Ok(Stats {
+            index: self.store.path().display().to_string(),
+            schema_version: SCHEMA_VERSION,
+            generation: self.generation.number(),
+            files: stats.files,
+            nodes: stats.nodes,
+            edges: stats.edges,
+            refs: stats.refs,
+            resolved_refs: stats.resolved_refs,
+            unresolved_refs: stats.refs.saturating_sub(stats.resolved_refs),
+            files_with_syntax_errors: stats.files_with_syntax_errors,
+            files_by_language: stats.files_by_language,
+            nodes_by_language: stats.nodes_by_language,
+            nodes_by_kind: stats.nodes_by_kind,
+            disk_bytes: self.store.disk_size_bytes(),
+            disk_bytes_by_family: self
+                .store
+                .disk_bytes_by_family()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            resident_bytes: resident_bytes(),
+            search: codegraph_search::search_dir(&self.dir).is_dir(),
+        })
+    }
+}
+
+fn call_hop(hop: &Hop, nodes: &HashMap<NodeId, Node>, direction: Direction) -> Option<CallHop> {
+    let node = nodes.get(&hop.node)?;
+    // The site is in the file of the edge's source: the caller.
+    let source = match direction {
+        Direction::In => node,
+        Direction::Out => nodes.get(&hop.parent)?,
+    };
+    Some(CallHop {
+        symbol: Symbol::new(node, hop.confidence),
+        depth: hop.depth,
+        parent: hop.parent.to_string(),
+        edge: EdgeSite {
+            kind: hop.via.kind.as_str(),
+            confidence: round3(hop.via.confidence),
+            resolution: hop.via.resolution.as_str(),
+            file: source.file.clone(),
+            line: hop.via.line,
+        },
+    })
+}
+
+fn non_empty<'a>(field: &str, text: &'a str) -> Result<&'a str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(QueryError::bad_request(format!(
+            "'{field}' must not be empty"
+        )));
+    }
+    Ok(text)
+}
+
+fn edge_filter(min_confidence: Option<f32>, guesses: Option<bool>) -> Result<EdgeFilter> {
+    let min_confidence = min_confidence.unwrap_or(0.0);
+    if !(0.0..=1.0).contains(&min_confidence) {
+        return Err(QueryError::bad_request(format!(
+            "min_confidence {min_confidence} is not between 0 and 1"
+        )));
+    }
+    Ok(EdgeFilter {
+        min_confidence,
+        include_guesses: guesses.unwrap_or(false),
+    })
+}
+
+fn parse_kind(text: Option<&str>) -> Result<Option<NodeKind>> {
+    text.map(|t| {
+        t.parse::<NodeKind>()
+            .map_err(|e| QueryError::bad_request(e.to_string()))
+    })
+    .transpose()
+}
+
+fn parse_language(text: Option<&str>) -> Result<Option<Language>> {
+    text.map(|t| {
+        t.parse::<Language>()
+            .map_err(|e| QueryError::bad_request(e.to_string()))
+    })
+    .transpose()
+}
+
+/// Resident set size of this process, from /proc (Linux), in bytes.
+pub fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

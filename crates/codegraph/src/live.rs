@@ -1,0 +1,78 @@
+//! The engine a long-lived server answers from, kept current: after an
+//! index run completes, the next query sees the new index, with no
+//! restart. A run in progress is never seen: the engine is swapped only
+//! for one opened on a completed run (see `codegraph_graph::generation`),
+//! and queries already answering keep the engine they started with.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use codegraph_graph::generation::{self, Generation};
+use codegraph_graph::OpenMode;
+use codegraph_query::{Engine, QueryError};
+
+/// How often the index directory is checked for a completed run.
+pub const POLL: Duration = Duration::from_millis(200);
+
+pub struct Live {
+    dir: PathBuf,
+    engine: ArcSwap<Engine>,
+    max_results: usize,
+}
+
+impl Live {
+    /// Opens the index in `dir`; `max_results` caps every answer.
+    pub fn open(dir: &Path, max_results: usize) -> Result<Live, QueryError> {
+        let engine = open(dir, max_results)?;
+        Ok(Live {
+            dir: dir.to_path_buf(),
+            engine: ArcSwap::from_pointee(engine),
+            max_results,
+        })
+    }
+
+    /// The engine to answer one request with.
+    pub fn engine(&self) -> Arc<Engine> {
+        self.engine.load_full()
+    }
+
+    /// Swaps in the index's newest completed run, if it is not the one
+    /// being served; true when it did. Blocking: run it off the async
+    /// threads.
+    pub fn refresh(&self) -> bool {
+        let now = generation::read(&self.dir);
+        if !matches!(now, Generation::Ready(_)) || now == self.engine.load().generation() {
+            return false;
+        }
+        let Ok(engine) = open(&self.dir, self.max_results) else {
+            return false;
+        };
+        // Kept only if no run started while it opened: that run would
+        // have said `updating` before its first commit.
+        if engine.generation() != now || generation::read(&self.dir) != now {
+            return false;
+        }
+        self.engine.store(Arc::new(engine));
+        true
+    }
+
+    /// Refreshes every [`POLL`] until the runtime shuts down.
+    pub fn spawn_refresher(self: &Arc<Live>) {
+        let live = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(POLL).await;
+                let live = Arc::clone(&live);
+                let _ = tokio::task::spawn_blocking(move || live.refresh()).await;
+            }
+        });
+    }
+}
+
+fn open(dir: &Path, max_results: usize) -> Result<Engine, QueryError> {
+    let engine = Engine::open(dir, OpenMode::ReadOnly)?.with_max_results(max_results);
+    engine.warm();
+    Ok(engine)
+}
