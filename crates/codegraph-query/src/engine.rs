@@ -743,3 +743,125 @@ pub fn resident_bytes() -> Option<u64> {
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codegraph_graph::IndexWriter;
+
+    /// An index of `files` (path, source), resolved, opened read-only.
+    fn engine(files: &[(&str, &str)]) -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        {
+            let store = Store::open(&db, OpenMode::ReadWrite).unwrap();
+            let mut writer = IndexWriter::new(&store).unwrap();
+            for (path, source) in files {
+                let language = Language::from_path(Path::new(path)).unwrap();
+                let graph = codegraph_parser::parse_file(path, source, language);
+                writer
+                    .replace_file(path, language, None, &graph, source)
+                    .unwrap();
+            }
+            writer.commit().unwrap();
+            let paths = store.pending_paths().unwrap();
+            codegraph_graph::resolve_files(&store, &mut writer, &paths).unwrap();
+        }
+        let engine = Engine::open(&db, OpenMode::ReadOnly).unwrap();
+        (dir, engine)
+    }
+
+    const APP: &str =
+        "def load(path):\n    return parse(path)\n\n\ndef parse(text):\n    return text\n";
+    const OTHER: &str = "def parse(text):\n    return None\n";
+
+    #[test]
+    fn a_missing_index_is_no_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Engine::open(&dir.path().join("nothing"), OpenMode::ReadOnly)
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), "no_index");
+        assert_eq!(err.http_status(), 503);
+        assert!(err.to_string().contains("codegraph index"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_name_is_not_found_with_suggestions() {
+        let (_dir, engine) = engine(&[("app.py", APP)]);
+        let err = engine.resolve("loadd").unwrap_err();
+        let QueryError::NotFound { suggestions, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert!(suggestions.iter().any(|s| s == "load"), "{suggestions:?}");
+        assert_eq!(err.http_status(), 404);
+        assert_eq!(err.to_json()["code"], "not_found");
+    }
+
+    #[test]
+    fn a_name_of_several_symbols_is_ambiguous_with_candidates() {
+        let (_dir, engine) = engine(&[("app.py", APP), ("other.py", OTHER)]);
+        let err = engine.resolve("parse").unwrap_err();
+        let QueryError::Ambiguous { candidates, .. } = &err else {
+            panic!("{err:?}");
+        };
+        let files: Vec<&str> = candidates.iter().map(|c| c.file.as_str()).collect();
+        assert_eq!(files, ["app.py", "other.py"]);
+        assert_eq!(err.http_status(), 409);
+        // A qualified name picks one.
+        assert_eq!(engine.resolve("other.parse").unwrap().file, "other.py");
+    }
+
+    #[test]
+    fn bad_requests_say_what_is_wrong() {
+        let (_dir, engine) = engine(&[("app.py", APP)]);
+        let bad = |err: QueryError| {
+            assert_eq!(err.code(), "bad_request", "{err}");
+            err.to_string()
+        };
+        let calls = |params: CallsParams| engine.calls(&params).unwrap_err();
+        assert!(bad(calls(CallsParams {
+            symbol: "load".into(),
+            min_confidence: Some(1.5),
+            ..Default::default()
+        }))
+        .contains("between 0 and 1"));
+        assert!(bad(calls(CallsParams {
+            symbol: "load".into(),
+            limit: Some(0),
+            ..Default::default()
+        }))
+        .contains("at least 1"));
+        let find = engine.find(&FindParams {
+            name: "load".into(),
+            kind: Some("gadget".into()),
+            ..Default::default()
+        });
+        assert!(bad(find.unwrap_err()).contains("gadget"));
+        assert!(bad(engine.resolve("  ").unwrap_err()).contains("empty"));
+    }
+
+    #[test]
+    fn answers_are_capped_at_max_results() {
+        let (_dir, engine) = engine(&[("app.py", APP), ("other.py", OTHER)]);
+        let engine = engine.with_max_results(1);
+        let hits = engine
+            .find(&FindParams {
+                name: "parse".into(),
+                limit: Some(100),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(hits.len(), 1);
+        let callees = engine
+            .calls(&CallsParams {
+                symbol: "load".into(),
+                direction: Some(CallDirection::Callees),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(callees.hops.len(), 1);
+        assert_eq!(callees.hops[0].symbol.qualified_name, "app.parse");
+        assert_eq!(callees.hops[0].edge.line, 2);
+    }
+}

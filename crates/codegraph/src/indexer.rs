@@ -7,14 +7,13 @@
 //! `CHANNEL_FILES` parsed files wait to be written.
 
 use std::collections::{HashMap, HashSet};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use codegraph_core::{content_hash, FileGraph, Language};
 use codegraph_graph::{FileRecord, IndexWriter, OpenMode, Store};
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::discover::INDEX_DIR;
@@ -22,6 +21,28 @@ use crate::workspace::{manifest_kind, Manifest};
 
 /// Parsed files in flight between the parsers and the writer.
 const CHANNEL_FILES: usize = 256;
+
+/// What an index run reports as it goes, to whoever draws it (the
+/// command line draws a bar on a terminal; the library never prints).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Progress {
+    /// The walk found `total` source files; parsing starts.
+    Parsing { total: u64 },
+    /// One more file parsed (or found unchanged, or skipped).
+    Parsed { done: u64, total: u64 },
+    /// Parsing is over; the named stage ("resolve", "search") starts.
+    Stage(&'static str),
+}
+
+/// A progress callback; called from the writer thread only.
+#[derive(Clone)]
+pub struct ProgressFn(pub Arc<dyn Fn(Progress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressFn")
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct IndexConfig {
@@ -33,7 +54,8 @@ pub struct IndexConfig {
     pub commit_every_files: usize,
     /// ...or this many bytes of pending writes, whichever comes first.
     pub commit_every_bytes: usize,
-    pub progress: bool,
+    /// Told how the run is going, if set.
+    pub progress: Option<ProgressFn>,
     /// Honour `.gitignore`/`.ignore` files (hidden files are always skipped).
     pub respect_ignore_files: bool,
     /// Embedder for the search indexes (`static`), or `None` to leave
@@ -55,7 +77,7 @@ impl IndexConfig {
             max_file_bytes: 1 << 20,
             commit_every_files: 2000,
             commit_every_bytes: 32 << 20,
-            progress: std::io::stderr().is_terminal(),
+            progress: None,
             respect_ignore_files: true,
             embedder: Some(codegraph_search::DEFAULT_EMBEDDER.to_string()),
             reembed: false,
@@ -307,19 +329,14 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     }
     codegraph_graph::fault::checkpoint("walk");
 
-    let bar = if config.progress {
-        let bar = ProgressBar::new(files.len() as u64);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} indexing [{bar:30}] {pos}/{len} files {per_sec} {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
+    let report_progress = |event: Progress| {
+        if let Some(progress) = &config.progress {
+            (progress.0)(event);
+        }
     };
+    let total = files.len() as u64;
+    report_progress(Progress::Parsing { total });
+    let mut done = 0;
 
     let mut writer = IndexWriter::new(&store)?
         .with_batch_limits(config.commit_every_files, config.commit_every_bytes);
@@ -339,7 +356,8 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
             });
         });
         for outcome in receiver {
-            bar.inc(1);
+            done += 1;
+            report_progress(Progress::Parsed { done, total });
             match outcome {
                 Outcome::Parsed {
                     path,
@@ -374,7 +392,7 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
         Ok(())
     });
     write_result?;
-    bar.finish_and_clear();
+    report_progress(Progress::Stage("resolve"));
     writer.set_extractor(extractor);
     writer.commit()?;
 
@@ -424,6 +442,7 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
     store.flush()?;
 
     if let Some(name) = &config.embedder {
+        report_progress(Progress::Stage("search"));
         let dir = codegraph_search::search_dir(&db_dir);
         if config.reembed && dir.exists() {
             std::fs::remove_dir_all(&dir)

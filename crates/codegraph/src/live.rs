@@ -76,3 +76,39 @@ fn open(dir: &Path, max_results: usize) -> Result<Engine, QueryError> {
     engine.warm();
     Ok(engine)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indexer::{index, IndexConfig};
+
+    fn index_once(root: &Path, db: &Path) {
+        let mut config = IndexConfig::new(root.to_path_buf(), db.to_path_buf());
+        config.embedder = None;
+        index(&config).unwrap();
+    }
+
+    #[test]
+    fn swaps_only_to_a_completed_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, db) = (dir.path().join("repo"), dir.path().join("db"));
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("a.py"), "def alpha():\n    pass\n").unwrap();
+        index_once(&root, &db);
+        let live = Live::open(&db, 100).unwrap();
+        assert!(!live.refresh(), "nothing new");
+
+        std::fs::write(root.join("b.py"), "def beta():\n    pass\n").unwrap();
+        index_once(&root, &db);
+        // A later run has started (and may have committed part of itself):
+        // the completed run before it is not taken either, as the store
+        // now holds some of the new run.
+        let started = generation::begin(&db).unwrap();
+        assert!(!live.refresh());
+        assert!(live.engine().resolve("beta").is_err());
+        generation::finish(&db, started).unwrap();
+        assert!(live.refresh());
+        assert_eq!(live.engine().resolve("beta").unwrap().file, "b.py");
+        assert_eq!(live.engine().generation(), Generation::Ready(started));
+    }
+}

@@ -1,5 +1,6 @@
 //! `codegraph`: index a repository and query its code graph.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -154,7 +155,7 @@ enum Command {
         #[command(subcommand)]
         action: Option<McpAction>,
         /// Tools to expose: `default` (seven) or `all`.
-        #[arg(long, default_value = "default")]
+        #[arg(long, default_value = "default", global = true)]
         tools: ToolSet,
     },
     /// Serve the HTTP API (/api/*, /health, /metrics, /openapi.json) and MCP at /mcp.
@@ -325,7 +326,9 @@ fn run(cli: Cli) -> Result<()> {
             config.reembed = *reembed;
             config.rebuild = *rebuild;
             config.commit_every_files = (*commit_every).max(1);
-            config.progress &= !*no_progress && !cli.json;
+            if !*no_progress && !cli.json && std::io::stderr().is_terminal() {
+                config.progress = Some(progress_bar());
+            }
             let report = indexer::index(&config)?;
             if cli.json {
                 print_json(&serde_json::to_value(&report)?)?;
@@ -557,6 +560,27 @@ fn query_error(error: QueryError, json_mode: bool) -> anyhow::Error {
         }
     }
     Reported(1).into()
+}
+
+/// A terminal progress bar fed by the indexer's progress callback.
+fn progress_bar() -> indexer::ProgressFn {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let bar = ProgressBar::hidden();
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} indexing [{bar:30}] {pos}/{len} files {per_sec} {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    indexer::ProgressFn(Arc::new(move |event| match event {
+        indexer::Progress::Parsing { total } => {
+            bar.set_length(total);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        indexer::Progress::Parsed { done, .. } => bar.set_position(done),
+        indexer::Progress::Stage(_) => bar.finish_and_clear(),
+    }))
 }
 
 fn summary_line(r: &IndexReport) -> String {

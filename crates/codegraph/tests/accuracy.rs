@@ -112,7 +112,7 @@ fn check_fixture(language: &str, name: &str) {
         expected_edges(&std::fs::read_to_string(repo.join("expected_edges.txt")).unwrap());
     let db = repo.join(".codegraph");
     let mut config = IndexConfig::new(repo.clone(), db.clone());
-    config.progress = false;
+    config.progress = None;
     index(&config).unwrap();
     let actual = actual_edges(&Store::open(&db, OpenMode::ReadOnly).unwrap());
 
