@@ -460,12 +460,22 @@ impl Store {
     }
 
     /// The source text of one node, cut from its file's stored text.
+    /// Only the node's bytes are copied and checked, not the whole file's.
     pub fn node_source(&self, node: &Node) -> Result<Option<String>, StoreError> {
-        let Some(text) = self.file_source(&node.file)? else {
+        let Some(bytes) = self
+            .db
+            .get_pinned_cf(self.cf(CF_SOURCES), node.file.as_bytes())
+            .map_err(|e| self.db_err(e))?
+        else {
             return Ok(None);
         };
         let range = node.span.start_byte as usize..node.span.end_byte as usize;
-        Ok(text.get(range).map(str::to_string))
+        // A span that does not fall on character boundaries of the text
+        // (a stale node) has no source, as `str::get` would say.
+        Ok(bytes
+            .get(range)
+            .and_then(|slice| std::str::from_utf8(slice).ok())
+            .map(str::to_string))
     }
 
     /// Every edge out of `id`, all kinds.

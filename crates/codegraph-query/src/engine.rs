@@ -212,15 +212,18 @@ impl Engine {
         });
         let mut hits = Vec::new();
         // Read nodes in chunks so a filter that rejects most candidates
-        // still stops early once `limit` hits are in hand.
-        for chunk in matches.chunks(256) {
+        // still stops early once enough hits are in hand to rank: a common
+        // name (`__init__`, `new`) has thousands of exact matches, equal
+        // in score, and reading them all would cost every lookup of it.
+        let enough = limit.saturating_mul(2).max(8);
+        for chunk in matches.chunks(enough) {
             let ids: Vec<NodeId> = chunk.iter().map(|m| m.id).collect();
             for (m, node) in chunk.iter().zip(self.store.get_nodes(&ids)?) {
                 if let Some(node) = node.filter(|n| accepts(n)) {
                     hits.push((node, m.score));
                 }
             }
-            if hits.len() >= limit.saturating_mul(4).max(64) {
+            if hits.len() >= enough {
                 break;
             }
         }

@@ -42,9 +42,37 @@ pub struct VectorHit {
     pub similarity: f32,
 }
 
+/// Searches that may run at once. usearch keeps one search context per
+/// thread slot and fails a search that finds none free, so the slots are
+/// reserved on open and a search waits for one ([`Slots`]).
+pub const SEARCH_SLOTS: usize = 32;
+
+/// A counting semaphore over the search contexts.
+#[derive(Default)]
+struct Slots {
+    busy: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Slots {
+    fn run<T>(&self, search: impl FnOnce() -> T) -> T {
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= SEARCH_SLOTS {
+            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy += 1;
+        drop(busy);
+        let result = search();
+        *self.busy.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        self.freed.notify_one();
+        result
+    }
+}
+
 pub struct VectorIndex {
     index: Index,
     dim: usize,
+    slots: Slots,
 }
 
 fn options(dim: usize) -> IndexOptions {
@@ -64,6 +92,7 @@ impl VectorIndex {
         Ok(VectorIndex {
             index: Index::new(&options(dim)).map_err(native)?,
             dim,
+            slots: Slots::default(),
         })
     }
 
@@ -75,6 +104,7 @@ impl VectorIndex {
             index.index.load(&path_str(path)?).map_err(native)?;
             index.check_dim(path)?;
         }
+        index.reserve_search_slots()?;
         Ok(index)
     }
 
@@ -83,7 +113,15 @@ impl VectorIndex {
         let index = VectorIndex::new(dim)?;
         index.index.view(&path_str(path)?).map_err(native)?;
         index.check_dim(path)?;
+        index.reserve_search_slots()?;
         Ok(index)
+    }
+
+    fn reserve_search_slots(&self) -> Result<(), VectorIndexError> {
+        let members = self.index.capacity().max(self.index.size());
+        self.index
+            .reserve_capacity_and_threads(members, SEARCH_SLOTS)
+            .map_err(native)
     }
 
     fn check_dim(&self, path: &Path) -> Result<(), VectorIndexError> {
@@ -138,7 +176,7 @@ impl VectorIndex {
         }
         let needed = self.len() + keys.len();
         if needed > self.index.capacity() {
-            let threads = rayon::current_num_threads().max(1);
+            let threads = rayon::current_num_threads().max(SEARCH_SLOTS);
             self.index
                 .reserve_capacity_and_threads(needed.max(self.index.capacity() * 2), threads)
                 .map_err(native)?;
@@ -158,7 +196,11 @@ impl VectorIndex {
         if self.len() < EXACT_BELOW {
             self.search_exact(query, k)
         } else {
-            let m = self.index.search(&quantise(query), k).map_err(native)?;
+            let query = quantise(query);
+            let m = self
+                .slots
+                .run(|| self.index.search(&query, k))
+                .map_err(native)?;
             Ok(hits(m.keys, m.distances))
         }
     }
@@ -169,9 +211,10 @@ impl VectorIndex {
         query: &[f32],
         k: usize,
     ) -> Result<Vec<VectorHit>, VectorIndexError> {
+        let query = quantise(query);
         let m = self
-            .index
-            .exact_search(&quantise(query), k)
+            .slots
+            .run(|| self.index.exact_search(&query, k))
             .map_err(native)?;
         Ok(hits(m.keys, m.distances))
     }
@@ -247,6 +290,32 @@ mod tests {
         assert!((cos(&qa, &qb) - cos(&a, &b)).abs() < 0.01);
         assert!((cos(&qa, &widen(quantise(&a))) - 1.0).abs() < 1e-6);
         assert!(quantise(&[0.0; 4]).iter().all(|&x| x == 0));
+    }
+
+    #[test]
+    fn more_concurrent_searches_than_search_slots_all_answer() {
+        let dim = 16;
+        let index = VectorIndex::new(dim).unwrap();
+        let keys: Vec<u64> = (0..300).collect();
+        let vectors: Vec<f32> = keys.iter().flat_map(|&k| unit(k, dim)).collect();
+        index.add(&keys, &vectors).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.usearch");
+        index.save(&path).unwrap();
+        // A viewed index, as a server holds it, searched from many threads.
+        let viewed = VectorIndex::view(&path, dim).unwrap();
+        std::thread::scope(|scope| {
+            for t in 0..(SEARCH_SLOTS as u64 * 2) {
+                let viewed = &viewed;
+                scope.spawn(move || {
+                    for k in 0..20 {
+                        let key = (t * 20 + k) % 300;
+                        let hits = viewed.search(&unit(key, dim), 1).unwrap();
+                        assert_eq!(hits[0].key, key);
+                    }
+                });
+            }
+        });
     }
 
     #[test]

@@ -279,16 +279,17 @@ fn params<T: DeserializeOwned>(
     }
 }
 
-/// Answers one API request with the engine current when it arrived.
+/// Answers one API request with the engine current when it arrived, as
+/// the JSON body of the answer (serialized once, straight to bytes).
 fn dispatch(
     engine: &Engine,
     endpoint: &str,
     method: &Method,
     query: Option<&str>,
     body: &[u8],
-) -> Result<Value, QueryError> {
-    fn json<T: serde::Serialize>(value: T) -> Result<Value, QueryError> {
-        serde_json::to_value(value).map_err(|e| QueryError::Internal(e.to_string()))
+) -> Result<Vec<u8>, QueryError> {
+    fn json<T: serde::Serialize>(value: T) -> Result<Vec<u8>, QueryError> {
+        serde_json::to_vec(&value).map_err(|e| QueryError::Internal(e.to_string()))
     }
     match endpoint {
         "search" => json(engine.search(&params(method, query, body)?)?),
@@ -345,11 +346,26 @@ async fn api(
         }
     };
     let engine = app.live.engine();
-    let work = tokio::task::spawn_blocking(move || {
-        dispatch(&engine, &endpoint, &method, query.as_deref(), &body)
-    });
-    match tokio::time::timeout(app.timeout, work).await {
-        Ok(Ok(Ok(value))) => axum::Json(value).into_response(),
+    // Lookups read a handful of keys, bounded by their limits: answered on
+    // the async worker, where a hand-off to the blocking pool would cost
+    // more than the lookup. Walks and searches go to the blocking pool,
+    // under the time limit.
+    let answer = if INLINE.contains(&endpoint.as_str()) {
+        Ok(Ok(dispatch(
+            &engine,
+            &endpoint,
+            &method,
+            query.as_deref(),
+            &body,
+        )))
+    } else {
+        let work = tokio::task::spawn_blocking(move || {
+            dispatch(&engine, &endpoint, &method, query.as_deref(), &body)
+        });
+        tokio::time::timeout(app.timeout, work).await
+    };
+    match answer {
+        Ok(Ok(Ok(bytes))) => ([(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
         Ok(Ok(Err(error))) => query_error_response(&error),
         Ok(Err(join)) => error_response(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -364,6 +380,9 @@ async fn api(
         ),
     }
 }
+
+/// Endpoints answered without leaving the async worker.
+const INLINE: [&str; 2] = ["find", "stats"];
 
 async fn metrics(State(app): State<Arc<App>>) -> Response {
     let engine = app.live.engine();
