@@ -103,7 +103,7 @@ impl Engine {
         self.generation
     }
 
-    fn searcher(&self) -> Result<&SharedSearcher> {
+    pub(crate) fn searcher(&self) -> Result<&SharedSearcher> {
         self.search
             .get_or_init(|| {
                 let dir = codegraph_search::search_dir(&self.dir);
@@ -777,6 +777,62 @@ mod tests {
     const APP: &str =
         "def load(path):\n    return parse(path)\n\n\ndef parse(text):\n    return text\n";
     const OTHER: &str = "def parse(text):\n    return None\n";
+
+    #[test]
+    fn a_symbols_context_is_its_definition_then_its_neighbours_in_budget() {
+        use crate::context::ContextParams;
+        let (_dir, engine) = engine(&[("app.py", APP), ("other.py", OTHER)]);
+        let ask = |budget| {
+            engine
+                .context(&ContextParams {
+                    query: "app.load".into(),
+                    budget: Some(budget),
+                    strategy: None,
+                })
+                .unwrap()
+        };
+        let pack = ask(400);
+        assert_eq!(pack.mode, "symbol");
+        assert!(pack.tokens <= 400);
+        let first = &pack.snippets[0];
+        assert_eq!(
+            (first.symbol.qualified_name.as_str(), first.form),
+            ("app.load", "full")
+        );
+        assert!(
+            first.text.starts_with("### app.py:1-2 function `app.load`"),
+            "{}",
+            first.text
+        );
+        assert!(first.text.contains("return parse(path)"));
+        // Its callee, as a signature (periphery), never the other file's
+        // same-named function.
+        let callee = pack
+            .snippets
+            .iter()
+            .find(|s| s.symbol.name == "parse")
+            .expect("the callee is packed");
+        assert_eq!(
+            (callee.symbol.file.as_str(), callee.form),
+            ("app.py", "signature")
+        );
+        assert_eq!(callee.why, "called by app.load");
+        // A budget too small for the whole definition gets its signature;
+        // one too small for anything gets nothing, not a cut line.
+        let small = ask(first.tokens - 1);
+        assert_eq!(small.snippets[0].form, "signature");
+        assert!(small.tokens < first.tokens);
+        let tiny = ask(3);
+        assert!(tiny.snippets.is_empty() && tiny.omitted > 0);
+        let err = engine
+            .context(&ContextParams {
+                query: "x".into(),
+                budget: Some(0),
+                strategy: None,
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), "bad_request");
+    }
 
     #[test]
     fn a_missing_index_is_no_index() {

@@ -4,9 +4,12 @@
 //! error ([`QueryError`]). The command line, the HTTP API and MCP only
 //! render: as JSON (serde), or as text ([`text`]).
 //!
+//! [`context`] packs the code that answers a question into a token budget.
+//!
 //! Requests ([`params`]) are the JSON objects the HTTP API and MCP
 //! receive; every limit has a default and the engine caps it.
 
+pub mod context;
 mod engine;
 mod error;
 pub mod params;

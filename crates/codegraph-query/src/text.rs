@@ -208,6 +208,29 @@ pub fn search(result: &SearchResult) -> String {
     out
 }
 
+/// The pack as markdown, then one line of totals.
+pub fn context(pack: &crate::context::ContextPack) -> String {
+    let mut out: String = pack
+        .snippets
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let _ = writeln!(
+        out,
+        "\n({} snippets, {} of {} tokens{})",
+        pack.snippets.len(),
+        pack.tokens,
+        pack.budget,
+        if pack.omitted > 0 {
+            format!("; {} more did not fit", pack.omitted)
+        } else {
+            String::new()
+        }
+    );
+    out
+}
+
 pub fn stats(stats: &Stats) -> String {
     let mib = |bytes: u64| format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64);
     let mut out = String::new();

@@ -154,7 +154,7 @@ enum Command {
     Mcp {
         #[command(subcommand)]
         action: Option<McpAction>,
-        /// Tools to expose: `default` (seven) or `all`.
+        /// Tools to expose: `default` (eight) or `all`.
         #[arg(long, default_value = "default", global = true)]
         tools: ToolSet,
     },
@@ -178,6 +178,17 @@ enum Command {
         /// Longest a query may run, in milliseconds, before a 503.
         #[arg(long, default_value_t = 10_000)]
         timeout_ms: u64,
+    },
+    /// The code that answers QUESTION (or surrounds SYMBOL), packed into --budget tokens, as markdown.
+    Context {
+        query: String,
+        /// Tokens the pack may use (cl100k_base).
+        #[arg(long, default_value_t = 4000)]
+        budget: usize,
+        /// `graph` (search hits, expanded along the graph) or `search`
+        /// (plain search hits in rank order: the baseline).
+        #[arg(long, default_value = "graph", hide = true)]
+        strategy: String,
     },
     /// The shortest dependency path from A to B, with the edge kinds on it.
     Path {
@@ -461,6 +472,19 @@ fn run(cli: Cli) -> Result<()> {
             let stdout = std::io::stdout().lock();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
             codegraph::export::export(&store, edge_kinds, &mut out)?;
+        }
+        Command::Context {
+            query,
+            budget,
+            strategy,
+        } => {
+            let engine = open_engine(&cli)?;
+            let params = codegraph_query::context::ContextParams {
+                query: query.clone(),
+                budget: Some(*budget),
+                strategy: Some(strategy.clone()),
+            };
+            emit(json_mode, engine.context(&params), text::context)?;
         }
         Command::Stats => {
             let engine = open_engine(&cli)?;

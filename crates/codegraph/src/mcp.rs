@@ -3,7 +3,7 @@
 //! Rust SDK.
 //!
 //! Agents pay for every tool description in their context window, so the
-//! default set is small (seven tools, [`TOOLS_BUDGET`] tokens at most for
+//! default set is small (eight tools, [`TOOLS_BUDGET`] tokens at most for
 //! the whole `tools/list` answer; a test holds it) and `--tools all` adds
 //! the rest. Each answer is the text a terminal would show, citing
 //! `file:line`, with the same facts as structured content; limits default
@@ -185,6 +185,17 @@ impl CodegraphMcp {
     }
 
     #[tool(
+        description = "The code that answers a question (or surrounds a symbol), packed into a token budget: whole definitions of the best matches, signatures of their callers, callees, types and tests.",
+        annotations(read_only_hint = true)
+    )]
+    async fn context(
+        &self,
+        Parameters(params): Parameters<codegraph_query::context::ContextParams>,
+    ) -> CallToolResult {
+        answer(&self.live, move |e| e.context(&params), text::context).await
+    }
+
+    #[tool(
         description = "Index status: files, symbols and edges by language, and which index run is served.",
         annotations(read_only_hint = true)
     )]
@@ -261,14 +272,8 @@ pub fn http_service(
 pub fn tools_list(live: Arc<Live>, tools: ToolSet) -> anyhow::Result<serde_json::Value> {
     let listed = CodegraphMcp::new(live, tools).tools();
     let body = serde_json::to_value(serde_json::json!({ "tools": listed }))?;
-    let tokens = count_tokens(&body.to_string());
+    let tokens = codegraph_query::context::count_tokens(&body.to_string());
     Ok(serde_json::json!({ "tools": body["tools"], "tokens": tokens, "budget": TOOLS_BUDGET }))
-}
-
-pub fn count_tokens(text: &str) -> usize {
-    tiktoken_rs::cl100k_base_singleton()
-        .encode_with_special_tokens(text)
-        .len()
 }
 
 /// One line per tool, then the total.

@@ -41,7 +41,7 @@ pub struct ServeConfig {
 
 /// The query endpoints under `/api/`, in the order `/openapi.json` lists
 /// them, with what each answers.
-pub const ENDPOINTS: [(&str, &str); 9] = [
+pub const ENDPOINTS: [(&str, &str); 10] = [
     ("search", "Hybrid, lexical or semantic search"),
     (
         "find",
@@ -56,11 +56,15 @@ pub const ENDPOINTS: [(&str, &str); 9] = [
         "Transitive dependents of a symbol or file, ranked",
     ),
     ("path", "The shortest dependency path between two symbols"),
+    (
+        "context",
+        "The code that answers a question, packed into a token budget",
+    ),
     ("stats", "Index counts, sizes and generation"),
 ];
 
 /// Every label `/metrics` reports requests under.
-const LABELS: [&str; 14] = [
+const LABELS: [&str; 15] = [
     "search",
     "find",
     "symbol",
@@ -69,6 +73,7 @@ const LABELS: [&str; 14] = [
     "references",
     "impact",
     "path",
+    "context",
     "stats",
     "health",
     "metrics",
@@ -307,6 +312,7 @@ fn dispatch(
         "references" => json(engine.references(&params(method, query, body)?)?),
         "impact" => json(engine.impact(&params(method, query, body)?)?),
         "path" => json(engine.path(&params(method, query, body)?)?),
+        "context" => json(engine.context(&params(method, query, body)?)?),
         "stats" => {
             let _: StatsParams = params(method, query, body)?;
             json(engine.stats()?)
@@ -495,6 +501,7 @@ pub fn openapi_document() -> Value {
             "references" => schemars::schema_for!(ReferencesParams),
             "impact" => schemars::schema_for!(ImpactParams),
             "path" => schemars::schema_for!(PathParams),
+            "context" => schemars::schema_for!(codegraph_query::context::ContextParams),
             _ => schemars::schema_for!(StatsParams),
         };
         serde_json::to_value(schema).unwrap_or(Value::Null)

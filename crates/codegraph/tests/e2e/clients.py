@@ -20,7 +20,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 BIN, REPO, DB = sys.argv[1:4]
 TOKEN = "s3cret-token"
-DEFAULT_TOOLS = {"search", "symbol", "callers", "references", "impact", "path", "status"}
+DEFAULT_TOOLS = {"search", "symbol", "callers", "references", "impact", "path", "context", "status"}
 
 
 def check(condition, what, detail=""):
@@ -43,6 +43,8 @@ CALLS = [
     ("references", {"symbol": "ConfigError"}, ["app/config.py", "validate"]),
     ("impact", {"target": "validate"}, ["parse_config", "app/config.py"]),
     ("path", {"from": "Settings::load", "to": "read_file"}, ["read_file", "src/lib.rs:11"]),
+    ("context", {"query": "retry a failed request with backoff", "budget": 600}, ["web/client.ts:8", "retryRequest", "tokens"]),
+    ("context", {"query": "Settings::load", "budget": 600}, ["src/lib.rs:10", "called by", "read_file"]),
     ("status", {}, ["files:", "python"]),
 ]
 
@@ -127,6 +129,13 @@ def http_api(base):
         check(r.status_code == 200 and any(h["name"] == "parse_config" for h in hops), "api: POST callers", r.text)
         r = http.post("/api/search", json={"query": "load settings from a file", "limit": 2})
         check(r.status_code == 200 and len(r.json()["hits"]) <= 2, "api: POST search", r.text)
+        r = http.post("/api/context", json={"query": "load settings from a file", "budget": 300})
+        pack = r.json()
+        check(r.status_code == 200 and 0 < pack["tokens"] <= 300 and pack["snippets"]
+              and pack["snippets"][0]["text"].startswith("### "),
+              "api: POST context stays in its budget", r.text)
+        r = http.get("/api/context", params={"query": "x", "budget": "0"})
+        check(r.status_code == 400, "api: a zero budget is 400", r.text)
         r = http.get("/api/symbol", params={"symbol": "sleep"})
         check(r.status_code == 409 and len(r.json()["candidates"]) == 2 and r.json()["code"] == "ambiguous",
               "api: ambiguous is 409 with candidates", r.text)
