@@ -73,8 +73,10 @@ pub struct ContextPack {
 pub const DEFAULT_BUDGET: usize = 4000;
 /// Largest budget a request may ask for.
 pub const MAX_BUDGET: usize = 200_000;
-/// Search hits taken as seeds for a question.
-const SEEDS: usize = 10;
+/// Search hits taken as seeds for a question: as deep as the baseline
+/// reads, so a large budget is never left with nothing to add (the best
+/// are whole, the rest signatures).
+const SEEDS: usize = BASELINE_HITS;
 /// Seeds whose neighbourhoods are expanded.
 const EXPANDED: usize = 5;
 /// Neighbours taken per relation and seed.
@@ -124,6 +126,8 @@ struct Candidate {
     score: f32,
     why: String,
     core: bool,
+    /// A search hit or the symbol asked for (not a neighbour).
+    seed: bool,
 }
 
 pub fn count_tokens(text: &str) -> usize {
@@ -173,6 +177,7 @@ impl Engine {
                 node,
                 score: 1.0,
                 core: true,
+                seed: true,
             }])?,
             (_, None) => {
                 let seeds = self.search_hits(query, SEEDS, false)?;
@@ -200,6 +205,7 @@ impl Engine {
                 Candidate {
                     why: format!("search hit {}", rank + 1),
                     core: all_core || score >= CORE_SHARE,
+                    seed: true,
                     node: hit.node,
                     score,
                 }
@@ -303,6 +309,7 @@ impl Engine {
                         score,
                         why,
                         core: false,
+                        seed: false,
                     });
                 }
             }
@@ -318,11 +325,20 @@ impl Engine {
         budget: usize,
         ranked: Vec<Candidate>,
     ) -> Result<ContextPack> {
-        let mut snippets = Vec::new();
+        let mut snippets: Vec<Snippet> = Vec::new();
         let mut used = 0;
+        let mut used_full = 0;
         let mut omitted = 0;
         for candidate in ranked {
             let room = budget - used;
+            // Whole definitions take at most half the budget (the first
+            // one excepted): the rest goes to signatures, so more of what
+            // might answer fits.
+            let full_room = if snippets.is_empty() || strategy == "search" {
+                room
+            } else {
+                (budget / 2).saturating_sub(used_full).min(room)
+            };
             let full = if candidate.core {
                 self.store()
                     .node_source(&candidate.node)?
@@ -333,7 +349,7 @@ impl Engine {
             let mut chosen = None;
             if let Some(text) = full {
                 let tokens = count_tokens(&text);
-                if tokens <= room {
+                if tokens <= full_room {
                     chosen = Some(("full", text, tokens));
                 }
             }
@@ -347,6 +363,9 @@ impl Engine {
             match chosen {
                 Some((form, text, tokens)) => {
                     used += tokens;
+                    if form == "full" {
+                        used_full += tokens;
+                    }
                     snippets.push(Snippet {
                         symbol: Symbol::new(&candidate.node, candidate.score),
                         score: round3(candidate.score),
@@ -371,13 +390,18 @@ impl Engine {
     }
 }
 
-/// Greedy rerank: the best remaining candidate, its score lowered by
-/// [`SAME_FILE`] for each snippet already chosen from its file.
+/// Greedy rerank: the best remaining candidate, a neighbour's score
+/// lowered by [`SAME_FILE`] for each snippet already chosen from its file
+/// (seeds keep their search order: measured, lowering them too pushed
+/// answers out of the pack).
 fn diversify(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     let mut chosen_per_file: HashMap<String, i32> = HashMap::new();
     let mut out = Vec::with_capacity(candidates.len());
     while !candidates.is_empty() {
         let adjusted = |c: &Candidate| {
+            if c.seed {
+                return c.score;
+            }
             c.score * SAME_FILE.powi(*chosen_per_file.get(&c.node.file).unwrap_or(&0))
         };
         let best = (0..candidates.len())
