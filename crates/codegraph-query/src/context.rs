@@ -86,6 +86,8 @@ const CORE_SHARE: f32 = 0.4;
 /// Each further snippet from an already chosen file is worth this much
 /// less (compounding).
 const SAME_FILE: f32 = 0.8;
+/// Fewer tokens than any snippet takes (its header alone is more).
+const MIN_SNIPPET_TOKENS: usize = 12;
 /// Search hits the baseline considers.
 const BASELINE_HITS: usize = 50;
 
@@ -329,8 +331,15 @@ impl Engine {
         let mut used = 0;
         let mut used_full = 0;
         let mut omitted = 0;
-        for candidate in ranked {
+        let total = ranked.len();
+        for (i, candidate) in ranked.into_iter().enumerate() {
             let room = budget - used;
+            // No snippet is smaller than its header: stop reading (and
+            // counting) once not even that fits.
+            if room < MIN_SNIPPET_TOKENS {
+                omitted += total - i;
+                break;
+            }
             // Whole definitions take at most half the budget (the first
             // one excepted): the rest goes to signatures, so more of what
             // might answer fits.
@@ -339,7 +348,7 @@ impl Engine {
             } else {
                 (budget / 2).saturating_sub(used_full).min(room)
             };
-            let full = if candidate.core {
+            let full = if candidate.core && full_room >= MIN_SNIPPET_TOKENS {
                 self.store()
                     .node_source(&candidate.node)?
                     .map(|source| render(&candidate, &source))
