@@ -656,16 +656,8 @@ impl Engine {
             index: self.store.path().display().to_string(),
             schema_version: SCHEMA_VERSION,
             generation: self.generation.number(),
-            files: stats.files,
-            nodes: stats.nodes,
-            edges: stats.edges,
-            refs: stats.refs,
-            resolved_refs: stats.resolved_refs,
             unresolved_refs: stats.refs.saturating_sub(stats.resolved_refs),
-            files_with_syntax_errors: stats.files_with_syntax_errors,
-            files_by_language: stats.files_by_language,
-            nodes_by_language: stats.nodes_by_language,
-            nodes_by_kind: stats.nodes_by_kind,
+            counts: stats,
             disk_bytes: self.store.disk_size_bytes(),
             disk_bytes_by_family: self
                 .store

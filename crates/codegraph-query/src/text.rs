@@ -236,18 +236,18 @@ pub fn stats(stats: &Stats) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "index:            {}", stats.index);
     let _ = writeln!(out, "schema version:   {}", stats.schema_version);
-    let _ = writeln!(out, "files:            {}", stats.files);
-    let _ = writeln!(out, "nodes:            {}", stats.nodes);
-    let _ = writeln!(out, "edges:            {}", stats.edges);
+    let _ = writeln!(out, "files:            {}", stats.counts.files);
+    let _ = writeln!(out, "nodes:            {}", stats.counts.nodes);
+    let _ = writeln!(out, "edges:            {}", stats.counts.edges);
     let _ = writeln!(
         out,
         "references:       {} ({} resolved, {} unresolved)",
-        stats.refs, stats.resolved_refs, stats.unresolved_refs
+        stats.counts.refs, stats.counts.resolved_refs, stats.unresolved_refs
     );
     let _ = writeln!(
         out,
         "syntax errors in: {} files",
-        stats.files_with_syntax_errors
+        stats.counts.files_with_syntax_errors
     );
     let _ = writeln!(out, "on disk:          {}", mib(stats.disk_bytes));
     let _ = writeln!(
@@ -256,9 +256,9 @@ pub fn stats(stats: &Stats) -> String {
         stats.resident_bytes.map_or("unknown".into(), mib)
     );
     for (title, map) in [
-        ("files by language", &stats.files_by_language),
-        ("nodes by language", &stats.nodes_by_language),
-        ("nodes by kind", &stats.nodes_by_kind),
+        ("files by language", &stats.counts.files_by_language),
+        ("nodes by language", &stats.counts.nodes_by_language),
+        ("nodes by kind", &stats.counts.nodes_by_kind),
     ] {
         let _ = write!(out, "\n{title}:\n");
         let mut rows: Vec<(&String, &u64)> = map.iter().collect();

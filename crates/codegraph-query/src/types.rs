@@ -230,16 +230,11 @@ pub struct Stats {
     pub schema_version: u32,
     /// The index run this answer comes from.
     pub generation: u64,
-    pub files: u64,
-    pub nodes: u64,
-    pub edges: u64,
-    pub refs: u64,
-    pub resolved_refs: u64,
+    /// The store's counters (files, nodes, edges, refs, ... by language
+    /// and kind).
+    #[serde(flatten)]
+    pub counts: codegraph_graph::Stats,
     pub unresolved_refs: u64,
-    pub files_with_syntax_errors: u64,
-    pub files_by_language: BTreeMap<String, u64>,
-    pub nodes_by_language: BTreeMap<String, u64>,
-    pub nodes_by_kind: BTreeMap<String, u64>,
     pub disk_bytes: u64,
     pub disk_bytes_by_family: BTreeMap<String, u64>,
     pub resident_bytes: Option<u64>,
