@@ -23,7 +23,7 @@ pub use types::{callback_parameter_type, normalize_type, return_type, ALIAS, RET
 
 /// Version of the on-disk schema. Bump it whenever key or value encodings
 /// change; an index written by a newer version is refused on open.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Splits an identifier into lower-case subwords: `parseHTTPConfig_v2` →
 /// `["parse", "http", "config", "v", "2"]`. Used by fuzzy lookup and search.

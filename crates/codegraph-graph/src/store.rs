@@ -430,6 +430,23 @@ impl Store {
         self.scan_files(|path, value| Ok((path, self.decode("file record", value)?)))
     }
 
+    /// The indexed files whose path starts with `prefix` (`"src/"`: the
+    /// files under `src`), in path order.
+    pub fn files_under(&self, prefix: &str) -> Result<Vec<(String, FileRecord)>, StoreError> {
+        let mut out = Vec::new();
+        let mode = IteratorMode::From(prefix.as_bytes(), rocksdb::Direction::Forward);
+        for item in self.db.iterator_cf(self.cf(CF_FILES), mode) {
+            let (key, value) = item.map_err(|e| self.db_err(e))?;
+            if !key.starts_with(prefix.as_bytes()) {
+                break;
+            }
+            let path = String::from_utf8(key.to_vec())
+                .map_err(|_| self.corrupt("file path is not UTF-8"))?;
+            out.push((path, self.decode("file record", &value)?));
+        }
+        Ok(out)
+    }
+
     /// Maps every (path, record bytes) of the `files` family, in path order.
     fn scan_files<T>(
         &self,

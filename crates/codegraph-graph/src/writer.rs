@@ -145,7 +145,7 @@ impl<'s> IndexWriter<'s> {
         source: &str,
     ) -> Result<(), StoreError> {
         let old_names = match previous {
-            Some(old) => self.delete_contents(path, old)?,
+            Some(old) => self.delete_contents(path, old, Some(graph))?,
             None => HashSet::new(),
         };
         if self.track_new_names {
@@ -191,7 +191,7 @@ impl<'s> IndexWriter<'s> {
 
     /// Removes a file that no longer exists (or is no longer indexed).
     pub fn remove_file(&mut self, path: &str, previous: &FileRecord) -> Result<(), StoreError> {
-        self.delete_contents(path, previous)?;
+        self.delete_contents(path, previous, None)?;
         self.clear_pending(path);
         self.pending_files += 1;
         Ok(())
@@ -283,6 +283,13 @@ impl<'s> IndexWriter<'s> {
     }
 
     fn index_names(&mut self, node: &Node, delete: bool) {
+        // Imports name what is defined elsewhere. Were they in the name
+        // index, a name imported in hundreds of files (`settings`,
+        // `helper`) would bury its one definition under them past every
+        // lookup's limit, and its calls would resolve to nothing.
+        if node.kind == NodeKind::Import {
+            return;
+        }
         let names = self.store.cf(CF_NAMES);
         let lower = node.name.to_lowercase();
         let qualified = node.qualified_name.to_lowercase();
@@ -299,9 +306,8 @@ impl<'s> IndexWriter<'s> {
         }
         // Token entries are per distinct name, shared by every node of that
         // name, so they are never deleted: a stale one leads fuzzy lookup
-        // to a name with no nodes, which it drops. Imports name what is
-        // defined elsewhere: exact lookup finds them, fuzzy is for definitions.
-        if delete || node.kind == NodeKind::Import {
+        // to a name with no nodes, which it drops.
+        if delete {
             return;
         }
         let mut subwords = split_identifier(&node.name);
@@ -379,10 +385,15 @@ impl<'s> IndexWriter<'s> {
     }
 
     /// Deletes what the store holds for `path`; returns the names it defined.
+    /// Deletes what the store holds for `path`; `new` is what replaces it,
+    /// if anything. When other files' resolution reads nothing of it that
+    /// changed (an edit inside bodies: see [`same_interface`]), their
+    /// edges into it stay, and they are not resolved again.
     fn delete_contents(
         &mut self,
         path: &str,
         old: &FileRecord,
+        new: Option<&FileGraph>,
     ) -> Result<HashSet<String>, StoreError> {
         let store = self.store;
         let old_ids: HashSet<NodeId> = old.node_ids.iter().copied().collect();
@@ -391,13 +402,14 @@ impl<'s> IndexWriter<'s> {
             .into_iter()
             .flatten()
             .collect();
+        let old_refs = store.file_refs(path)?;
+        let keep_in_edges = new.is_some_and(|new| same_interface(&old_nodes, &old_refs, new));
         for node in &old_nodes {
             self.batch
                 .delete_cf(store.cf(CF_NODES), node.id.to_be_bytes());
             self.index_names(node, true);
             self.count_node(node, -1);
         }
-        let old_refs = store.file_refs(path)?;
         let names: HashSet<&str> = old_refs.iter().map(ref_name).collect();
         for name in names {
             self.batch
@@ -417,6 +429,10 @@ impl<'s> IndexWriter<'s> {
                 removed_edges += 1;
             }
             for edge in store.in_edges(id)? {
+                // Those from other files stay if still right.
+                if keep_in_edges && !old_ids.contains(&edge.from) {
+                    continue;
+                }
                 self.batch.delete_cf(
                     store.cf(CF_IN),
                     keys::edge_key(edge.to, edge.kind, edge.from),
@@ -453,4 +469,68 @@ impl<'s> IndexWriter<'s> {
             .map(str::to_string)
             .collect())
     }
+}
+
+/// Whether `new` shows other files the same face as the stored `old_nodes`
+/// and `old_refs`: the same nodes (ids, kinds, names, signatures,
+/// parents, test flags) and the same references (what each names, through
+/// which receiver and type), wherever they moved and whatever their bodies
+/// and docs say. Resolving another file against it then gives the same
+/// edges: its names, types, return types, imports and ancestors are all
+/// among these.
+fn same_interface(old_nodes: &[Node], old_refs: &[UnresolvedRef], new: &FileGraph) -> bool {
+    old_nodes.len() == new.nodes.len()
+        && old_refs.len() == new.refs.len()
+        && node_faces(old_nodes) == node_faces(&new.nodes)
+        && ref_faces(old_refs) == ref_faces(&new.refs)
+}
+
+/// What other files see of a node, in a canonical order.
+type NodeFace<'a> = (
+    u64,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<u64>,
+    bool,
+);
+
+fn node_faces(nodes: &[Node]) -> Vec<NodeFace<'_>> {
+    let mut faces: Vec<NodeFace<'_>> = nodes
+        .iter()
+        .map(|n| {
+            (
+                n.id.0,
+                n.kind.as_str(),
+                n.name.as_str(),
+                n.qualified_name.as_str(),
+                n.signature.as_deref(),
+                n.parent.map(|p| p.0),
+                n.test,
+            )
+        })
+        .collect();
+    faces.sort_unstable();
+    faces
+}
+
+/// What resolution reads of a reference (its place aside), in order.
+type RefFace<'a> = (u64, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+
+fn ref_faces(refs: &[UnresolvedRef]) -> Vec<RefFace<'_>> {
+    let mut faces: Vec<RefFace<'_>> = refs
+        .iter()
+        .map(|r| {
+            (
+                r.from.0,
+                r.kind.as_str(),
+                r.name.as_str(),
+                r.qualifier.as_deref(),
+                r.receiver_type.as_deref(),
+            )
+        })
+        .collect();
+    faces.sort_unstable();
+    faces
 }

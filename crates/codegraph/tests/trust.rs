@@ -864,3 +864,95 @@ fn rust_type_paths_prefer_the_imported_type_and_untyped_self_is_no_scope() {
     // edge to the file's own methods of that name.
     assert_eq!(callers(dir.path(), "A::len_of", &["--guesses"]), pairs(&[]));
 }
+
+#[test]
+fn a_name_imported_in_hundreds_of_files_still_resolves_to_its_definition() {
+    // Django's `from django.conf import settings`, in 400+ files: the
+    // imports once crowded the one definition out of the name lookup.
+    let mut files = vec![(
+        "app/util.py".to_string(),
+        "def helper():\n    return 1\n".to_string(),
+    )];
+    for i in 0..300 {
+        files.push((
+            format!("feature/mod_{i}.py"),
+            format!("from app.util import helper\n\ndef feature_{i}():\n    return helper()\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let repo = tree(&files);
+    let report = index(repo.path());
+    assert_eq!(report["resolution"]["resolved"], 600, "{report}");
+    let found = callers(repo.path(), "helper", &["--limit", "1000"]);
+    assert_eq!(found.len(), 300);
+    // A lookup by name lists the definition, not the imports of it.
+    let hits = json(repo.path(), &["find", "helper"]);
+    assert_eq!(hits[0]["kind"], "function", "{hits}");
+}
+
+#[test]
+fn an_edit_inside_a_body_resolves_only_its_own_file_and_stays_exact() {
+    let repo = tree(&[
+        ("app/util.py", "def helper():\n    return 1\n\nclass Pool:\n    def get(self):\n        return 2\n"),
+        ("app/main.py", "from app.util import helper, Pool\n\ndef run():\n    Pool().get()\n    return helper()\n"),
+        ("app/other.py", "from app.util import helper\n\ndef other():\n    return helper()\n"),
+    ]);
+    let first = index(repo.path());
+    assert_eq!(first["resolution"]["files"], 3);
+    let edges = first["total_edges"].clone();
+
+    // A body edit (lines move too): other files' edges into it stand.
+    fs::write(
+        repo.path().join("app/util.py"),
+        "\n\ndef helper():\n    x = 1\n    return x\n\nclass Pool:\n    def get(self):\n        return 3\n",
+    )
+    .unwrap();
+    let report = index(repo.path());
+    assert_eq!(report["resolution"]["files"], 1, "{report}");
+    assert_eq!(report["total_edges"], edges);
+    let callers_of = |name: &str| -> Vec<String> {
+        let mut found: Vec<String> = callers(repo.path(), name, &[])
+            .into_iter()
+            .map(|(caller, _)| caller)
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(callers_of("helper"), ["app.main.run", "app.other.other"]);
+    assert_eq!(callers_of("get"), ["app.main.run"]);
+    let shown = json(repo.path(), &["show", "helper"]);
+    assert_eq!(shown["start_line"], 3, "the moved definition: {shown}");
+
+    // A signature change: the files that call it are resolved again.
+    fs::write(
+        repo.path().join("app/util.py"),
+        "def helper(x=1):\n    return x\n\nclass Pool:\n    def get(self):\n        return 3\n",
+    )
+    .unwrap();
+    let report = index(repo.path());
+    assert_eq!(report["resolution"]["files"], 3, "{report}");
+
+    // A rename: the callers lose their edge, exactly as a clean index says.
+    fs::write(
+        repo.path().join("app/util.py"),
+        "def helper2():\n    return 1\n\nclass Pool:\n    def get(self):\n        return 3\n",
+    )
+    .unwrap();
+    index(repo.path());
+    assert!(callers_of("helper2").is_empty());
+    let clean = tempfile::tempdir().unwrap();
+    let db = clean.path().join("db");
+    let db = db.to_str().unwrap();
+    json(repo.path(), &["--db", db, "index", ".", "--no-search"]);
+    let counts = |stats: Value| {
+        let keys = ["files", "nodes", "edges", "refs", "resolved_refs"];
+        keys.map(|k| stats[k].as_u64().unwrap())
+    };
+    assert_eq!(
+        counts(json(repo.path(), &["stats"])),
+        counts(json(repo.path(), &["--db", db, "stats"]))
+    );
+}
