@@ -132,9 +132,28 @@ pub struct IndexReport {
     pub total_files: u64,
     pub total_nodes: u64,
     pub total_edges: u64,
+    /// Where the run's time went.
+    pub stages: StageSeconds,
     pub seconds: f64,
     pub nodes_per_second: f64,
     pub megabytes_per_second: f64,
+}
+
+/// Seconds per stage of a run (they add up to about its whole time).
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct StageSeconds {
+    /// Finding the files (the directory walk, ignore rules).
+    pub walk: f64,
+    /// Reading, hashing, parsing and writing the changed files.
+    pub parse: f64,
+    /// Removing files that are gone.
+    pub remove: f64,
+    /// Cross-file resolution.
+    pub resolve: f64,
+    /// Flushing the store's memory tables to disk.
+    pub flush: f64,
+    /// The search indexes' update (embedding included).
+    pub search: f64,
 }
 
 enum SkipReason {
@@ -157,6 +176,16 @@ enum Outcome {
     Skipped(SkipReason),
 }
 
+impl Outcome {
+    /// The path of a file that stays indexed (parsed or unchanged).
+    fn path(&self) -> Option<&str> {
+        match self {
+            Outcome::Parsed { path, .. } | Outcome::Unchanged { path } => Some(path),
+            Outcome::Skipped(_) => None,
+        }
+    }
+}
+
 struct SourceFile {
     path: String,
     abs: PathBuf,
@@ -174,11 +203,21 @@ fn walk(
     root: &Path,
     db_dir: &Path,
     respect_ignore_files: bool,
+    targets: Option<&Targets>,
     skipped: &mut SkipCounts,
 ) -> (Vec<SourceFile>, Vec<(String, Manifest)>) {
     let db_dir = db_dir.to_path_buf();
+    let targets = targets.cloned();
     let walker = crate::ignored::walk_builder(root, respect_ignore_files)
-        .filter_entry(move |entry| entry.file_name() != INDEX_DIR && entry.path() != db_dir)
+        .filter_entry(move |entry| {
+            if entry.file_name() == INDEX_DIR || entry.path() == db_dir {
+                return false;
+            }
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            targets
+                .as_ref()
+                .is_none_or(|t| t.admits(entry.path(), is_dir))
+        })
         .build();
     let mut files = Vec::new();
     let mut manifests = Vec::new();
@@ -266,96 +305,189 @@ fn remove_index(dir: &Path) -> Result<()> {
 
 /// Indexes `config.root` into `config.db_dir`, incrementally.
 pub fn index(config: &IndexConfig) -> Result<IndexReport> {
-    let started = Instant::now();
-    let root = &config.root;
-    if !root.exists() {
-        bail!("cannot index {}: no such file or directory", root.display());
-    }
-    if !root.is_dir() {
-        bail!("cannot index {}: not a directory", root.display());
-    }
-    std::fs::read_dir(root)
-        .with_context(|| format!("cannot index {}: directory is not readable", root.display()))?;
-    let root = root
-        .canonicalize()
-        .with_context(|| format!("cannot resolve {}", root.display()))?;
-    let mut report = IndexReport::default();
-    if config.rebuild {
-        remove_index(&config.db_dir)?;
-    }
-    std::fs::create_dir_all(&config.db_dir)
-        .with_context(|| format!("cannot create index directory {}", config.db_dir.display()))?;
-    let store = match Store::open(&config.db_dir, OpenMode::ReadWrite) {
-        Err(codegraph_graph::StoreError::OlderSchema { .. }) => {
-            // Nothing of an older layout can be reused: start again.
+    Indexer::open(config)?.run(&Scope::All)
+}
+
+/// What an index run looks at.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    /// The whole tree: walked, and every file's content compared with the
+    /// index.
+    All,
+    /// Only these paths under the root (absolute, as a file watcher
+    /// reports them): files written, created or deleted, and directories
+    /// whose whole subtree may have changed (created, deleted, renamed).
+    /// The same ignore rules apply as to a whole walk. A change to an
+    /// ignore file or a manifest (its module map) widens the run to
+    /// [`Scope::All`].
+    Paths(Vec<PathBuf>),
+}
+
+/// An index kept open between runs: `codegraph index` makes one run,
+/// `codegraph watch` one per batch of changes, without reopening the
+/// store each time.
+pub struct Indexer {
+    config: IndexConfig,
+    /// The root, canonical.
+    root: PathBuf,
+    /// The index directory, canonical.
+    db_dir: PathBuf,
+    store: Store,
+    /// Reported by the first run only (the store was opened for it).
+    rebuilt_older_schema: bool,
+}
+
+impl Indexer {
+    /// Checks the root and opens (or creates) the index; an index of an
+    /// older schema is deleted and started again.
+    pub fn open(config: &IndexConfig) -> Result<Indexer> {
+        let root = &config.root;
+        if !root.exists() {
+            bail!("cannot index {}: no such file or directory", root.display());
+        }
+        if !root.is_dir() {
+            bail!("cannot index {}: not a directory", root.display());
+        }
+        std::fs::read_dir(root).with_context(|| {
+            format!("cannot index {}: directory is not readable", root.display())
+        })?;
+        let root = root
+            .canonicalize()
+            .with_context(|| format!("cannot resolve {}", root.display()))?;
+        if config.rebuild {
             remove_index(&config.db_dir)?;
-            report.rebuilt_older_schema = true;
-            Store::open(&config.db_dir, OpenMode::ReadWrite)?
         }
-        opened => opened?,
-    };
-    let db_dir = config
-        .db_dir
-        .canonicalize()
-        .unwrap_or_else(|_| config.db_dir.clone());
-    // Before the first commit: a server answering from this index keeps
-    // its current snapshot until the run is complete.
-    let generation = codegraph_graph::generation::begin(&db_dir)
-        .with_context(|| format!("cannot write to the index at {}", db_dir.display()))?;
-
-    let mut previous: HashMap<String, FileRecord> = store.files()?.into_iter().collect();
-    // Parsed by another extractor: what it made of unchanged files is
-    // stale, so every file is parsed again (and the fingerprint recorded
-    // only once all of them are written).
-    let extractor = codegraph_parser::EXTRACTOR_FINGERPRINT;
-    report.reparsed_all = !previous.is_empty() && store.extractor()?.as_deref() != Some(extractor);
-    // Its search documents are stale too: dropped now, before anything
-    // records the new fingerprint, so even an interrupted run leaves the
-    // next one a full search build to do.
-    let search_dir = codegraph_search::search_dir(&config.db_dir);
-    if report.reparsed_all && search_dir.exists() {
-        std::fs::remove_dir_all(&search_dir)
-            .with_context(|| format!("cannot remove {}", search_dir.display()))?;
+        std::fs::create_dir_all(&config.db_dir).with_context(|| {
+            format!("cannot create index directory {}", config.db_dir.display())
+        })?;
+        let mut rebuilt_older_schema = false;
+        let store = match Store::open(&config.db_dir, OpenMode::ReadWrite) {
+            Err(codegraph_graph::StoreError::OlderSchema { .. }) => {
+                // Nothing of an older layout can be reused: start again.
+                remove_index(&config.db_dir)?;
+                rebuilt_older_schema = true;
+                Store::open(&config.db_dir, OpenMode::ReadWrite)?
+            }
+            opened => opened?,
+        };
+        let db_dir = config
+            .db_dir
+            .canonicalize()
+            .unwrap_or_else(|_| config.db_dir.clone());
+        Ok(Indexer {
+            config: config.clone(),
+            root,
+            db_dir,
+            store,
+            rebuilt_older_schema,
+        })
     }
-    let (files, manifests) = walk(
-        &root,
-        &db_dir,
-        config.respect_ignore_files,
-        &mut report.skipped,
-    );
-    report.files_seen = files.len() as u64;
-    if config.respect_ignore_files {
-        report.ignored = crate::ignored::mostly_ignored(&root, &db_dir, files.len() as u64);
-    }
-    codegraph_graph::fault::checkpoint("walk");
 
-    let report_progress = |event: Progress| {
-        if let Some(progress) = &config.progress {
-            (progress.0)(event);
+    /// The root being indexed (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The index directory (canonical).
+    pub fn db_dir(&self) -> &Path {
+        &self.db_dir
+    }
+
+    /// One index run over `scope`. A run that finds nothing changed
+    /// writes nothing (not even a new generation).
+    pub fn run(&mut self, scope: &Scope) -> Result<IndexReport> {
+        let started = Instant::now();
+        let mut report = IndexReport {
+            rebuilt_older_schema: std::mem::take(&mut self.rebuilt_older_schema),
+            ..IndexReport::default()
+        };
+        let store = &self.store;
+        let config = &self.config;
+        let extractor = codegraph_parser::EXTRACTOR_FINGERPRINT;
+        let stored_extractor = store.extractor()?;
+        let targets = match scope {
+            Scope::Paths(paths)
+                if !widens(paths) && stored_extractor.as_deref() == Some(extractor) =>
+            {
+                Some(Targets::new(&self.root, paths))
+            }
+            _ => None,
+        };
+        // The files of the index this run may change: all of them, or
+        // those in the scope.
+        let mut previous: HashMap<String, FileRecord> = match &targets {
+            None => store.files()?.into_iter().collect(),
+            Some(targets) => targets.indexed(store)?,
+        };
+        // Parsed by another extractor: what it made of unchanged files is
+        // stale, so every file is parsed again (and the fingerprint
+        // recorded only once all of them are written).
+        report.reparsed_all =
+            !previous.is_empty() && stored_extractor.as_deref() != Some(extractor);
+        let (files, manifests) = walk(
+            &self.root,
+            &self.db_dir,
+            config.respect_ignore_files,
+            targets.as_ref(),
+            &mut report.skipped,
+        );
+        report.files_seen = files.len() as u64;
+        if config.respect_ignore_files && targets.is_none() {
+            report.ignored =
+                crate::ignored::mostly_ignored(&self.root, &self.db_dir, files.len() as u64);
         }
-    };
-    let total = files.len() as u64;
-    report_progress(Progress::Parsing { total });
-    let mut done = 0;
+        codegraph_graph::fault::checkpoint("walk");
+        report.stages.walk = started.elapsed().as_secs_f64();
+        let mut stage = Instant::now();
 
-    let mut writer = IndexWriter::new(&store)?
-        .with_batch_limits(config.commit_every_files, config.commit_every_bytes);
-    // Paths that are in the index after this run: parsed or unchanged.
-    let mut kept: HashSet<String> = HashSet::with_capacity(files.len());
-    let (sender, receiver) = crossbeam_channel::bounded::<Outcome>(CHANNEL_FILES);
-    let max_file_bytes = config.max_file_bytes;
-    let prev = &previous;
-    let reparse = report.reparsed_all;
-    let write_result: Result<()> = std::thread::scope(|scope| {
-        scope.spawn(move || {
-            files.par_iter().for_each_with(sender, |sender, file| {
-                let known = prev.get(&file.path).filter(|_| !reparse);
-                let outcome = process(file, max_file_bytes, known);
-                // The writer only hangs up on error; then the rest is moot.
-                let _ = sender.send(outcome);
-            });
+        let report_progress = |event: Progress| {
+            if let Some(progress) = &config.progress {
+                (progress.0)(event);
+            }
+        };
+        let total = files.len() as u64;
+        let max_file_bytes = config.max_file_bytes;
+        let reparse = report.reparsed_all;
+        // A scoped run reads its (few) files before deciding whether there
+        // is anything to write; a whole run streams them to the writer.
+        let read_first: Option<Vec<Outcome>> = targets.as_ref().map(|_| {
+            files
+                .par_iter()
+                .map(|file| process(file, max_file_bytes, previous.get(&file.path)))
+                .collect()
         });
-        for outcome in receiver {
+        if let Some(outcomes) = &read_first {
+            let kept: HashSet<&str> = outcomes.iter().filter_map(Outcome::path).collect();
+            let changed = outcomes.iter().any(|o| matches!(o, Outcome::Parsed { .. }))
+                || previous.keys().any(|path| !kept.contains(path.as_str()))
+                || !store.pending_paths()?.is_empty();
+            if !changed {
+                report.files_unchanged = kept.len() as u64;
+                report.seconds = started.elapsed().as_secs_f64();
+                return Ok(report);
+            }
+        }
+
+        // Before the first commit: a server answering from this index keeps
+        // its current snapshot until the run is complete.
+        let generation = codegraph_graph::generation::begin(&self.db_dir)
+            .with_context(|| format!("cannot write to the index at {}", self.db_dir.display()))?;
+        // The search documents of a re-parse are stale too: dropped now,
+        // before anything records the new fingerprint, so even an
+        // interrupted run leaves the next one a full search build to do.
+        let search_dir = codegraph_search::search_dir(&self.db_dir);
+        if report.reparsed_all && search_dir.exists() {
+            std::fs::remove_dir_all(&search_dir)
+                .with_context(|| format!("cannot remove {}", search_dir.display()))?;
+        }
+
+        report_progress(Progress::Parsing { total });
+        let mut done = 0;
+        let mut writer = IndexWriter::new(store)?
+            .with_batch_limits(config.commit_every_files, config.commit_every_bytes);
+        // Paths that are in the index after this run: parsed or unchanged.
+        let mut kept: HashSet<String> = HashSet::with_capacity(files.len());
+        let mut write = |outcome: Outcome, report: &mut IndexReport| -> Result<()> {
             done += 1;
             report_progress(Progress::Parsed { done, total });
             match outcome {
@@ -371,7 +503,7 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
                     report.refs_parsed += graph.refs.len() as u64;
                     report.bytes_parsed += source.len() as u64;
                     report.files_with_syntax_errors += u64::from(graph.has_syntax_errors);
-                    writer.replace_file(&path, language, prev.get(&path), &graph, &source)?;
+                    writer.replace_file(&path, language, previous.get(&path), &graph, &source)?;
                     kept.insert(path);
                     if writer.batch_full() {
                         writer.commit()?;
@@ -388,78 +520,213 @@ pub fn index(config: &IndexConfig) -> Result<IndexReport> {
                     SkipReason::Unreadable => report.skipped.unreadable += 1,
                 },
             }
+            Ok(())
+        };
+        match read_first {
+            Some(outcomes) => {
+                for outcome in outcomes {
+                    write(outcome, &mut report)?;
+                }
+            }
+            None => {
+                let (sender, receiver) = crossbeam_channel::bounded::<Outcome>(CHANNEL_FILES);
+                let prev = &previous;
+                let files = &files;
+                std::thread::scope(|scope| -> Result<()> {
+                    scope.spawn(move || {
+                        files.par_iter().for_each_with(sender, |sender, file| {
+                            let known = prev.get(&file.path).filter(|_| !reparse);
+                            // The writer only hangs up on error; then the
+                            // rest is moot.
+                            let _ = sender.send(process(file, max_file_bytes, known));
+                        });
+                    });
+                    for outcome in receiver {
+                        write(outcome, &mut report)?;
+                    }
+                    Ok(())
+                })?;
+            }
         }
-        Ok(())
-    });
-    write_result?;
-    report_progress(Progress::Stage("resolve"));
-    writer.set_extractor(extractor);
-    writer.commit()?;
+        report_progress(Progress::Stage("resolve"));
+        writer.set_extractor(extractor);
+        writer.commit()?;
 
-    // Files indexed before that this run did not index (deleted, now
-    // ignored, now skipped) leave the index.
-    previous.retain(|path, _| !kept.contains(path));
-    for (path, record) in &previous {
-        writer.remove_file(path, record)?;
-        report.files_removed += 1;
-        if writer.batch_full() {
-            writer.commit()?;
-        }
-    }
-    writer.commit()?;
-
-    let resolve_started = Instant::now();
-    // The manifests' module map changed (a tsconfig's aliases, the
-    // workspace's packages, crates or Go modules): every import of that
-    // language may name another file now.
-    let aliases = crate::workspace::aliases(&root, &manifests);
-    let stored = store.path_aliases()?;
-    if aliases != stored {
-        let js_changed = aliases.scopes != stored.scopes || aliases.packages != stored.packages;
-        let rust_changed = aliases.rust_crates != stored.rust_crates;
-        let go_changed = aliases.go_modules != stored.go_modules;
-        writer.set_path_aliases(&aliases);
-        for (path, record) in store.files()? {
-            let affected = match record.language {
-                Language::JavaScript | Language::TypeScript | Language::Tsx => js_changed,
-                Language::Rust => rust_changed,
-                Language::Go => go_changed,
-                _ => false,
-            };
-            if affected {
-                writer.mark_pending(&path);
+        report.stages.parse = lap(&mut stage);
+        // Files indexed before that this run did not index (deleted, now
+        // ignored, now skipped) leave the index.
+        previous.retain(|path, _| !kept.contains(path));
+        for (path, record) in &previous {
+            writer.remove_file(path, record)?;
+            report.files_removed += 1;
+            if writer.batch_full() {
+                writer.commit()?;
             }
         }
         writer.commit()?;
-    }
-    // Every file written or affected since its last resolution, by this run
-    // or by one that was interrupted: the marks are committed with the
-    // changes that made them.
-    let to_resolve = store.pending_paths()?;
-    codegraph_graph::fault::checkpoint("resolve-start");
-    report.resolution = codegraph_graph::resolve_files(&store, &mut writer, &to_resolve)?;
-    report.resolution_seconds = resolve_started.elapsed().as_secs_f64();
-    store.flush()?;
+        report.stages.remove = lap(&mut stage);
 
-    if let Some(name) = &config.embedder {
-        report_progress(Progress::Stage("search"));
-        let dir = codegraph_search::search_dir(&db_dir);
-        if config.reembed && dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .with_context(|| format!("cannot remove {}", dir.display()))?;
+        let resolve_started = Instant::now();
+        if targets.is_none() {
+            update_aliases(&self.root, store, &mut writer, &manifests)?;
         }
-        let mut embedder = codegraph_search::embedder_for(name)?;
-        report.search = Some(codegraph_search::sync(&store, &dir, embedder.as_mut())?);
+        // Every file written or affected since its last resolution, by this
+        // run or by one that was interrupted: the marks are committed with
+        // the changes that made them.
+        let to_resolve = store.pending_paths()?;
+        codegraph_graph::fault::checkpoint("resolve-start");
+        report.resolution = codegraph_graph::resolve_files(store, &mut writer, &to_resolve)?;
+        report.resolution_seconds = resolve_started.elapsed().as_secs_f64();
+        report.stages.resolve = lap(&mut stage);
+        store.flush()?;
+        report.stages.flush = lap(&mut stage);
+
+        if let Some(name) = &config.embedder {
+            report_progress(Progress::Stage("search"));
+            if config.reembed && search_dir.exists() {
+                std::fs::remove_dir_all(&search_dir)
+                    .with_context(|| format!("cannot remove {}", search_dir.display()))?;
+            }
+            let mut embedder = codegraph_search::embedder_for(name)?;
+            report.search = Some(codegraph_search::sync(
+                store,
+                &search_dir,
+                embedder.as_mut(),
+            )?);
+        }
+        // Re-embedding is asked for once, not on every later run.
+        self.config.reembed = false;
+        report.stages.search = lap(&mut stage);
+
+        codegraph_graph::generation::finish(&self.db_dir, generation)
+            .with_context(|| format!("cannot write to the index at {}", self.db_dir.display()))?;
+        let stats = store.stats()?;
+        report.total_files = stats.files;
+        report.total_nodes = stats.nodes;
+        report.total_edges = stats.edges;
+        report.seconds = started.elapsed().as_secs_f64();
+        report.nodes_per_second = report.nodes_parsed as f64 / report.seconds.max(1e-9);
+        report.megabytes_per_second = report.bytes_parsed as f64 / 1e6 / report.seconds.max(1e-9);
+        Ok(report)
+    }
+}
+
+/// Seconds since `*since`, which moves to now.
+fn lap(since: &mut Instant) -> f64 {
+    let now = Instant::now();
+    let seconds = now.duration_since(*since).as_secs_f64();
+    *since = now;
+    seconds
+}
+
+/// Records the module map the manifests declare; when it changed (a
+/// tsconfig's aliases, the workspace's packages, crates or Go modules),
+/// every import of that language may name another file now, so each such
+/// file is marked for resolution.
+fn update_aliases(
+    root: &Path,
+    store: &Store,
+    writer: &mut IndexWriter<'_>,
+    manifests: &[(String, Manifest)],
+) -> Result<()> {
+    let aliases = crate::workspace::aliases(root, manifests);
+    let stored = store.path_aliases()?;
+    if aliases == stored {
+        return Ok(());
+    }
+    let js_changed = aliases.scopes != stored.scopes || aliases.packages != stored.packages;
+    let rust_changed = aliases.rust_crates != stored.rust_crates;
+    let go_changed = aliases.go_modules != stored.go_modules;
+    writer.set_path_aliases(&aliases);
+    for (path, record) in store.files()? {
+        let affected = match record.language {
+            Language::JavaScript | Language::TypeScript | Language::Tsx => js_changed,
+            Language::Rust => rust_changed,
+            Language::Go => go_changed,
+            _ => false,
+        };
+        if affected {
+            writer.mark_pending(&path);
+        }
+    }
+    writer.commit()?;
+    Ok(())
+}
+
+/// True when a change to one of `paths` can change which files are
+/// indexed or how their imports resolve (an ignore file, a manifest):
+/// then only a whole run is right.
+fn widens(paths: &[PathBuf]) -> bool {
+    paths.iter().any(|path| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        matches!(name, ".gitignore" | ".ignore" | ".rgignore") || manifest_kind(name).is_some()
+    })
+}
+
+/// The part of the tree a scoped run walks: the changed files, the
+/// subtrees of changed directories, and the directories above them (read
+/// only to reach them, so that every ignore file on the way applies).
+#[derive(Clone)]
+struct Targets {
+    root: PathBuf,
+    files: HashSet<PathBuf>,
+    subtrees: Vec<PathBuf>,
+    ancestors: HashSet<PathBuf>,
+}
+
+impl Targets {
+    fn new(root: &Path, paths: &[PathBuf]) -> Targets {
+        let mut targets = Targets {
+            root: root.to_path_buf(),
+            files: HashSet::new(),
+            subtrees: Vec::new(),
+            ancestors: HashSet::new(),
+        };
+        for path in paths.iter().filter(|p| p.starts_with(root) && *p != root) {
+            // A path that is gone may have been a file or a directory.
+            match std::fs::symlink_metadata(path) {
+                Ok(meta) if meta.is_dir() => targets.subtrees.push(path.clone()),
+                Ok(_) => {
+                    targets.files.insert(path.clone());
+                }
+                Err(_) => {
+                    targets.files.insert(path.clone());
+                    targets.subtrees.push(path.clone());
+                }
+            }
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| d.starts_with(root)) {
+                if !targets.ancestors.insert(d.to_path_buf()) {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        targets
     }
 
-    codegraph_graph::generation::finish(&db_dir, generation)
-        .with_context(|| format!("cannot write to the index at {}", db_dir.display()))?;
-    let stats = store.stats()?;
-    report.total_files = stats.files;
-    report.total_nodes = stats.nodes;
-    report.total_edges = stats.edges;
-    report.seconds = started.elapsed().as_secs_f64();
-    report.nodes_per_second = report.nodes_parsed as f64 / report.seconds.max(1e-9);
-    report.megabytes_per_second = report.bytes_parsed as f64 / 1e6 / report.seconds.max(1e-9);
-    Ok(report)
+    /// Whether a walk goes into (or yields) `path`.
+    fn admits(&self, path: &Path, is_dir: bool) -> bool {
+        self.subtrees.iter().any(|t| path.starts_with(t))
+            || (is_dir && self.ancestors.contains(path))
+            || self.files.contains(path)
+    }
+
+    /// The indexed files in the scope.
+    fn indexed(&self, store: &Store) -> Result<HashMap<String, FileRecord>> {
+        let mut found = HashMap::new();
+        for file in &self.files {
+            if let Some(path) = relative_path(&self.root, file) {
+                if let Some(record) = store.file(&path)? {
+                    found.insert(path, record);
+                }
+            }
+        }
+        for dir in &self.subtrees {
+            if let Some(path) = relative_path(&self.root, dir) {
+                found.extend(store.files_under(&format!("{path}/"))?);
+            }
+        }
+        Ok(found)
+    }
 }

@@ -16,4 +16,5 @@ pub mod live;
 pub mod mcp;
 pub mod serve;
 pub mod tsconfig;
+pub mod watch;
 pub mod workspace;

@@ -12,11 +12,13 @@ use codegraph::discover::{find_index, index_dir_for, INDEX_DIR};
 use codegraph::indexer::{self, IndexConfig, IndexReport};
 use codegraph::live::Live;
 use codegraph::mcp::ToolSet;
+use codegraph::watch::{Update, Watch};
 use codegraph_core::{EdgeKind, Language, NodeKind};
 use codegraph_graph::{OpenMode, Store};
 use codegraph_query::params::*;
 use codegraph_query::{text, Engine, QueryError};
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Parser)]
 #[command(
@@ -42,27 +44,14 @@ enum Command {
     Index {
         #[arg(default_value = ".")]
         path: PathBuf,
-        /// Skip files larger than this many bytes.
-        #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
-        max_file_size: u64,
+        #[command(flatten)]
+        index: IndexArgs,
         /// Never show a progress bar.
         #[arg(long)]
         no_progress: bool,
-        /// Index files even if .gitignore or .ignore files exclude them.
-        #[arg(long)]
-        no_ignore: bool,
-        /// Embedder for semantic search: `static` (built in), `minilm`
-        /// (all-MiniLM-L6-v2 in-process, after scripts/fetch-model) or `http` (an
-        /// OpenAI-compatible service: CODEGRAPH_EMBED_URL, CODEGRAPH_EMBED_MODEL,
-        /// CODEGRAPH_EMBED_API_KEY).
-        #[arg(long, default_value = codegraph_search::DEFAULT_EMBEDDER)]
-        embedder: String,
         /// Rebuild the search indexes from scratch (after changing --embedder).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "no_search")]
         reembed: bool,
-        /// Build only the code graph, not the search indexes.
-        #[arg(long, conflicts_with = "reembed")]
-        no_search: bool,
         /// Delete the index and build it again from nothing (a damaged index).
         #[arg(long)]
         rebuild: bool,
@@ -70,6 +59,13 @@ enum Command {
         /// a crash, more commits).
         #[arg(long, default_value_t = 2000, value_name = "FILES", hide = true)]
         commit_every: usize,
+    },
+    /// Index PATH (default `.`), then keep the index current as files change, until Ctrl-C.
+    Watch {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[command(flatten)]
+        index: IndexArgs,
     },
     /// Find code by what it does: hybrid (BM25 + embeddings), lexical or semantic.
     Search {
@@ -178,6 +174,12 @@ enum Command {
         /// Longest a query may run, in milliseconds, before a 503.
         #[arg(long, default_value_t = 10_000)]
         timeout_ms: u64,
+        /// Index PATH (default `.`) first, then keep the index current as
+        /// files change (as `codegraph watch` does).
+        #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = ".")]
+        watch: Option<PathBuf>,
+        #[command(flatten)]
+        index: IndexArgs,
     },
     /// The code that answers QUESTION (or surrounds SYMBOL), packed into --budget tokens, as markdown.
     Context {
@@ -211,6 +213,36 @@ enum McpAction {
     },
     /// The tools/list answer an agent receives, and its size in tokens.
     Tools,
+}
+
+/// How an index is built (`index`, `watch`, `serve --watch`).
+#[derive(clap::Args, Clone)]
+struct IndexArgs {
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+    max_file_size: u64,
+    /// Index files even if .gitignore or .ignore files exclude them.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Embedder for semantic search: `static` (built in), `minilm`
+    /// (all-MiniLM-L6-v2 in-process, after scripts/fetch-model) or `http` (an
+    /// OpenAI-compatible service: CODEGRAPH_EMBED_URL, CODEGRAPH_EMBED_MODEL,
+    /// CODEGRAPH_EMBED_API_KEY).
+    #[arg(long, default_value = codegraph_search::DEFAULT_EMBEDDER)]
+    embedder: String,
+    /// Build only the code graph, not the search indexes.
+    #[arg(long)]
+    no_search: bool,
+}
+
+impl IndexArgs {
+    fn config(&self, path: &std::path::Path, db: Option<&std::path::Path>) -> IndexConfig {
+        let mut config = IndexConfig::new(path.to_path_buf(), index_dir_for(path, db));
+        config.max_file_bytes = self.max_file_size;
+        config.respect_ignore_files = !self.no_ignore;
+        config.embedder = (!self.no_search).then(|| self.embedder.clone());
+        config
+    }
 }
 
 /// Which resolved edges the graph commands follow.
@@ -321,19 +353,13 @@ fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Index {
             path,
-            max_file_size,
+            index,
             no_progress,
-            no_ignore,
-            embedder,
             reembed,
-            no_search,
             rebuild,
             commit_every,
         } => {
-            let mut config = IndexConfig::new(path.clone(), index_dir_for(path, cli.db.as_deref()));
-            config.max_file_bytes = *max_file_size;
-            config.respect_ignore_files = !*no_ignore;
-            config.embedder = (!*no_search).then(|| embedder.clone());
+            let mut config = index.config(path, cli.db.as_deref());
             config.reembed = *reembed;
             config.rebuild = *rebuild;
             config.commit_every_files = (*commit_every).max(1);
@@ -345,6 +371,21 @@ fn run(cli: Cli) -> Result<()> {
                 print_json(&serde_json::to_value(&report)?)?;
             } else {
                 out(&summary_line(&report))?;
+            }
+        }
+        Command::Watch { path, index } => {
+            let config = index.config(path, cli.db.as_deref());
+            let stop = Arc::new(AtomicBool::new(false));
+            stop_on_signal(&stop)?;
+            let (mut watch, first) = Watch::start(&config)?;
+            if cli.json {
+                out(&json!({ "update": "initial", "report": first }).to_string())?;
+            } else {
+                out(&summary_line(&first))?;
+                eprintln!("watching {} (Ctrl-C to stop)", watch.root().display());
+            }
+            while let Some(update) = watch.next(&stop) {
+                report_update(&update, cli.json)?;
             }
         }
         Command::Find {
@@ -536,9 +577,38 @@ fn run(cli: Cli) -> Result<()> {
             max_results,
             max_body_bytes,
             timeout_ms,
+            watch,
+            index,
         } => {
-            let dir = find_index(cli.db.as_deref())?;
+            let stop = Arc::new(AtomicBool::new(false));
+            let watching = match watch {
+                Some(path) => {
+                    let (watch, first) = Watch::start(&index.config(path, cli.db.as_deref()))?;
+                    eprintln!("{}", summary_line(&first));
+                    Some(watch)
+                }
+                None => None,
+            };
+            let dir = match &watching {
+                Some(watch) => watch.db_dir().to_path_buf(),
+                None => find_index(cli.db.as_deref())?,
+            };
             let live = Arc::new(Live::open(&dir, *max_results)?);
+            let watcher = watching.map(|mut watch| {
+                let (live, stop) = (Arc::clone(&live), Arc::clone(&stop));
+                eprintln!("watching {}", watch.root().display());
+                std::thread::spawn(move || {
+                    while let Some(update) = watch.next(&stop) {
+                        // Answer from the new index now, not at the next poll.
+                        if update.report.is_ok() {
+                            live.refresh();
+                        }
+                        if report_update(&update, false).is_err() {
+                            break;
+                        }
+                    }
+                })
+            });
             let token = token
                 .clone()
                 .or_else(|| std::env::var("CODEGRAPH_TOKEN").ok())
@@ -550,9 +620,77 @@ fn run(cli: Cli) -> Result<()> {
                 max_body_bytes: *max_body_bytes,
                 timeout: std::time::Duration::from_millis((*timeout_ms).max(1)),
             };
-            runtime()?.block_on(codegraph::serve::serve(live, config))?;
+            let served = runtime()?.block_on(codegraph::serve::serve(live, config));
+            stop.store(true, Ordering::Relaxed);
+            if let Some(watcher) = watcher {
+                // Closes the index cleanly before the process ends.
+                let _ = watcher.join();
+            }
+            served?;
         }
     }
+    Ok(())
+}
+
+/// One line per batch of changes a watch indexed (JSON Lines with
+/// `--json`), on stdout; a failed run is reported and watching goes on.
+fn report_update(update: &Update, json_mode: bool) -> std::io::Result<()> {
+    let ms = update.latency.as_secs_f64() * 1e3;
+    let scope = match update.paths {
+        Some(n) => format!("{n} changed paths"),
+        None => "the whole tree".to_string(),
+    };
+    match &update.report {
+        Ok(report) if json_mode => {
+            out(&json!({ "update": scope, "ms": ms, "report": report }).to_string())
+        }
+        Ok(report) if report.files_parsed + report.files_removed == 0 => {
+            eprintln!("{scope}: nothing to update ({ms:.0} ms)");
+            Ok(())
+        }
+        Ok(report) => out(&format!(
+            "{scope}: {} files parsed, {} removed, {} files resolved; {} files, {} nodes, {} edges; {ms:.0} ms",
+            report.files_parsed,
+            report.files_removed,
+            report.resolution.files,
+            report.total_files,
+            report.total_nodes,
+            report.total_edges,
+        )),
+        Err(error) if json_mode => {
+            out(&json!({ "update": scope, "ms": ms, "error": format!("{error:#}") }).to_string())
+        }
+        Err(error) => {
+            eprintln!("codegraph: {scope}: {error:#} (still watching)");
+            Ok(())
+        }
+    }
+}
+
+/// Sets `stop` on Ctrl-C or SIGTERM, so a watch closes its index cleanly.
+fn stop_on_signal(stop: &Arc<AtomicBool>) -> Result<()> {
+    let stop = Arc::clone(stop);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::spawn(move || {
+        runtime.block_on(async {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{signal, SignalKind};
+                if let Ok(mut term) = signal(SignalKind::terminate()) {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = term.recv() => {}
+                    }
+                    stop.store(true, Ordering::Relaxed);
+                    return;
+                }
+            }
+            let _ = tokio::signal::ctrl_c().await;
+            stop.store(true, Ordering::Relaxed);
+        });
+    });
     Ok(())
 }
 
