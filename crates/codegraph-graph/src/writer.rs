@@ -149,24 +149,50 @@ impl<'s> IndexWriter<'s> {
             None => HashSet::new(),
         };
         if self.track_new_names {
-            let mut new_names: Vec<&str> = defined_names(&graph.nodes)
-                .into_iter()
-                .filter(|name| !old_names.contains(*name))
+            let new_ids: HashSet<NodeId> = graph.nodes.iter().map(|n| n.id).collect();
+            let new_names = defined_names(&graph.nodes);
+            // Names this file defines now and did not, and names it no
+            // longer defines (or defines as other nodes): every file using
+            // such a name may resolve it otherwise now.
+            let defined_before: HashSet<&str> =
+                old_names.iter().map(|(name, _)| name.as_str()).collect();
+            let mut changed: Vec<&str> = new_names
+                .iter()
+                .filter(|name| !defined_before.contains(**name))
+                .copied()
                 .collect();
+            changed.extend(
+                old_names
+                    .iter()
+                    .filter(|(_, id)| !new_ids.contains(id))
+                    .map(|(name, _)| name.as_str()),
+            );
             if previous.is_none() {
-                new_names.extend(file_names(path));
+                changed.extend(file_names(path));
             }
-            for name in new_names {
-                for file in self.store.files_referring_to(name)? {
-                    if file != path {
-                        self.mark_pending(&file);
-                    }
-                }
-            }
+            self.mark_referrers(path, changed)?;
         }
         self.insert(path, language, graph, source);
         self.mark_pending(path);
         self.pending_files += 1;
+        Ok(())
+    }
+
+    /// Marks for resolution every file but `path` whose references use one
+    /// of `names`.
+    fn mark_referrers<'n>(
+        &mut self,
+        path: &str,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Result<(), StoreError> {
+        let names: HashSet<&str> = names.into_iter().collect();
+        for name in names {
+            for file in self.store.files_referring_to(name)? {
+                if file != path {
+                    self.mark_pending(&file);
+                }
+            }
+        }
         Ok(())
     }
 
@@ -191,7 +217,11 @@ impl<'s> IndexWriter<'s> {
 
     /// Removes a file that no longer exists (or is no longer indexed).
     pub fn remove_file(&mut self, path: &str, previous: &FileRecord) -> Result<(), StoreError> {
-        self.delete_contents(path, previous, None)?;
+        let old_names = self.delete_contents(path, previous, None)?;
+        if self.track_new_names {
+            let gone: Vec<&str> = old_names.iter().map(|(name, _)| name.as_str()).collect();
+            self.mark_referrers(path, gone)?;
+        }
         self.clear_pending(path);
         self.pending_files += 1;
         Ok(())
@@ -384,17 +414,16 @@ impl<'s> IndexWriter<'s> {
         }
     }
 
-    /// Deletes what the store holds for `path`; returns the names it defined.
-    /// Deletes what the store holds for `path`; `new` is what replaces it,
-    /// if anything. When other files' resolution reads nothing of it that
-    /// changed (an edit inside bodies: see [`same_interface`]), their
-    /// edges into it stay, and they are not resolved again.
+    /// Deletes what the store holds for `path`; returns the definitions it
+    /// held, by name and id. `new` is what replaces it, if anything: other files' edges
+    /// into its nodes that keep their face (see [`unchanged_nodes`]) stay,
+    /// and those files are not resolved again for them.
     fn delete_contents(
         &mut self,
         path: &str,
         old: &FileRecord,
         new: Option<&FileGraph>,
-    ) -> Result<HashSet<String>, StoreError> {
+    ) -> Result<HashSet<(String, NodeId)>, StoreError> {
         let store = self.store;
         let old_ids: HashSet<NodeId> = old.node_ids.iter().copied().collect();
         let old_nodes: Vec<Node> = store
@@ -403,7 +432,10 @@ impl<'s> IndexWriter<'s> {
             .flatten()
             .collect();
         let old_refs = store.file_refs(path)?;
-        let keep_in_edges = new.is_some_and(|new| same_interface(&old_nodes, &old_refs, new));
+        let unchanged = match new {
+            Some(new) => unchanged_nodes(&old_nodes, &old_refs, new),
+            None => HashSet::new(),
+        };
         for node in &old_nodes {
             self.batch
                 .delete_cf(store.cf(CF_NODES), node.id.to_be_bytes());
@@ -430,7 +462,7 @@ impl<'s> IndexWriter<'s> {
             }
             for edge in store.in_edges(id)? {
                 // Those from other files stay if still right.
-                if keep_in_edges && !old_ids.contains(&edge.from) {
+                if unchanged.contains(&id) && !old_ids.contains(&edge.from) {
                     continue;
                 }
                 self.batch.delete_cf(
@@ -464,25 +496,36 @@ impl<'s> IndexWriter<'s> {
         self.batch.delete_cf(store.cf(CF_FILES), path.as_bytes());
         self.batch.delete_cf(store.cf(CF_SOURCES), path.as_bytes());
         self.count_file(old, -1);
-        Ok(defined_names(&old_nodes)
-            .into_iter()
-            .map(str::to_string)
+        Ok(old_nodes
+            .iter()
+            .filter(|n| !matches!(n.kind, NodeKind::Import | NodeKind::File))
+            .map(|n| (n.name.clone(), n.id))
             .collect())
     }
 }
 
-/// Whether `new` shows other files the same face as the stored `old_nodes`
-/// and `old_refs`: the same nodes (ids, kinds, names, signatures,
-/// parents, test flags) and the same references (what each names, through
-/// which receiver and type), wherever they moved and whatever their bodies
-/// and docs say. Resolving another file against it then gives the same
-/// edges: its names, types, return types, imports and ancestors are all
-/// among these.
-fn same_interface(old_nodes: &[Node], old_refs: &[UnresolvedRef], new: &FileGraph) -> bool {
-    old_nodes.len() == new.nodes.len()
-        && old_refs.len() == new.refs.len()
-        && node_faces(old_nodes) == node_faces(&new.nodes)
-        && ref_faces(old_refs) == ref_faces(&new.refs)
+/// The stored nodes that `new` shows other files unchanged: the same id,
+/// kind, name, signature, parent and test flag, wherever it moved and
+/// whatever its body and doc say. None at all if the references other
+/// files resolve through changed: its imports (re-exports) and base types
+/// (inherited members); its calls and type uses are its own business.
+/// Another file's edge into an unchanged node is what resolving it again
+/// would give: the names, types and return types it resolved through are
+/// these; a name `new` adds is caught by the writer's new-name marks.
+fn unchanged_nodes(
+    old_nodes: &[Node],
+    old_refs: &[UnresolvedRef],
+    new: &FileGraph,
+) -> HashSet<NodeId> {
+    if ref_faces(old_refs) != ref_faces(&new.refs) {
+        return HashSet::new();
+    }
+    let new_faces: HashSet<NodeFace<'_>> = node_faces(&new.nodes).into_iter().collect();
+    old_nodes
+        .iter()
+        .filter(|n| new_faces.contains(&node_face(n)))
+        .map(|n| n.id)
+        .collect()
 }
 
 /// What other files see of a node, in a canonical order.
@@ -496,31 +539,35 @@ type NodeFace<'a> = (
     bool,
 );
 
-fn node_faces(nodes: &[Node]) -> Vec<NodeFace<'_>> {
-    let mut faces: Vec<NodeFace<'_>> = nodes
-        .iter()
-        .map(|n| {
-            (
-                n.id.0,
-                n.kind.as_str(),
-                n.name.as_str(),
-                n.qualified_name.as_str(),
-                n.signature.as_deref(),
-                n.parent.map(|p| p.0),
-                n.test,
-            )
-        })
-        .collect();
-    faces.sort_unstable();
-    faces
+fn node_face(n: &Node) -> NodeFace<'_> {
+    (
+        n.id.0,
+        n.kind.as_str(),
+        n.name.as_str(),
+        n.qualified_name.as_str(),
+        n.signature.as_deref(),
+        n.parent.map(|p| p.0),
+        n.test,
+    )
 }
 
-/// What resolution reads of a reference (its place aside), in order.
+fn node_faces(nodes: &[Node]) -> Vec<NodeFace<'_>> {
+    nodes.iter().map(node_face).collect()
+}
+
+/// What other files' resolution reads of a reference (its place aside),
+/// in order.
 type RefFace<'a> = (u64, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
 
 fn ref_faces(refs: &[UnresolvedRef]) -> Vec<RefFace<'_>> {
     let mut faces: Vec<RefFace<'_>> = refs
         .iter()
+        .filter(|r| {
+            matches!(
+                r.kind,
+                RefKind::Import | RefKind::Inherit | RefKind::Implement
+            )
+        })
         .map(|r| {
             (
                 r.from.0,

@@ -926,6 +926,19 @@ fn an_edit_inside_a_body_resolves_only_its_own_file_and_stays_exact() {
     let shown = json(repo.path(), &["show", "helper"]);
     assert_eq!(shown["start_line"], 3, "the moved definition: {shown}");
 
+    // A new function: still only this file (nobody names it yet).
+    fs::write(
+        repo.path().join("app/util.py"),
+        "\n\ndef helper():\n    x = 1\n    return x\n\nclass Pool:\n    def get(self):\n        return 3\n\ndef fresh():\n    return helper()\n",
+    )
+    .unwrap();
+    let report = index(repo.path());
+    assert_eq!(report["resolution"]["files"], 1, "{report}");
+    assert_eq!(
+        callers_of("helper"),
+        ["app.main.run", "app.other.other", "app.util.fresh"]
+    );
+
     // A signature change: the files that call it are resolved again.
     fs::write(
         repo.path().join("app/util.py"),
