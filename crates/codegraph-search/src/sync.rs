@@ -18,13 +18,14 @@ use codegraph_vector::{
     VectorIndex,
 };
 use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::docs::SearchDoc;
 use crate::lexical::LexicalIndex;
 use crate::SearchError;
 
 pub const DEFAULT_EMBEDDER: &str = "static";
-const STATE_VERSION: u32 = 2;
+const STATE_VERSION: u32 = 3;
 /// Files whose documents are built and embedded together.
 const CHUNK_FILES: usize = 512;
 /// Texts per embedding call.
@@ -52,6 +53,9 @@ pub(crate) struct SyncState {
 struct FileEntry {
     hash: u64,
     keys: Vec<u64>,
+    /// xxh3 of each key's embedding text: a symbol whose text is the same
+    /// after an edit elsewhere in its file keeps its vector.
+    texts: Vec<u64>,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -160,6 +164,15 @@ fn read_state<T: serde::de::DeserializeOwned>(
     Ok(Some(value))
 }
 
+/// The layout version `state.bin` in `dir` was written with, if it can
+/// be read (it comes first in the file).
+fn state_version(dir: &Path) -> Option<u32> {
+    let bytes = std::fs::read(state_path(dir)).ok()?;
+    postcard::take_from_bytes::<u32>(&bytes)
+        .ok()
+        .map(|(v, _)| v)
+}
+
 pub(crate) fn load_state(dir: &Path) -> Result<Option<SyncState>, SearchError> {
     read_state(dir, |s: &SyncState| &s.header)
 }
@@ -191,6 +204,12 @@ pub fn sync(
 ) -> Result<SyncReport, SearchError> {
     let started = Instant::now();
     std::fs::create_dir_all(dir)?;
+    if state_version(dir).is_some_and(|v| v != STATE_VERSION) {
+        // Written by another codegraph, in a layout this one cannot
+        // update: rebuilt, as `--reembed` would.
+        std::fs::remove_dir_all(dir)?;
+        std::fs::create_dir_all(dir)?;
+    }
     let mut loaded = load_state(dir)?;
     if let Some(state) = &loaded {
         if RETIRED.contains(&state.header.embedder.as_str()) {
@@ -277,11 +296,7 @@ pub fn sync(
     let mut writer = lexical.writer()?;
     codegraph_graph::fault::checkpoint("search-start");
 
-    for path in removed
-        .iter()
-        .map(String::as_str)
-        .chain(changed.iter().map(|(p, _)| p.as_str()))
-    {
+    for path in &removed {
         writer.delete_file(path);
         if let Some(entry) = state.files.remove(path) {
             for key in entry.keys {
@@ -290,6 +305,15 @@ pub fn sync(
         }
     }
     report.files_removed = removed.len() as u64;
+    // The vectors of changed files, by key, with the hash of the text each
+    // was embedded from: kept where the text is unchanged.
+    let mut embedded: HashMap<u64, u64> = HashMap::new();
+    for (path, _) in &changed {
+        writer.delete_file(path);
+        if let Some(entry) = state.files.remove(path) {
+            embedded.extend(entry.keys.into_iter().zip(entry.texts));
+        }
+    }
 
     for chunk in changed.chunks(CHUNK_FILES) {
         let built: Vec<(String, u64, Vec<SearchDoc>)> = chunk
@@ -300,29 +324,40 @@ pub fn sync(
             })
             .collect::<Result<_, SearchError>>()?;
         let docs: Vec<&SearchDoc> = built.iter().flat_map(|(_, _, d)| d).collect();
+        let texts: Vec<String> = docs.par_iter().map(|d| d.embedding_text()).collect();
+        let hashes: Vec<u64> = texts.iter().map(|t| xxh3_64(t.as_bytes())).collect();
+        // Only new symbols, and those whose text changed, are embedded.
+        let fresh: Vec<usize> = (0..docs.len())
+            .filter(|&i| embedded.remove(&docs[i].id) != Some(hashes[i]))
+            .collect();
         let embed_started = Instant::now();
-        let batches: Vec<Vec<f32>> = docs
+        let batches: Vec<Vec<f32>> = fresh
             .par_chunks(EMBED_BATCH)
             .map(|batch| {
-                let texts: Vec<String> = batch.iter().map(|d| d.embedding_text()).collect();
-                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let refs: Vec<&str> = batch.iter().map(|&i| texts[i].as_str()).collect();
                 let mut out = Vec::with_capacity(refs.len() * embedder.dim());
                 embedder.embed(&refs, &mut out)?;
                 Ok(out)
             })
             .collect::<Result<_, SearchError>>()?;
         report.embed_seconds += embed_started.elapsed().as_secs_f64();
-        let keys: Vec<u64> = docs.iter().map(|d| d.id).collect();
+        let keys: Vec<u64> = fresh.iter().map(|&i| docs[i].id).collect();
         vectors.add(&keys, &batches.concat())?;
         for doc in &docs {
             writer.add(doc)?;
         }
-        report.symbols_embedded += docs.len() as u64;
+        report.symbols_embedded += fresh.len() as u64;
         codegraph_graph::fault::checkpoint("search-chunk");
+        let mut hashes = hashes.into_iter();
         for (path, hash, docs) in built {
             let keys = docs.iter().map(|d| d.id).collect();
-            state.files.insert(path, FileEntry { hash, keys });
+            let texts = hashes.by_ref().take(docs.len()).collect();
+            state.files.insert(path, FileEntry { hash, keys, texts });
         }
+    }
+    // Symbols of changed files that are gone.
+    for key in embedded.into_keys() {
+        vectors.remove(key)?;
     }
     report.files_updated = changed.len() as u64;
 
@@ -417,6 +452,25 @@ mod tests {
         let header = load_header(&search).unwrap().unwrap();
         assert_eq!(header.embedder, "static-minilm-l6-v2@3");
         assert!(crate::Searcher::open(&store, &search).is_ok());
+    }
+
+    #[test]
+    fn a_state_of_another_layout_is_rebuilt_not_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db"), OpenMode::ReadWrite).unwrap();
+        let search = dir.path().join("search");
+        let mut builtin = embedder_for(DEFAULT_EMBEDDER).unwrap();
+        sync(&store, &search, builtin.as_mut()).unwrap();
+        // A state.bin an earlier release wrote (its version comes first).
+        let mut bytes = postcard::to_allocvec(&(STATE_VERSION - 1)).unwrap();
+        bytes.extend_from_slice(b"older layout");
+        std::fs::write(state_path(&search), bytes).unwrap();
+        assert!(load_header(&search).is_err());
+        sync(&store, &search, builtin.as_mut()).unwrap();
+        assert_eq!(
+            load_header(&search).unwrap().unwrap().version,
+            STATE_VERSION
+        );
     }
 
     #[test]
