@@ -73,10 +73,15 @@ fn file_names(path: &str) -> Vec<&str> {
 }
 
 /// Names a file defines, as the resolver looks them up.
+/// A node that defines its name here (not an import of it, not a file).
+fn is_definition(node: &Node) -> bool {
+    !matches!(node.kind, NodeKind::Import | NodeKind::File)
+}
+
 fn defined_names(nodes: &[Node]) -> HashSet<&str> {
     nodes
         .iter()
-        .filter(|n| !matches!(n.kind, NodeKind::Import | NodeKind::File))
+        .filter(|n| is_definition(n))
         .map(|n| n.name.as_str())
         .collect()
 }
@@ -498,7 +503,7 @@ impl<'s> IndexWriter<'s> {
         self.count_file(old, -1);
         Ok(old_nodes
             .iter()
-            .filter(|n| !matches!(n.kind, NodeKind::Import | NodeKind::File))
+            .filter(|n| is_definition(n))
             .map(|n| (n.name.clone(), n.id))
             .collect())
     }
@@ -520,7 +525,7 @@ fn unchanged_nodes(
     if ref_faces(old_refs) != ref_faces(&new.refs) {
         return HashSet::new();
     }
-    let new_faces: HashSet<NodeFace<'_>> = node_faces(&new.nodes).into_iter().collect();
+    let new_faces: HashSet<NodeFace<'_>> = new.nodes.iter().map(node_face).collect();
     old_nodes
         .iter()
         .filter(|n| new_faces.contains(&node_face(n)))
@@ -528,7 +533,7 @@ fn unchanged_nodes(
         .collect()
 }
 
-/// What other files see of a node, in a canonical order.
+/// What other files see of a node.
 type NodeFace<'a> = (
     u64,
     &'a str,
@@ -549,10 +554,6 @@ fn node_face(n: &Node) -> NodeFace<'_> {
         n.parent.map(|p| p.0),
         n.test,
     )
-}
-
-fn node_faces(nodes: &[Node]) -> Vec<NodeFace<'_>> {
-    nodes.iter().map(node_face).collect()
 }
 
 /// What other files' resolution reads of a reference (its place aside),

@@ -406,20 +406,20 @@ impl Engine {
 fn diversify(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     let mut chosen_per_file: HashMap<String, i32> = HashMap::new();
     let mut out = Vec::with_capacity(candidates.len());
-    while !candidates.is_empty() {
+    loop {
         let adjusted = |c: &Candidate| {
             if c.seed {
                 return c.score;
             }
             c.score * SAME_FILE.powi(*chosen_per_file.get(&c.node.file).unwrap_or(&0))
         };
-        let best = (0..candidates.len())
-            .max_by(|&a, &b| {
-                adjusted(&candidates[a])
-                    .total_cmp(&adjusted(&candidates[b]))
-                    .then(b.cmp(&a))
-            })
-            .expect("not empty");
+        let Some(best) = (0..candidates.len()).max_by(|&a, &b| {
+            adjusted(&candidates[a])
+                .total_cmp(&adjusted(&candidates[b]))
+                .then(b.cmp(&a))
+        }) else {
+            break;
+        };
         let mut candidate = candidates.swap_remove(best);
         candidate.score = adjusted(&candidate);
         *chosen_per_file

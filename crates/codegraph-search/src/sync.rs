@@ -139,47 +139,48 @@ pub(crate) fn lexical_path(dir: &Path) -> PathBuf {
     dir.join("lexical")
 }
 
-fn read_state<T: serde::de::DeserializeOwned>(
-    dir: &Path,
-    header: impl Fn(&T) -> &StateHeader,
-) -> Result<Option<T>, SearchError> {
+/// What `state.bin` holds.
+enum Stored<T> {
+    Missing,
+    /// Written in another layout (by another codegraph): this version.
+    OtherLayout(u32),
+    Current(T),
+}
+
+/// Reads `state.bin` once: its layout version comes first, then the rest
+/// is decoded as `T` only if the layout is this build's.
+fn read_state<T: serde::de::DeserializeOwned>(dir: &Path) -> Result<Stored<T>, SearchError> {
     let path = state_path(dir);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Stored::Missing),
         Err(e) => return Err(e.into()),
     };
     let corrupt = |message: String| SearchError::Corrupt {
         path: path.display().to_string(),
         message,
     };
+    let (version, _) =
+        postcard::take_from_bytes::<u32>(&bytes).map_err(|e| corrupt(e.to_string()))?;
+    if version != STATE_VERSION {
+        return Ok(Stored::OtherLayout(version));
+    }
     let (value, _rest) =
         postcard::take_from_bytes::<T>(&bytes).map_err(|e| corrupt(e.to_string()))?;
-    let version = header(&value).version;
-    if version != STATE_VERSION {
-        return Err(corrupt(format!(
-            "state version {version}, expected {STATE_VERSION}"
-        )));
-    }
-    Ok(Some(value))
+    Ok(Stored::Current(value))
 }
 
-/// The layout version `state.bin` in `dir` was written with, if it can
-/// be read (it comes first in the file).
-fn state_version(dir: &Path) -> Option<u32> {
-    let bytes = std::fs::read(state_path(dir)).ok()?;
-    postcard::take_from_bytes::<u32>(&bytes)
-        .ok()
-        .map(|(v, _)| v)
-}
-
-pub(crate) fn load_state(dir: &Path) -> Result<Option<SyncState>, SearchError> {
-    read_state(dir, |s: &SyncState| &s.header)
-}
-
-/// The state without its per-file map (for queries).
+/// The state without its per-file map (for queries); a state of another
+/// layout is an error naming both versions.
 pub(crate) fn load_header(dir: &Path) -> Result<Option<StateHeader>, SearchError> {
-    read_state(dir, |h: &StateHeader| h)
+    match read_state(dir)? {
+        Stored::Missing => Ok(None),
+        Stored::OtherLayout(version) => Err(SearchError::Corrupt {
+            path: state_path(dir).display().to_string(),
+            message: format!("state version {version}, expected {STATE_VERSION}"),
+        }),
+        Stored::Current(header) => Ok(Some(header)),
+    }
 }
 
 fn save_state(dir: &Path, state: &SyncState) -> Result<(), SearchError> {
@@ -204,13 +205,17 @@ pub fn sync(
 ) -> Result<SyncReport, SearchError> {
     let started = Instant::now();
     std::fs::create_dir_all(dir)?;
-    if state_version(dir).is_some_and(|v| v != STATE_VERSION) {
-        // Written by another codegraph, in a layout this one cannot
-        // update: rebuilt, as `--reembed` would.
-        std::fs::remove_dir_all(dir)?;
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut loaded = load_state(dir)?;
+    let mut loaded = match read_state::<SyncState>(dir)? {
+        Stored::Missing => None,
+        Stored::OtherLayout(_) => {
+            // Written by another codegraph, in a layout this one cannot
+            // update: rebuilt, as `--reembed` would.
+            std::fs::remove_dir_all(dir)?;
+            std::fs::create_dir_all(dir)?;
+            None
+        }
+        Stored::Current(state) => Some(state),
+    };
     if let Some(state) = &loaded {
         if RETIRED.contains(&state.header.embedder.as_str()) {
             // Nothing can be added to vectors of a model no longer shipped:

@@ -14,6 +14,12 @@ use ignore::Match;
 
 use crate::discover::INDEX_DIR;
 
+/// Whether a file of this name holds ignore rules a run reads (a change
+/// to it changes which files are indexed).
+pub fn is_ignore_file(name: &str) -> bool {
+    matches!(name, ".gitignore" | ".ignore" | ".rgignore")
+}
+
 /// The walker every index run uses.
 pub fn walk_builder(root: &Path, respect_ignore_files: bool) -> ignore::WalkBuilder {
     let mut builder = ignore::WalkBuilder::new(root);

@@ -142,7 +142,8 @@ pub struct IndexReport {
 /// Seconds per stage of a run (they add up to about its whole time).
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct StageSeconds {
-    /// Finding the files (the directory walk, ignore rules).
+    /// Finding the files (the directory walk, ignore rules) and reading
+    /// the index's records of them.
     pub walk: f64,
     /// Reading, hashing, parsing and writing the changed files.
     pub parse: f64,
@@ -665,7 +666,7 @@ fn update_aliases(
 fn widens(paths: &[PathBuf]) -> bool {
     paths.iter().any(|path| {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        matches!(name, ".gitignore" | ".ignore" | ".rgignore") || manifest_kind(name).is_some()
+        crate::ignored::is_ignore_file(name) || manifest_kind(name).is_some()
     })
 }
 

@@ -674,22 +674,8 @@ fn stop_on_signal(stop: &Arc<AtomicBool>) -> Result<()> {
         .enable_all()
         .build()?;
     std::thread::spawn(move || {
-        runtime.block_on(async {
-            #[cfg(unix)]
-            {
-                use tokio::signal::unix::{signal, SignalKind};
-                if let Ok(mut term) = signal(SignalKind::terminate()) {
-                    tokio::select! {
-                        _ = tokio::signal::ctrl_c() => {}
-                        _ = term.recv() => {}
-                    }
-                    stop.store(true, Ordering::Relaxed);
-                    return;
-                }
-            }
-            let _ = tokio::signal::ctrl_c().await;
-            stop.store(true, Ordering::Relaxed);
-        });
+        runtime.block_on(codegraph::serve::shutdown_signal());
+        stop.store(true, Ordering::Relaxed);
     });
     Ok(())
 }

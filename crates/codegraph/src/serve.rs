@@ -199,7 +199,8 @@ pub async fn serve(live: Arc<Live>, config: ServeConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM: what ends `serve` and `watch`.
+pub async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     // Without a SIGTERM handler (the runtime could not install one),
     // Ctrl-C still stops the server.

@@ -152,8 +152,7 @@ impl Watch {
             .into_iter()
             .flat_map(Path::components)
             .any(|c| c.as_os_str().to_str().is_some_and(|s| s.starts_with('.')));
-        let ignore_file = matches!(name, ".gitignore" | ".ignore" | ".rgignore");
-        !hidden && (!name.starts_with('.') || ignore_file)
+        !hidden && (!name.starts_with('.') || crate::ignored::is_ignore_file(name))
     }
 }
 

@@ -903,13 +903,10 @@ fn an_edit_inside_a_body_resolves_only_its_own_file_and_stays_exact() {
     let first = index(repo.path());
     assert_eq!(first["resolution"]["files"], 3);
     let edges = first["total_edges"].clone();
+    let save = |text: &str| fs::write(repo.path().join("app/util.py"), text).unwrap();
 
     // A body edit (lines move too): other files' edges into it stand.
-    fs::write(
-        repo.path().join("app/util.py"),
-        "\n\ndef helper():\n    x = 1\n    return x\n\nclass Pool:\n    def get(self):\n        return 3\n",
-    )
-    .unwrap();
+    save("\n\ndef helper():\n    x = 1\n    return x\n\nclass Pool:\n    def get(self):\n        return 3\n");
     let report = index(repo.path());
     assert_eq!(report["resolution"]["files"], 1, "{report}");
     assert_eq!(report["total_edges"], edges);
@@ -927,11 +924,7 @@ fn an_edit_inside_a_body_resolves_only_its_own_file_and_stays_exact() {
     assert_eq!(shown["start_line"], 3, "the moved definition: {shown}");
 
     // A new function: still only this file (nobody names it yet).
-    fs::write(
-        repo.path().join("app/util.py"),
-        "\n\ndef helper():\n    x = 1\n    return x\n\nclass Pool:\n    def get(self):\n        return 3\n\ndef fresh():\n    return helper()\n",
-    )
-    .unwrap();
+    save("\n\ndef helper():\n    x = 1\n    return x\n\nclass Pool:\n    def get(self):\n        return 3\n\ndef fresh():\n    return helper()\n");
     let report = index(repo.path());
     assert_eq!(report["resolution"]["files"], 1, "{report}");
     assert_eq!(
@@ -940,20 +933,12 @@ fn an_edit_inside_a_body_resolves_only_its_own_file_and_stays_exact() {
     );
 
     // A signature change: the files that call it are resolved again.
-    fs::write(
-        repo.path().join("app/util.py"),
-        "def helper(x=1):\n    return x\n\nclass Pool:\n    def get(self):\n        return 3\n",
-    )
-    .unwrap();
+    save("def helper(x=1):\n    return x\n\nclass Pool:\n    def get(self):\n        return 3\n");
     let report = index(repo.path());
     assert_eq!(report["resolution"]["files"], 3, "{report}");
 
     // A rename: the callers lose their edge, exactly as a clean index says.
-    fs::write(
-        repo.path().join("app/util.py"),
-        "def helper2():\n    return 1\n\nclass Pool:\n    def get(self):\n        return 3\n",
-    )
-    .unwrap();
+    save("def helper2():\n    return 1\n\nclass Pool:\n    def get(self):\n        return 3\n");
     index(repo.path());
     assert!(callers_of("helper2").is_empty());
     let clean = tempfile::tempdir().unwrap();
