@@ -135,6 +135,103 @@ pub fn is_builtin_method(language: Language, name: &str) -> bool {
     table.contains(&name)
 }
 
+/// The methods of Rust's `Iterator` and `DoubleEndedIterator` (stable and
+/// nightly), which a standard iterator calls whatever the tree defines.
+#[rustfmt::skip]
+const RUST_ITERATOR: &[&str] = &[
+    "next", "size_hint", "count", "last", "nth", "step_by", "chain", "zip", "map", "for_each",
+    "filter", "filter_map", "enumerate", "peekable", "skip_while", "take_while", "map_while",
+    "skip", "take", "scan", "flat_map", "flatten", "fuse", "inspect", "by_ref", "collect",
+    "partition", "try_fold", "try_for_each", "fold", "reduce", "all", "any", "find", "find_map",
+    "position", "rposition", "max", "min", "max_by_key", "max_by", "min_by_key", "min_by",
+    "rev", "unzip", "copied", "cloned", "cycle", "sum", "product", "cmp", "partial_cmp", "eq",
+    "ne", "lt", "le", "gt", "ge", "is_sorted", "is_sorted_by", "is_sorted_by_key",
+    "next_back", "rfold", "rfind", "nth_back", "try_rfold", "len", "is_empty", "advance_by",
+    "array_chunks", "intersperse", "intersperse_with", "map_windows", "try_collect",
+    "collect_into", "is_partitioned", "partition_in_place", "cmp_by", "eq_by", "into_iter",
+    "clone", "fmt",
+];
+
+/// Methods that make a standard iterator from a standard value.
+#[rustfmt::skip]
+const RUST_ITERATOR_SOURCES: &[&str] = &[
+    "iter", "iter_mut", "into_iter", "chars", "char_indices", "bytes", "lines",
+    "split_whitespace", "split_ascii_whitespace", "drain", "keys", "values", "values_mut",
+    "into_keys", "into_values", "windows", "chunks", "chunks_exact", "rchunks",
+];
+
+/// Iterator methods that return another standard iterator.
+#[rustfmt::skip]
+const RUST_ITERATOR_ADAPTERS: &[&str] = &[
+    "map", "filter", "filter_map", "flat_map", "flatten", "enumerate", "rev", "skip", "take",
+    "skip_while", "take_while", "map_while", "step_by", "chain", "zip", "cloned", "copied",
+    "peekable", "inspect", "cycle", "scan", "fuse", "by_ref",
+];
+
+/// Whether `name` is a method every Rust iterator has.
+pub fn is_rust_iterator_method(name: &str) -> bool {
+    RUST_ITERATOR.contains(&name)
+}
+
+/// Whether a receiver, as written, is certainly a standard Rust iterator:
+/// a range in parentheses (`(0..n)`), an iterator made from a value
+/// (`v.iter()`, `s.chars()`), or an adapter of one (`v.iter().map(f)`).
+/// `x.map(f)` alone may be an `Option`, so an adapter needs an iterator
+/// before it.
+pub fn is_rust_iterator_chain(receiver: &str) -> bool {
+    let receiver = receiver.trim();
+    let Some(body) = receiver.strip_suffix(')') else {
+        return false;
+    };
+    // The opening parenthesis that matches the last one.
+    let mut depth = 0usize;
+    let mut open = None;
+    for (i, c) in body.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' if depth == 0 => {
+                open = Some(i);
+                break;
+            }
+            '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    let Some(open) = open else { return false };
+    let before = body[..open].trim_end();
+    let args = &body[open + 1..];
+    let name_start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let name = &before[name_start..];
+    if name.is_empty() {
+        // A parenthesised expression: a range is an iterator.
+        return before.is_empty() && is_range(args);
+    }
+    let Some(value) = before[..name_start].trim_end().strip_suffix('.') else {
+        return false;
+    };
+    if RUST_ITERATOR_SOURCES.contains(&name) {
+        return true;
+    }
+    RUST_ITERATOR_ADAPTERS.contains(&name) && is_rust_iterator_chain(value)
+}
+
+/// `a..b`, `..b`, `a..=b` at the top level of an expression.
+fn is_range(expr: &str) -> bool {
+    let mut depth = 0usize;
+    let bytes = expr.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'.' if depth == 0 && bytes.get(i + 1) == Some(&b'.') => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +246,32 @@ mod tests {
         assert!(is_builtin_method(Language::TypeScript, "then"));
         assert!(!is_builtin_method(Language::Python, "resolve_references"));
         assert!(!is_builtin_method(Language::C, "append"));
+    }
+
+    #[test]
+    fn iterator_chains_are_told_from_other_values() {
+        for chain in [
+            "v.iter()",
+            "(0..n)",
+            "(1..=5)",
+            "data.iter().map(|x| (x, 1))",
+            "xs.into_iter() .rev()",
+            "self.items.iter().filter(|x| f(x))",
+            "s.chars()",
+        ] {
+            assert!(is_rust_iterator_chain(chain), "{chain}");
+        }
+        for value in [
+            "v",
+            "x.map(f)",
+            "opt.filter(|x| g(x))",
+            "make()",
+            "(a, b)",
+            "f(0..n)",
+        ] {
+            assert!(!is_rust_iterator_chain(value), "{value}");
+        }
+        assert!(is_rust_iterator_method("fold"));
+        assert!(!is_rust_iterator_method("dedup"));
     }
 }

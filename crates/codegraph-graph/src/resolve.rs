@@ -1173,7 +1173,7 @@ fn choose(
     let reachable = move |c: &Candidate| {
         let excluded = match c.kind {
             NodeKind::Method => bare_call || member_call,
-            NodeKind::Function => member_call || through_self,
+            NodeKind::Function | NodeKind::Macro => member_call || through_self,
             _ => false,
         };
         !excluded && !context.hidden_from(c, from, bare)
@@ -1227,8 +1227,13 @@ fn choose(
                         Box::new(move |c| member_of(&c.qualified_name, ancestor, name)),
                     ));
                 }
-                // `super.f()` reaches ancestors only.
-                type_bound = is_super(r) || member_read;
+                // `super.f()` reaches ancestors only; so does `self.f()`
+                // in a Rust trait's default method, where `self` is any
+                // implementor: the trait's own methods or its supertraits'
+                // (`Iterator`'s, when not indexed, leave it unresolved).
+                type_bound = is_super(r)
+                    || member_read
+                    || (context.language == Language::Rust && owner.kind == NodeKind::Trait);
             } else if member_read {
                 return Vec::new();
             }
@@ -1333,12 +1338,19 @@ fn choose(
         Resolution::SameFile,
         Box::new(move |c| c.file == context.path && reachable(c)),
     ));
+    // `x.cloned()` calls a method, not the function `cloned` the file
+    // imports.
+    let callable_here = move |c: &Candidate| {
+        !(member_call && matches!(c.kind, NodeKind::Function | NodeKind::Macro))
+    };
     // 3. A name the file imports explicitly.
     if let Some(module) = context.imported.get(name).map(|m| m.as_ref()) {
         rules.push(rule(
             0.85,
             Resolution::Import,
-            Box::new(move |c| importable(c) && file_matches_module(&c.file, module)),
+            Box::new(move |c| {
+                importable(c) && file_matches_module(&c.file, module) && callable_here(c)
+            }),
         ));
         rules.extend(context.reexport_rules(name));
         // From another crate of the workspace: the module path may pass
@@ -1347,7 +1359,7 @@ fn choose(
             rules.push(unique_rule(
                 UNIQUE_CONFIDENCE,
                 Resolution::Import,
-                Box::new(move |c| under(&c.file, dir)),
+                Box::new(move |c| under(&c.file, dir) && callable_here(c)),
             ));
         }
         // From a Python package that re-exports it (`from click import
@@ -1424,14 +1436,30 @@ fn choose(
     // An extension trait's method (`(0..5).combinations(2)`): the one
     // method of that name in the tree, declared by a trait the file
     // imports, defines or may glob-import.
-    if member_call && !untyped_self && anywhere.len() == 1 {
-        if let Some(declaring) = &anywhere[0].in_trait {
-            let in_scope = context.imported.contains_key(declaring.as_str())
-                || anywhere[0].file == context.path
-                || !context.wildcards.is_empty();
-            if in_scope && !crate::builtins::is_builtin_method(context.language, name) {
-                return split(&anywhere, UNIQUE_CONFIDENCE, Resolution::TraitMethod);
-            }
+    // A Rust iterator chain (`v.iter().dedup()`, `(0..n).powerset()`) is
+    // a standard iterator: a name that `Iterator` lacks is an extension
+    // trait's, whatever else in the tree shares it.
+    let iterator = context.language == Language::Rust
+        && receiver.is_some_and(crate::builtins::is_rust_iterator_chain);
+    if member_call && !untyped_self && (anywhere.len() == 1 || iterator) {
+        let in_scope = |c: &&Candidate| {
+            c.in_trait.as_deref().is_some_and(|declaring| {
+                context.imported.contains_key(declaring)
+                    || c.file == context.path
+                    || !context.wildcards.is_empty()
+            })
+        };
+        let traits: Vec<&Candidate> = anywhere.iter().copied().filter(in_scope).collect();
+        let std_method = if iterator {
+            crate::builtins::is_rust_iterator_method(name)
+        } else {
+            crate::builtins::is_builtin_method(context.language, name)
+        };
+        if traits.len() == 1 && !std_method {
+            return split(&traits, UNIQUE_CONFIDENCE, Resolution::TraitMethod);
+        }
+        if iterator {
+            return Vec::new();
         }
     }
     if member_call && anywhere.len() > 1 {

@@ -58,6 +58,8 @@ struct RawRef {
     kind: RefKind,
     name: String,
     receiver: Option<String>,
+    /// The receiver is a path (`it::equal`, `Foo::new`), not a value.
+    path_receiver: bool,
     start_byte: usize,
     line: u32,
     col: u32,
@@ -472,6 +474,7 @@ impl<'t> Captured<'t> {
         let mut matches = cursor.matches(&spec.query, root, source.as_bytes());
         while let Some(m) = matches.next() {
             let (mut main, mut name, mut owner, mut receiver) = (None, None, None, None);
+            let mut path_receiver = false;
             let (mut import_path, mut import_name, mut import_alias) = (None, None, None);
             let (mut binding_name, mut binding_type, mut callee) = (None, None, None);
             for capture in m.captures {
@@ -491,7 +494,12 @@ impl<'t> Captured<'t> {
                     Role::BindingValue => binding_type = Some((node, Bound::Value)),
                     Role::Name => name = Some(node),
                     Role::Owner => owner = Some(text(node, source).to_string()),
-                    Role::Receiver => receiver = Some(one_line(text(node, source))),
+                    Role::Receiver => {
+                        receiver = Some(one_line(text(node, source)));
+                        path_receiver = node.parent().is_some_and(|p| {
+                            matches!(p.kind(), "scoped_identifier" | "scoped_type_identifier")
+                        });
+                    }
                     Role::ImportPath => import_path = Some(node),
                     Role::ImportName => import_name = Some(node),
                     Role::ImportAlias => import_alias = Some(node),
@@ -534,6 +542,7 @@ impl<'t> Captured<'t> {
                         kind,
                         name: text(name, source).to_string(),
                         receiver,
+                        path_receiver,
                         start_byte: name.start_byte(),
                         line: pos.row as u32 + 1,
                         col: pos.column as u32,
@@ -569,7 +578,7 @@ impl<'t> Captured<'t> {
                         (None, Some(alias)) => (named(alias), false, None),
                         (None, None) => (None, false, None),
                     };
-                    if spec.expands_use_trees && path.contains('{') {
+                    if spec.expands_use_trees {
                         for (path, name) in expand_use_tree(path) {
                             self.imports.push(RawImport {
                                 node,
@@ -812,9 +821,30 @@ impl<'t> Captured<'t> {
             }
             false
         };
-        for r in self.refs {
+        // Rust names bound by a renaming `use` (`use itertools as it;`,
+        // `use a::Parser as P;`): a path through one (`it::equal`) means
+        // the path it stands for.
+        let renamed: HashMap<&str, &str> = self
+            .imports
+            .iter()
+            .filter_map(|i| Some((i.name.as_deref()?, i.path.as_str())))
+            .filter(|(name, path)| spec.expands_use_trees && last_segment(path) != *name)
+            .collect();
+        for mut r in self.refs {
             if def_names.contains(&r.start_byte) {
                 continue;
+            }
+            if r.path_receiver && !renamed.is_empty() {
+                if let Some(receiver) = r.receiver.as_deref() {
+                    let (first, rest) = receiver.split_once("::").unwrap_or((receiver, ""));
+                    if let Some(path) = renamed.get(first) {
+                        r.receiver = Some(if rest.is_empty() {
+                            path.to_string()
+                        } else {
+                            format!("{path}::{rest}")
+                        });
+                    }
+                }
             }
             // `C = make_class(); C(1)`: the local, nothing of the index's.
             if r.receiver.is_none() && !locals.is_empty() && is_local(&r) {
@@ -985,8 +1015,9 @@ fn last_segment(path: &str) -> &str {
 }
 
 /// Expands a Rust use tree into (path, name) pairs:
-/// `crate::a::{b, c::{d, e as f}, self}` → `crate::a::b`, `crate::a::c::d`,
-/// `crate::a::c::e`, `crate::a`. Depth and count are bounded by the input.
+/// `crate::a::{b, c::{d, e as f}, self}` → (`crate::a::b`, `b`),
+/// (`crate::a::c::d`, `d`), (`crate::a::c::e`, `f`), (`crate::a`, `a`).
+/// Depth and count are bounded by the input.
 fn expand_use_tree(tree: &str) -> Vec<(String, String)> {
     fn walk(prefix: &str, tree: &str, out: &mut Vec<(String, String)>) {
         let tree = tree.trim();
@@ -1013,17 +1044,25 @@ fn expand_use_tree(tree: &str) -> Vec<(String, String)> {
             walk(&prefix, &inner[start..], out);
             return;
         }
-        let item = tree.split(" as ").next().unwrap_or(tree).trim();
+        let (item, alias) = match tree.split_once(" as ") {
+            Some((item, alias)) => (item.trim(), Some(alias.trim())),
+            None => (tree, None),
+        };
         if item.is_empty() {
             return;
         }
-        if item == "self" {
-            out.push((prefix.to_string(), last_segment(prefix).to_string()));
+        let path = if item == "self" {
+            prefix.to_string()
         } else {
-            let path = join(prefix, item);
-            let name = last_segment(&path).to_string();
-            out.push((path, name));
-        }
+            join(prefix, item)
+        };
+        // `as b` binds `b`; `as _` binds nothing but brings a trait's
+        // methods into scope, so it keeps the trait's name.
+        let name = match alias {
+            Some(alias) if alias != "_" && !alias.is_empty() => alias.to_string(),
+            _ => last_segment(&path).to_string(),
+        };
+        out.push((path, name));
     }
     fn join(prefix: &str, rest: &str) -> String {
         match (prefix.is_empty(), rest.is_empty()) {
@@ -1068,4 +1107,36 @@ fn nearest_node(
 
 fn is_constant_name(name: &str) -> bool {
     name.chars().any(|c| c.is_ascii_uppercase()) && !name.chars().any(|c| c.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand_use_tree;
+
+    #[test]
+    fn use_trees_bind_their_aliases() {
+        let pairs = |tree: &str| -> Vec<(String, String)> { expand_use_tree(tree) };
+        let owned = |items: &[(&str, &str)]| -> Vec<(String, String)> {
+            items
+                .iter()
+                .map(|(p, n)| (p.to_string(), n.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            pairs("crate::a::{b, c::{d, e as f}, self}"),
+            owned(&[
+                ("crate::a::b", "b"),
+                ("crate::a::c::d", "d"),
+                ("crate::a::c::e", "f"),
+                ("crate::a", "a"),
+            ])
+        );
+        assert_eq!(pairs("itertools as it"), owned(&[("itertools", "it")]));
+        // `as _` binds no name; the trait keeps its own for method lookup.
+        assert_eq!(
+            pairs("itertools::Itertools as _"),
+            owned(&[("itertools::Itertools", "Itertools")])
+        );
+        assert_eq!(pairs("std::fmt"), owned(&[("std::fmt", "fmt")]));
+    }
 }

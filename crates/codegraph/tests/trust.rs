@@ -344,6 +344,55 @@ fn rust_extension_trait_methods_and_macro_bodies() {
 }
 
 #[test]
+fn rust_iterator_chains_crate_aliases_and_trait_self_calls() {
+    let dir = tree(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"itertools\"\nversion = \"0.1.0\"\n",
+        ),
+        (
+            "src/lib.rs",
+            "pub mod free;\n\n\
+             pub trait Itertools: Iterator {\n    fn dedup(self) -> usize where Self: Sized {\n        self.count()\n    }\n}\n\n\
+             pub fn equal(a: usize, b: usize) -> bool {\n    a == b\n}\n\n\
+             pub struct Buf;\n\n\
+             impl Buf {\n    pub fn dedup(&mut self) {}\n    pub fn count(&self) -> usize {\n        0\n    }\n}\n",
+        ),
+        (
+            "src/free.rs",
+            "pub fn cloned(n: usize) -> usize {\n    n\n}\n",
+        ),
+        (
+            "tests/t.rs",
+            "use itertools as it;\nuse itertools::free::cloned;\nuse itertools::Itertools;\n\n\
+             fn chain_call(v: Vec<usize>) -> usize {\n    v.iter().map(|x| x + 1).dedup()\n}\n\n\
+             fn alias_call() -> bool {\n    it::equal(1, 2)\n}\n\n\
+             fn member_not_import(v: Vec<usize>) -> usize {\n    v.iter().cloned().count()\n}\n\n\
+             check! {\n    equal {\n        1\n    }\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // A standard iterator's `dedup` is the extension trait's, though a
+    // type of the tree has a `dedup` too.
+    assert_eq!(
+        caller_lines(dir.path(), "Itertools::dedup"),
+        ["tests::t::chain_call trait-method"]
+    );
+    assert!(callers(dir.path(), "Buf::dedup", &["--guesses"]).is_empty());
+    // `it::equal` through `use itertools as it`; `equal { .. }` inside a
+    // macro is a block, not a call.
+    assert_eq!(
+        callers(dir.path(), "equal", &["--guesses"]),
+        pairs(&[("tests::t::alias_call", "import")])
+    );
+    // `x.cloned()` is a method call, not the imported function `cloned`.
+    assert!(callers(dir.path(), "free::cloned", &["--guesses"]).is_empty());
+    // `self.count()` in a trait's default method is the supertrait's
+    // (`Iterator::count`), not a same-named method of some type.
+    assert!(callers(dir.path(), "Buf::count", &["--guesses"]).is_empty());
+}
+
+#[test]
 fn python_locals_shadow_module_definitions() {
     let dir = tree(&[(
         "app.py",

@@ -50,11 +50,14 @@
 (macro_invocation macro: (identifier) @name) @reference.macro
 ; A macro's arguments are a token tree, not expressions: `f(x)` among them
 ; (format!("{}", f(x)), assert_eq!(f(x), 1)) is read as a call.
+; Only a parenthesised tree follows a call: `name { .. }` is a block or a
+; struct literal, `name [ .. ]` an index.
 (macro_invocation
   (token_tree
     (identifier) @name @reference.call
     .
-    (token_tree)))
+    (token_tree) @_args
+    (#match? @_args "^\\(")))
 (struct_expression name: [
   (type_identifier) @name
   (scoped_type_identifier name: (type_identifier) @name)
