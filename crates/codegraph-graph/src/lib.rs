@@ -18,6 +18,7 @@
 //! ```
 
 mod builtins;
+pub mod cache;
 pub mod fault;
 pub mod generation;
 mod imports;

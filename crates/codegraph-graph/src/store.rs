@@ -144,7 +144,14 @@ pub struct Store {
     pub(crate) db: DB,
     path: PathBuf,
     cache: Cache,
+    /// A reader's caches of decoded values ([`Store::enable_caches`]).
+    caches: Option<crate::cache::StoreCaches>,
+    mode: OpenMode,
 }
+
+/// Most edges one adjacency-cache entry holds: a hub's are scanned per
+/// query instead, bounded by its limit.
+const ADJACENCY_CACHE_EDGES: usize = 4096;
 
 fn cf_options(name: &str, cache: &Cache, mode: OpenMode) -> Options {
     let mut opts = Options::default();
@@ -281,7 +288,13 @@ impl Store {
                 }
             }
         })?;
-        let store = Store { db, path, cache };
+        let store = Store {
+            db,
+            path,
+            cache,
+            caches: None,
+            mode,
+        };
         store.check_schema(mode)?;
         if let Some(missing) = COLUMN_FAMILIES
             .iter()
@@ -399,12 +412,58 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// Gives a read-only store byte-bounded caches of decoded nodes,
+    /// adjacency lists and query embeddings (see [`crate::cache`]); a
+    /// writable store keeps none, so nothing it writes can be shadowed.
+    pub fn enable_caches(&mut self, shares: crate::cache::Shares) {
+        if self.mode.is_read_only() {
+            self.caches = Some(crate::cache::StoreCaches::new(shares));
+        }
+    }
+
+    pub fn caches(&self) -> Option<&crate::cache::StoreCaches> {
+        self.caches.as_ref()
+    }
+
     pub fn get_node(&self, id: NodeId) -> Result<Option<Node>, StoreError> {
-        self.get_decoded(CF_NODES, &id.to_be_bytes(), "node")
+        if let Some(caches) = &self.caches {
+            if let Some(node) = caches.nodes.get(&id) {
+                return Ok(Some(node));
+            }
+        }
+        let node: Option<Node> = self.get_decoded(CF_NODES, &id.to_be_bytes(), "node")?;
+        if let (Some(caches), Some(node)) = (&self.caches, &node) {
+            caches.nodes.insert(id, node.clone());
+        }
+        Ok(node)
     }
 
     /// Batched point lookups, in the order of `ids`.
     pub fn get_nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<Node>>, StoreError> {
+        let Some(caches) = &self.caches else {
+            return self.read_nodes(ids);
+        };
+        let mut found: Vec<Option<Node>> = ids.iter().map(|id| caches.nodes.get(id)).collect();
+        let missing: Vec<NodeId> = ids
+            .iter()
+            .zip(&found)
+            .filter(|(_, n)| n.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let mut read = self.read_nodes(&missing)?.into_iter();
+        for slot in found.iter_mut().filter(|n| n.is_none()) {
+            *slot = read.next().flatten();
+            if let Some(node) = slot {
+                caches.nodes.insert(node.id, node.clone());
+            }
+        }
+        Ok(found)
+    }
+
+    fn read_nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<Node>>, StoreError> {
         let keys: Vec<[u8; 8]> = ids.iter().map(|id| id.to_be_bytes()).collect();
         self.db
             .batched_multi_get_cf(self.cf(CF_NODES), keys.iter(), false)
@@ -562,6 +621,50 @@ impl Store {
     /// The edges under `prefix` in `cf` (`CF_OUT`: keyed by source;
     /// `CF_IN`: by target) that `keep` accepts, at most `limit`.
     fn edges(
+        &self,
+        cf: &str,
+        prefix: &[u8],
+        limit: usize,
+        keep: &dyn Fn(&Edge) -> bool,
+    ) -> Result<Vec<Edge>, StoreError> {
+        use crate::cache::{Adjacency, AdjacencyKey};
+        let Some(caches) = &self.caches else {
+            return self.scan_edges(cf, prefix, limit, keep);
+        };
+        let key = AdjacencyKey {
+            node: NodeId(u64::from_be_bytes(
+                prefix[..8]
+                    .try_into()
+                    .expect("edge prefixes start with a node id"),
+            )),
+            incoming: cf == CF_IN,
+            kind: prefix.get(8).copied().unwrap_or(u8::MAX),
+        };
+        let listed = match caches.adjacency.get(&key) {
+            Some(Adjacency::Hub) => return self.scan_edges(cf, prefix, limit, keep),
+            Some(Adjacency::Listed(edges)) => edges,
+            None => {
+                let all = self.scan_edges(cf, prefix, ADJACENCY_CACHE_EDGES + 1, &|_| true)?;
+                if all.len() > ADJACENCY_CACHE_EDGES {
+                    caches.adjacency.insert(key, Adjacency::Hub);
+                    return self.scan_edges(cf, prefix, limit, keep);
+                }
+                let all: std::sync::Arc<[Edge]> = all.into();
+                caches
+                    .adjacency
+                    .insert(key, Adjacency::Listed(std::sync::Arc::clone(&all)));
+                all
+            }
+        };
+        Ok(listed
+            .iter()
+            .filter(|e| keep(e))
+            .take(limit)
+            .copied()
+            .collect())
+    }
+
+    fn scan_edges(
         &self,
         cf: &str,
         prefix: &[u8],

@@ -28,7 +28,7 @@ use crate::engine::Engine;
 use crate::error::{QueryError, Result};
 use crate::types::{round3, Symbol};
 
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContextParams {
     /// A question in words, or a symbol (name, qualified name, id, FILE:LINE).
@@ -141,6 +141,11 @@ pub fn count_tokens(text: &str) -> usize {
 impl Engine {
     /// The code that answers `params.query`, within `params.budget` tokens.
     pub fn context(&self, params: &ContextParams) -> Result<ContextPack> {
+        let cache = self.answers().map(|a| &a.context);
+        crate::engine::cached(cache, params, || self.context_uncached(params))
+    }
+
+    fn context_uncached(&self, params: &ContextParams) -> Result<ContextPack> {
         let query = params.query.trim();
         if query.is_empty() {
             return Err(QueryError::bad_request("'query' must not be empty"));

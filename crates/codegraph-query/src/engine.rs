@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use codegraph_core::{EdgeKind, Language, Node, NodeId, NodeKind, SCHEMA_VERSION};
+use codegraph_graph::cache::{self, Bounded, CacheStats, Weigh};
 use codegraph_graph::generation::{self, Generation};
 use codegraph_graph::{
     shortest_path, walk_filtered, Direction, EdgeFilter, Hop, NameMatch, OpenMode, Store,
@@ -59,6 +60,43 @@ pub struct Engine {
     search: OnceLock<Result<SharedSearcher>>,
     /// Most results any one answer lists (a request's limit is capped).
     max_results: usize,
+    answers: Option<Answers>,
+}
+
+/// A long-lived engine's cache of whole answers, keyed by their request.
+/// It lives and dies with the engine, which serves one index run.
+pub(crate) struct Answers {
+    pub(crate) search: Bounded<String, Weighed<SearchResult>>,
+    pub(crate) context: Bounded<String, Weighed<crate::context::ContextPack>>,
+}
+
+/// An answer with what it weighs (its JSON size).
+#[derive(Clone)]
+pub(crate) struct Weighed<T>(Arc<T>, u64);
+
+impl<T> Weigh for Weighed<T> {
+    fn heap_bytes(&self) -> u64 {
+        self.1
+    }
+}
+
+/// The cached answer to `request`, else `compute`'s, kept for next time.
+pub(crate) fn cached<R: serde::Serialize, T: serde::Serialize + Clone>(
+    cache: Option<&Bounded<String, Weighed<T>>>,
+    request: &R,
+    compute: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    let Some(cache) = cache else {
+        return compute();
+    };
+    let key = serde_json::to_string(request).unwrap_or_default();
+    if let Some(Weighed(answer, _)) = cache.get(&key) {
+        return Ok(T::clone(&answer));
+    }
+    let answer = compute()?;
+    let bytes = serde_json::to_vec(&answer).map_or(0, |j| j.len() as u64);
+    cache.insert(key, Weighed(Arc::new(answer.clone()), bytes));
+    Ok(answer)
 }
 
 impl Engine {
@@ -74,7 +112,43 @@ impl Engine {
             generation,
             search: OnceLock::new(),
             max_results: usize::MAX,
+            answers: None,
         })
+    }
+
+    /// Gives a long-lived engine byte-bounded caches, `bytes` in all:
+    /// decoded nodes, adjacency lists and query embeddings in its store,
+    /// whole search and context answers here (see
+    /// [`codegraph_graph::cache`]). Zero keeps none. Call before the
+    /// first query.
+    pub fn with_cache_bytes(mut self, bytes: u64) -> Engine {
+        if bytes == 0 {
+            return self;
+        }
+        let shares = cache::shares(bytes);
+        if let Some(store) = Arc::get_mut(&mut self.store) {
+            store.enable_caches(shares);
+        }
+        let half = shares.answers / 2;
+        self.answers = Some(Answers {
+            search: Bounded::new("search_results", half, 8 << 10),
+            context: Bounded::new("context_packs", shares.answers - half, 32 << 10),
+        });
+        self
+    }
+
+    pub(crate) fn answers(&self) -> Option<&Answers> {
+        self.answers.as_ref()
+    }
+
+    /// Each cache's counters (none for an engine without caches).
+    pub fn cache_stats(&self) -> Vec<CacheStats> {
+        let mut stats = self.store.caches().map(|c| c.stats()).unwrap_or_default();
+        if let Some(answers) = &self.answers {
+            stats.push(answers.search.stats());
+            stats.push(answers.context.stats());
+        }
+        stats
     }
 
     /// Caps every answer at `max` results.
@@ -617,6 +691,11 @@ impl Engine {
 
     /// Hybrid (default), lexical or semantic search.
     pub fn search(&self, params: &SearchParams) -> Result<SearchResult> {
+        let cache = self.answers.as_ref().map(|a| &a.search);
+        cached(cache, params, || self.search_uncached(params))
+    }
+
+    fn search_uncached(&self, params: &SearchParams) -> Result<SearchResult> {
         let query = non_empty("query", &params.query)?;
         let mode: Mode = match params.mode.as_deref() {
             None => Mode::Hybrid,
@@ -667,6 +746,7 @@ impl Engine {
                 .collect(),
             resident_bytes: resident_bytes(),
             search: codegraph_search::search_dir(&self.dir).is_dir(),
+            caches: self.cache_stats(),
         })
     }
 }

@@ -240,4 +240,7 @@ pub struct Stats {
     pub resident_bytes: Option<u64>,
     /// Whether a search index is present.
     pub search: bool,
+    /// A long-lived reader's caches: hits, misses, evictions, bytes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub caches: Vec<codegraph_graph::cache::CacheStats>,
 }

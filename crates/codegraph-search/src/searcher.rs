@@ -207,6 +207,22 @@ impl<S: std::ops::Deref<Target = Store>> Searcher<S> {
         Ok(self.vectors.get_or_init(|| index))
     }
 
+    /// `query`'s embedding, from the store's cache when it has one.
+    fn query_embedding(&self, query: &str) -> Result<std::sync::Arc<[f32]>, SearchError> {
+        use codegraph_graph::cache::Embedding;
+        let cache = self.store.caches().map(|c| &c.embeddings);
+        if let Some(Embedding(q)) = cache.and_then(|c| c.get(&query.to_string())) {
+            return Ok(q);
+        }
+        let mut q = Vec::with_capacity(self.embedder.dim());
+        self.embedder.embed(&[query], &mut q)?;
+        let q: std::sync::Arc<[f32]> = q.into();
+        if let Some(cache) = cache {
+            cache.insert(query.to_string(), Embedding(std::sync::Arc::clone(&q)));
+        }
+        Ok(q)
+    }
+
     /// Opens the vector index now rather than on the first semantic
     /// query: a long-lived reader must see the vectors of the same index
     /// run as its lexical index, not those of a later run.
@@ -242,8 +258,7 @@ impl<S: std::ops::Deref<Target = Store>> Searcher<S> {
         let semantic = if mode == Mode::Lexical || !query.chars().any(char::is_alphanumeric) {
             Vec::new()
         } else {
-            let mut q = Vec::with_capacity(self.embedder.dim());
-            self.embedder.embed(&[query], &mut q)?;
+            let q = self.query_embedding(query)?;
             if q.iter().all(|&v| v == 0.0) {
                 Vec::new()
             } else {

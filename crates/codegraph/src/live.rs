@@ -20,16 +20,19 @@ pub struct Live {
     dir: PathBuf,
     engine: ArcSwap<Engine>,
     max_results: usize,
+    cache_bytes: u64,
 }
 
 impl Live {
     /// Opens the index in `dir`; `max_results` caps every answer.
-    pub fn open(dir: &Path, max_results: usize) -> Result<Live, QueryError> {
-        let engine = open(dir, max_results)?;
+    /// `cache_bytes` bounds each engine's caches (0: none).
+    pub fn open(dir: &Path, max_results: usize, cache_bytes: u64) -> Result<Live, QueryError> {
+        let engine = open(dir, max_results, cache_bytes)?;
         Ok(Live {
             dir: dir.to_path_buf(),
             engine: ArcSwap::from_pointee(engine),
             max_results,
+            cache_bytes,
         })
     }
 
@@ -46,7 +49,7 @@ impl Live {
         if !matches!(now, Generation::Ready(_)) || now == self.engine.load().generation() {
             return false;
         }
-        let Ok(engine) = open(&self.dir, self.max_results) else {
+        let Ok(engine) = open(&self.dir, self.max_results, self.cache_bytes) else {
             return false;
         };
         // Kept only if no run started while it opened: that run would
@@ -71,8 +74,10 @@ impl Live {
     }
 }
 
-fn open(dir: &Path, max_results: usize) -> Result<Engine, QueryError> {
-    let engine = Engine::open(dir, OpenMode::ReadOnly)?.with_max_results(max_results);
+fn open(dir: &Path, max_results: usize, cache_bytes: u64) -> Result<Engine, QueryError> {
+    let engine = Engine::open(dir, OpenMode::ReadOnly)?
+        .with_max_results(max_results)
+        .with_cache_bytes(cache_bytes);
     engine.warm();
     Ok(engine)
 }
@@ -95,7 +100,7 @@ mod tests {
         std::fs::create_dir_all(&root).unwrap();
         std::fs::write(root.join("a.py"), "def alpha():\n    pass\n").unwrap();
         index_once(&root, &db);
-        let live = Live::open(&db, 100).unwrap();
+        let live = Live::open(&db, 100, 1 << 20).unwrap();
         assert!(!live.refresh(), "nothing new");
 
         std::fs::write(root.join("b.py"), "def beta():\n    pass\n").unwrap();

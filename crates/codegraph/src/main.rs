@@ -153,6 +153,9 @@ enum Command {
         /// Tools to expose: `default` (eight) or `all`.
         #[arg(long, default_value = "default", global = true)]
         tools: ToolSet,
+        /// Megabytes of caches (nodes, edges, query embeddings, answers); 0: none.
+        #[arg(long, default_value_t = 64, global = true)]
+        cache_mb: u64,
     },
     /// Serve the HTTP API (/api/*, /health, /metrics, /openapi.json) and MCP at /mcp.
     Serve {
@@ -174,6 +177,9 @@ enum Command {
         /// Longest a query may run, in milliseconds, before a 503.
         #[arg(long, default_value_t = 10_000)]
         timeout_ms: u64,
+        /// Megabytes of caches (nodes, edges, query embeddings, answers); 0: none.
+        #[arg(long, default_value_t = 64)]
+        cache_mb: u64,
         /// Index PATH (default `.`) first, then keep the index current as
         /// files change (as `codegraph watch` does).
         #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = ".")]
@@ -531,15 +537,20 @@ fn run(cli: Cli) -> Result<()> {
             let engine = open_engine(&cli)?;
             emit(json_mode, engine.stats(), text::stats)?;
         }
-        Command::Mcp { action, tools } => {
+        Command::Mcp {
+            action,
+            tools,
+            cache_mb,
+        } => {
+            let cache_bytes = cache_mb.saturating_mul(1 << 20);
             let dir = find_index(cli.db.as_deref())?;
             match action {
                 None => {
-                    let live = Arc::new(Live::open(&dir, MCP_MAX_RESULTS)?);
+                    let live = Arc::new(Live::open(&dir, MCP_MAX_RESULTS, cache_bytes)?);
                     runtime()?.block_on(codegraph::mcp::serve_stdio(live, *tools))?;
                 }
                 Some(McpAction::Tools) => {
-                    let live = Arc::new(Live::open(&dir, MCP_MAX_RESULTS)?);
+                    let live = Arc::new(Live::open(&dir, MCP_MAX_RESULTS, cache_bytes)?);
                     let listed = codegraph::mcp::tools_list(live, *tools)?;
                     if json_mode {
                         print_json(&listed)?;
@@ -577,6 +588,7 @@ fn run(cli: Cli) -> Result<()> {
             max_results,
             max_body_bytes,
             timeout_ms,
+            cache_mb,
             watch,
             index,
         } => {
@@ -593,7 +605,11 @@ fn run(cli: Cli) -> Result<()> {
                 Some(watch) => watch.db_dir().to_path_buf(),
                 None => find_index(cli.db.as_deref())?,
             };
-            let live = Arc::new(Live::open(&dir, *max_results)?);
+            let live = Arc::new(Live::open(
+                &dir,
+                *max_results,
+                cache_mb.saturating_mul(1 << 20),
+            )?);
             let watcher = watching.map(|mut watch| {
                 let (live, stop) = (Arc::clone(&live), Arc::clone(&stop));
                 eprintln!("watching {}", watch.root().display());

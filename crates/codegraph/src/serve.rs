@@ -20,6 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
+use codegraph_graph::cache::CacheStats;
 use codegraph_query::params::*;
 use codegraph_query::{Engine, QueryError};
 use serde::de::DeserializeOwned;
@@ -398,6 +399,14 @@ async fn api(
 /// Endpoints answered without leaving the async worker.
 const INLINE: [&str; 2] = ["find", "stats"];
 
+/// A metric family over the caches: name, type, help, the counter read.
+type CacheFamily = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&CacheStats) -> u64,
+);
+
 async fn metrics(State(app): State<Arc<App>>) -> Response {
     let engine = app.live.engine();
     let mut out = String::new();
@@ -483,6 +492,50 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
         "Capacity of the store's block cache.",
         capacity as u64,
     );
+    // Per cache; they restart from zero with each index run served (each
+    // run's engine has its own caches).
+    let caches = engine.cache_stats();
+    let families: [CacheFamily; 5] = [
+        (
+            "codegraph_cache_hits_total",
+            "counter",
+            "Lookups a cache answered.",
+            |c| c.hits,
+        ),
+        (
+            "codegraph_cache_misses_total",
+            "counter",
+            "Lookups a cache could not answer.",
+            |c| c.misses,
+        ),
+        (
+            "codegraph_cache_evictions_total",
+            "counter",
+            "Entries a cache dropped to stay within its bytes.",
+            |c| c.evictions,
+        ),
+        (
+            "codegraph_cache_bytes",
+            "gauge",
+            "Bytes a cache holds.",
+            |c| c.bytes,
+        ),
+        (
+            "codegraph_cache_capacity_bytes",
+            "gauge",
+            "Bytes a cache may hold.",
+            |c| c.capacity_bytes,
+        ),
+    ];
+    for (name, kind, help, value) in families {
+        if caches.is_empty() {
+            break;
+        }
+        out += &format!("# HELP {name} {help}\n# TYPE {name} {kind}\n");
+        for cache in &caches {
+            out += &format!("{name}{{cache=\"{}\"}} {}\n", cache.name, value(cache));
+        }
+    }
     if let Some(rss) = codegraph_query::resident_bytes() {
         gauge(
             &mut out,

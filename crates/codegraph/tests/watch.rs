@@ -120,6 +120,26 @@ fn serve_watch_keeps_every_answer_current() {
         names(&hits, "hits").contains(&"refresh_cache".to_string()),
         "search current: {hits}"
     );
+    // Asked again, the answer comes from the cache, which stays within
+    // its bytes; the deletion below asks once more and must not get it.
+    let (_, again) = get(&addr, "/api/search?query=refresh_cache&limit=5");
+    assert_eq!(names(&again, "hits"), names(&hits, "hits"));
+    let (_, stats) = get(&addr, "/api/stats");
+    let caches = stats["caches"].as_array().expect("stats lists the caches");
+    let search = caches
+        .iter()
+        .find(|c| c["name"] == "search_results")
+        .expect("a search cache");
+    assert!(search["hits"].as_u64() >= Some(1), "{stats}");
+    for cache in caches {
+        assert!(
+            cache["bytes"].as_u64() <= cache["capacity_bytes"].as_u64(),
+            "{cache}"
+        );
+    }
+    assert!(caches
+        .iter()
+        .any(|c| c["name"] == "nodes" && c["hits"].as_u64() > Some(0)));
 
     // A deletion: gone from lookups, callers and search.
     std::fs::remove_file(root.join("app/main.py")).unwrap();
