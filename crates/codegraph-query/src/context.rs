@@ -138,6 +138,13 @@ pub fn count_tokens(text: &str) -> usize {
         .len()
 }
 
+/// A lower bound of `text`'s token count: its non-blank lines. cl100k's
+/// pre-tokenizer never joins the words of two lines into one piece, so
+/// each such line holds at least one token of its own.
+fn min_tokens(text: &str) -> usize {
+    text.lines().filter(|l| !l.trim().is_empty()).count()
+}
+
 impl Engine {
     /// The code that answers `params.query`, within `params.budget` tokens.
     pub fn context(&self, params: &ContextParams) -> Result<ContextPack> {
@@ -361,7 +368,10 @@ impl Engine {
                 None
             };
             let mut chosen = None;
-            if let Some(text) = full {
+            // A definition with more lines than the room has tokens cannot
+            // fit: not worth the tokenizer's time (a large class is
+            // milliseconds of it).
+            if let Some(text) = full.filter(|t| min_tokens(t) <= full_room) {
                 let tokens = count_tokens(&text);
                 if tokens <= full_room {
                     chosen = Some(("full", text, tokens));
@@ -476,4 +486,22 @@ fn dedent(code: &str, indent: usize) -> String {
         out.push_str(&line[cut..]);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn non_blank_lines_bound_the_token_count_from_below() {
+        for text in [
+            "def f():\n    return 1\n\n\nclass A:\n    pass\n",
+            "{\n}\n)\n;\n",
+            "x = [\n    1,\n    2,\n]\n",
+            "a\n\n   \n\tb\r\nc",
+        ] {
+            assert!(
+                super::min_tokens(text) <= super::count_tokens(text),
+                "{text:?}"
+            );
+        }
+    }
 }
