@@ -58,6 +58,11 @@ pub fn normalize_type(text: &str) -> Option<String> {
                 i += 1;
             }
             let word = &text[start..i];
+            // A Rust lifetime (`&'a mut HeaderMap<T>`) names no type; a
+            // quoted name (`'Console'`, a Python forward reference) does.
+            if start > 0 && bytes[start - 1] == b'\'' && bytes.get(i) != Some(&b'\'') {
+                continue;
+            }
             // A path prefix (`http.` in `http.Server`, `crate::` in a Rust path).
             let rest = &text[i..];
             if rest.starts_with('.') || rest.starts_with("::") {
@@ -225,6 +230,11 @@ mod tests {
             Some("Subscriber")
         );
         assert_eq!(normalize_type("&mut Store").as_deref(), Some("Store"));
+        assert_eq!(
+            normalize_type("&'a mut HeaderMap<T>").as_deref(),
+            Some("HeaderMap")
+        );
+        assert_eq!(normalize_type("'Console'").as_deref(), Some("Console"));
         assert_eq!(normalize_type("*http.Server").as_deref(), Some("Server"));
         assert_eq!(
             normalize_type("crate::store::MemStore").as_deref(),

@@ -244,7 +244,8 @@ fn resolve_file(
                     }
                 }
             }
-            other => other.map(str::to_string),
+            Some(other) => Some(other.to_string()),
+            None => field_type(store, cache, reference, &context)?,
         };
         let lineage = match receiver_type {
             Some(ty) => ancestors(store, cache, vec![ty])?,
@@ -490,6 +491,64 @@ fn callback_type(
 
 /// `ty`, if the index defines a type of that name (a type parameter, `T`,
 /// or a library type leaves a receiver untyped, as it was).
+/// The declared type of `self.field` in a Rust method, where the struct
+/// that declares the field is in another file than the `impl` (the
+/// extractor types a receiver from its own file only): `self.pre` in
+/// `impl Version` is a `Prerelease` when `Version::pre` is declared
+/// `pub pre: Prerelease`. A field of that name on several types, or a
+/// type the tree does not define, tells nothing.
+fn field_type(
+    store: &Store,
+    cache: &mut Caches,
+    reference: &UnresolvedRef,
+    context: &FileContext,
+) -> Result<Option<String>, StoreError> {
+    if context.language != Language::Rust || reference.kind == RefKind::Import {
+        return Ok(None);
+    }
+    let Some(field) = reference
+        .qualifier
+        .as_deref()
+        .and_then(|q| q.strip_prefix("self."))
+        .filter(|f| {
+            f.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    else {
+        return Ok(None);
+    };
+    // The type whose method this is: its type node in this file, else the
+    // method's qualified name (`Version::is_exact` → `Version`).
+    let owner = match context.enclosing_type(reference.from) {
+        Some(node) => node.name.clone(),
+        None => {
+            let Some(method) = context.nodes.get(&reference.from) else {
+                return Ok(None);
+            };
+            match method.qualified_name.rsplit_once("::") {
+                Some((head, _)) => head.rsplit("::").next().unwrap_or(head).to_string(),
+                None => return Ok(None),
+            }
+        }
+    };
+    let mut declared = cached_lookup(store, cache, field)?
+        .iter()
+        .filter(|c| c.kind == NodeKind::Field && member_of(&c.qualified_name, &owner, field))
+        .map(|c| c.id);
+    let (Some(id), None) = (declared.next(), declared.next()) else {
+        return Ok(None);
+    };
+    let ty = store
+        .get_node(id)?
+        .and_then(|n| n.signature)
+        .and_then(|s| s.split_once(':').map(|(_, ty)| ty.to_string()))
+        .and_then(|ty| normalize_type(&ty));
+    match ty {
+        Some(ty) => indexed_type(store, cache, ty),
+        None => Ok(None),
+    }
+}
+
 fn indexed_type(
     store: &Store,
     cache: &mut Caches,

@@ -393,6 +393,31 @@ fn rust_iterator_chains_crate_aliases_and_trait_self_calls() {
 }
 
 #[test]
+fn rust_fields_declared_in_another_file_type_their_receivers() {
+    let dir = tree(&[
+        (
+            "src/lib.rs",
+            "mod client;\nmod pool;\n\npub struct Client<'a> {\n    pool: &'a mut pool::Pool,\n}\n",
+        ),
+        (
+            "src/pool.rs",
+            "pub struct Pool;\n\nimpl Pool {\n    pub fn checkout(&mut self) -> u32 {\n        1\n    }\n}\n\n\
+             pub struct Cache;\n\nimpl Cache {\n    pub fn checkout(&mut self) -> u32 {\n        2\n    }\n}\n",
+        ),
+        (
+            "src/client.rs",
+            "use crate::Client;\n\nimpl<'a> Client<'a> {\n    pub fn send(&mut self) -> u32 {\n        self.pool.checkout()\n    }\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "Pool::checkout"),
+        ["client::Client::send receiver-type"]
+    );
+    assert!(callers(dir.path(), "Cache::checkout", &["--guesses"]).is_empty());
+}
+
+#[test]
 fn python_locals_shadow_module_definitions() {
     let dir = tree(&[(
         "app.py",
