@@ -118,6 +118,11 @@ impl NodeTable {
         self.nodes.is_empty()
     }
 
+    /// Every node, in id order once [`NodeTable::finish`] has run.
+    pub fn iter(&self) -> impl Iterator<Item = &CompactNode> {
+        self.nodes.iter()
+    }
+
     /// Requires [`NodeTable::finish`] to have been called.
     pub fn get(&self, id: NodeId) -> Option<&CompactNode> {
         self.nodes

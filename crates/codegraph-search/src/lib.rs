@@ -15,7 +15,9 @@ mod sync;
 pub use docs::{is_searchable, SearchDoc};
 pub use lexical::LexicalIndex;
 pub use searcher::{Candidates, Filters, Hit, Mode, Searcher};
-pub use sync::{embedder_for, file_docs, search_dir, sync, SyncReport, DEFAULT_EMBEDDER};
+pub use sync::{
+    embedder_for, file_docs, search_dir, sync, vectors_path, SyncReport, DEFAULT_EMBEDDER,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {

@@ -131,7 +131,8 @@ pub(crate) fn state_path(dir: &Path) -> PathBuf {
     dir.join("state.bin")
 }
 
-pub(crate) fn vectors_path(dir: &Path) -> PathBuf {
+/// The vector index file in the search directory `dir`.
+pub fn vectors_path(dir: &Path) -> PathBuf {
     dir.join("vectors.usearch")
 }
 

@@ -6,6 +6,7 @@
 //! on a terminal, over HTTP ([`serve`]) and over MCP ([`mcp`]). Library
 //! crates never print; this one does.
 
+pub mod bench;
 pub mod cargo;
 pub mod discover;
 pub mod export;

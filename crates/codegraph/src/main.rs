@@ -205,6 +205,21 @@ enum Command {
         #[arg(long, default_value_t = 12)]
         max_depth: u32,
     },
+    /// The performance dashboard: each metric of the plan measured on a real corpus, against its targets.
+    Bench {
+        /// The corpus to index and measure (default: the current directory).
+        #[arg(long, default_value = ".")]
+        corpus: PathBuf,
+        /// Fewer samples and shorter loads (under a minute on a small corpus).
+        #[arg(long)]
+        quick: bool,
+        /// Also run universal-ctags on the corpus and print the ratios.
+        #[arg(long)]
+        compare: bool,
+        /// Write the dashboard with charts as one HTML page.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -475,6 +490,31 @@ fn run(cli: Cli) -> Result<()> {
                 guesses: Some(edges.guesses),
             };
             emit(json_mode, engine.impact(&params), text::impact)?;
+        }
+        Command::Bench {
+            corpus,
+            quick,
+            compare,
+            html,
+        } => {
+            let options = codegraph::bench::BenchOptions {
+                corpus: corpus.clone(),
+                quick: *quick,
+                compare: *compare,
+                progress: Some(Box::new(|stage: &str| eprintln!("bench: {stage}"))),
+            };
+            let report = codegraph::bench::run(&options)?;
+            if let Some(path) = html {
+                std::fs::write(path, codegraph::bench::render_html(&report)).map_err(|e| {
+                    anyhow::anyhow!("could not write the report to {}: {e}", path.display())
+                })?;
+                eprintln!("bench: report written to {}", path.display());
+            }
+            if json_mode {
+                print_json(&serde_json::to_value(&report)?)?;
+            } else {
+                out(&codegraph::bench::render_text(&report))?;
+            }
         }
         Command::Path {
             from,

@@ -1,0 +1,1053 @@
+//! `codegraph bench`: the performance dashboard. Indexes a real corpus
+//! (this repository by default) into a scratch index, measures each metric
+//! of the original plan on it (latencies in-process and warm, throughput
+//! through a `codegraph serve` child over loopback, memory measured from
+//! the structures and the process), and sets each beside the plan's
+//! baseline and target and ours.
+//!
+//! The ten metrics and their targets (the plan's baseline and target, then
+//! ours, on a 2-core CPU machine):
+//!
+//! | metric | plan baseline | plan target | ours |
+//! |---|---|---|---|
+//! | node query latency | 100 ms | < 50 ms | p99 < 50 µs in-process |
+//! | edge traversal | 50 ms | < 25 ms | callers p99 < 100 µs |
+//! | vector search (k=10) | 200 ms | < 100 ms | p99 < 5 ms |
+//! | RAG context response | 200 ms | < 100 ms | p99 < 30 ms |
+//! | graph memory | 512 MB | < 256 MB | ≤ 64 B per node |
+//! | cache memory | 256 MB | < 128 MB | ≤ 64 MB, hit rate reported |
+//! | embedding memory | 1024 MB | < 512 MB | ≤ 400 B per vector |
+//! | concurrent queries/s | 1000 | > 2000 | > 20,000 lookups/s, > 2,000 searches/s (HTTP) |
+//! | nodes processed/s | 10,000 | > 20,000 | > 200,000 |
+//! | embeddings/s | 500 | > 1000 | > 50,000 (built-in model) |
+//!
+//! Wall-clock figures on a shared machine are noisy: quote medians of
+//! several runs, and compare variants in one run.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use codegraph_core::{Node, NodeKind};
+use codegraph_graph::OpenMode;
+use codegraph_query::context::ContextParams;
+use codegraph_query::params::{CallDirection, CallsParams, SearchParams};
+use codegraph_query::Engine;
+use serde::Serialize;
+
+use crate::indexer::{IndexConfig, IndexReport, Indexer, Scope};
+
+/// What to measure, on what.
+pub struct BenchOptions {
+    pub corpus: PathBuf,
+    /// Fewer samples and shorter loads: under a minute on a small corpus.
+    pub quick: bool,
+    /// Also run universal-ctags on the corpus and print ratios.
+    pub compare: bool,
+    /// Told what is being measured.
+    pub progress: Option<Progress>,
+}
+
+/// Told the name of each stage as it starts.
+pub type Progress = Box<dyn Fn(&str)>;
+
+/// One row of the dashboard.
+#[derive(Clone, Debug, Serialize)]
+pub struct Metric {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub plan_baseline: &'static str,
+    pub plan_target: &'static str,
+    pub our_target: &'static str,
+    /// The measured figure, as printed.
+    pub measured: String,
+    /// The number the target is checked against, in `unit`.
+    pub value: f64,
+    pub unit: &'static str,
+    pub met: bool,
+    /// For latencies: the median and the 99th percentile, in `unit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p50: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99: Option<f64>,
+    /// For latencies: every sample, in `unit` (the report's histograms).
+    #[serde(skip)]
+    pub samples: Vec<f64>,
+}
+
+/// ctags on the same corpus in the same run, and the ratios.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub tool: String,
+    pub index_seconds: f64,
+    pub peak_rss_bytes: u64,
+    pub definitions: u64,
+    pub our_index_seconds: f64,
+    pub our_peak_rss_bytes: u64,
+    pub our_definitions: u64,
+    /// Ours over theirs.
+    pub time_ratio: f64,
+    pub rss_ratio: f64,
+    pub definitions_ratio: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchReport {
+    pub corpus: String,
+    pub quick: bool,
+    pub files: u64,
+    pub nodes: u64,
+    pub edges: u64,
+    pub index: IndexReport,
+    pub peak_rss_bytes_while_indexing: u64,
+    pub metrics: Vec<Metric>,
+    /// Memory by structure, bytes.
+    pub memory: Vec<(String, u64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
+}
+
+impl BenchReport {
+    pub fn met(&self) -> usize {
+        self.metrics.iter().filter(|m| m.met).count()
+    }
+}
+
+/// Runs the whole dashboard.
+pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
+    let say = |text: &str| {
+        if let Some(progress) = &options.progress {
+            progress(text);
+        }
+    };
+    let corpus = std::path::absolute(&options.corpus)?;
+    if !corpus.is_dir() {
+        anyhow::bail!("{} is not a directory", corpus.display());
+    }
+    let scratch = ScratchDir::new()?;
+    let db = scratch.0.join("index");
+
+    // Indexing: nodes/s and embeddings/s, and the process's peak memory
+    // while it ran (the bench has done nothing big before).
+    say("indexing the corpus (graph, resolution, search)");
+    let report = Indexer::open(&IndexConfig::new(corpus.clone(), db.clone()))?.run(&Scope::All)?;
+    let peak_rss = peak_rss_bytes().unwrap_or(0);
+    if report.total_nodes == 0 {
+        anyhow::bail!(
+            "{} has no source file in a supported language to measure",
+            corpus.display()
+        );
+    }
+
+    let engine = Engine::open(&db, OpenMode::ReadOnly)?;
+    engine.warm();
+    let table = engine.store().load_node_table()?;
+    let nodes = sample_nodes(&engine, if options.quick { 300 } else { 3000 })?;
+    let rounds = if options.quick { 2 } else { 10 };
+    let mut metrics = Vec::new();
+
+    say("node lookups");
+    let mut lookups = Vec::new();
+    for _ in 0..rounds {
+        lookups.extend(time_each(&nodes, MICROS, |node| {
+            std::hint::black_box(engine.store().get_node(node.id)?);
+            Ok(())
+        })?);
+    }
+    metrics.push(latency(
+        "node_query_latency",
+        "node query latency",
+        ("100 ms", "< 50 ms", "p99 < 50 µs"),
+        lookups,
+        "µs",
+        50.0,
+    ));
+
+    say("callers, one level");
+    let walks = time_each(&nodes, MICROS, |node| {
+        let params = CallsParams {
+            symbol: node.id.to_string(),
+            direction: Some(CallDirection::Callers),
+            depth: Some(1),
+            limit: Some(50),
+            ..Default::default()
+        };
+        std::hint::black_box(engine.calls(&params)?);
+        Ok(())
+    })?;
+    metrics.push(latency(
+        "edge_traversal_latency",
+        "edge traversal (callers)",
+        ("50 ms", "< 25 ms", "p99 < 100 µs"),
+        walks,
+        "µs",
+        100.0,
+    ));
+
+    let questions = questions(&nodes, if options.quick { 60 } else { 300 });
+    say("semantic searches, k = 10");
+    let searches = time_each(&questions, MILLIS, |question| {
+        let params = SearchParams {
+            query: question.clone(),
+            mode: Some("semantic".into()),
+            limit: Some(10),
+            ..Default::default()
+        };
+        std::hint::black_box(engine.search(&params)?);
+        Ok(())
+    })?;
+    metrics.push(latency(
+        "vector_search_latency",
+        "vector search (k=10)",
+        ("200 ms", "< 100 ms", "p99 < 5 ms"),
+        searches,
+        "ms",
+        5.0,
+    ));
+
+    say("context packs of 4,000 tokens");
+    let packs = time_each(&questions, MILLIS, |question| {
+        let params = ContextParams {
+            query: question.clone(),
+            budget: Some(4000),
+            strategy: None,
+        };
+        std::hint::black_box(engine.context(&params)?);
+        Ok(())
+    })?;
+    metrics.push(latency(
+        "rag_context_latency",
+        "RAG context response",
+        ("200 ms", "< 100 ms", "p99 < 30 ms"),
+        packs,
+        "ms",
+        30.0,
+    ));
+
+    let per_node = table.heap_bytes() as f64 / table.len().max(1) as f64;
+    metrics.push(figure(
+        "graph_memory",
+        "graph memory",
+        ("512 MB", "< 256 MB", "≤ 64 B per node"),
+        format!(
+            "{per_node:.1} B/node ({:.1} MB for {} nodes)",
+            table.heap_bytes() as f64 / 1e6,
+            table.len()
+        ),
+        per_node,
+        "B/node",
+        per_node <= 64.0,
+    ));
+
+    say("caches under a repeated mix");
+    let cached = Engine::open(&db, OpenMode::ReadOnly)?
+        .with_cache_bytes(codegraph_graph::cache::DEFAULT_CACHE_BYTES);
+    cached.warm();
+    for _ in 0..2 {
+        for (i, node) in nodes.iter().enumerate() {
+            let _ = cached.store().get_node(node.id)?;
+            let _ = cached.calls(&CallsParams {
+                symbol: node.id.to_string(),
+                depth: Some(1),
+                limit: Some(50),
+                ..Default::default()
+            })?;
+            if let Some(question) = questions.get(i) {
+                let _ = cached.search(&SearchParams {
+                    query: question.clone(),
+                    ..Default::default()
+                })?;
+            }
+        }
+    }
+    let caches = cached.cache_stats();
+    let cache_bytes: u64 = caches.iter().map(|c| c.bytes).sum();
+    let capacity: u64 = caches.iter().map(|c| c.capacity_bytes).sum();
+    let (hits, looked) = caches
+        .iter()
+        .fold((0, 0), |(h, l), c| (h + c.hits, l + c.hits + c.misses));
+    let hit_rate = hits as f64 / looked.max(1) as f64;
+    metrics.push(figure(
+        "cache_memory",
+        "cache memory",
+        ("256 MB", "< 128 MB", "≤ 64 MB, hit rate reported"),
+        format!(
+            "{:.1} MB of {:.0} MB, hit rate {hit_rate:.2}",
+            cache_bytes as f64 / 1e6,
+            capacity as f64 / 1e6
+        ),
+        cache_bytes as f64 / 1e6,
+        "MB",
+        cache_bytes <= capacity && capacity <= 64 << 20,
+    ));
+
+    // The vector file as stored (int8 vectors and the HNSW graph), which
+    // the searcher maps: its in-memory size, less any capacity reserved.
+    let search = report.search.clone().unwrap_or_default();
+    let vector_file = codegraph_search::vectors_path(&codegraph_search::search_dir(&db));
+    let vector_bytes = std::fs::metadata(&vector_file).map_or(0, |m| m.len());
+    let per_vector = vector_bytes as f64 / search.symbols.max(1) as f64;
+    metrics.push(figure(
+        "embedding_memory",
+        "embedding memory",
+        ("1024 MB", "< 512 MB", "≤ 400 B per vector"),
+        format!(
+            "{per_vector:.0} B/vector ({:.1} MB for {} vectors)",
+            vector_bytes as f64 / 1e6,
+            search.symbols
+        ),
+        per_vector,
+        "B/vector",
+        search.symbols > 0 && per_vector <= 400.0,
+    ));
+
+    say("concurrent requests through codegraph serve");
+    let seconds = if options.quick { 2 } else { 10 };
+    let names: Vec<String> = nodes.iter().map(|n| n.name.clone()).collect();
+    let (lookups_per_s, searches_per_s) = through_server(&db, &names, &questions, seconds)?;
+    metrics.push(figure(
+        "concurrent_lookups",
+        "concurrent queries/s (lookups)",
+        ("1000", "> 2000", "> 20,000/s over HTTP (no caches)"),
+        format!("{lookups_per_s:.0}/s"),
+        lookups_per_s,
+        "req/s",
+        lookups_per_s > 20_000.0,
+    ));
+    metrics.push(figure(
+        "concurrent_searches",
+        "concurrent queries/s (hybrid search)",
+        ("1000", "> 2000", "> 2,000/s over HTTP (no caches)"),
+        format!("{searches_per_s:.0}/s"),
+        searches_per_s,
+        "req/s",
+        searches_per_s > 2_000.0,
+    ));
+
+    metrics.push(figure(
+        "nodes_per_second",
+        "nodes processed/s",
+        ("10,000", "> 20,000", "> 200,000 end to end"),
+        format!(
+            "{:.0}/s ({} nodes in {:.2} s)",
+            report.nodes_per_second, report.nodes_parsed, report.seconds
+        ),
+        report.nodes_per_second,
+        "nodes/s",
+        report.nodes_per_second > 200_000.0,
+    ));
+    let embed_rate = search.symbols_embedded as f64 / search.embed_seconds.max(1e-9);
+    metrics.push(figure(
+        "embeddings_per_second",
+        "embeddings generated/s",
+        ("500", "> 1000", "> 50,000 built-in"),
+        format!(
+            "{embed_rate:.0}/s ({} symbols in {:.2} s)",
+            search.symbols_embedded, search.embed_seconds
+        ),
+        embed_rate,
+        "embeddings/s",
+        embed_rate > 50_000.0,
+    ));
+
+    let memory = vec![
+        (
+            "node table (in memory)".to_string(),
+            table.heap_bytes() as u64,
+        ),
+        ("caches (after the mix)".to_string(), cache_bytes),
+        ("vectors (int8 and graph, mapped)".to_string(), vector_bytes),
+        (
+            "graph store (on disk)".to_string(),
+            engine.store().disk_size_bytes(),
+        ),
+        ("peak RSS while indexing".to_string(), peak_rss),
+    ];
+
+    let comparison = if options.compare {
+        say("universal-ctags on the same corpus");
+        let definitions = table_definitions(&engine)?;
+        compare_ctags(&corpus, &scratch.0, &report, peak_rss, definitions)?
+    } else {
+        None
+    };
+
+    Ok(BenchReport {
+        corpus: corpus.display().to_string(),
+        quick: options.quick,
+        files: report.total_files,
+        nodes: report.total_nodes,
+        edges: report.total_edges,
+        index: report,
+        peak_rss_bytes_while_indexing: peak_rss,
+        metrics,
+        memory,
+        comparison,
+    })
+}
+
+/// A directory removed when dropped.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new() -> std::io::Result<ScratchDir> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir =
+            std::env::temp_dir().join(format!("codegraph-bench-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(ScratchDir(dir))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const MICROS: f64 = 1e6;
+const MILLIS: f64 = 1e3;
+
+/// How long `each` takes on every item, in seconds times `scale`.
+fn time_each<T>(
+    items: &[T],
+    scale: f64,
+    mut each: impl FnMut(&T) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<f64>> {
+    let mut samples = Vec::with_capacity(items.len());
+    for item in items {
+        let started = Instant::now();
+        each(item)?;
+        samples.push(started.elapsed().as_secs_f64() * scale);
+    }
+    Ok(samples)
+}
+
+/// The value at quantile `q` of sorted `values`.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+/// A figure with no distribution behind it (a memory size, a rate).
+#[allow(clippy::too_many_arguments)]
+fn figure(
+    key: &'static str,
+    name: &'static str,
+    (plan_baseline, plan_target, our_target): (&'static str, &'static str, &'static str),
+    measured: String,
+    value: f64,
+    unit: &'static str,
+    met: bool,
+) -> Metric {
+    Metric {
+        key,
+        name,
+        plan_baseline,
+        plan_target,
+        our_target,
+        measured,
+        value,
+        unit,
+        met,
+        p50: None,
+        p99: None,
+        samples: Vec::new(),
+    }
+}
+
+fn latency(
+    key: &'static str,
+    name: &'static str,
+    (plan_baseline, plan_target, our_target): (&'static str, &'static str, &'static str),
+    mut samples: Vec<f64>,
+    unit: &'static str,
+    p99_target: f64,
+) -> Metric {
+    samples.sort_by(f64::total_cmp);
+    let (p50, p99) = (quantile(&samples, 0.5), quantile(&samples, 0.99));
+    Metric {
+        key,
+        name,
+        plan_baseline,
+        plan_target,
+        our_target,
+        measured: format!(
+            "p50 {p50:.2} {unit}, p99 {p99:.2} {unit} ({} samples)",
+            samples.len()
+        ),
+        value: p99,
+        unit,
+        met: !samples.is_empty() && p99 < p99_target,
+        p50: Some(p50),
+        p99: Some(p99),
+        samples,
+    }
+}
+
+/// Up to `limit` functions, methods and types, spread evenly over the
+/// index (every n-th of them in id order: ids are hashes, so this is a
+/// fair sample).
+fn sample_nodes(engine: &Engine, limit: usize) -> anyhow::Result<Vec<Node>> {
+    let table = engine.store().load_node_table()?;
+    let ids = table_ids(&table);
+    let step = (ids.len() / limit.max(1)).max(1);
+    let picked: Vec<_> = ids.into_iter().step_by(step).take(limit).collect();
+    Ok(engine
+        .store()
+        .get_nodes(&picked)?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+fn table_ids(table: &codegraph_core::NodeTable) -> Vec<codegraph_core::NodeId> {
+    table
+        .iter()
+        .filter(|n| {
+            matches!(
+                n.kind,
+                NodeKind::Function
+                    | NodeKind::Method
+                    | NodeKind::Class
+                    | NodeKind::Struct
+                    | NodeKind::Interface
+                    | NodeKind::Trait
+            )
+        })
+        .map(|n| n.id)
+        .collect()
+}
+
+/// Definitions in the index, counted as ctags counts tags: every node
+/// but files and imports.
+fn table_definitions(engine: &Engine) -> anyhow::Result<u64> {
+    let table = engine.store().load_node_table()?;
+    Ok(table
+        .iter()
+        .filter(|n| !matches!(n.kind, NodeKind::File | NodeKind::Import))
+        .count() as u64)
+}
+
+/// Questions a developer might ask of the sampled code: the first
+/// sentence of a doc comment where there is one, else the name's words
+/// (`parse_file` → "parse file").
+fn questions(nodes: &[Node], limit: usize) -> Vec<String> {
+    nodes
+        .iter()
+        .map(|n| {
+            let doc = n
+                .doc
+                .as_deref()
+                .and_then(|d| d.split(". ").next())
+                .map(str::trim)
+                .filter(|d| d.split_whitespace().count() >= 3);
+            match doc {
+                Some(doc) => doc.chars().take(200).collect(),
+                None => words(&n.name),
+            }
+        })
+        .filter(|q| !q.is_empty())
+        .take(limit)
+        .collect()
+}
+
+fn words(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '-' {
+            out.push(' ');
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower {
+            out.push(' ');
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        out.extend(c.to_lowercase());
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Requests per second that a `codegraph serve` child answers over
+/// loopback, from as many keep-alive connections as the machine has
+/// cores times two: symbol lookups, then hybrid searches.
+fn through_server(
+    db: &Path,
+    names: &[String],
+    questions: &[String],
+    seconds: u64,
+) -> anyhow::Result<(f64, f64)> {
+    let exe = std::env::current_exe()?;
+    let mut child = Command::new(exe)
+        .arg("--db")
+        .arg(db)
+        // Without caches: the answer cache would serve the sampled
+        // questions, asked over and over, from memory.
+        .args(["serve", "--addr", "127.0.0.1:0", "--cache-mb", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let server = Child(child.id());
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let Some(line) = lines.next() else {
+            anyhow::bail!("codegraph serve ended before it said where it listens");
+        };
+        if let Some(rest) = line?.split("serving http://").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    let connections = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
+    let lookups: Vec<String> = names
+        .iter()
+        .map(|n| format!("/api/find?name={}&limit=5", encode(n)))
+        .collect();
+    let searches: Vec<String> = questions
+        .iter()
+        .map(|q| format!("/api/search?query={}&limit=10", encode(q)))
+        .collect();
+    let lookup_rate = load(&addr, &lookups, connections, seconds)?;
+    let search_rate = load(&addr, &searches, connections, seconds)?;
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(server);
+    Ok((lookup_rate, search_rate))
+}
+
+/// Kills the server if the bench fails half-way.
+struct Child(u32);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) takes any pid and signal; a pid already reaped
+        // makes it fail harmlessly with ESRCH.
+        unsafe {
+            libc::kill(self.0 as libc::pid_t, libc::SIGTERM);
+        }
+    }
+}
+
+fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Answers per second from `connections` keep-alive connections asking
+/// `paths` in turn for `seconds`. Any answer but 200 is an error.
+fn load(addr: &str, paths: &[String], connections: usize, seconds: u64) -> anyhow::Result<f64> {
+    if paths.is_empty() {
+        return Ok(0.0);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..connections)
+        .map(|i| {
+            let (stop, done) = (Arc::clone(&stop), Arc::clone(&done));
+            let (addr, paths) = (addr.to_string(), paths.to_vec());
+            std::thread::spawn(move || -> anyhow::Result<()> {
+                let stream = TcpStream::connect(&addr)?;
+                stream.set_nodelay(true)?;
+                stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+                let mut reader = BufReader::new(stream.try_clone()?);
+                let mut writer = stream;
+                let mut next = i;
+                while !stop.load(Ordering::Relaxed) {
+                    let path = &paths[next % paths.len()];
+                    next += connections;
+                    write!(writer, "GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n")?;
+                    let status = read_response(&mut reader)?;
+                    if status != 200 {
+                        anyhow::bail!("the server answered {path} with {status}");
+                    }
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(seconds));
+    stop.store(true, Ordering::Relaxed);
+    let elapsed = started.elapsed().as_secs_f64();
+    for worker in workers {
+        worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("a load connection panicked"))??;
+    }
+    Ok(done.load(Ordering::Relaxed) as f64 / elapsed)
+}
+
+/// Reads one HTTP/1.1 response (headers and a Content-Length body) and
+/// returns its status.
+fn read_response(reader: &mut impl BufRead) -> anyhow::Result<u16> {
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let status: u16 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("not an HTTP response: {line:?}"))?;
+    let mut length = 0usize;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            anyhow::bail!("the connection closed mid-response");
+        }
+        let header = line.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse()?;
+            }
+        }
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body)?;
+    Ok(status)
+}
+
+/// This process's peak resident memory (VmHWM).
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// `ctags -R` on the corpus, timed, with its peak memory; `None` when no
+/// universal-ctags is installed.
+fn compare_ctags(
+    corpus: &Path,
+    scratch: &Path,
+    ours: &IndexReport,
+    our_rss: u64,
+    our_definitions: u64,
+) -> anyhow::Result<Option<Comparison>> {
+    let tags = scratch.join("tags");
+    let version = Command::new("ctags").arg("--version").output();
+    let Ok(version) = version else {
+        return Ok(None);
+    };
+    let name = String::from_utf8_lossy(&version.stdout)
+        .lines()
+        .next()
+        .unwrap_or("ctags")
+        .split(',')
+        .next()
+        .unwrap_or("ctags")
+        .to_string();
+    if !name.contains("Universal") {
+        return Ok(None);
+    }
+    let started = Instant::now();
+    let mut child = Command::new("ctags")
+        .args(["-R", "-f"])
+        .arg(&tags)
+        .arg(corpus)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our unwaited child; both pointers are to live
+    // locals of the right types.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let seconds = started.elapsed().as_secs_f64();
+    if waited != pid {
+        let _ = child.wait();
+        anyhow::bail!("could not wait for ctags");
+    }
+    let definitions = std::fs::read_to_string(&tags)
+        .map(|t| t.lines().filter(|l| !l.starts_with("!_")).count() as u64)
+        .unwrap_or(0);
+    let rss = usage.ru_maxrss.max(0) as u64 * 1024;
+    Ok(Some(Comparison {
+        tool: name,
+        index_seconds: seconds,
+        peak_rss_bytes: rss,
+        definitions,
+        our_index_seconds: ours.seconds,
+        our_peak_rss_bytes: our_rss,
+        our_definitions,
+        time_ratio: ours.seconds / seconds.max(1e-9),
+        rss_ratio: our_rss as f64 / rss.max(1) as f64,
+        definitions_ratio: our_definitions as f64 / definitions.max(1) as f64,
+    }))
+}
+
+/// The dashboard as a terminal table.
+pub fn render_text(report: &BenchReport) -> String {
+    let mut out = format!(
+        "codegraph bench on {} ({} files, {} nodes, {} edges{})\n\n",
+        report.corpus,
+        report.files,
+        report.nodes,
+        report.edges,
+        if report.quick { ", quick" } else { "" }
+    );
+    let header = [
+        "metric",
+        "plan baseline",
+        "plan target",
+        "our target",
+        "measured",
+        "met",
+    ];
+    let rows: Vec<[String; 6]> = report
+        .metrics
+        .iter()
+        .map(|m| {
+            [
+                m.name.to_string(),
+                m.plan_baseline.to_string(),
+                m.plan_target.to_string(),
+                m.our_target.to_string(),
+                m.measured.clone(),
+                if m.met { "yes" } else { "no" }.to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+            + "\n"
+    };
+    out += &line(&header.map(String::from));
+    for row in &rows {
+        out += &line(row);
+    }
+    out += &format!(
+        "\n{} of {} targets met. Index stages (s): walk {:.2}, parse {:.2}, resolve {:.2}, flush {:.2}, search {:.2}; peak RSS {:.0} MB.\n",
+        report.met(),
+        report.metrics.len(),
+        report.index.stages.walk,
+        report.index.stages.parse,
+        report.index.stages.resolve,
+        report.index.stages.flush,
+        report.index.stages.search,
+        report.peak_rss_bytes_while_indexing as f64 / 1e6,
+    );
+    if let Some(c) = &report.comparison {
+        out += &format!(
+            "\nbeside {} on the same corpus, in this run: index time {:.2} s vs {:.2} s ({:.1}x), peak RSS {:.0} MB vs {:.0} MB ({:.2}x), definitions {} vs {} ({:.2}x)\n",
+            c.tool,
+            c.our_index_seconds,
+            c.index_seconds,
+            c.time_ratio,
+            c.our_peak_rss_bytes as f64 / 1e6,
+            c.peak_rss_bytes as f64 / 1e6,
+            c.rss_ratio,
+            c.our_definitions,
+            c.definitions,
+            c.definitions_ratio,
+        );
+    }
+    out
+}
+
+/// The dashboard as one HTML page with inline SVG charts: no script or
+/// style from the network. A line of script counts the bars drawn into
+/// the page title (`charts: N bars`), which the tests read back from a
+/// headless browser.
+pub fn render_html(report: &BenchReport) -> String {
+    let mut body = String::new();
+    body += &format!(
+        "<h1>codegraph bench</h1><p>{} — {} files, {} nodes, {} edges; {} of {} targets met.</p>",
+        escape(&report.corpus),
+        report.files,
+        report.nodes,
+        report.edges,
+        report.met(),
+        report.metrics.len()
+    );
+    body += "<table><tr><th>metric</th><th>plan baseline</th><th>plan target</th><th>our target</th><th>measured</th><th>met</th></tr>";
+    for m in &report.metrics {
+        body += &format!(
+            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            if m.met { "met" } else { "missed" },
+            escape(m.name),
+            escape(m.plan_baseline),
+            escape(m.plan_target),
+            escape(m.our_target),
+            escape(&m.measured),
+            if m.met { "yes" } else { "no" }
+        );
+    }
+    body += "</table><h2>Latency distributions</h2>";
+    for m in report.metrics.iter().filter(|m| !m.samples.is_empty()) {
+        body += &histogram(&format!("{} ({})", m.name, m.unit), &m.samples);
+    }
+    body += "<h2>Throughput against our targets</h2>";
+    let throughput: Vec<(String, f64)> = report
+        .metrics
+        .iter()
+        .filter(|m| m.unit.ends_with("/s"))
+        .map(|m| (format!("{} ({})", m.name, m.unit), m.value))
+        .collect();
+    body += &bars("measured", &throughput);
+    body += "<h2>Memory by structure</h2>";
+    let memory: Vec<(String, f64)> = report
+        .memory
+        .iter()
+        .map(|(name, bytes)| (format!("{name} (MB)"), *bytes as f64 / 1e6))
+        .collect();
+    body += &bars("MB", &memory);
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>codegraph bench</title><style>\
+body{{font-family:sans-serif;margin:2em;max-width:70em}}table{{border-collapse:collapse}}\
+td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}tr.met td:last-child{{color:#070}}\
+tr.missed td:last-child{{color:#b00}}svg{{display:block;margin:.5em 0 1.5em}}.bar{{fill:#4a7ab5}}\
+text{{font-size:11px}}</style></head><body>{body}\
+<script>document.title='charts: '+document.querySelectorAll('svg .bar').length+' bars';</script>\
+</body></html>\n"
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Horizontal bars, one per item, scaled to the largest.
+fn bars(unit: &str, items: &[(String, f64)]) -> String {
+    let max = items.iter().map(|i| i.1).fold(0.0, f64::max).max(1e-9);
+    let (label_width, bar_width, row) = (320.0, 420.0, 22.0);
+    let mut svg = format!(
+        "<svg width=\"{}\" height=\"{}\" role=\"img\">",
+        label_width + bar_width + 120.0,
+        row * items.len() as f64 + 4.0
+    );
+    for (i, (label, value)) in items.iter().enumerate() {
+        let y = i as f64 * row;
+        let width = (value / max * bar_width).max(1.0);
+        svg += &format!(
+            "<text x=\"0\" y=\"{:.0}\">{}</text><rect class=\"bar\" x=\"{label_width}\" y=\"{:.0}\" width=\"{width:.1}\" height=\"{:.0}\"/><text x=\"{:.0}\" y=\"{:.0}\">{} {unit}</text>",
+            y + 15.0,
+            escape(label),
+            y + 3.0,
+            row - 6.0,
+            label_width + width + 6.0,
+            y + 15.0,
+            human(*value)
+        );
+    }
+    svg + "</svg>"
+}
+
+/// A histogram of `samples` in 30 equal bins up to the 99th percentile
+/// (the tail beyond it in the last bin), with p50 and p99 marked.
+fn histogram(title: &str, samples: &[f64]) -> String {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let (p50, p99) = (quantile(&sorted, 0.5), quantile(&sorted, 0.99));
+    let top = p99.max(1e-9);
+    let bins = 30usize;
+    let mut counts = vec![0usize; bins];
+    for &s in &sorted {
+        let bin = ((s / top) * (bins - 1) as f64).round() as usize;
+        counts[bin.min(bins - 1)] += 1;
+    }
+    let most = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let (width, height, bar) = (600.0, 120.0, 600.0 / bins as f64);
+    let mut svg = format!(
+        "<p>{} — p50 {} · p99 {}</p><svg width=\"{width}\" height=\"{}\" role=\"img\">",
+        escape(title),
+        human(p50),
+        human(p99),
+        height + 16.0
+    );
+    for (i, &count) in counts.iter().enumerate() {
+        let h = (count as f64 / most * height).max(if count > 0 { 1.0 } else { 0.0 });
+        svg += &format!(
+            "<rect class=\"bar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"/>",
+            i as f64 * bar,
+            height - h,
+            bar - 1.0
+        );
+    }
+    svg += &format!(
+        "<text x=\"0\" y=\"{:.0}\">0</text><text x=\"{:.0}\" y=\"{:.0}\">{} (p99)</text></svg>",
+        height + 13.0,
+        width - 90.0,
+        height + 13.0,
+        human(p99)
+    );
+    svg
+}
+
+fn human(value: f64) -> String {
+    if value >= 100.0 {
+        format!("{value:.0}")
+    } else if value >= 1.0 {
+        format!("{value:.2}")
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_become_questions() {
+        assert_eq!(words("parse_file"), "parse file");
+        assert_eq!(words("resolveImportPath"), "resolve import path");
+        assert_eq!(words("HTTPServer"), "httpserver");
+    }
+
+    #[test]
+    fn percent_encoding_keeps_paths_safe() {
+        assert_eq!(encode("a b&c"), "a%20b%26c");
+        assert_eq!(encode("Foo::bar"), "Foo%3A%3Abar");
+    }
+
+    #[test]
+    fn quantiles_of_sorted_samples() {
+        let values: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(quantile(&values, 0.5), 51.0);
+        assert_eq!(quantile(&values, 0.99), 99.0);
+        assert_eq!(quantile(&[], 0.5), 0.0);
+    }
+}
