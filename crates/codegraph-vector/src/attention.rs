@@ -171,10 +171,14 @@ fn softmax_numerators<const B: usize>(acc: &mut [__m512; B], valid: __mmask16) -
 #[inline]
 #[target_feature(enable = "avx512f")]
 unsafe fn store_row(c: &[__m512; 8], inv: __m512, out: *mut f32) {
-    let c0 = _mm512_add_ps(_mm512_add_ps(c[0], c[2]), _mm512_add_ps(c[4], c[6]));
-    let c1 = _mm512_add_ps(_mm512_add_ps(c[1], c[3]), _mm512_add_ps(c[5], c[7]));
-    _mm512_storeu_ps(out, _mm512_mul_ps(c0, inv));
-    _mm512_storeu_ps(out.add(16), _mm512_mul_ps(c1, inv));
+    // SAFETY: the caller upholds this function's `# Safety` conditions
+    // (the CPU features it enables, the lengths its pointers cover).
+    unsafe {
+        let c0 = _mm512_add_ps(_mm512_add_ps(c[0], c[2]), _mm512_add_ps(c[4], c[6]));
+        let c1 = _mm512_add_ps(_mm512_add_ps(c[1], c[3]), _mm512_add_ps(c[5], c[7]));
+        _mm512_storeu_ps(out, _mm512_mul_ps(c0, inv));
+        _mm512_storeu_ps(out.add(16), _mm512_mul_ps(c1, inv));
+    }
 }
 
 /// 32 bf16 values as 16 words.
@@ -198,6 +202,10 @@ fn pairs_of(x: __m512i) -> __m512bh {
 /// one token; zero past `s`), values as `[s / 2][HEAD_DIM]` (each word
 /// one dimension of tokens 2j, 2j + 1; zero past `s`): the operand shapes
 /// `vdpbf16ps` sums pairwise.
+///
+/// # Safety
+/// The CPU has AVX-512 F, BW and BF16; `k` and `v` hold `s` tokens of
+/// `stride` floats, the head's `HEAD_DIM` of them from `off`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512bf16")]
 unsafe fn pack_bf16<'w>(
@@ -208,50 +216,58 @@ unsafe fn pack_bf16<'w>(
     off: usize,
     words: &'w mut Vec<u32>,
 ) -> (&'w [u32], &'w [u32]) {
-    const PAIRS: usize = HEAD_DIM / 2;
-    let width = s.div_ceil(16) * 16;
-    let pairs = s.div_ceil(2);
-    // Whole steps of four pairs for `rows_bf16`, zero past the last.
-    let (keys, values) = (PAIRS * width, pairs.next_multiple_of(4) * HEAD_DIM);
-    words.clear();
-    words.resize(keys + values + s * PAIRS, 0);
-    let (kt, rest) = words.split_at_mut(keys);
-    let (vp, rows) = rest.split_at_mut(values);
-    // Each key row converted whole (32 floats to 16 words), then the words
-    // transposed.
-    for j in 0..s {
-        let kj = k.as_ptr().add(j * stride + off);
-        let w = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(kj.add(16)), _mm512_loadu_ps(kj));
-        _mm512_storeu_si512(rows.as_mut_ptr().add(j * PAIRS).cast(), as_words(w));
-    }
-    for (j, row) in rows.chunks_exact(PAIRS).enumerate() {
-        for (d, &w) in row.iter().enumerate() {
-            kt[d * width + j] = w;
+    // SAFETY: the caller upholds this function's `# Safety` conditions
+    // (the CPU features it enables, the lengths its pointers cover).
+    unsafe {
+        const PAIRS: usize = HEAD_DIM / 2;
+        let width = s.div_ceil(16) * 16;
+        let pairs = s.div_ceil(2);
+        // Whole steps of four pairs for `rows_bf16`, zero past the last.
+        let (keys, values) = (PAIRS * width, pairs.next_multiple_of(4) * HEAD_DIM);
+        words.clear();
+        words.resize(keys + values + s * PAIRS, 0);
+        let (kt, rest) = words.split_at_mut(keys);
+        let (vp, rows) = rest.split_at_mut(values);
+        // Each key row converted whole (32 floats to 16 words), then the words
+        // transposed.
+        for j in 0..s {
+            let kj = k.as_ptr().add(j * stride + off);
+            let w = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(kj.add(16)), _mm512_loadu_ps(kj));
+            _mm512_storeu_si512(rows.as_mut_ptr().add(j * PAIRS).cast(), as_words(w));
         }
-    }
-    // Two tokens' 16 dimensions converted together ([a0..a15, b0..b15] in
-    // halves), then interleaved [a0, b0, a1, b1, ...].
-    let interleave = _mm512_set_epi16(
-        31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21, 5, 20, 4,
-        19, 3, 18, 2, 17, 1, 16, 0,
-    );
-    for jp in 0..pairs {
-        let a = v.as_ptr().add(2 * jp * stride + off);
-        for h in 0..2 {
-            let lo = _mm512_loadu_ps(a.add(16 * h));
-            let hi = if 2 * jp + 1 < s {
-                _mm512_loadu_ps(a.add(stride + 16 * h))
-            } else {
-                _mm512_setzero_ps()
-            };
-            let w: __m512i = as_words(_mm512_cvtne2ps_pbh(hi, lo));
-            let w = _mm512_permutexvar_epi16(interleave, w);
-            _mm512_storeu_si512(vp.as_mut_ptr().add(jp * HEAD_DIM + 16 * h).cast(), w);
+        for (j, row) in rows.chunks_exact(PAIRS).enumerate() {
+            for (d, &w) in row.iter().enumerate() {
+                kt[d * width + j] = w;
+            }
         }
+        // Two tokens' 16 dimensions converted together ([a0..a15, b0..b15] in
+        // halves), then interleaved [a0, b0, a1, b1, ...].
+        let interleave = _mm512_set_epi16(
+            31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21, 5, 20,
+            4, 19, 3, 18, 2, 17, 1, 16, 0,
+        );
+        for jp in 0..pairs {
+            let a = v.as_ptr().add(2 * jp * stride + off);
+            for h in 0..2 {
+                let lo = _mm512_loadu_ps(a.add(16 * h));
+                let hi = if 2 * jp + 1 < s {
+                    _mm512_loadu_ps(a.add(stride + 16 * h))
+                } else {
+                    _mm512_setzero_ps()
+                };
+                let w: __m512i = as_words(_mm512_cvtne2ps_pbh(hi, lo));
+                let w = _mm512_permutexvar_epi16(interleave, w);
+                _mm512_storeu_si512(vp.as_mut_ptr().add(jp * HEAD_DIM + 16 * h).cast(), w);
+            }
+        }
+        (kt, vp)
     }
-    (kt, vp)
 }
 
+/// # Safety
+/// The CPU has AVX-512 F, BW and BF16; `kt` and `vp` are [`pack_bf16`]'s
+/// output for `s` tokens; `q` and `ctx` hold `B` rows of their strides
+/// with the head's `HEAD_DIM` floats from `off`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512bf16")]
 #[allow(clippy::too_many_arguments)]
@@ -266,59 +282,67 @@ unsafe fn rows_bf16<const B: usize>(
     off: usize,
     scale: f32,
 ) {
-    let width = B * 16;
-    let valid = valid_lanes(s);
-    let pairs = s.div_ceil(2);
-    let bh = |w: u32| pairs_of(_mm512_set1_epi32(w as i32));
-    // Softmax weights as bf16 pairs of consecutive tokens.
-    let mut p = [0u32; MAX_TOKENS / 2];
-    let mut qw = [0u32; HEAD_DIM / 2];
-    let scale = _mm512_set1_ps(scale);
-    for i in 0..s {
-        let qi = q.as_ptr().add(i * stride + off);
-        let w = _mm512_cvtne2ps_pbh(
-            _mm512_mul_ps(_mm512_loadu_ps(qi.add(16)), scale),
-            _mm512_mul_ps(_mm512_loadu_ps(qi), scale),
-        );
-        _mm512_storeu_si512(qw.as_mut_ptr().cast(), as_words(w));
-        let mut acc = [_mm512_setzero_ps(); B];
-        for (d, &w) in qw.iter().enumerate() {
-            let qd = bh(w);
-            let row = kt.as_ptr().add(d * width);
-            for (b, a) in acc.iter_mut().enumerate() {
-                let kd: __m512bh = pairs_of(_mm512_loadu_si512(row.add(b * 16).cast()));
-                *a = _mm512_dpbf16_ps(*a, qd, kd);
+    // SAFETY: the caller upholds this function's `# Safety` conditions
+    // (the CPU features it enables, the lengths its pointers cover).
+    unsafe {
+        let width = B * 16;
+        let valid = valid_lanes(s);
+        let pairs = s.div_ceil(2);
+        let bh = |w: u32| pairs_of(_mm512_set1_epi32(w as i32));
+        // Softmax weights as bf16 pairs of consecutive tokens.
+        let mut p = [0u32; MAX_TOKENS / 2];
+        let mut qw = [0u32; HEAD_DIM / 2];
+        let scale = _mm512_set1_ps(scale);
+        for i in 0..s {
+            let qi = q.as_ptr().add(i * stride + off);
+            let w = _mm512_cvtne2ps_pbh(
+                _mm512_mul_ps(_mm512_loadu_ps(qi.add(16)), scale),
+                _mm512_mul_ps(_mm512_loadu_ps(qi), scale),
+            );
+            _mm512_storeu_si512(qw.as_mut_ptr().cast(), as_words(w));
+            let mut acc = [_mm512_setzero_ps(); B];
+            for (d, &w) in qw.iter().enumerate() {
+                let qd = bh(w);
+                let row = kt.as_ptr().add(d * width);
+                for (b, a) in acc.iter_mut().enumerate() {
+                    let kd: __m512bh = pairs_of(_mm512_loadu_si512(row.add(b * 16).cast()));
+                    *a = _mm512_dpbf16_ps(*a, qd, kd);
+                }
             }
-        }
-        let inv = softmax_numerators(&mut acc, valid);
-        for b in (0..B).step_by(2) {
-            let hi = if b + 1 < B {
-                acc[b + 1]
-            } else {
-                _mm512_setzero_ps()
-            };
-            let w = _mm512_cvtne2ps_pbh(hi, acc[b]);
-            _mm512_storeu_si512(p.as_mut_ptr().add(b * 8).cast(), as_words(w));
-        }
-        // Four pairs of tokens per step into four accumulator pairs (the
-        // values are zero-padded to whole steps, weights are zero past s).
-        let mut c = [_mm512_setzero_ps(); 8];
-        for j in (0..pairs).step_by(4) {
-            for u in 0..4 {
-                let vj = vp.as_ptr().add((j + u) * HEAD_DIM);
-                let pj = bh(p[j + u]);
-                let (v0, v1): (__m512bh, __m512bh) = (
-                    pairs_of(_mm512_loadu_si512(vj.cast())),
-                    pairs_of(_mm512_loadu_si512(vj.add(16).cast())),
-                );
-                c[2 * u] = _mm512_dpbf16_ps(c[2 * u], pj, v0);
-                c[2 * u + 1] = _mm512_dpbf16_ps(c[2 * u + 1], pj, v1);
+            let inv = softmax_numerators(&mut acc, valid);
+            for b in (0..B).step_by(2) {
+                let hi = if b + 1 < B {
+                    acc[b + 1]
+                } else {
+                    _mm512_setzero_ps()
+                };
+                let w = _mm512_cvtne2ps_pbh(hi, acc[b]);
+                _mm512_storeu_si512(p.as_mut_ptr().add(b * 8).cast(), as_words(w));
             }
+            // Four pairs of tokens per step into four accumulator pairs (the
+            // values are zero-padded to whole steps, weights are zero past s).
+            let mut c = [_mm512_setzero_ps(); 8];
+            for j in (0..pairs).step_by(4) {
+                for u in 0..4 {
+                    let vj = vp.as_ptr().add((j + u) * HEAD_DIM);
+                    let pj = bh(p[j + u]);
+                    let (v0, v1): (__m512bh, __m512bh) = (
+                        pairs_of(_mm512_loadu_si512(vj.cast())),
+                        pairs_of(_mm512_loadu_si512(vj.add(16).cast())),
+                    );
+                    c[2 * u] = _mm512_dpbf16_ps(c[2 * u], pj, v0);
+                    c[2 * u + 1] = _mm512_dpbf16_ps(c[2 * u + 1], pj, v1);
+                }
+            }
+            store_row(&c, inv, ctx.as_mut_ptr().add(i * ctx_stride + off));
         }
-        store_row(&c, inv, ctx.as_mut_ptr().add(i * ctx_stride + off));
     }
 }
 
+/// # Safety
+/// The CPU has AVX-512 F; `kt` and `vh` hold the head's keys and values
+/// for `s` tokens; `q` and `ctx` hold `B` rows of their strides with the
+/// head's `HEAD_DIM` floats from `off`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
@@ -333,36 +357,40 @@ unsafe fn rows<const B: usize>(
     off: usize,
     scale: f32,
 ) {
-    let width = B * 16;
-    let valid = valid_lanes(s);
-    let mut p = [0f32; MAX_TOKENS];
-    for i in 0..s {
-        let mut acc = [_mm512_setzero_ps(); B];
-        let qi = q.as_ptr().add(i * stride + off);
-        for d in 0..HEAD_DIM {
-            let qd = _mm512_set1_ps(*qi.add(d) * scale);
-            let row = kt.as_ptr().add(d * width);
-            for (b, a) in acc.iter_mut().enumerate() {
-                *a = _mm512_fmadd_ps(qd, _mm512_loadu_ps(row.add(b * 16)), *a);
+    // SAFETY: the caller upholds this function's `# Safety` conditions
+    // (the CPU features it enables, the lengths its pointers cover).
+    unsafe {
+        let width = B * 16;
+        let valid = valid_lanes(s);
+        let mut p = [0f32; MAX_TOKENS];
+        for i in 0..s {
+            let mut acc = [_mm512_setzero_ps(); B];
+            let qi = q.as_ptr().add(i * stride + off);
+            for d in 0..HEAD_DIM {
+                let qd = _mm512_set1_ps(*qi.add(d) * scale);
+                let row = kt.as_ptr().add(d * width);
+                for (b, a) in acc.iter_mut().enumerate() {
+                    *a = _mm512_fmadd_ps(qd, _mm512_loadu_ps(row.add(b * 16)), *a);
+                }
             }
-        }
-        let inv = softmax_numerators(&mut acc, valid);
-        for (b, e) in acc.iter().enumerate() {
-            _mm512_storeu_ps(p.as_mut_ptr().add(b * 16), *e);
-        }
-        // Four value rows per step into four accumulator pairs: one pair
-        // would chain every multiply-add on the one before (latency-bound).
-        // The values are zero-padded to whole steps, weights zero past s.
-        let mut c = [_mm512_setzero_ps(); 8];
-        for j in (0..s).step_by(4) {
-            for u in 0..4 {
-                let vj = vh.as_ptr().add((j + u) * HEAD_DIM);
-                let pj = _mm512_set1_ps(p[j + u]);
-                c[2 * u] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj), c[2 * u]);
-                c[2 * u + 1] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj.add(16)), c[2 * u + 1]);
+            let inv = softmax_numerators(&mut acc, valid);
+            for (b, e) in acc.iter().enumerate() {
+                _mm512_storeu_ps(p.as_mut_ptr().add(b * 16), *e);
             }
+            // Four value rows per step into four accumulator pairs: one pair
+            // would chain every multiply-add on the one before (latency-bound).
+            // The values are zero-padded to whole steps, weights zero past s.
+            let mut c = [_mm512_setzero_ps(); 8];
+            for j in (0..s).step_by(4) {
+                for u in 0..4 {
+                    let vj = vh.as_ptr().add((j + u) * HEAD_DIM);
+                    let pj = _mm512_set1_ps(p[j + u]);
+                    c[2 * u] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj), c[2 * u]);
+                    c[2 * u + 1] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj.add(16)), c[2 * u + 1]);
+                }
+            }
+            store_row(&c, inv, ctx.as_mut_ptr().add(i * ctx_stride + off));
         }
-        store_row(&c, inv, ctx.as_mut_ptr().add(i * ctx_stride + off));
     }
 }
 

@@ -117,38 +117,46 @@ impl QLinear {
     }
 
     /// `R` rows of quantised input `a` against every output.
+    ///
+    /// # Safety
+    /// The CPU has AVX-512 F, BW and VNNI; `a` holds `R` rows of `inp`
+    /// quantised inputs and `y` room for `R` rows of `out` outputs.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
     unsafe fn tile<const R: usize>(&self, a: &[u8], row_scale: &[f32; ROWS], y: &mut [f32]) {
-        let groups = self.inp / 4;
-        let block_bytes = groups * BLOCK * 4;
-        for first in (0..self.out / BLOCK).step_by(BLOCKS) {
-            let mut acc = [[_mm512_setzero_si512(); BLOCKS]; R];
-            let w = self.packed.as_ptr().add(first * block_bytes);
-            for g in 0..groups {
-                let mut wv = [_mm512_setzero_si512(); BLOCKS];
-                for (b, v) in wv.iter_mut().enumerate() {
-                    *v = _mm512_loadu_si512(w.add(b * block_bytes + g * 64) as *const _);
-                }
-                for (r, acc_r) in acc.iter_mut().enumerate() {
-                    let four =
-                        (a.as_ptr().add(r * self.inp + g * 4) as *const i32).read_unaligned();
-                    let av = _mm512_set1_epi32(four);
-                    for b in 0..BLOCKS {
-                        acc_r[b] = _mm512_dpbusd_epi32(acc_r[b], av, wv[b]);
+        // SAFETY: the caller upholds this function's `# Safety` conditions
+        // (the CPU features it enables, the lengths its pointers cover).
+        unsafe {
+            let groups = self.inp / 4;
+            let block_bytes = groups * BLOCK * 4;
+            for first in (0..self.out / BLOCK).step_by(BLOCKS) {
+                let mut acc = [[_mm512_setzero_si512(); BLOCKS]; R];
+                let w = self.packed.as_ptr().add(first * block_bytes);
+                for g in 0..groups {
+                    let mut wv = [_mm512_setzero_si512(); BLOCKS];
+                    for (b, v) in wv.iter_mut().enumerate() {
+                        *v = _mm512_loadu_si512(w.add(b * block_bytes + g * 64) as *const _);
+                    }
+                    for (r, acc_r) in acc.iter_mut().enumerate() {
+                        let four =
+                            (a.as_ptr().add(r * self.inp + g * 4) as *const i32).read_unaligned();
+                        let av = _mm512_set1_epi32(four);
+                        for b in 0..BLOCKS {
+                            acc_r[b] = _mm512_dpbusd_epi32(acc_r[b], av, wv[b]);
+                        }
                     }
                 }
-            }
-            for (r, acc_r) in acc.iter().enumerate() {
-                let rs = _mm512_set1_ps(row_scale[r]);
-                for (b, &sum) in acc_r.iter().enumerate() {
-                    let o = (first + b) * BLOCK;
-                    let shift = _mm512_loadu_si512(self.shift.as_ptr().add(o) as *const _);
-                    let scale = _mm512_mul_ps(rs, _mm512_loadu_ps(self.scale.as_ptr().add(o)));
-                    let bias = _mm512_loadu_ps(self.bias.as_ptr().add(o));
-                    let v = _mm512_cvtepi32_ps(_mm512_sub_epi32(sum, shift));
-                    let v = _mm512_fmadd_ps(v, scale, bias);
-                    _mm512_storeu_ps(y.as_mut_ptr().add(r * self.out + o), v);
+                for (r, acc_r) in acc.iter().enumerate() {
+                    let rs = _mm512_set1_ps(row_scale[r]);
+                    for (b, &sum) in acc_r.iter().enumerate() {
+                        let o = (first + b) * BLOCK;
+                        let shift = _mm512_loadu_si512(self.shift.as_ptr().add(o) as *const _);
+                        let scale = _mm512_mul_ps(rs, _mm512_loadu_ps(self.scale.as_ptr().add(o)));
+                        let bias = _mm512_loadu_ps(self.bias.as_ptr().add(o));
+                        let v = _mm512_cvtepi32_ps(_mm512_sub_epi32(sum, shift));
+                        let v = _mm512_fmadd_ps(v, scale, bias);
+                        _mm512_storeu_ps(y.as_mut_ptr().add(r * self.out + o), v);
+                    }
                 }
             }
         }
@@ -157,22 +165,30 @@ impl QLinear {
 
 /// Each `n`-wide row of `x` (`n` a multiple of 16) into `q` as
 /// u8 = round(x / scale) + 128, with its scale (max |x| / 127) into `scales`.
+///
+/// # Safety
+/// The CPU has AVX-512 F and BW; `n` is a multiple of 16; `q` holds as
+/// many bytes as `x` has floats and `scales` one per row.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw")]
 unsafe fn quantise_rows(x: &[f32], n: usize, q: &mut [u8], scales: &mut [f32]) {
-    let shift = _mm512_set1_epi32(128);
-    for ((row, out), scale) in x.chunks_exact(n).zip(q.chunks_exact_mut(n)).zip(scales) {
-        let max = kernels::max(row, true);
-        *scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-        let inv = _mm512_set1_ps(1.0 / *scale);
-        for i in (0..n).step_by(16) {
-            let v = _mm512_mul_ps(_mm512_loadu_ps(row.as_ptr().add(i)), inv);
-            // Round to nearest even (the default mode), shift into 1..=255.
-            let v = _mm512_add_epi32(_mm512_cvtps_epi32(v), shift);
-            _mm_storeu_si128(
-                out.as_mut_ptr().add(i) as *mut __m128i,
-                _mm512_cvtusepi32_epi8(v),
-            );
+    // SAFETY: the caller upholds this function's `# Safety` conditions
+    // (the CPU features it enables, the lengths its pointers cover).
+    unsafe {
+        let shift = _mm512_set1_epi32(128);
+        for ((row, out), scale) in x.chunks_exact(n).zip(q.chunks_exact_mut(n)).zip(scales) {
+            let max = kernels::max(row, true);
+            *scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+            let inv = _mm512_set1_ps(1.0 / *scale);
+            for i in (0..n).step_by(16) {
+                let v = _mm512_mul_ps(_mm512_loadu_ps(row.as_ptr().add(i)), inv);
+                // Round to nearest even (the default mode), shift into 1..=255.
+                let v = _mm512_add_epi32(_mm512_cvtps_epi32(v), shift);
+                _mm_storeu_si128(
+                    out.as_mut_ptr().add(i) as *mut __m128i,
+                    _mm512_cvtusepi32_epi8(v),
+                );
+            }
         }
     }
 }
