@@ -135,7 +135,7 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
     // while it ran (the bench has done nothing big before).
     say("indexing the corpus (graph, resolution, search)");
     let report = Indexer::open(&IndexConfig::new(corpus.clone(), db.clone()))?.run(&Scope::All)?;
-    let peak_rss = peak_rss_bytes().unwrap_or(0);
+    let peak_rss = crate::indexer::peak_rss_bytes();
     if report.total_nodes == 0 {
         anyhow::bail!(
             "{} has no source file in a supported language to measure",
@@ -731,14 +731,6 @@ fn read_response(reader: &mut impl BufRead) -> anyhow::Result<u16> {
     Ok(status)
 }
 
-/// This process's peak resident memory (VmHWM).
-fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
 /// `ctags -R` on the corpus, timed, with its peak memory; `None` when no
 /// universal-ctags is installed.
 fn compare_ctags(
@@ -856,7 +848,7 @@ pub fn render_text(report: &BenchReport) -> String {
         out += &line(row);
     }
     out += &format!(
-        "\n{} of {} targets met. Index stages (s): walk {:.2}, parse {:.2}, resolve {:.2}, flush {:.2}, search {:.2}; peak RSS {:.0} MB.\n",
+        "\n{} of {} targets met. Index stages (s): walk {:.2}, parse {:.2}, resolve {:.2}, flush {:.2}, search {:.2}; peak RSS at each stage's end (MB): {:.0}, {:.0}, {:.0}, {:.0}, {:.0}.\n",
         report.met(),
         report.metrics.len(),
         report.index.stages.walk,
@@ -864,7 +856,11 @@ pub fn render_text(report: &BenchReport) -> String {
         report.index.stages.resolve,
         report.index.stages.flush,
         report.index.stages.search,
-        report.peak_rss_bytes_while_indexing as f64 / 1e6,
+        report.index.stage_peak_bytes.walk as f64 / 1e6,
+        report.index.stage_peak_bytes.parse as f64 / 1e6,
+        report.index.stage_peak_bytes.resolve as f64 / 1e6,
+        report.index.stage_peak_bytes.flush as f64 / 1e6,
+        report.index.stage_peak_bytes.search as f64 / 1e6,
     );
     if let Some(c) = &report.comparison {
         out += &format!(

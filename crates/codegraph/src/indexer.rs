@@ -134,6 +134,9 @@ pub struct IndexReport {
     pub total_edges: u64,
     /// Where the run's time went.
     pub stages: StageSeconds,
+    /// The process's peak resident memory (VmHWM) when each stage ended,
+    /// in bytes: the stage where it rises is the one that raised it.
+    pub stage_peak_bytes: StageBytes,
     pub seconds: f64,
     pub nodes_per_second: f64,
     pub megabytes_per_second: f64,
@@ -155,6 +158,28 @@ pub struct StageSeconds {
     pub flush: f64,
     /// The search indexes' update (embedding included).
     pub search: f64,
+}
+
+/// Bytes per stage, as [`StageSeconds`] times them.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct StageBytes {
+    pub walk: u64,
+    pub parse: u64,
+    pub remove: u64,
+    pub resolve: u64,
+    pub flush: u64,
+    pub search: u64,
+}
+
+/// This process's peak resident memory so far (Linux's VmHWM), or 0.
+pub fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kb| kb * 1024)
 }
 
 enum SkipReason {
@@ -439,6 +464,7 @@ impl Indexer {
         }
         codegraph_graph::fault::checkpoint("walk");
         report.stages.walk = started.elapsed().as_secs_f64();
+        report.stage_peak_bytes.walk = peak_rss_bytes();
         let mut stage = Instant::now();
 
         let report_progress = |event: Progress| {
@@ -554,6 +580,7 @@ impl Indexer {
         writer.commit()?;
 
         report.stages.parse = lap(&mut stage);
+        report.stage_peak_bytes.parse = peak_rss_bytes();
         // Files indexed before that this run did not index (deleted, now
         // ignored, now skipped) leave the index.
         previous.retain(|path, _| !kept.contains(path));
@@ -566,6 +593,7 @@ impl Indexer {
         }
         writer.commit()?;
         report.stages.remove = lap(&mut stage);
+        report.stage_peak_bytes.remove = peak_rss_bytes();
 
         let resolve_started = Instant::now();
         if targets.is_none() {
@@ -579,6 +607,7 @@ impl Indexer {
         report.resolution = codegraph_graph::resolve_files(store, &mut writer, &to_resolve)?;
         report.resolution_seconds = resolve_started.elapsed().as_secs_f64();
         report.stages.resolve = lap(&mut stage);
+        report.stage_peak_bytes.resolve = peak_rss_bytes();
         // A whole run leaves the store compact for the readers that open it
         // next. A scoped run's few writes are durable in the write-ahead log
         // already; flushing them would cost a watch tens of milliseconds a
@@ -587,6 +616,7 @@ impl Indexer {
             store.flush()?;
         }
         report.stages.flush = lap(&mut stage);
+        report.stage_peak_bytes.flush = peak_rss_bytes();
 
         if let Some(name) = &config.embedder {
             report_progress(Progress::Stage("search"));
@@ -604,6 +634,7 @@ impl Indexer {
         // Re-embedding is asked for once, not on every later run.
         self.config.reembed = false;
         report.stages.search = lap(&mut stage);
+        report.stage_peak_bytes.search = peak_rss_bytes();
 
         codegraph_graph::generation::finish(&self.db_dir, generation)
             .with_context(|| format!("cannot write to the index at {}", self.db_dir.display()))?;

@@ -392,6 +392,7 @@ fn run(cli: Cli) -> Result<()> {
                 print_json(&serde_json::to_value(&report)?)?;
             } else {
                 out(&summary_line(&report))?;
+                out(&stages_line(&report))?;
             }
         }
         Command::Watch { path, index } => {
@@ -808,6 +809,27 @@ fn progress_bar() -> indexer::ProgressFn {
         indexer::Progress::Parsed { done, .. } => bar.set_position(done),
         indexer::Progress::Stage(_) => bar.finish_and_clear(),
     }))
+}
+
+/// Where an index run's time went, and the process's peak memory as each
+/// stage ended.
+fn stages_line(r: &IndexReport) -> String {
+    let (t, m) = (&r.stages, &r.stage_peak_bytes);
+    let stages = [
+        ("walk", t.walk, m.walk),
+        ("parse", t.parse, m.parse),
+        ("remove", t.remove, m.remove),
+        ("resolve", t.resolve, m.resolve),
+        ("flush", t.flush, m.flush),
+        ("search", t.search, m.search),
+    ];
+    let parts: Vec<String> = stages
+        .iter()
+        .map(|(name, seconds, peak)| {
+            format!("{name} {seconds:.2} s (peak {:.0} MB)", *peak as f64 / 1e6)
+        })
+        .collect();
+    format!("stages: {}", parts.join(", "))
 }
 
 fn summary_line(r: &IndexReport) -> String {

@@ -76,6 +76,20 @@ fn bench_measures_every_metric_and_its_report_draws() {
         "{latency}"
     );
     assert_eq!(report["files"], 13);
+    // The index run inside reports seconds and peak memory per stage.
+    let index = &report["index"];
+    for stage in ["walk", "parse", "remove", "resolve", "flush", "search"] {
+        assert!(index["stages"][stage].as_f64().unwrap() >= 0.0, "{index}");
+        assert!(
+            index["stage_peak_bytes"][stage].as_u64().unwrap() > 0,
+            "{index}"
+        );
+    }
+    let peaks = &index["stage_peak_bytes"];
+    assert!(
+        peaks["search"].as_u64() >= peaks["walk"].as_u64(),
+        "{peaks}"
+    );
 
     // The HTML report: the table and one chart per latency, throughput and
     // memory, drawn by a real browser from the file alone.
