@@ -201,8 +201,10 @@ pub fn is_rust_iterator_chain(receiver: &str) -> bool {
     let before = body[..open].trim_end();
     let args = &body[open + 1..];
     let name_start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let name = &before[name_start..];
     if name.is_empty() {
         // A parenthesised expression: a range is an iterator.
@@ -261,6 +263,9 @@ mod tests {
         ] {
             assert!(is_rust_iterator_chain(chain), "{chain}");
         }
+        // A receiver from a file with syntax errors may hold any text.
+        assert!(!is_rust_iterator_chain("v→iter()"));
+        assert!(!is_rust_iterator_chain("v.«iter()"));
         for value in [
             "v",
             "x.map(f)",
