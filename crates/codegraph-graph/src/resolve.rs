@@ -489,8 +489,6 @@ fn callback_type(
     indexed_type(store, cache, ty)
 }
 
-/// `ty`, if the index defines a type of that name (a type parameter, `T`,
-/// or a library type leaves a receiver untyped, as it was).
 /// The declared type of `self.field` in a Rust method, where the struct
 /// that declares the field is in another file than the `impl` (the
 /// extractor types a receiver from its own file only): `self.pre` in
@@ -503,7 +501,7 @@ fn field_type(
     reference: &UnresolvedRef,
     context: &FileContext,
 ) -> Result<Option<String>, StoreError> {
-    if context.language != Language::Rust || reference.kind == RefKind::Import {
+    if context.language != Language::Rust {
         return Ok(None);
     }
     let Some(field) = reference
@@ -549,6 +547,8 @@ fn field_type(
     }
 }
 
+/// `ty`, if the index defines a type of that name (a type parameter, `T`,
+/// or a library type leaves a receiver untyped, as it was).
 fn indexed_type(
     store: &Store,
     cache: &mut Caches,
