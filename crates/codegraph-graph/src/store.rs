@@ -556,12 +556,12 @@ impl Store {
 
     /// Every edge out of `id`, all kinds.
     pub fn out_edges(&self, id: NodeId) -> Result<Vec<Edge>, StoreError> {
-        self.edges(CF_OUT, &id.to_be_bytes(), usize::MAX, &|_| true)
+        self.edges(CF_OUT, id, None, usize::MAX, &|_| true)
     }
 
     /// Every edge into `id`, all kinds.
     pub fn in_edges(&self, id: NodeId) -> Result<Vec<Edge>, StoreError> {
-        self.edges(CF_IN, &id.to_be_bytes(), usize::MAX, &|_| true)
+        self.edges(CF_IN, id, None, usize::MAX, &|_| true)
     }
 
     /// At most `limit` edges out of `id` and at most `limit` into it, all
@@ -572,8 +572,8 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<Edge>, Vec<Edge>), StoreError> {
         Ok((
-            self.edges(CF_OUT, &id.to_be_bytes(), limit, &|_| true)?,
-            self.edges(CF_IN, &id.to_be_bytes(), limit, &|_| true)?,
+            self.edges(CF_OUT, id, None, limit, &|_| true)?,
+            self.edges(CF_IN, id, None, limit, &|_| true)?,
         ))
     }
 
@@ -587,7 +587,7 @@ impl Store {
         limit: usize,
         keep: &dyn Fn(&Edge) -> bool,
     ) -> Result<Vec<Edge>, StoreError> {
-        self.edges(CF_OUT, &kind_prefix(id, kind), limit, keep)
+        self.edges(CF_OUT, id, Some(kind), limit, keep)
     }
 
     /// At most `limit` edges of `kind` into `id` that `keep` accepts (see
@@ -599,7 +599,7 @@ impl Store {
         limit: usize,
         keep: &dyn Fn(&Edge) -> bool,
     ) -> Result<Vec<Edge>, StoreError> {
-        self.edges(CF_IN, &kind_prefix(id, kind), limit, keep)
+        self.edges(CF_IN, id, Some(kind), limit, keep)
     }
 
     /// How many `kind` edges point at `id`, counting no further than `cap`
@@ -618,27 +618,32 @@ impl Store {
         Ok(n)
     }
 
-    /// The edges under `prefix` in `cf` (`CF_OUT`: keyed by source;
-    /// `CF_IN`: by target) that `keep` accepts, at most `limit`.
+    /// `id`'s edges in `cf` (`CF_OUT`: keyed by source; `CF_IN`: by
+    /// target), of `kind` or all kinds, that `keep` accepts, at most
+    /// `limit`; through the adjacency cache when the store has one.
     fn edges(
         &self,
         cf: &str,
-        prefix: &[u8],
+        id: NodeId,
+        kind: Option<EdgeKind>,
         limit: usize,
         keep: &dyn Fn(&Edge) -> bool,
     ) -> Result<Vec<Edge>, StoreError> {
         use crate::cache::{Adjacency, AdjacencyKey};
+        // `id · kind`, or `id` alone for every kind.
+        let key_prefix = kind_prefix(id, kind.unwrap_or(EdgeKind::Calls));
+        let prefix = if kind.is_some() {
+            &key_prefix[..]
+        } else {
+            &key_prefix[..8]
+        };
         let Some(caches) = &self.caches else {
             return self.scan_edges(cf, prefix, limit, keep);
         };
         let key = AdjacencyKey {
-            node: NodeId(u64::from_be_bytes(
-                prefix[..8]
-                    .try_into()
-                    .expect("edge prefixes start with a node id"),
-            )),
+            node: id,
             incoming: cf == CF_IN,
-            kind: prefix.get(8).copied().unwrap_or(u8::MAX),
+            kind: kind.map_or(u8::MAX, |k| k as u8),
         };
         let listed = match caches.adjacency.get(&key) {
             Some(Adjacency::Hub) => return self.scan_edges(cf, prefix, limit, keep),
@@ -664,6 +669,7 @@ impl Store {
             .collect())
     }
 
+    /// The edges under `prefix` in `cf`, read from the store.
     fn scan_edges(
         &self,
         cf: &str,

@@ -86,10 +86,11 @@ pub(crate) fn cached<R: serde::Serialize, T: serde::Serialize + Clone>(
     request: &R,
     compute: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
-    let Some(cache) = cache else {
+    // A request that cannot be written as a key is answered, not cached
+    // (an empty key would be shared by every such request).
+    let (Some(cache), Ok(key)) = (cache, serde_json::to_string(request)) else {
         return compute();
     };
-    let key = serde_json::to_string(request).unwrap_or_default();
     if let Some(Weighed(answer, _)) = cache.get(&key) {
         return Ok(T::clone(&answer));
     }
