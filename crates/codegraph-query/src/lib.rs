@@ -16,5 +16,7 @@ pub mod params;
 pub mod text;
 pub mod types;
 
-pub use engine::{defaults, resident_bytes, Engine, DEPENDENCY_KINDS, MAX_DEPTH};
+pub use engine::{
+    defaults, peak_resident_bytes, resident_bytes, Engine, DEPENDENCY_KINDS, MAX_DEPTH,
+};
 pub use error::{QueryError, Result};

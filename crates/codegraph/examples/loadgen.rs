@@ -13,11 +13,11 @@
 //! the name's words.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use codegraph::loopback::{encode, Connection};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -79,19 +79,6 @@ fn parse_args() -> Result<Args, Error> {
     Ok(args)
 }
 
-/// Percent-encodes a query-string value.
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out += &format!("%{b:02X}");
-        }
-    }
-    out
-}
-
 /// The request path for one query of `kind` on target `i`.
 fn path(kind: &str, target: &(String, String)) -> String {
     let (id, name) = target;
@@ -110,58 +97,6 @@ fn path(kind: &str, target: &(String, String)) -> String {
             format!("/api/search?query={}&limit=10", encode(&words))
         }
         other => panic!("unknown kind {other}"),
-    }
-}
-
-struct Connection {
-    reader: BufReader<TcpStream>,
-    stream: TcpStream,
-}
-
-impl Connection {
-    fn open(addr: &str) -> std::io::Result<Connection> {
-        let stream = TcpStream::connect(addr)?;
-        stream.set_nodelay(true)?;
-        Ok(Connection {
-            reader: BufReader::new(stream.try_clone()?),
-            stream,
-        })
-    }
-
-    /// Sends a GET and reads the whole answer; returns its status.
-    fn get(&mut self, host: &str, path: &str, token: Option<&str>) -> std::io::Result<u16> {
-        let auth = token
-            .map(|t| format!("Authorization: Bearer {t}\r\n"))
-            .unwrap_or_default();
-        write!(
-            self.stream,
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}\r\n"
-        )?;
-        let mut line = String::new();
-        self.reader.read_line(&mut line)?;
-        let status: u16 = line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
-        let mut length = None;
-        loop {
-            line.clear();
-            self.reader.read_line(&mut line)?;
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse::<usize>().ok();
-                }
-            }
-        }
-        let length = length.ok_or_else(|| std::io::Error::other("no content-length"))?;
-        let mut body = vec![0; length];
-        self.reader.read_exact(&mut body)?;
-        Ok(status)
     }
 }
 

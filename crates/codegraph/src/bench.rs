@@ -24,8 +24,7 @@
 //! Wall-clock figures on a shared machine are noisy: quote medians of
 //! several runs, and compare variants in one run.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -40,6 +39,7 @@ use codegraph_query::Engine;
 use serde::Serialize;
 
 use crate::indexer::{IndexConfig, IndexReport, Indexer, Scope};
+use crate::loopback::{encode, Connection};
 
 /// What to measure, on what.
 pub struct BenchOptions {
@@ -128,8 +128,10 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
     if !corpus.is_dir() {
         anyhow::bail!("{} is not a directory", corpus.display());
     }
-    let scratch = ScratchDir::new()?;
-    let db = scratch.0.join("index");
+    let scratch = tempfile::Builder::new()
+        .prefix("codegraph-bench-")
+        .tempdir()?;
+    let db = scratch.path().join("index");
 
     // Indexing: nodes/s and embeddings/s, and the process's peak memory
     // while it ran (the bench has done nothing big before).
@@ -146,7 +148,7 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
     let engine = Engine::open(&db, OpenMode::ReadOnly)?;
     engine.warm();
     let table = engine.store().load_node_table()?;
-    let nodes = sample_nodes(&engine, if options.quick { 300 } else { 3000 })?;
+    let nodes = sample_nodes(&engine, &table, if options.quick { 300 } else { 3000 })?;
     let rounds = if options.quick { 2 } else { 10 };
     let mut metrics = Vec::new();
 
@@ -370,8 +372,8 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
 
     let comparison = if options.compare {
         say("universal-ctags on the same corpus");
-        let definitions = table_definitions(&engine)?;
-        compare_ctags(&corpus, &scratch.0, &report, peak_rss, definitions)?
+        let definitions = table_definitions(&table);
+        compare_ctags(&corpus, scratch.path(), &report, peak_rss, definitions)?
     } else {
         None
     };
@@ -388,27 +390,6 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
         memory,
         comparison,
     })
-}
-
-/// A directory removed when dropped.
-struct ScratchDir(PathBuf);
-
-impl ScratchDir {
-    fn new() -> std::io::Result<ScratchDir> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let dir =
-            std::env::temp_dir().join(format!("codegraph-bench-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir)?;
-        Ok(ScratchDir(dir))
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 const MICROS: f64 = 1e6;
@@ -496,9 +477,12 @@ fn latency(
 /// Up to `limit` functions, methods and types, spread evenly over the
 /// index (every n-th of them in id order: ids are hashes, so this is a
 /// fair sample).
-fn sample_nodes(engine: &Engine, limit: usize) -> anyhow::Result<Vec<Node>> {
-    let table = engine.store().load_node_table()?;
-    let ids = table_ids(&table);
+fn sample_nodes(
+    engine: &Engine,
+    table: &codegraph_core::NodeTable,
+    limit: usize,
+) -> anyhow::Result<Vec<Node>> {
+    let ids = table_ids(table);
     let step = (ids.len() / limit.max(1)).max(1);
     let picked: Vec<_> = ids.into_iter().step_by(step).take(limit).collect();
     Ok(engine
@@ -529,12 +513,11 @@ fn table_ids(table: &codegraph_core::NodeTable) -> Vec<codegraph_core::NodeId> {
 
 /// Definitions in the index, counted as ctags counts tags: every node
 /// but files and imports.
-fn table_definitions(engine: &Engine) -> anyhow::Result<u64> {
-    let table = engine.store().load_node_table()?;
-    Ok(table
+fn table_definitions(table: &codegraph_core::NodeTable) -> u64 {
+    table
         .iter()
         .filter(|n| !matches!(n.kind, NodeKind::File | NodeKind::Import))
-        .count() as u64)
+        .count() as u64
 }
 
 /// Questions a developer might ask of the sampled code: the first
@@ -597,8 +580,10 @@ fn through_server(
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()?;
-    let server = Child(child.id());
-    let stderr = child.stderr.take().expect("stderr is piped");
+    let Some(stderr) = child.stderr.take() else {
+        anyhow::bail!("codegraph serve started without its stderr");
+    };
+    let _server = Server(child);
     let mut lines = BufReader::new(stderr).lines();
     let addr = loop {
         let Some(line) = lines.next() else {
@@ -624,35 +609,17 @@ fn through_server(
         .collect();
     let lookup_rate = load(&addr, &lookups, connections, seconds)?;
     let search_rate = load(&addr, &searches, connections, seconds)?;
-    let _ = child.kill();
-    let _ = child.wait();
-    drop(server);
     Ok((lookup_rate, search_rate))
 }
 
-/// Kills the server if the bench fails half-way.
-struct Child(u32);
+/// The server child, stopped and reaped however the bench ends.
+struct Server(std::process::Child);
 
-impl Drop for Child {
+impl Drop for Server {
     fn drop(&mut self) {
-        // SAFETY: kill(2) takes any pid and signal; a pid already reaped
-        // makes it fail harmlessly with ESRCH.
-        unsafe {
-            libc::kill(self.0 as libc::pid_t, libc::SIGTERM);
-        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
-}
-
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Answers per second from `connections` keep-alive connections asking
@@ -669,17 +636,12 @@ fn load(addr: &str, paths: &[String], connections: usize, seconds: u64) -> anyho
             let (stop, done) = (Arc::clone(&stop), Arc::clone(&done));
             let (addr, paths) = (addr.to_string(), paths.to_vec());
             std::thread::spawn(move || -> anyhow::Result<()> {
-                let stream = TcpStream::connect(&addr)?;
-                stream.set_nodelay(true)?;
-                stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-                let mut reader = BufReader::new(stream.try_clone()?);
-                let mut writer = stream;
+                let mut connection = Connection::open(&addr)?;
                 let mut next = i;
                 while !stop.load(Ordering::Relaxed) {
                     let path = &paths[next % paths.len()];
                     next += connections;
-                    write!(writer, "GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n")?;
-                    let status = read_response(&mut reader)?;
+                    let status = connection.get("bench", path, None)?;
                     if status != 200 {
                         anyhow::bail!("the server answered {path} with {status}");
                     }
@@ -698,37 +660,6 @@ fn load(addr: &str, paths: &[String], connections: usize, seconds: u64) -> anyho
             .map_err(|_| anyhow::anyhow!("a load connection panicked"))??;
     }
     Ok(done.load(Ordering::Relaxed) as f64 / elapsed)
-}
-
-/// Reads one HTTP/1.1 response (headers and a Content-Length body) and
-/// returns its status.
-fn read_response(reader: &mut impl BufRead) -> anyhow::Result<u16> {
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let status: u16 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("not an HTTP response: {line:?}"))?;
-    let mut length = 0usize;
-    loop {
-        line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            anyhow::bail!("the connection closed mid-response");
-        }
-        let header = line.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse()?;
-            }
-        }
-    }
-    let mut body = vec![0u8; length];
-    reader.read_exact(&mut body)?;
-    Ok(status)
 }
 
 /// `ctags -R` on the corpus, timed, with its peak memory; `None` when no
@@ -1031,12 +962,6 @@ mod tests {
         assert_eq!(words("parse_file"), "parse file");
         assert_eq!(words("resolveImportPath"), "resolve import path");
         assert_eq!(words("HTTPServer"), "httpserver");
-    }
-
-    #[test]
-    fn percent_encoding_keeps_paths_safe() {
-        assert_eq!(encode("a b&c"), "a%20b%26c");
-        assert_eq!(encode("Foo::bar"), "Foo%3A%3Abar");
     }
 
     #[test]

@@ -171,15 +171,10 @@ pub struct StageBytes {
     pub search: u64,
 }
 
-/// This process's peak resident memory so far (Linux's VmHWM), or 0.
+/// This process's peak resident memory so far, or 0 where it cannot be
+/// read.
 pub fn peak_rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-            line.split_whitespace().nth(1)?.parse::<u64>().ok()
-        })
-        .map_or(0, |kb| kb * 1024)
+    codegraph_query::peak_resident_bytes().unwrap_or(0)
 }
 
 enum SkipReason {

@@ -14,6 +14,7 @@ pub mod ignored;
 pub mod indexer;
 pub mod install;
 pub mod live;
+pub mod loopback;
 pub mod mcp;
 pub mod serve;
 pub mod tsconfig;
