@@ -527,10 +527,8 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
             |c| c.capacity_bytes,
         ),
     ];
-    for (name, kind, help, value) in families {
-        if caches.is_empty() {
-            break;
-        }
+    // No family at all for an engine without caches.
+    for (name, kind, help, value) in families.into_iter().filter(|_| !caches.is_empty()) {
         out += &format!("# HELP {name} {help}\n# TYPE {name} {kind}\n");
         for cache in &caches {
             out += &format!("{name}{{cache=\"{}\"}} {}\n", cache.name, value(cache));
