@@ -54,8 +54,9 @@ SCOPES = {
     "module",
     "namespace",
 }
-# A module- or class-level variable is the caller of the calls in its value.
-CALLERS = SCOPES | {"variable", "constant", "field"}
+# A module- or class-level variable is the caller of the calls in its value;
+# a type alias (`type IntoIter = Chunks<I>;`) of the types it names.
+CALLERS = SCOPES | {"variable", "constant", "field", "type", "type_alias", "typedef"}
 # The name in a definition (a property setter, an overload) is not a call.
 DEFINING = re.compile(r"(\bdef|\bfunction|\bclass|\bfunc|\bfn)\s*$")
 

@@ -12,7 +12,7 @@
 //! name, by each language's module-path rules (see `imports.rs`).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use codegraph_core::{
     callback_parameter_type, normalize_type, Edge, EdgeKind, Language, Node, NodeId, NodeKind,
@@ -49,6 +49,9 @@ struct Candidate {
     qualified_name: String,
     /// The name of the trait that declares this method, if one does.
     in_trait: Option<String>,
+    /// Whether it is a member of a type (its parent a class, struct,
+    /// trait...).
+    in_type: bool,
 }
 
 fn accepts(reference: RefKind, kind: NodeKind) -> bool {
@@ -685,25 +688,32 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
     // A call reaches the definition, not also its declaration in a header.
     codegraph_core::prefer_definitions(&mut nodes);
     prefer_implementations(&mut nodes);
-    // The traits that declare Rust methods of this name.
+    // The definitions' enclosing definitions (not files): the traits that
+    // declare Rust methods of this name, the types whose members they are.
     let owners: Vec<NodeId> = nodes
         .iter()
-        .filter(|n| n.kind == NodeKind::Method && n.language == Language::Rust)
-        .filter_map(|n| n.parent)
+        .filter_map(|n| n.parent.filter(|&p| p != NodeId::for_file(&n.file)))
         .collect();
-    let traits: HashMap<NodeId, String> = store
-        .get_nodes(&owners)?
-        .into_iter()
-        .flatten()
-        .filter(|n| n.kind == NodeKind::Trait)
-        .map(|n| (n.id, n.name))
-        .collect();
+    let mut traits: HashMap<NodeId, String> = HashMap::new();
+    let mut types: HashSet<NodeId> = HashSet::new();
+    for owner in store.get_nodes(&owners)?.into_iter().flatten() {
+        if owner.kind == NodeKind::Trait {
+            traits.insert(owner.id, owner.name.clone());
+        }
+        if owner.kind.is_type_container() {
+            types.insert(owner.id);
+        }
+    }
     Ok(nodes
         .into_iter()
         .map(|n| Candidate {
             id: n.id,
             kind: n.kind,
-            in_trait: n.parent.and_then(|p| traits.get(&p).cloned()),
+            in_trait: n
+                .parent
+                .filter(|_| n.kind == NodeKind::Method && n.language == Language::Rust)
+                .and_then(|p| traits.get(&p).cloned()),
+            in_type: n.parent.is_some_and(|p| types.contains(&p)),
             parent: n.parent,
             file: n.file,
             qualified_name: n.qualified_name,
@@ -996,26 +1006,28 @@ impl<'a> FileContext<'a> {
     /// name in a language whose class bodies are no scope of their
     /// methods, inside a type), cannot be seen from `from`, outside it.
     fn hidden_from(&self, candidate: &Candidate, from: NodeId, bare: bool) -> bool {
+        // A type's members are reached through the type (`Self::Item`,
+        // `Config.DEFAULT`), in any file. In Rust an `impl` for a generic
+        // or foreign type has no type node: its items are the ones named
+        // under a type (modules are snake_case, types CamelCase).
+        let class_scoped = bare
+            && candidate.kind != NodeKind::Method
+            && match self.language {
+                Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                    candidate.in_type
+                }
+                Language::Rust => candidate.in_type || rust_impl_item(&candidate.qualified_name),
+                _ => false,
+            };
+        if class_scoped {
+            return true;
+        }
         if candidate.file != self.path {
             return false;
         }
         let Some(parent) = candidate.parent.and_then(|p| self.nodes.get(&p)) else {
             return false;
         };
-        let class_scoped = bare
-            && parent.kind.is_type_container()
-            && candidate.kind != NodeKind::Method
-            && matches!(
-                self.language,
-                Language::Python
-                    | Language::JavaScript
-                    | Language::TypeScript
-                    | Language::Tsx
-                    | Language::Rust
-            );
-        if class_scoped {
-            return true;
-        }
         if !parent.kind.is_callable() {
             return false;
         }
@@ -1076,6 +1088,23 @@ impl<'a> FileContext<'a> {
             .find_map(|n| n.qualified_name.rsplit_once('.').map(|(p, _)| p))
     }
 
+    /// In Rust, the path an `impl` block's items are named under
+    /// (`iter_index::Range` for `Range::index`), read off the method
+    /// `from` is in.
+    fn impl_path(&self, from: NodeId) -> Option<&'a str> {
+        if self.language != Language::Rust {
+            return None;
+        }
+        let mut current = self.nodes.get(&from);
+        while let Some(node) = current {
+            if node.kind == NodeKind::Method {
+                return node.qualified_name.rsplit_once("::").map(|(p, _)| p);
+            }
+            current = node.parent.and_then(|p| self.nodes.get(&p));
+        }
+        None
+    }
+
     /// The type whose member `from` is (or `from` itself, if a type).
     fn enclosing_type(&self, from: NodeId) -> Option<&'a Node> {
         let mut current = self.nodes.get(&from);
@@ -1087,6 +1116,16 @@ impl<'a> FileContext<'a> {
         }
         None
     }
+}
+
+/// A Rust item named under a type (`merge_join::F::T` from `impl<F>
+/// FuncLR for F { type T = ..; }`): the segment before its name is
+/// CamelCase, as types are and modules are not.
+fn rust_impl_item(qualified: &str) -> bool {
+    qualified
+        .rsplit("::")
+        .nth(1)
+        .is_some_and(|owner| owner.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
 fn is_self(receiver: &str) -> bool {
@@ -1293,6 +1332,25 @@ fn choose(
                 type_bound = is_super(r)
                     || member_read
                     || (context.language == Language::Rust && owner.kind == NodeKind::Trait);
+            } else if let Some(path) = context
+                .impl_path(reference.from)
+                .filter(|_| reference.kind == RefKind::Type)
+            {
+                // A Rust `impl` for a type from elsewhere (`impl Index for
+                // Range<usize>`): its items are named after that type, so
+                // `Self::Output` is the same impl's. (`self.f()` there may
+                // as well be the trait's or another impl's.)
+                rules.push(rule(
+                    0.95,
+                    Resolution::OwnType,
+                    Box::new(move |c| {
+                        c.qualified_name
+                            .strip_prefix(path)
+                            .and_then(|rest| rest.strip_prefix("::"))
+                            == Some(name)
+                    }),
+                ));
+                type_bound = true;
             } else if member_read {
                 return Vec::new();
             }

@@ -243,26 +243,47 @@ fn macro_argument_refs(
         else {
             continue;
         };
-        if macro_name == Some("macro_rules") || tree.byte_range().len() < 3 {
+        if macro_name == Some("macro_rules") {
             continue;
         }
-        let inner_start = tree.start_byte() + 1;
-        let inner = &source[inner_start..tree.end_byte() - 1];
-        let inner_origin = origin.at(source, inner_start);
-        reparse_arguments(
-            spec,
-            inner,
-            text(tree, source).starts_with('['),
-            inner_origin,
-            depth,
-            refs,
-        );
+        reparse_token_tree(spec, tree, source, origin, depth, refs);
+    }
+}
+
+/// Re-parses one token tree's contents; where they are no expression or
+/// block as a whole (a DSL such as `bench! { name { {setup} expr } }`),
+/// each delimited group inside is tried on its own, so the code in the
+/// DSL's braces is still read as code.
+fn reparse_token_tree(
+    spec: &LanguageSpec,
+    tree: tree_sitter::Node<'_>,
+    source: &str,
+    origin: Origin,
+    depth: usize,
+    refs: &mut MacroRefs,
+) {
+    if depth >= MAX_MACRO_DEPTH || tree.byte_range().len() < 3 {
+        return;
+    }
+    let inner_start = tree.start_byte() + 1;
+    let inner = &source[inner_start..tree.end_byte() - 1];
+    let inner_origin = origin.at(source, inner_start);
+    let bracketed = text(tree, source).starts_with('[');
+    if reparse_arguments(spec, inner, bracketed, inner_origin, depth, refs) {
+        return;
+    }
+    let mut cursor = tree.walk();
+    for group in tree.children(&mut cursor) {
+        if group.kind() == "token_tree" {
+            reparse_token_tree(spec, group, source, origin, depth + 1, refs);
+        }
     }
 }
 
 /// Parses macro arguments `inner` as an expression (an array for `[...]`,
 /// else a tuple; failing that, a block of statements) and appends the
-/// references in it, positioned at `origin`.
+/// references in it, positioned at `origin`. False when it parses as
+/// neither.
 fn reparse_arguments(
     spec: &LanguageSpec,
     inner: &str,
@@ -270,7 +291,7 @@ fn reparse_arguments(
     origin: Origin,
     depth: usize,
     refs: &mut MacroRefs,
-) {
+) -> bool {
     let wrappings: [(&str, &str); 2] = if bracketed {
         [("fn _m(){[", "];}"), ("fn _m(){", "}")]
     } else {
@@ -279,7 +300,7 @@ fn reparse_arguments(
     for (open, close) in wrappings {
         let wrapped = format!("{open}{inner}{close}");
         let tree = PARSER.with_borrow_mut(|parser| parser.parse(&wrapped, None));
-        let Some(tree) = tree else { return };
+        let Some(tree) = tree else { return false };
         if tree.root_node().has_error() {
             continue;
         }
@@ -313,8 +334,9 @@ fn reparse_arguments(
             depth + 1,
             refs,
         );
-        return;
+        return true;
     }
+    false
 }
 
 fn file_node(path: &str, source: &str, language: Language) -> Node {
@@ -382,6 +404,8 @@ struct Captured<'t> {
     package: Option<String>,
     /// Names bound locally (`@local`): (position, name).
     locals: Vec<(usize, String)>,
+    /// Name positions a `@not_reference` capture marks.
+    not_references: HashSet<usize>,
 }
 
 /// `node` sits in a function type (TypeScript `(a: A) => B`, Rust
@@ -506,6 +530,9 @@ impl<'t> Captured<'t> {
                     Role::Local => self
                         .locals
                         .push((node.start_byte(), text(node, source).to_string())),
+                    Role::NotReference => {
+                        self.not_references.insert(node.start_byte());
+                    }
                     Role::Ignored => {}
                 }
             }
@@ -831,7 +858,7 @@ impl<'t> Captured<'t> {
             .filter(|(name, path)| spec.expands_use_trees && last_segment(path) != *name)
             .collect();
         for mut r in self.refs {
-            if def_names.contains(&r.start_byte) {
+            if def_names.contains(&r.start_byte) || self.not_references.contains(&r.start_byte) {
                 continue;
             }
             if r.path_receiver && !renamed.is_empty() {

@@ -52,6 +52,10 @@ pub(crate) enum Role {
     /// bare use of it inside that function is the local, not a
     /// definition elsewhere (Python).
     Local,
+    /// `@not_reference`: a name that names nothing of the index (the
+    /// associated type in `Add<V, Output = V>`), though a later, more
+    /// general pattern would take it for a reference.
+    NotReference,
     Ignored,
 }
 
@@ -75,6 +79,7 @@ fn role(capture: &str) -> Result<Role, String> {
         "binding.callback" => Role::Callback,
         "binding.callee" => Role::Callee,
         "local" => Role::Local,
+        "not_reference" => Role::NotReference,
         "reference.call" => Role::Reference(RefKind::Call),
         "reference.type" => Role::Reference(RefKind::Type),
         "reference.inherit" => Role::Reference(RefKind::Inherit),

@@ -149,8 +149,10 @@ fn calls_across_rust_workspace_crates_resolve() {
 }
 
 /// `scope line resolution` of each site `refs symbol` lists, sorted.
-fn ref_sites(repo: &Path, symbol: &str) -> Vec<String> {
-    let refs = json(repo, &["refs", symbol]);
+fn ref_sites(repo: &Path, symbol: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["refs", symbol];
+    args.extend_from_slice(extra);
+    let refs = json(repo, &args);
     let mut found: Vec<String> = refs["files"]
         .as_array()
         .unwrap()
@@ -300,7 +302,7 @@ fn imports_and_string_annotations_reference_the_definitions_they_name() {
     ]);
     index(dir.path());
     assert_eq!(
-        ref_sites(dir.path(), "app.console.Console"),
+        ref_sites(dir.path(), "app.console.Console", &[]),
         ["app.render.render 3 import", "app/render.py 1 import"]
     );
     let refs = json(dir.path(), &["refs", "parse"]);
@@ -390,6 +392,60 @@ fn rust_iterator_chains_crate_aliases_and_trait_self_calls() {
     // `self.count()` in a trait's default method is the supertrait's
     // (`Iterator::count`), not a same-named method of some type.
     assert!(callers(dir.path(), "Buf::count", &["--guesses"]).is_empty());
+}
+
+#[test]
+fn rust_macro_dsls_associated_types_and_generic_names() {
+    let dir = tree(&[
+        (
+            "src/lib.rs",
+            "pub mod adaptors;
+pub mod index;
+
+\
+             pub trait Itertools: Iterator {\n    fn interleave(self) -> usize where Self: Sized {\n        0\n    }\n}\n",
+        ),
+        (
+            "src/adaptors.rs",
+            "pub struct PutBack<I>(I);\n\n\
+             impl<I: Iterator> Iterator for PutBack<I> {\n    type Item = I::Item;\n    fn next(&mut self) -> Option<Self::Item> {\n        None\n    }\n}\n",
+        ),
+        (
+            "src/index.rs",
+            "use std::ops::{Add, Range};\n\n\
+             pub trait IteratorIndex {\n    type Output;\n    fn index(self) -> Self::Output;\n}\n\n\
+             impl IteratorIndex for Range<usize> {\n    type Output = usize;\n    fn index(self) -> Self::Output {\n        0\n    }\n}\n\n\
+             impl IteratorIndex for std::ops::RangeFull {\n    type Output = u8;\n    fn index(self) -> Self::Output {\n        0\n    }\n}\n\n\
+             pub fn sum<V: Add<V, Output = V>>(a: V, b: V) -> V {\n    a + b\n}\n\n\
+             pub fn coalesce<Item>(item: Item) -> Item {\n    item\n}\n",
+        ),
+        (
+            "benches/b.rs",
+            "use itertools::Itertools;\n\n\
+             bench_specializations! {\n    interleave {\n        {\n            let v1 = vec![0; 8];\n        }\n        v1.iter().interleave()\n    }\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // Code inside a macro's own syntax (`name { {setup} expr }`) is still
+    // read as code, group by group.
+    assert_eq!(
+        caller_lines(dir.path(), "Itertools::interleave"),
+        ["benches/b.rs trait-method"]
+    );
+    // `Self::Output` in an impl for a type from elsewhere is that impl's
+    // own associated type; `Output = V` binds `Add`'s, which is not
+    // indexed; a generic parameter `Item` is no type's member `Item`.
+    assert_eq!(
+        ref_sites(dir.path(), "Range::Output", &["--guesses"]),
+        ["index::Range::index 10 own-type"]
+    );
+    assert!(ref_sites(dir.path(), "PutBack::Item", &["--guesses"])
+        .iter()
+        .all(|site| site.starts_with("adaptors::PutBack::")));
+    // The trait's own associated type is a definition, not a reference.
+    assert!(!json(dir.path(), &["find", "IteratorIndex::Output"])
+        .to_string()
+        .contains("\"results\":[]"));
 }
 
 #[test]
@@ -578,7 +634,7 @@ fn member_reads_through_known_types_reference_properties() {
     )]);
     index(dir.path());
     assert_eq!(
-        ref_sites(dir.path(), "Term.size"),
+        ref_sites(dir.path(), "Term.size", &[]),
         ["app.Term.wide 7 own-type", "app.width 10 receiver-type"]
     );
 }
@@ -663,7 +719,7 @@ fn java_packages_span_source_roots() {
         ),
     ]);
     index(dir.path());
-    let found = ref_sites(dir.path(), "Invoice");
+    let found = ref_sites(dir.path(), "Invoice", &[]);
     assert!(
         found.contains(&"com.acme.InvoiceTest.testTotal 3 directory".to_string()),
         "{found:?}"

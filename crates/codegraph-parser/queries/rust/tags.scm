@@ -7,6 +7,8 @@
 (union_item name: (type_identifier) @name) @definition.union
 (trait_item name: (type_identifier) @name) @definition.trait
 (type_item name: (type_identifier) @name) @definition.type
+; A trait's associated type (`type Output: Iterator;`).
+(associated_type name: (type_identifier) @name) @definition.type
 (mod_item name: (identifier) @name) @definition.module
 (const_item name: (identifier) @name) @definition.constant
 (static_item name: (identifier) @name) @definition.variable
@@ -66,6 +68,8 @@
 ; A type path (`Self::Item`, `io::Error`, `I::Item`): a member of its owner.
 (scoped_type_identifier path: (_) @receiver name: (type_identifier) @name) @reference.type
 (type_identifier) @name @reference.type
+; `Add<V, Output = V>` binds the trait's associated type: no reference.
+(type_binding name: (type_identifier) @not_reference)
 
 (use_declaration argument: (_) @import.path) @import
 (extern_crate_declaration name: (identifier) @import.path) @import
