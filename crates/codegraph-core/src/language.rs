@@ -20,7 +20,148 @@ pub enum Language {
     Java = 6,
     C = 7,
     Cpp = 8,
+    Ruby = 9,
+    Php = 10,
+    CSharp = 11,
+    Kotlin = 12,
+    Swift = 13,
+    Scala = 14,
+    Lua = 15,
+    Bash = 16,
+    Elixir = 17,
+    Haskell = 18,
+    Dart = 19,
+    Zig = 20,
 }
+
+/// What every part of CodeGraph needs to know of one language, in one
+/// place: its name, the extensions of its files, how its qualified names
+/// are joined and which file stands for its directory's module. (The
+/// grammar and extraction query are the parser's, `codegraph-parser`'s
+/// `spec.rs`; name resolution's language rules are the resolver's.)
+#[derive(Debug)]
+pub struct LanguageInfo {
+    pub language: Language,
+    /// Lower-case name, as `--language` takes it and the index stores it.
+    pub name: &'static str,
+    /// Other names `--language` accepts.
+    pub aliases: &'static [&'static str],
+    /// File extensions, without the dot, lower case.
+    pub extensions: &'static [&'static str],
+    /// Joins the segments of a qualified name (`a::b`, `a.b`).
+    pub separator: &'static str,
+    /// File stems that are their directory's module (`__init__`, `index`,
+    /// `mod`): an import of the directory names them.
+    pub directory_modules: &'static [&'static str],
+}
+
+const fn info(
+    language: Language,
+    name: &'static str,
+    aliases: &'static [&'static str],
+    extensions: &'static [&'static str],
+    separator: &'static str,
+    directory_modules: &'static [&'static str],
+) -> LanguageInfo {
+    LanguageInfo {
+        language,
+        name,
+        aliases,
+        extensions,
+        separator,
+        directory_modules,
+    }
+}
+
+/// One row per language, in discriminant order.
+static LANGUAGES: [LanguageInfo; 21] = [
+    info(
+        Language::Rust,
+        "rust",
+        &["rs"],
+        &["rs"],
+        "::",
+        &["mod", "lib"],
+    ),
+    info(
+        Language::Python,
+        "python",
+        &["py"],
+        &["py", "pyi"],
+        ".",
+        &["__init__"],
+    ),
+    info(
+        Language::JavaScript,
+        "javascript",
+        &["js"],
+        &["js", "mjs", "cjs", "jsx"],
+        ".",
+        &["index"],
+    ),
+    info(
+        Language::TypeScript,
+        "typescript",
+        &["ts"],
+        &["ts", "mts", "cts"],
+        ".",
+        &["index"],
+    ),
+    info(Language::Tsx, "tsx", &[], &["tsx"], ".", &["index"]),
+    info(Language::Go, "go", &["golang"], &["go"], ".", &[]),
+    info(Language::Java, "java", &[], &["java"], ".", &[]),
+    info(Language::C, "c", &[], &["c", "h"], ".", &[]),
+    info(
+        Language::Cpp,
+        "cpp",
+        &["c++", "cxx"],
+        &[
+            "cc", "cpp", "cxx", "c++", "hh", "hpp", "hxx", "h++", "ipp", "tcc",
+        ],
+        "::",
+        &[],
+    ),
+    info(
+        Language::Ruby,
+        "ruby",
+        &["rb"],
+        &["rb", "rake", "gemspec"],
+        "::",
+        &[],
+    ),
+    info(Language::Php, "php", &[], &["php"], "\\", &[]),
+    info(Language::CSharp, "csharp", &["c#", "cs"], &["cs"], ".", &[]),
+    info(
+        Language::Kotlin,
+        "kotlin",
+        &["kt"],
+        &["kt", "kts"],
+        ".",
+        &[],
+    ),
+    info(Language::Swift, "swift", &[], &["swift"], ".", &[]),
+    info(Language::Scala, "scala", &[], &["scala", "sc"], ".", &[]),
+    info(Language::Lua, "lua", &[], &["lua"], ".", &["init"]),
+    info(
+        Language::Bash,
+        "bash",
+        &["sh", "shell"],
+        &["sh", "bash"],
+        ".",
+        &[],
+    ),
+    info(
+        Language::Elixir,
+        "elixir",
+        &["ex"],
+        &["ex", "exs"],
+        ".",
+        &[],
+    ),
+    info(Language::Haskell, "haskell", &["hs"], &["hs"], ".", &[]),
+    info(Language::Dart, "dart", &[], &["dart"], ".", &[]),
+    info(Language::Zig, "zig", &[], &["zig"], ".", &[]),
+];
 
 impl Language {
     pub const ALL: &'static [Language] = &[
@@ -33,26 +174,75 @@ impl Language {
         Language::Java,
         Language::C,
         Language::Cpp,
+        Language::Ruby,
+        Language::Php,
+        Language::CSharp,
+        Language::Kotlin,
+        Language::Swift,
+        Language::Scala,
+        Language::Lua,
+        Language::Bash,
+        Language::Elixir,
+        Language::Haskell,
+        Language::Dart,
+        Language::Zig,
     ];
 
-    /// The language of a file, by extension. `.h` is taken as C; a C++
-    /// header usually parses fine with the C grammar for declarations.
+    /// This language's row of the language table.
+    pub fn info(self) -> &'static LanguageInfo {
+        &LANGUAGES[self as usize]
+    }
+
+    /// Every extension some language claims, without the dot.
+    pub fn all_extensions() -> impl Iterator<Item = &'static str> {
+        LANGUAGES.iter().flat_map(|l| l.extensions.iter().copied())
+    }
+
+    /// The language of a file, by extension (any case). `.h` is taken as
+    /// C; a C++ header usually parses fine with the C grammar for
+    /// declarations, and [`Language::refine`] moves a plainly C++ one.
     pub fn from_path(path: &Path) -> Option<Language> {
         let ext = path.extension()?.to_str()?;
-        Some(match ext {
-            "rs" => Language::Rust,
-            "py" | "pyi" => Language::Python,
-            "js" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
-            "ts" | "mts" | "cts" => Language::TypeScript,
-            "tsx" => Language::Tsx,
-            "go" => Language::Go,
-            "java" => Language::Java,
-            "c" | "h" => Language::C,
-            "cc" | "cpp" | "cxx" | "c++" | "hh" | "hpp" | "hxx" | "h++" | "ipp" | "tcc" => {
-                Language::Cpp
-            }
+        Language::from_extension(ext)
+    }
+
+    /// The language of a script without an extension, by its `#!` line:
+    /// `#!/bin/bash`, `#!/usr/bin/env python3`, `#!/usr/bin/env -S node`.
+    pub fn from_shebang(first_line: &str) -> Option<Language> {
+        let command = first_line.strip_prefix("#!")?.trim();
+        let mut words = command.split_whitespace();
+        let mut program = words.next()?.rsplit('/').next()?;
+        if program == "env" {
+            program = words.find(|w| !w.starts_with('-') && !w.contains('='))?;
+        }
+        let name = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+        Some(match name {
+            "sh" | "bash" | "dash" | "ksh" => Language::Bash,
+            "python" => Language::Python,
+            "ruby" => Language::Ruby,
+            "node" | "nodejs" => Language::JavaScript,
+            "lua" | "luajit" => Language::Lua,
+            "php" => Language::Php,
+            "elixir" => Language::Elixir,
+            "runghc" | "runhaskell" => Language::Haskell,
+            "swift" => Language::Swift,
             _ => return None,
         })
+    }
+
+    /// The language whose files end in `.ext`.
+    pub fn from_extension(ext: &str) -> Option<Language> {
+        let lower;
+        let ext = if ext.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = ext.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            ext
+        };
+        LANGUAGES
+            .iter()
+            .find(|l| l.extensions.contains(&ext))
+            .map(|l| l.language)
     }
 
     /// The language of a file once its text is known: a `.h` header that
@@ -84,18 +274,40 @@ impl Language {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    /// Whether a bare call inside a class means `this.f()` (its own
+    /// methods, then inherited ones): Java, C++, C#, Kotlin, Swift, Scala,
+    /// Dart, and Ruby's implicit `self`.
+    pub fn has_implicit_this(self) -> bool {
+        matches!(
+            self,
+            Language::Java
+                | Language::Cpp
+                | Language::CSharp
+                | Language::Kotlin
+                | Language::Swift
+                | Language::Scala
+                | Language::Dart
+                | Language::Ruby
+        )
+    }
+
+    /// Whether code in `self` can name a definition written in `other`:
+    /// the same language, or one family (JavaScript, TypeScript and TSX
+    /// import each other; C and C++ share headers).
+    pub fn shares_names_with(self, other: Language) -> bool {
+        self.family() == other.family()
+    }
+
+    fn family(self) -> Language {
         match self {
-            Language::Rust => "rust",
-            Language::Python => "python",
-            Language::JavaScript => "javascript",
-            Language::TypeScript => "typescript",
-            Language::Tsx => "tsx",
-            Language::Go => "go",
-            Language::Java => "java",
-            Language::C => "c",
-            Language::Cpp => "cpp",
+            Language::TypeScript | Language::Tsx => Language::JavaScript,
+            Language::Cpp => Language::C,
+            other => other,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.info().name
     }
 
     pub fn from_u8(byte: u8) -> Option<Language> {
@@ -114,25 +326,17 @@ impl FromStr for Language {
 
     fn from_str(s: &str) -> Result<Language, UnknownKind> {
         let lower = s.to_ascii_lowercase();
-        let alias = match lower.as_str() {
-            "rs" => "rust",
-            "py" => "python",
-            "js" => "javascript",
-            "ts" => "typescript",
-            "c++" | "cxx" => "cpp",
-            other => other,
-        };
-        Language::ALL
+        LANGUAGES
             .iter()
-            .copied()
-            .find(|l| l.as_str() == alias)
+            .find(|l| l.name == lower || l.aliases.contains(&lower.as_str()))
+            .map(|l| l.language)
             .ok_or_else(|| {
                 UnknownKind::new(
                     "language",
                     s,
-                    Language::ALL
+                    LANGUAGES
                         .iter()
-                        .map(|l| l.as_str())
+                        .map(|l| l.name)
                         .collect::<Vec<_>>()
                         .join(", "),
                 )
@@ -179,7 +383,28 @@ mod tests {
         assert_eq!(Language::from_path(Path::new("x.hpp")), Some(Language::Cpp));
         assert_eq!(Language::from_path(Path::new("Makefile")), None);
         assert_eq!(Language::from_path(Path::new("notes.md")), None);
+        assert_eq!(
+            Language::from_path(Path::new("App.KT")),
+            Some(Language::Kotlin)
+        );
+        assert_eq!(
+            Language::from_shebang("#!/bin/bash -e"),
+            Some(Language::Bash)
+        );
+        assert_eq!(
+            Language::from_shebang("#!/usr/bin/env -S python3.12 -u"),
+            Some(Language::Python)
+        );
+        assert_eq!(Language::from_shebang("#!/usr/bin/perl"), None);
+        assert_eq!(Language::from_shebang("# not a shebang"), None);
+        assert_eq!("c#".parse::<Language>().unwrap(), Language::CSharp);
+        assert_eq!(Language::ALL.len(), LANGUAGES.len());
         for &lang in Language::ALL {
+            assert_eq!(
+                lang.info().language,
+                lang,
+                "the table is in discriminant order"
+            );
             assert_eq!(Language::from_u8(lang as u8), Some(lang));
             assert_eq!(lang.as_str().parse::<Language>().unwrap(), lang);
         }

@@ -19,7 +19,11 @@ pub fn is_test_path(path: &str, language: Language) -> bool {
             || (matches!(dir, "spec" | "specs")
                 && matches!(
                     language,
-                    Language::JavaScript | Language::TypeScript | Language::Tsx
+                    Language::JavaScript
+                        | Language::TypeScript
+                        | Language::Tsx
+                        | Language::Ruby
+                        | Language::Lua
                 ))
     });
     if in_test_dir {
@@ -47,7 +51,26 @@ pub fn is_test_path(path: &str, language: Language) -> bool {
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
             name.contains(".test.") || name.contains(".spec.")
         }
-        Language::Rust => false,
+        Language::Rust | Language::Zig => false,
+        // RSpec, minitest; busted; ExUnit; Dart's test package; bats.
+        Language::Ruby | Language::Lua | Language::Elixir | Language::Dart | Language::Bash => {
+            stem.ends_with("_spec")
+                || stem.ends_with("_test")
+                || stem.starts_with("test_")
+                || name.ends_with(".bats")
+        }
+        // PHPUnit, xUnit/NUnit, JUnit-style Kotlin and Scala, XCTest,
+        // Hspec: FooTest, FooTests, FooSpec.
+        Language::Php
+        | Language::CSharp
+        | Language::Kotlin
+        | Language::Swift
+        | Language::Scala
+        | Language::Haskell => {
+            let original = path.rsplit('/').next().unwrap_or(path);
+            let stem = original.split('.').next().unwrap_or(original);
+            stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("Spec")
+        }
         Language::C | Language::Cpp => {
             stem.starts_with("test_")
                 || stem.ends_with("_test")
@@ -96,6 +119,15 @@ mod tests {
             ("src/__tests__/app.js", JavaScript),
             ("lib/foo.test.tsx", Tsx),
             ("base/strings_unittest.cc", Cpp),
+            ("spec/models/user_spec.rb", Ruby),
+            ("lib/user_test.rb", Ruby),
+            ("src/UserTest.php", Php),
+            ("Api/ClientTests.cs", CSharp),
+            ("src/main/kotlin/ParserSpec.kt", Kotlin),
+            ("Sources/AppTests.swift", Swift),
+            ("lib/parser_spec.lua", Lua),
+            ("lib/app_test.exs", Elixir),
+            ("lib/widget_test.dart", Dart),
         ] {
             assert!(is_test_path(path, language), "{path}");
         }

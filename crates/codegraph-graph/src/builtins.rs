@@ -130,7 +130,21 @@ pub fn is_builtin_method(language: Language, name: &str) -> bool {
         Language::Java => JAVA,
         Language::Go => GO,
         Language::Cpp => CPP,
-        Language::C => return false,
+        // No table yet: a call on an unknown receiver is a name-only
+        // guess there, left out of the default views all the same.
+        Language::C
+        | Language::Ruby
+        | Language::Php
+        | Language::CSharp
+        | Language::Kotlin
+        | Language::Swift
+        | Language::Scala
+        | Language::Lua
+        | Language::Bash
+        | Language::Elixir
+        | Language::Haskell
+        | Language::Dart
+        | Language::Zig => return false,
     };
     table.contains(&name)
 }

@@ -418,6 +418,129 @@ pub(crate) fn targets(
             }
             out.push(Target::Suffix(module.to_string()));
         }
+        // `require_relative "util"` (marked `./util` by the parser) beside
+        // the file; `require "shop/util"` on the load path (`lib/`).
+        Language::Ruby => {
+            let file = with_extension(module, ".rb");
+            if module.starts_with('.') {
+                out.extend(join(dir, &file).map(Target::Exact));
+            } else {
+                out.push(Target::Suffix(file));
+            }
+        }
+        // `source lib/common.sh`, `. "$DIR/helpers.sh"`: a variable at the
+        // front is the script's own directory, by far the commonest idiom.
+        Language::Bash => {
+            let path = module.trim_start_matches("./");
+            let path = match path.strip_prefix('$') {
+                Some(rest) => rest.split_once('/').map_or("", |(_, p)| p),
+                None => path,
+            };
+            if !path.is_empty() {
+                out.extend(join(dir, path).map(Target::Exact));
+                out.push(Target::Suffix(path.to_string()));
+            }
+        }
+        // `@import("util.zig")` beside the file; `@import("std")` is a
+        // package, not a file of the tree.
+        Language::Zig => {
+            if module.ends_with(".zig") {
+                out.extend(join(dir, module).map(Target::Exact));
+            }
+        }
+        // `require("shop.util")`: shop/util.lua or shop/util/init.lua on
+        // the package path.
+        Language::Lua => {
+            let path = module.replace('.', "/");
+            out.push(Target::Suffix(format!("{path}.lua")));
+            out.push(Target::Suffix(format!("{path}/init.lua")));
+        }
+        // `import 'src/models.dart'` beside the file; `package:shop/util.dart`
+        // is the package's lib/util.dart; `dart:core` the SDK.
+        Language::Dart => {
+            if let Some(rest) = module.strip_prefix("package:") {
+                let path = rest.split_once('/').map_or("", |(_, p)| p);
+                if !path.is_empty() {
+                    out.push(Target::Suffix(format!("lib/{path}")));
+                }
+            } else if !module.starts_with("dart:") {
+                out.extend(join(dir, module).map(Target::Exact));
+            }
+        }
+        // `import Data.Map.Strict`: Data/Map/Strict.hs under a source root.
+        Language::Haskell => {
+            out.push(Target::Suffix(format!("{}.hs", module.replace('.', "/"))));
+        }
+        // `alias Shop.Accounts.User`: lib/shop/accounts/user.ex by Mix's
+        // convention (CamelCase segments in snake_case).
+        Language::Elixir => {
+            let path: Vec<String> = module.split('.').map(snake_case).collect();
+            out.push(Target::Suffix(format!("{}.ex", path.join("/"))));
+        }
+        // `import com.acme.util.Strings`: a file named for the class in the
+        // package's directory, else any file of that directory (Kotlin
+        // and Scala files need not be named for what they define).
+        Language::Kotlin | Language::Scala => {
+            let ext = if language == Language::Kotlin {
+                "kt"
+            } else {
+                "scala"
+            };
+            let segments: Vec<&str> = module.trim_end_matches(".*").split('.').collect();
+            out.push(Target::Suffix(format!("{}.{ext}", segments.join("/"))));
+            if segments.len() > 1 {
+                out.push(Target::Directory(segments[..segments.len() - 1].join("/")));
+            }
+        }
+        // `use App\Models\User`: PSR-4 maps the namespace onto a directory
+        // (`App\` → `src/` or `app/`); without composer.json's map, the
+        // longest tail of the path that a file ends with.
+        Language::Php => {
+            let segments: Vec<&str> = module.trim_start_matches('\\').split('\\').collect();
+            if module.ends_with(".php") {
+                let path = module.trim_start_matches("./");
+                out.extend(join(dir, path).map(Target::Exact));
+                out.push(Target::Suffix(path.to_string()));
+            } else {
+                for take in (1..=segments.len()).rev() {
+                    let tail = segments[segments.len() - take..].join("/");
+                    out.push(Target::Suffix(format!("{tail}.php")));
+                }
+            }
+        }
+        // A namespace (`using App.Models;`) or a system module (`import
+        // Foundation`) spans files: no one file is imported.
+        Language::CSharp | Language::Swift => {}
+    }
+    out
+}
+
+/// `util` → `util.rb`; `util.rb` stays.
+fn with_extension(path: &str, ext: &str) -> String {
+    if path.ends_with(ext) {
+        path.to_string()
+    } else {
+        format!("{path}{ext}")
+    }
+}
+
+/// `HTTPClient` → `http_client`, `Accounts` → `accounts`.
+fn snake_case(segment: &str) -> String {
+    let chars: Vec<char> = segment.chars().collect();
+    let mut out = String::with_capacity(segment.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let after_lower = i > 0 && chars[i - 1].is_lowercase();
+            let before_lower = i > 0
+                && chars[i - 1].is_uppercase()
+                && chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if after_lower || before_lower {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
     }
     out
 }

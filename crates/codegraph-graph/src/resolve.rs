@@ -52,6 +52,7 @@ struct Candidate {
     /// Whether it is a member of a type (its parent a class, struct,
     /// trait...).
     in_type: bool,
+    language: Language,
 }
 
 fn accepts(reference: RefKind, kind: NodeKind) -> bool {
@@ -348,7 +349,22 @@ fn imported_definitions(
             .filter(|(head, item)| !head.is_empty() && !item.contains('/'))
             .map(|(_, item)| item),
         Language::Rust => module.rsplit("::").next(),
-        Language::Go | Language::C | Language::Cpp => None,
+        // `import com.acme.Strings`, `use App\Support\Str`, `alias
+        // Shop.Repo`: the last segment names a type (or module).
+        Language::Kotlin | Language::Scala | Language::Elixir => module.rsplit('.').next(),
+        Language::Php => module.rsplit('\\').next(),
+        // A whole file, package or namespace: no one definition.
+        Language::Go
+        | Language::C
+        | Language::Cpp
+        | Language::Ruby
+        | Language::CSharp
+        | Language::Swift
+        | Language::Lua
+        | Language::Bash
+        | Language::Haskell
+        | Language::Dart
+        | Language::Zig => None,
     };
     let Some(item) = item.filter(|i| !i.is_empty() && *i != "*") else {
         return Ok(Vec::new());
@@ -714,6 +730,7 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
                 .filter(|_| n.kind == NodeKind::Method && n.language == Language::Rust)
                 .and_then(|p| traits.get(&p).cloned()),
             in_type: n.parent.is_some_and(|p| types.contains(&p)),
+            language: n.language,
             parent: n.parent,
             file: n.file,
             qualified_name: n.qualified_name,
@@ -906,6 +923,11 @@ struct FileContext<'a> {
     imported: HashMap<&'a str, Cow<'a, str>>,
     /// Modules whose every name the file imports (`from m import *`).
     wildcards: Vec<&'a str>,
+    /// Files whose every top-level name the file sees, in languages where
+    /// including a file brings in all it defines (`source lib.sh`, Dart's
+    /// `import 'util.dart'`, Haskell's `import Data.List`, Ruby's
+    /// `require`).
+    included_files: Vec<String>,
     /// Imported names whose module gathers a directory's definitions (a
     /// workspace package, an `index` file), with that directory.
     barrels: HashMap<&'a str, String>,
@@ -934,6 +956,25 @@ impl<'a> FileContext<'a> {
             .filter(|n| n.kind == NodeKind::Import)
             .collect();
         imports.sort_by_key(|n| (n.span.start_byte, n.id));
+        let included_files = if matches!(
+            language,
+            Language::Bash | Language::Dart | Language::Haskell | Language::Ruby
+        ) {
+            imports
+                .iter()
+                .flat_map(|n| {
+                    crate::imports::targets(path, language, &n.qualified_name, aliases)
+                        .iter()
+                        .map(|t| files.find(t))
+                        .find(|found| !found.is_empty())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(str::to_string)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let (wildcard, mut named): (Vec<&Node>, Vec<&Node>) =
             imports.into_iter().partition(|n| n.name == "*");
         named.reverse();
@@ -984,6 +1025,7 @@ impl<'a> FileContext<'a> {
                 .into_iter()
                 .map(|n| n.qualified_name.as_str())
                 .collect(),
+            included_files,
             ancestors: HashMap::new(),
             aliases,
             barrels,
@@ -1198,7 +1240,9 @@ fn choose(
 ) -> Vec<Chosen> {
     let candidates: Vec<&Candidate> = all
         .iter()
-        .filter(|c| accepts(reference.kind, c.kind))
+        .filter(|c| {
+            accepts(reference.kind, c.kind) && c.language.shares_names_with(context.language)
+        })
         .collect();
     if candidates.is_empty() {
         return Vec::new();
@@ -1240,10 +1284,10 @@ fn choose(
     }
     // A bare call (`f()`) does not reach the methods of other types...
     let bare_call = receiver.is_none() && reference.kind == RefKind::Call;
-    // ...except in Java and C++, where inside a class it means `this.f()`
+    // ...except where a class has an implicit `this` (Java, C++, C#, ...):
     // (its own methods, then inherited ones found by scope below).
     let implicit_this = bare_call
-        && matches!(context.language, Language::Java | Language::Cpp)
+        && context.language.has_implicit_this()
         && context.enclosing_type(reference.from).is_some();
     let receiver = if implicit_this {
         Some("this")
@@ -1499,6 +1543,16 @@ fn choose(
             Resolution::Import,
             Box::new(move |c| {
                 reachable(c) && importable(c) && file_matches_module(&c.file, module)
+            }),
+        ));
+    }
+    // 3c. A top-level name of a file this one includes whole.
+    if !context.included_files.is_empty() {
+        rules.push(rule(
+            0.8,
+            Resolution::Import,
+            Box::new(move |c| {
+                reachable(c) && top_level(c) && context.included_files.contains(&c.file)
             }),
         ));
     }

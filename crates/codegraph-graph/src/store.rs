@@ -42,6 +42,7 @@ pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
 pub(crate) const META_STATS: &[u8] = b"stats";
 pub(crate) const META_PATH_ALIASES: &[u8] = b"path_aliases";
 pub(crate) const META_EXTRACTOR: &[u8] = b"extractor";
+pub(crate) const META_COVERAGE: &[u8] = b"coverage";
 
 /// Memtable memory for all column families of one open store.
 const MEMTABLE_BUDGET_BYTES: usize = 128 << 20;
@@ -760,6 +761,12 @@ impl Store {
     /// (`None` for an index from before fingerprints).
     pub fn extractor(&self) -> Result<Option<String>, StoreError> {
         self.get_decoded(CF_META, META_EXTRACTOR, "extractor fingerprint")
+    }
+
+    /// What the last whole index run covered per language, as JSON (the
+    /// indexer's report); `None` before any such run.
+    pub fn coverage(&self) -> Result<Option<String>, StoreError> {
+        self.get_decoded(CF_META, META_COVERAGE, "coverage")
     }
 
     /// What the resolver derived from the references in `path`.

@@ -13,7 +13,7 @@ use crate::keys;
 use crate::store::{
     FileRecord, ResolvedRecord, Stats, Store, StoreError, CF_FILES, CF_IN, CF_META, CF_NAMES,
     CF_NODES, CF_OUT, CF_PENDING, CF_REFS, CF_REF_NAMES, CF_RESOLVED, CF_SOURCES, CF_TOKENS,
-    META_EXTRACTOR, META_PATH_ALIASES, META_STATS,
+    META_COVERAGE, META_EXTRACTOR, META_PATH_ALIASES, META_STATS,
 };
 
 pub struct IndexWriter<'s> {
@@ -44,15 +44,10 @@ fn ref_name(reference: &UnresolvedRef) -> &str {
 /// The last segment of a module path or file path, without a source
 /// extension: `./format.js` → `format`, `os.path` → `path`, `a::b` → `b`.
 fn module_stem(module: &str) -> &str {
-    const EXTENSIONS: [&str; 19] = [
-        ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".py", ".h", ".hh", ".hpp",
-        ".hxx", ".c", ".cc", ".cpp", ".rs", ".go", ".java",
-    ];
     let module = module.trim_end_matches(['/', '\\']);
     let last = module.rsplit(['/', '\\', ':']).next().unwrap_or(module);
-    let last = EXTENSIONS
-        .iter()
-        .find_map(|ext| last.strip_suffix(ext))
+    let last = Language::all_extensions()
+        .find_map(|ext| last.strip_suffix(ext).and_then(|s| s.strip_suffix('.')))
         .unwrap_or(last);
     last.rsplit('.').next().unwrap_or(last)
 }
@@ -63,8 +58,9 @@ fn module_stem(module: &str) -> &str {
 fn file_names(path: &str) -> Vec<&str> {
     let stem = module_stem(path);
     let mut names = vec![stem];
+    let language = Language::from_path(std::path::Path::new(path));
     let directory_module =
-        matches!(stem, "index" | "__init__" | "mod" | "lib") || path.ends_with(".go");
+        language.is_some_and(|l| l.info().directory_modules.contains(&stem) || l == Language::Go);
     if let Some((dir, _)) = path.rsplit_once('/').filter(|_| directory_module) {
         names.push(module_stem(dir));
     }
@@ -217,6 +213,15 @@ impl<'s> IndexWriter<'s> {
             self.store.cf(CF_META),
             META_EXTRACTOR,
             postcard::to_allocvec(fingerprint).unwrap_or_default(),
+        );
+    }
+
+    /// Records what a whole index run covered per language (JSON).
+    pub fn set_coverage(&mut self, json: &str) {
+        self.batch.put_cf(
+            self.store.cf(CF_META),
+            META_COVERAGE,
+            postcard::to_allocvec(json).unwrap_or_default(),
         );
     }
 

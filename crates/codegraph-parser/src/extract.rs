@@ -499,6 +499,7 @@ impl<'t> Captured<'t> {
         while let Some(m) = matches.next() {
             let (mut main, mut name, mut owner, mut receiver) = (None, None, None, None);
             let mut path_receiver = false;
+            let mut relative_import = false;
             let (mut import_path, mut import_name, mut import_alias) = (None, None, None);
             let (mut binding_name, mut binding_type, mut callee) = (None, None, None);
             for capture in m.captures {
@@ -519,12 +520,17 @@ impl<'t> Captured<'t> {
                     Role::Name => name = Some(node),
                     Role::Owner => owner = Some(text(node, source).to_string()),
                     Role::Receiver => {
-                        receiver = Some(one_line(text(node, source)));
+                        // Haskell's qualified names keep the dot (`M.`).
+                        receiver = Some(one_line(text(node, source).trim_end_matches('.')));
                         path_receiver = node.parent().is_some_and(|p| {
                             matches!(p.kind(), "scoped_identifier" | "scoped_type_identifier")
                         });
                     }
                     Role::ImportPath => import_path = Some(node),
+                    Role::ImportRelative => {
+                        import_path = Some(node);
+                        relative_import = true;
+                    }
                     Role::ImportName => import_name = Some(node),
                     Role::ImportAlias => import_alias = Some(node),
                     Role::Local => self
@@ -588,11 +594,17 @@ impl<'t> Captured<'t> {
                 }
                 Role::Import => {
                     let Some(path) = import_path else { continue };
-                    let path = text(path, source)
-                        .trim_matches(|c| matches!(c, '"' | '\'' | '`' | '<' | '>'));
+                    // A whole declaration where the grammar has no one path
+                    // node (Scala's `import a.b.C`).
+                    let path = text(path, source);
+                    let path = path.strip_prefix("import ").unwrap_or(path).trim();
+                    let path = path.trim_matches(|c| matches!(c, '"' | '\'' | '`' | '<' | '>'));
                     let declared;
                     let path = if node.kind() == "mod_item" {
                         declared = format!("mod::{path}");
+                        declared.as_str()
+                    } else if relative_import && !path.starts_with(['.', '/']) {
+                        declared = format!("./{path}");
                         declared.as_str()
                     } else {
                         path
@@ -732,8 +744,14 @@ impl<'t> Captured<'t> {
                     || parent.is_some_and(|p| test_of[p])
                     || crate::testing::marks_test(def.node, &def.name, language, source),
             );
+            // The file's own package declaration (PHP's and C#'s
+            // `namespace X;`) is named X, not X within X.
+            let declares_package = parent.is_none()
+                && def.kind == Some(NodeKind::Namespace)
+                && module.as_deref() == Some(def.name.as_str());
             let mut qname = match parent {
                 Some(p) => qualified[p].clone(),
+                None if declares_package => String::new(),
                 None => module.clone().unwrap_or_default(),
             };
             if let Some(owner) = &def.owner {
@@ -824,7 +842,7 @@ impl<'t> Captured<'t> {
             scope_parent: &scope_parent,
         };
         let facts = TypeFacts::new(std::mem::take(&mut self.bindings), &scopes);
-        let implicit_this = matches!(language, Language::Java | Language::Cpp);
+        let implicit_this = language.has_implicit_this();
         let def_names: HashSet<usize> = defs.iter().map(|d| d.name_start).collect();
         // The names each function binds itself.
         let locals: HashSet<(usize, &str)> = self

@@ -29,6 +29,9 @@ pub(crate) enum Role {
     Owner,
     Receiver,
     ImportPath,
+    /// `@import.relative`: a path relative to the importing file's
+    /// directory (`require_relative "util"`, `source lib.sh`).
+    ImportRelative,
     ImportName,
     ImportAlias,
     /// `@binding` (or `@binding.member`, a field of the enclosing type):
@@ -68,6 +71,7 @@ fn role(capture: &str) -> Result<Role, String> {
         "owner" => Role::Owner,
         "receiver" => Role::Receiver,
         "import.path" => Role::ImportPath,
+        "import.relative" => Role::ImportRelative,
         "import.name" => Role::ImportName,
         "import.alias" => Role::ImportAlias,
         "binding" => Role::Binding { member: false },
@@ -129,6 +133,18 @@ pub fn query_source(language: Language) -> &'static str {
         Language::Java => include_str!("../queries/java/tags.scm"),
         Language::C => include_str!("../queries/c/tags.scm"),
         Language::Cpp => include_str!("../queries/cpp/tags.scm"),
+        Language::Ruby => include_str!("../queries/ruby/tags.scm"),
+        Language::Php => include_str!("../queries/php/tags.scm"),
+        Language::CSharp => include_str!("../queries/csharp/tags.scm"),
+        Language::Kotlin => include_str!("../queries/kotlin/tags.scm"),
+        Language::Swift => include_str!("../queries/swift/tags.scm"),
+        Language::Scala => include_str!("../queries/scala/tags.scm"),
+        Language::Lua => include_str!("../queries/lua/tags.scm"),
+        Language::Bash => include_str!("../queries/bash/tags.scm"),
+        Language::Elixir => include_str!("../queries/elixir/tags.scm"),
+        Language::Haskell => include_str!("../queries/haskell/tags.scm"),
+        Language::Dart => include_str!("../queries/dart/tags.scm"),
+        Language::Zig => include_str!("../queries/zig/tags.scm"),
     }
 }
 
@@ -143,7 +159,27 @@ fn grammar(language: Language) -> tree_sitter::Language {
         Language::Java => tree_sitter_java::LANGUAGE.into(),
         Language::C => tree_sitter_c::LANGUAGE.into(),
         Language::Cpp => tree_sitter_cpp::LANGUAGE.into(),
+        Language::Ruby => tree_sitter_ruby::LANGUAGE.into(),
+        Language::Php => tree_sitter_php::LANGUAGE_PHP.into(),
+        Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
+        Language::Kotlin => tree_sitter_kotlin_ng::LANGUAGE.into(),
+        Language::Swift => tree_sitter_swift::LANGUAGE.into(),
+        Language::Scala => tree_sitter_scala::LANGUAGE.into(),
+        Language::Lua => tree_sitter_lua::LANGUAGE.into(),
+        Language::Bash => tree_sitter_bash::LANGUAGE.into(),
+        Language::Elixir => tree_sitter_elixir::LANGUAGE.into(),
+        Language::Haskell => tree_sitter_haskell::LANGUAGE.into(),
+        Language::Dart => tree_sitter_dart::LANGUAGE.into(),
+        Language::Zig => tree_sitter_zig::LANGUAGE.into(),
     }
+}
+
+/// The syntax tree of `source` as an S-expression, with field names: what
+/// a query file's patterns match (`examples/syntax_tree.rs` prints it).
+pub fn syntax_tree(source: &str, language: Language) -> Option<String> {
+    let mut parser = tree_sitter::Parser::new();
+    parser.set_language(&grammar(language)).ok()?;
+    Some(parser.parse(source, None)?.root_node().to_sexp())
 }
 
 fn build(language: Language) -> LanguageSpec {
@@ -158,12 +194,12 @@ fn build(language: Language) -> LanguageSpec {
         .map(|name| role(name))
         .collect::<Result<Vec<_>, _>>()
         .unwrap_or_else(|e| panic!("queries/{language}/tags.scm: {e}"));
-    let (separator, module_path): (&'static str, fn(&str) -> Option<String>) = match language {
-        Language::Rust => ("::", rust_module_path),
-        Language::Python => (".", python_module_path),
-        Language::Cpp => ("::", no_module_path),
-        _ => (".", no_module_path),
+    let module_path: fn(&str) -> Option<String> = match language {
+        Language::Rust => rust_module_path,
+        Language::Python => python_module_path,
+        _ => no_module_path,
     };
+    let separator = language.info().separator;
     LanguageSpec {
         grammar,
         query,
@@ -176,7 +212,7 @@ fn build(language: Language) -> LanguageSpec {
 }
 
 pub(crate) fn spec(language: Language) -> &'static LanguageSpec {
-    static SPECS: [OnceLock<LanguageSpec>; 9] = [const { OnceLock::new() }; 9];
+    static SPECS: [OnceLock<LanguageSpec>; 21] = [const { OnceLock::new() }; 21];
     SPECS[language as usize].get_or_init(|| build(language))
 }
 

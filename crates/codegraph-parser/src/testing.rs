@@ -87,5 +87,32 @@ pub(crate) fn marks_test(node: Node<'_>, name: &str, language: Language, source:
         }
         // GoogleTest: `TEST(Suite, Name) { ... }` parses as a function named TEST.
         Language::C | Language::Cpp => matches!(name, "TEST" | "TEST_F" | "TEST_P" | "TYPED_TEST"),
+        // xUnit, NUnit, MSTest; JUnit on Kotlin and Scala; Dart's
+        // `@isTest`: an attribute or annotation before the name.
+        Language::CSharp | Language::Kotlin | Language::Scala | Language::Dart => {
+            let head = text(node);
+            let head = &head[..head.find(name).unwrap_or(head.len())];
+            TEST_ATTRIBUTES.iter().any(|a| head.contains(a))
+        }
+        // PHPUnit and XCTest run methods named `test...`.
+        Language::Php | Language::Swift => name
+            .strip_prefix("test")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase() || c == '_')),
+        // Zig's `test "name" { }` blocks.
+        Language::Zig => node.kind() == "test_declaration",
+        Language::Ruby | Language::Lua | Language::Bash | Language::Elixir | Language::Haskell => {
+            false
+        }
     }
 }
+
+/// Attributes and annotations that make a method a test.
+const TEST_ATTRIBUTES: [&str; 7] = [
+    "[Test",
+    "[Fact",
+    "[Theory",
+    "[TestMethod",
+    "[DataTestMethod",
+    "@Test",
+    "@isTest",
+];

@@ -109,8 +109,12 @@ fn clean_comment(text: &str) -> String {
     body.lines()
         .map(|line| {
             let line = line.trim();
+            // `///`, `//`, `#`, `*`; Lua's `---`/`--`, Haskell's `-- |`.
             let line = line
-                .strip_prefix("///")
+                .strip_prefix("-- |")
+                .or_else(|| line.strip_prefix("---"))
+                .or_else(|| line.strip_prefix("--"))
+                .or_else(|| line.strip_prefix("///"))
                 .or_else(|| line.strip_prefix("//"))
                 .or_else(|| line.strip_prefix('#'))
                 .or_else(|| line.strip_prefix('*'))

@@ -711,6 +711,599 @@ double geo::Shape::scaled(double k) const {
 }
 
 #[test]
+fn ruby() {
+    check(
+        "app/models/order.rb",
+        Language::Ruby,
+        r#"require_relative "lib/util"
+require "json"
+module Shop
+  # An order.
+  class Order < Base
+    include Comparable
+    def initialize(items)
+      @items = items
+    end
+    def total(x)
+      helper(x)
+      @items.sum.round
+      Util.parse(x)
+    end
+    def self.build
+      new([])
+    end
+  end
+end
+def top_level; end
+"#,
+        expect![[r#"
+            module Shop L3-19 in app/models/order.rb sig=`module Shop # An order.`
+            class Shop::Order L5-18 in Shop sig=`class Order < Base`
+            method Shop::Order::initialize L7-9 in Shop::Order sig=`def initialize(items)`
+            method Shop::Order::total L10-14 in Shop::Order sig=`def total(x)`
+            method Shop::Order::build L15-17 in Shop::Order sig=`def self.build`
+            function top_level L20-20 in app/models/order.rb sig=`def top_level; end`
+            import ./lib/util L1-1 in app/models/order.rb sig=`require_relative "lib/util"`
+            import json L2-2 in app/models/order.rb sig=`require "json"`
+            ref inherit Base from Shop::Order L5
+            ref implement Comparable from Shop::Order L6
+            ref call helper from Shop::Order::total L11
+            ref call sum via @items from Shop::Order::total L12
+            ref call round via @items.sum from Shop::Order::total L12
+            ref type Util from Shop::Order::total L13
+            ref call parse via Util from Shop::Order::total L13
+            ref call new from Shop::Order::build L16
+            ref import ./lib/util from app/models/order.rb L1
+            ref import json from app/models/order.rb L2
+            edges: 8 contains, 2 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn php() {
+    check(
+        "src/Models/User.php",
+        Language::Php,
+        r#"<?php
+namespace App\Models;
+use App\Support\Str;
+use App\Contracts\{Jsonable, Arrayable as Arr};
+require_once __DIR__ . '/helpers.php';
+/** A user. */
+class User extends Model implements Jsonable {
+    use HasName;
+    const KIND = 1;
+    public function name(int $x): string {
+        $this->save();
+        Str::slug($x);
+        helper($x);
+        return new Profile();
+    }
+}
+interface Jsonable { public function toJson(); }
+trait HasName {}
+function helper($x) { return strtoupper($x); }
+enum Suit { case Hearts; }
+"#,
+        expect![[r#"
+            namespace App\Models L2-2 in src/Models/User.php sig=`namespace App\Models;`
+            class App\Models\User L7-16 in src/Models/User.php sig=`class User extends Model implements Jsonable` doc="A user."
+            constant App\Models\User\KIND L9-9 in App\Models\User sig=`KIND = 1`
+            method App\Models\User\name L10-15 in App\Models\User sig=`public function name(int $x): string`
+            interface App\Models\Jsonable L17-17 in src/Models/User.php sig=`interface Jsonable`
+            method App\Models\Jsonable\toJson L17-17 in App\Models\Jsonable sig=`public function toJson();`
+            trait App\Models\HasName L18-18 in src/Models/User.php sig=`trait HasName`
+            function App\Models\helper L19-19 in src/Models/User.php sig=`function helper($x)`
+            enum App\Models\Suit L20-20 in src/Models/User.php sig=`enum Suit`
+            variant App\Models\Suit\Hearts L20-20 in App\Models\Suit sig=`case Hearts;`
+            import App\Support\Str L3-3 in src/Models/User.php sig=`use App\Support\Str;`
+            import App\Contracts\Jsonable L4-4 in src/Models/User.php sig=`use App\Contracts\{Jsonable, Arrayable as Arr};`
+            import App\Contracts\Arrayable L4-4 in src/Models/User.php sig=`use App\Contracts\{Jsonable, Arrayable as Arr};`
+            ref inherit Model from App\Models\User L7
+            ref implement Jsonable from App\Models\User L7
+            ref implement HasName from App\Models\User L8
+            ref call save via $this from App\Models\User\name L11
+            ref call slug via Str from App\Models\User\name L12
+            ref call helper from App\Models\User\name L13
+            ref call Profile from App\Models\User\name L14
+            ref call strtoupper from App\Models\helper L19
+            ref import App\Support\Str from src/Models/User.php L3
+            ref import App\Contracts\Jsonable from src/Models/User.php L4
+            ref import App\Contracts\Arrayable from src/Models/User.php L4
+            edges: 13 contains, 3 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn csharp() {
+    check(
+        "Services/OrderService.cs",
+        Language::CSharp,
+        r#"using System;
+using App.Models;
+namespace App.Services {
+    /// <summary>Does things.</summary>
+    public class OrderService : BaseService, IService {
+        private readonly Repo repo;
+        public OrderService(Repo r) { repo = r; }
+        public int Total(int x) {
+            var o = new Order();
+            repo.Save(o);
+            Helper(x);
+            return Math.Max(x, 1);
+        }
+        public string Name { get; set; }
+    }
+    interface IService { void Run(); }
+    struct Point { }
+    enum Color { Red }
+    record Person(string Name);
+}
+"#,
+        expect![[r#"
+            namespace App.Services L3-20 in Services/OrderService.cs sig=`namespace App.Services`
+            class App.Services.OrderService L5-15 in App.Services sig=`public class OrderService : BaseService, IService` doc="<summary>Does things.</summary>"
+            field App.Services.OrderService.repo L6-6 in App.Services.OrderService sig=`Repo repo`
+            constructor App.Services.OrderService.OrderService L7-7 in App.Services.OrderService sig=`public OrderService(Repo r)`
+            method App.Services.OrderService.Total L8-13 in App.Services.OrderService sig=`public int Total(int x)`
+            field App.Services.OrderService.Name L14-14 in App.Services.OrderService sig=`public string Name { get; set; }`
+            interface App.Services.IService L16-16 in App.Services sig=`interface IService`
+            method App.Services.IService.Run L16-16 in App.Services.IService sig=`void Run();`
+            struct App.Services.Point L17-17 in App.Services sig=`struct Point`
+            enum App.Services.Color L18-18 in App.Services sig=`enum Color`
+            variant App.Services.Color.Red L18-18 in App.Services.Color sig=`Red`
+            class App.Services.Person L19-19 in App.Services sig=`record Person(string Name);`
+            import System L1-1 in Services/OrderService.cs sig=`using System;`
+            import App.Models L2-2 in Services/OrderService.cs sig=`using App.Models;`
+            ref inherit BaseService from App.Services.OrderService L5
+            ref implement IService from App.Services.OrderService L5
+            ref type Repo from App.Services.OrderService L6
+            ref type Repo from App.Services.OrderService.OrderService L7
+            ref call Order from App.Services.OrderService.Total L9
+            ref call Save via repo from App.Services.OrderService.Total L10
+            ref call Helper from App.Services.OrderService.Total L11
+            ref call Max via Math from App.Services.OrderService.Total L12
+            ref import System from Services/OrderService.cs L1
+            ref import App.Models from Services/OrderService.cs L2
+            edges: 14 contains, 2 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn kotlin() {
+    check(
+        "src/main/kotlin/com/acme/shop/Order.kt",
+        Language::Kotlin,
+        r#"package com.acme.shop
+import com.acme.util.Strings
+import kotlinx.coroutines.*
+/** An order. */
+class Order(val id: Int) : Base(), Payable {
+    fun total(x: Int): Int {
+        val s = Strings.pad(x)
+        helper(x)
+        return repo.save(this)
+    }
+    companion object {
+        fun create() = Order(1)
+    }
+}
+interface Payable {
+    fun pay()
+}
+object Registry {
+    fun get() = 1
+}
+fun helper(x: Int) = x + 1
+typealias Id = Int
+enum class Color { RED, GREEN }
+"#,
+        expect![[r#"
+            class com.acme.shop.Order L5-14 in src/main/kotlin/com/acme/shop/Order.kt sig=`class Order(val id: Int) : Base(), Payable` doc="An order."
+            method com.acme.shop.Order.total L6-10 in com.acme.shop.Order sig=`fun total(x: Int): Int`
+            method com.acme.shop.Order.create L12-12 in com.acme.shop.Order sig=`fun create() = Order(1)`
+            interface com.acme.shop.Payable L15-17 in src/main/kotlin/com/acme/shop/Order.kt sig=`interface Payable`
+            method com.acme.shop.Payable.pay L16-16 in com.acme.shop.Payable sig=`fun pay()`
+            class com.acme.shop.Registry L18-20 in src/main/kotlin/com/acme/shop/Order.kt sig=`object Registry`
+            method com.acme.shop.Registry.get L19-19 in com.acme.shop.Registry sig=`fun get() = 1`
+            function com.acme.shop.helper L21-21 in src/main/kotlin/com/acme/shop/Order.kt sig=`fun helper(x: Int) = x + 1`
+            type com.acme.shop.Id L22-22 in src/main/kotlin/com/acme/shop/Order.kt sig=`typealias Id = Int`
+            enum com.acme.shop.Color L23-23 in src/main/kotlin/com/acme/shop/Order.kt sig=`enum class Color { RED, GREEN }`
+            variant com.acme.shop.Color.RED L23-23 in com.acme.shop.Color sig=`RED`
+            variant com.acme.shop.Color.GREEN L23-23 in com.acme.shop.Color sig=`GREEN`
+            import com.acme.util.Strings L2-2 in src/main/kotlin/com/acme/shop/Order.kt sig=`import com.acme.util.Strings`
+            import kotlinx.coroutines L3-3 in src/main/kotlin/com/acme/shop/Order.kt sig=`import kotlinx.coroutines.*`
+            ref type Int from com.acme.shop.Order L5
+            ref inherit Base from com.acme.shop.Order L5
+            ref implement Payable from com.acme.shop.Order L5
+            ref type Int from com.acme.shop.Order.total L6
+            ref type Int from com.acme.shop.Order.total L6
+            ref call pad via Strings from com.acme.shop.Order.total L7
+            ref call helper from com.acme.shop.Order.total L8
+            ref call save via repo from com.acme.shop.Order.total L9
+            ref call Order from com.acme.shop.Order.create L12
+            ref type Int from com.acme.shop.helper L21
+            ref type Int from com.acme.shop.Id L22
+            ref import com.acme.util.Strings from src/main/kotlin/com/acme/shop/Order.kt L2
+            ref import kotlinx.coroutines from src/main/kotlin/com/acme/shop/Order.kt L3
+            edges: 14 contains, 2 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn swift() {
+    check(
+        "Sources/Shop/Order.swift",
+        Language::Swift,
+        r#"import Foundation
+/// An order.
+class Order: Base, Payable {
+    var id: Int = 0
+    init(id: Int) { self.id = id }
+    func total(x: Int) -> Int {
+        helper(x)
+        let r = repo.save(self)
+        return Order.make()
+    }
+    static func make() -> Int { 1 }
+}
+struct Point { func dist() -> Double { 0 } }
+protocol Payable { func pay() }
+enum Color { case red }
+extension Order { func extra() {} }
+func helper(_ x: Int) {}
+"#,
+        expect![[r#"
+            class Order L3-12 in Sources/Shop/Order.swift sig=`class Order: Base, Payable` doc="An order."
+            field Order.id L4-4 in Order sig=`var id: Int = 0`
+            constructor Order.init L5-5 in Order sig=`init(id: Int)`
+            method Order.total L6-10 in Order sig=`func total(x: Int) -> Int`
+            method Order.make L11-11 in Order sig=`static func make() -> Int`
+            struct Point L13-13 in Sources/Shop/Order.swift sig=`struct Point`
+            method Point.dist L13-13 in Point sig=`func dist() -> Double`
+            interface Payable L14-14 in Sources/Shop/Order.swift sig=`protocol Payable`
+            method Payable.pay L14-14 in Payable sig=`func pay()`
+            enum Color L15-15 in Sources/Shop/Order.swift sig=`enum Color`
+            variant Color.red L15-15 in Color sig=`case red`
+            method Order.extra L16-16 in Order sig=`func extra()`
+            function helper L17-17 in Sources/Shop/Order.swift sig=`func helper(_ x: Int)`
+            import Foundation L1-1 in Sources/Shop/Order.swift sig=`import Foundation`
+            ref inherit Base from Order L3
+            ref inherit Payable from Order L3
+            ref type Int from Order.id L4
+            ref type Int from Order.init L5
+            ref type Int from Order.total L6
+            ref type Int from Order.total L6
+            ref call helper from Order.total L7
+            ref call save via repo from Order.total L8
+            ref call make via Order from Order.total L9
+            ref type Int from Order.make L11
+            ref type Double from Point.dist L13
+            ref type Int from helper L17
+            ref import Foundation from Sources/Shop/Order.swift L1
+            edges: 14 contains, 1 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn scala() {
+    check(
+        "src/main/scala/com/acme/shop/Order.scala",
+        Language::Scala,
+        r#"package com.acme.shop
+import com.acme.util.Strings
+import scala.collection.mutable.{Map, Set}
+/** An order. */
+class Order(id: Int) extends Base with Payable {
+  def total(x: Int): Int = {
+    helper(x)
+    repo.save(this)
+    Strings.pad(x)
+  }
+}
+object Order { def apply(): Order = new Order(1) }
+trait Payable { def pay(): Unit }
+case class Point(x: Int)
+def helper(x: Int): Int = x
+"#,
+        expect![[r#"
+            class com.acme.shop.Order L5-11 in src/main/scala/com/acme/shop/Order.scala sig=`class Order(id: Int) extends Base with Payable` doc="An order."
+            method com.acme.shop.Order.total L6-10 in com.acme.shop.Order sig=`def total(x: Int): Int`
+            class com.acme.shop.Order L12-12 in src/main/scala/com/acme/shop/Order.scala sig=`object Order`
+            method com.acme.shop.Order.apply L12-12 in com.acme.shop.Order sig=`def apply(): Order`
+            trait com.acme.shop.Payable L13-13 in src/main/scala/com/acme/shop/Order.scala sig=`trait Payable`
+            method com.acme.shop.Payable.pay L13-13 in com.acme.shop.Payable sig=`def pay(): Unit`
+            class com.acme.shop.Point L14-14 in src/main/scala/com/acme/shop/Order.scala sig=`case class Point(x: Int)`
+            function com.acme.shop.helper L15-15 in src/main/scala/com/acme/shop/Order.scala sig=`def helper(x: Int): Int`
+            import com.acme.util.Strings L2-2 in src/main/scala/com/acme/shop/Order.scala sig=`import com.acme.util.Strings`
+            import scala.collection.mutable.{Map, Set} L3-3 in src/main/scala/com/acme/shop/Order.scala sig=`import scala.collection.mutable.{Map, Set}`
+            ref type Int from com.acme.shop.Order L5
+            ref inherit Base from com.acme.shop.Order L5
+            ref type Payable from com.acme.shop.Order L5
+            ref type Int from com.acme.shop.Order.total L6
+            ref type Int from com.acme.shop.Order.total L6
+            ref call helper from com.acme.shop.Order.total L7
+            ref call save via repo from com.acme.shop.Order.total L8
+            ref call pad via Strings from com.acme.shop.Order.total L9
+            ref type Order from com.acme.shop.Order.apply L12
+            ref call Order from com.acme.shop.Order.apply L12
+            ref type Unit from com.acme.shop.Payable.pay L13
+            ref type Int from com.acme.shop.Point L14
+            ref type Int from com.acme.shop.helper L15
+            ref type Int from com.acme.shop.helper L15
+            ref import com.acme.util.Strings from src/main/scala/com/acme/shop/Order.scala L2
+            ref import scala.collection.mutable.{Map, Set} from src/main/scala/com/acme/shop/Order.scala L3
+            edges: 10 contains, 2 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn lua() {
+    check(
+        "shop/order.lua",
+        Language::Lua,
+        r#"local util = require("shop.util")
+local M = {}
+--- Totals things.
+function M.total(x)
+  helper(x)
+  return util.parse(x)
+end
+function M:method(y)
+  self:other(y)
+end
+local function helper(x) return x end
+function global_fn() end
+local f = function() end
+return M
+"#,
+        expect![[r#"
+            function total L4-7 in shop/order.lua sig=`function M.total(x)` doc="Totals things."
+            method method L8-10 in shop/order.lua sig=`function M:method(y)`
+            function helper L11-11 in shop/order.lua sig=`local function helper(x)`
+            function global_fn L12-12 in shop/order.lua sig=`function global_fn() end`
+            function f L13-13 in shop/order.lua sig=`f = function() end`
+            import shop.util L1-1 in shop/order.lua sig=`util = require("shop.util")`
+            ref call helper from total L5
+            ref call parse via util from total L6
+            ref call other via self from method L9
+            ref import shop.util from shop/order.lua L1
+            edges: 6 contains, 1 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn bash() {
+    check(
+        "scripts/deploy.sh",
+        Language::Bash,
+        r#"#!/bin/bash
+source ./lib/common.sh
+. "$DIR/helpers.sh"
+# Builds it.
+build() {
+  helper "$1"
+  make all
+}
+function deploy {
+  build
+}
+"#,
+        expect![[r#"
+            function build L5-8 in scripts/deploy.sh sig=`build()` doc="Builds it."
+            function deploy L9-11 in scripts/deploy.sh sig=`function deploy`
+            import ./lib/common.sh L2-2 in scripts/deploy.sh sig=`source ./lib/common.sh`
+            import ./$DIR/helpers.sh L3-3 in scripts/deploy.sh sig=`. "$DIR/helpers.sh"`
+            ref call helper from build L6
+            ref call make from build L7
+            ref call build from deploy L10
+            ref import ./lib/common.sh from scripts/deploy.sh L2
+            ref import ./$DIR/helpers.sh from scripts/deploy.sh L3
+            edges: 4 contains, 2 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn elixir() {
+    check(
+        "lib/shop/order.ex",
+        Language::Elixir,
+        r#"defmodule Shop.Order do
+  @moduledoc "Orders."
+  alias Shop.Repo
+  import Ecto.Query
+  @doc "Total."
+  def total(order, x) do
+    helper(x)
+    Repo.insert(order)
+    String.upcase(x)
+  end
+  defp helper(x), do: x
+  defmacro m(x), do: x
+end
+defprotocol Shop.Payable do
+  def pay(x)
+end
+"#,
+        expect![[r#"
+            module Shop.Order L1-13 in lib/shop/order.ex sig=`defmodule Shop.Order do`
+            function Shop.Order.total L6-10 in Shop.Order sig=`def total(order, x) do`
+            function Shop.Order.helper L11-11 in Shop.Order sig=`defp helper(x), do: x`
+            macro Shop.Order.m L12-12 in Shop.Order sig=`defmacro m(x), do: x`
+            module Shop.Payable L14-16 in lib/shop/order.ex sig=`defprotocol Shop.Payable do`
+            function Shop.Payable.pay L15-15 in Shop.Payable sig=`def pay(x)`
+            import Shop.Repo L3-3 in Shop.Order sig=`alias Shop.Repo`
+            import Ecto.Query L4-4 in Shop.Order sig=`import Ecto.Query`
+            ref type Shop.Repo from Shop.Order L3
+            ref type Ecto.Query from Shop.Order L4
+            ref call helper from Shop.Order.total L7
+            ref type Repo from Shop.Order.total L8
+            ref call insert via Repo from Shop.Order.total L8
+            ref type String from Shop.Order.total L9
+            ref call upcase via String from Shop.Order.total L9
+            ref import Shop.Repo from Shop.Order L3
+            ref import Ecto.Query from Shop.Order L4
+            edges: 8 contains, 2 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn haskell() {
+    check(
+        "src/Shop/Order.hs",
+        Language::Haskell,
+        r#"module Shop.Order (Order(..), total) where
+import qualified Data.Map as M
+import Shop.Util (parse)
+-- | An order.
+data Order = Order { items :: [Int] }
+class Payable a where
+  pay :: a -> Int
+instance Payable Order where
+  pay o = total o
+total :: Order -> Int
+total o = helper (sum (items o))
+helper x = M.size x
+type Id = Int
+newtype Wrap = Wrap Int
+"#,
+        expect![[r#"
+            struct Shop.Order.Order L5-5 in src/Shop/Order.hs sig=`data Order = Order { items :: [Int] }`
+            variant Shop.Order.Order.Order L5-5 in Shop.Order.Order sig=`Order { items :: [Int] }`
+            trait Shop.Order.Payable L6-7 in src/Shop/Order.hs sig=`class Payable a where`
+            method Shop.Order.Payable.pay L7-7 in Shop.Order.Payable sig=`pay :: a -> Int`
+            function Shop.Order.total L11-11 in src/Shop/Order.hs sig=`total o = helper (sum (items o))`
+            function Shop.Order.helper L12-12 in src/Shop/Order.hs sig=`helper x = M.size x`
+            type Shop.Order.Id L13-13 in src/Shop/Order.hs sig=`type Id = Int`
+            struct Shop.Order.Wrap L14-14 in src/Shop/Order.hs sig=`newtype Wrap = Wrap Int`
+            import Data.Map L2-2 in src/Shop/Order.hs sig=`import qualified Data.Map as M`
+            import Shop.Util L3-3 in src/Shop/Order.hs sig=`import Shop.Util (parse)`
+            ref type Int from Shop.Order.Payable.pay L7
+            ref implement Payable from src/Shop/Order.hs L8
+            ref call total from src/Shop/Order.hs L9
+            ref type Order from src/Shop/Order.hs L10
+            ref type Int from src/Shop/Order.hs L10
+            ref call helper from Shop.Order.total L11
+            ref call sum from Shop.Order.total L11
+            ref call items from Shop.Order.total L11
+            ref call size via M from Shop.Order.helper L12
+            ref import Data.Map from src/Shop/Order.hs L2
+            ref import Shop.Util from src/Shop/Order.hs L3
+            edges: 10 contains, 2 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn dart() {
+    check(
+        "lib/order.dart",
+        Language::Dart,
+        r#"import 'package:shop/util.dart';
+import 'src/models.dart' as models;
+/// An order.
+class Order extends Base with Mixin implements Payable {
+  final int id;
+  Order(this.id);
+  int total(int x) {
+    helper(x);
+    repo.save(this);
+    return Util.parse(x);
+  }
+}
+mixin Mixin {}
+abstract class Payable { void pay(); }
+enum Color { red }
+extension OrderX on Order { int extra() => 1; }
+int helper(int x) => x;
+typedef Cb = void Function();
+"#,
+        expect![[r#"
+            class Order L4-12 in lib/order.dart sig=`class Order extends Base with Mixin implements Payable` doc="An order."
+            field Order.id L5-5 in Order sig=`final int id;`
+            constructor Order.Order L6-6 in Order sig=`Order(this.id);`
+            method Order.total L7-11 in Order sig=`int total(int x)`
+            trait Mixin L13-13 in lib/order.dart sig=`mixin Mixin`
+            class Payable L14-14 in lib/order.dart sig=`abstract class Payable`
+            method Payable.pay L14-14 in Payable sig=`void pay();`
+            enum Color L15-15 in lib/order.dart sig=`enum Color`
+            variant Color.red L15-15 in Color sig=`red`
+            class OrderX L16-16 in lib/order.dart sig=`extension OrderX on Order`
+            method OrderX.extra L16-16 in OrderX sig=`int extra()`
+            function helper L17-17 in lib/order.dart sig=`int helper(int x)`
+            type Cb L18-18 in lib/order.dart sig=`typedef Cb = void Function();`
+            import package:shop/util.dart L1-1 in lib/order.dart sig=`import 'package:shop/util.dart';`
+            import src/models.dart L2-2 in lib/order.dart sig=`import 'src/models.dart' as models;`
+            ref inherit Base from Order L4
+            ref implement Mixin from Order L4
+            ref implement Payable from Order L4
+            ref type int from Order.id L5
+            ref type int from Order.total L7
+            ref type int from Order.total L7
+            ref call helper from Order.total L8
+            ref call save via repo from Order.total L9
+            ref call parse via Util from Order.total L10
+            ref type Order from OrderX L16
+            ref type int from OrderX.extra L16
+            ref type int from helper L17
+            ref type int from helper L17
+            ref import package:shop/util.dart from lib/order.dart L1
+            ref import src/models.dart from lib/order.dart L2
+            edges: 15 contains, 2 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
+fn zig() {
+    check(
+        "src/order.zig",
+        Language::Zig,
+        r#"const std = @import("std");
+const util = @import("util.zig");
+/// An order.
+pub const Order = struct {
+    id: u32,
+    pub fn total(self: *Order, x: u32) u32 {
+        _ = helper(x);
+        return util.parse(x) + self.other();
+    }
+};
+const Color = enum { red };
+fn helper(x: u32) u32 { return x; }
+test "total" { _ = helper(1); }
+"#,
+        expect![[r#"
+            struct Order L4-10 in src/order.zig sig=`pub const Order = struct` doc="An order."
+            field Order.id L5-5 in Order sig=`id: u32`
+            method Order.total L6-9 in Order sig=`pub fn total(self: *Order, x: u32) u32`
+            enum Color L11-11 in src/order.zig sig=`const Color = enum { red };`
+            variant Color.red L11-11 in Color sig=`red`
+            function helper L12-12 in src/order.zig sig=`fn helper(x: u32) u32`
+            function total L13-13 in src/order.zig sig=`test "total" { _ = helper(1); }`
+            import ./std L1-1 in src/order.zig sig=`const std = @import("std");`
+            import ./util.zig L2-2 in src/order.zig sig=`const util = @import("util.zig");`
+            ref call helper from Order.total L7
+            ref call parse via util from Order.total L8
+            ref call other via self from Order.total L8
+            ref call helper from total L13
+            ref import ./std from src/order.zig L1
+            ref import ./util.zig from src/order.zig L2
+            edges: 9 contains, 2 imports; syntax errors: false
+        "#]],
+    );
+}
+
+#[test]
 fn syntax_errors_keep_what_parsed() {
     check(
         "broken.py",

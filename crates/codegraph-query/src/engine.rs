@@ -748,6 +748,10 @@ impl Engine {
             resident_bytes: resident_bytes(),
             search: codegraph_search::search_dir(&self.dir).is_dir(),
             caches: self.cache_stats(),
+            coverage: self
+                .store
+                .coverage()?
+                .and_then(|json| serde_json::from_str(&json).ok()),
         })
     }
 }

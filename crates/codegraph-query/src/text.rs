@@ -255,6 +255,40 @@ pub fn stats(stats: &Stats) -> String {
         "memory (RSS):     {}",
         stats.resident_bytes.map_or("unknown".into(), mib)
     );
+    if let Some(coverage) = &stats.coverage {
+        let _ = write!(out, "\ncoverage (last whole index run):\n");
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>8} {:>8} {:>9} {:>13} {:>8}",
+            "language", "files", "parsed", "unchanged", "syntax errors", "skipped"
+        );
+        if let Some(languages) = coverage["languages"].as_object() {
+            let count = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap_or(0);
+            for (name, c) in languages {
+                let skipped = &c["skipped"];
+                let skipped_total: u64 = ["too_large", "binary", "not_utf8", "unreadable"]
+                    .iter()
+                    .map(|k| count(skipped, k))
+                    .sum();
+                let _ = writeln!(
+                    out,
+                    "  {name:<12} {:>8} {:>8} {:>9} {:>13} {:>8}",
+                    count(c, "files"),
+                    count(c, "parsed"),
+                    count(c, "unchanged"),
+                    count(c, "syntax_errors"),
+                    skipped_total
+                );
+            }
+        }
+        if let Some(uncovered) = coverage["not_covered"].as_array().filter(|u| !u.is_empty()) {
+            let names: Vec<String> = uncovered
+                .iter()
+                .map(|e| format!(".{} {}", e["extension"].as_str().unwrap_or("?"), e["files"]))
+                .collect();
+            let _ = writeln!(out, "  no grammar for: {}", names.join(", "));
+        }
+    }
     for (title, map) in [
         ("files by language", &stats.counts.files_by_language),
         ("nodes by language", &stats.counts.nodes_by_language),

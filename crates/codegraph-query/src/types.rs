@@ -240,6 +240,11 @@ pub struct Stats {
     pub resident_bytes: Option<u64>,
     /// Whether a search index is present.
     pub search: bool,
+    /// What the last whole index run covered per language: files,
+    /// parsed, unchanged, with syntax errors, skipped and why; and the
+    /// extensions no grammar handles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<serde_json::Value>,
     /// A long-lived reader's caches: hits, misses, evictions, bytes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub caches: Vec<codegraph_graph::cache::CacheStats>,

@@ -6,7 +6,7 @@
 //! Memory is bounded by the channel between parsers and the writer: at most
 //! `CHANNEL_FILES` parsed files wait to be written.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -95,6 +95,15 @@ pub struct SkipCounts {
 }
 
 impl SkipCounts {
+    fn add(&mut self, reason: SkipReason) {
+        match reason {
+            SkipReason::TooLarge => self.too_large += 1,
+            SkipReason::Binary => self.binary += 1,
+            SkipReason::NotUtf8 => self.not_utf8 += 1,
+            SkipReason::Unreadable => self.unreadable += 1,
+        }
+    }
+
     pub fn total(&self) -> u64 {
         self.too_large + self.binary + self.not_utf8 + self.unreadable
     }
@@ -140,6 +149,148 @@ pub struct IndexReport {
     pub seconds: f64,
     pub nodes_per_second: f64,
     pub megabytes_per_second: f64,
+    /// What the run covered in each language, by name.
+    pub languages: BTreeMap<String, LanguageCoverage>,
+    /// Extensions of files no grammar handles (documentation, data and
+    /// images left out), most files first: what the graph does not cover.
+    pub not_covered: Vec<ExtensionCount>,
+}
+
+/// One language's files in a run.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct LanguageCoverage {
+    /// Files of the language the walk found (parsed, unchanged or skipped).
+    pub files: u64,
+    pub parsed: u64,
+    pub unchanged: u64,
+    /// Parsed with syntax errors (what parsed is kept).
+    pub syntax_errors: u64,
+    pub skipped: SkipCounts,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ExtensionCount {
+    pub extension: String,
+    pub files: u64,
+}
+
+/// Extensions that are no source code: not worth naming as uncovered.
+const NOT_SOURCE: &[&str] = &[
+    "md",
+    "markdown",
+    "rst",
+    "txt",
+    "adoc",
+    "json",
+    "jsonl",
+    "yaml",
+    "yml",
+    "toml",
+    "ini",
+    "cfg",
+    "conf",
+    "lock",
+    "csv",
+    "tsv",
+    "xml",
+    "svg",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "ico",
+    "webp",
+    "bmp",
+    "pdf",
+    "zip",
+    "gz",
+    "tgz",
+    "xz",
+    "bz2",
+    "zst",
+    "tar",
+    "jar",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "eot",
+    "mp3",
+    "mp4",
+    "wav",
+    "ogg",
+    "webm",
+    "mov",
+    "map",
+    "log",
+    "pyc",
+    "o",
+    "a",
+    "so",
+    "dll",
+    "exe",
+    "class",
+    "bin",
+    "dat",
+    "db",
+    "sqlite",
+    "pem",
+    "crt",
+    "key",
+    "pub",
+    "sum",
+    "mod",
+    "out",
+    "patch",
+    "diff",
+    "license",
+    "gitignore",
+    "gitattributes",
+    "editorconfig",
+    "dockerignore",
+    "npmignore",
+    "snap",
+    "orig",
+    "rej",
+    "bak",
+    "swp",
+    "tmp",
+    "po",
+    "pot",
+    "mo",
+    "css",
+    "scss",
+    "less",
+    "html",
+    "htm",
+];
+
+/// Counts the extension of a file no grammar handles.
+fn count_uncovered(path: &Path, counts: &mut HashMap<String, u64>) {
+    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+        return;
+    };
+    let ext = ext.to_ascii_lowercase();
+    if !NOT_SOURCE.contains(&ext.as_str()) && ext.len() <= 12 {
+        *counts.entry(ext).or_default() += 1;
+    }
+}
+
+/// At most this many uncovered extensions are reported.
+const MAX_UNCOVERED: usize = 12;
+
+fn top_uncovered(counts: HashMap<String, u64>) -> Vec<ExtensionCount> {
+    let mut found: Vec<ExtensionCount> = counts
+        .into_iter()
+        .map(|(extension, files)| ExtensionCount { extension, files })
+        .collect();
+    found.sort_by(|a, b| {
+        b.files
+            .cmp(&a.files)
+            .then_with(|| a.extension.cmp(&b.extension))
+    });
+    found.truncate(MAX_UNCOVERED);
+    found
 }
 
 /// Seconds per stage of a run (they add up to about its whole time).
@@ -177,6 +328,7 @@ pub fn peak_rss_bytes() -> u64 {
     codegraph_query::peak_resident_bytes().unwrap_or(0)
 }
 
+#[derive(Clone, Copy)]
 enum SkipReason {
     TooLarge,
     Binary,
@@ -193,16 +345,17 @@ enum Outcome {
     },
     Unchanged {
         path: String,
+        language: Language,
     },
-    Skipped(SkipReason),
+    Skipped(SkipReason, Language),
 }
 
 impl Outcome {
     /// The path of a file that stays indexed (parsed or unchanged).
     fn path(&self) -> Option<&str> {
         match self {
-            Outcome::Parsed { path, .. } | Outcome::Unchanged { path } => Some(path),
-            Outcome::Skipped(_) => None,
+            Outcome::Parsed { path, .. } | Outcome::Unchanged { path, .. } => Some(path),
+            Outcome::Skipped(..) => None,
         }
     }
 }
@@ -226,6 +379,7 @@ fn walk(
     respect_ignore_files: bool,
     targets: Option<&Targets>,
     skipped: &mut SkipCounts,
+    uncovered: &mut HashMap<String, u64>,
 ) -> (Vec<SourceFile>, Vec<(String, Manifest)>) {
     let db_dir = db_dir.to_path_buf();
     let targets = targets.cloned();
@@ -251,11 +405,14 @@ fn walk(
             continue;
         }
         let abs = entry.into_path();
-        let Some(language) = Language::from_path(&abs) else {
+        let language = Language::from_path(&abs).or_else(|| script_language(&abs));
+        let Some(language) = language else {
             let manifest =
                 relative_path(root, &abs).and_then(|path| Some((manifest_kind(&path)?, path)));
             if let Some((kind, path)) = manifest {
                 manifests.push((path, kind));
+            } else {
+                count_uncovered(&abs, uncovered);
             }
             continue;
         };
@@ -272,28 +429,55 @@ fn walk(
     (files, manifests)
 }
 
+/// The language of an executable script without an extension (`bin/deploy`,
+/// `scripts/test`), by its `#!` line.
+fn script_language(path: &Path) -> Option<Language> {
+    use std::io::Read;
+    if path.extension().is_some() {
+        return None;
+    }
+    let mut head = [0u8; 128];
+    let read = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let head = std::str::from_utf8(&head[..read]).ok()?;
+    Language::from_shebang(head.lines().next()?)
+}
+
+/// The run's coverage of `language`, one more file of it counted.
+fn coverage(report: &mut IndexReport, language: Language) -> &mut LanguageCoverage {
+    let coverage = report
+        .languages
+        .entry(language.as_str().to_string())
+        .or_default();
+    coverage.files += 1;
+    coverage
+}
+
 fn process(file: &SourceFile, max_file_bytes: u64, previous: Option<&FileRecord>) -> Outcome {
     match std::fs::metadata(&file.abs) {
-        Ok(meta) if meta.len() > max_file_bytes => return Outcome::Skipped(SkipReason::TooLarge),
+        Ok(meta) if meta.len() > max_file_bytes => {
+            return Outcome::Skipped(SkipReason::TooLarge, file.language)
+        }
         Ok(_) => {}
-        Err(_) => return Outcome::Skipped(SkipReason::Unreadable),
+        Err(_) => return Outcome::Skipped(SkipReason::Unreadable, file.language),
     }
     let Ok(bytes) = std::fs::read(&file.abs) else {
-        return Outcome::Skipped(SkipReason::Unreadable);
+        return Outcome::Skipped(SkipReason::Unreadable, file.language);
     };
     if bytes.len() as u64 > max_file_bytes {
-        return Outcome::Skipped(SkipReason::TooLarge);
+        return Outcome::Skipped(SkipReason::TooLarge, file.language);
     }
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Outcome::Skipped(SkipReason::Binary);
+        return Outcome::Skipped(SkipReason::Binary, file.language);
     }
     if previous.is_some_and(|p| p.content_hash == content_hash(&bytes)) {
         return Outcome::Unchanged {
             path: file.path.clone(),
+            // As parsed before (a `.h` header may be C++).
+            language: previous.map_or(file.language, |p| p.language),
         };
     }
     let Ok(source) = String::from_utf8(bytes) else {
-        return Outcome::Skipped(SkipReason::NotUtf8);
+        return Outcome::Skipped(SkipReason::NotUtf8, file.language);
     };
     let language = file.language.refine(&file.path, &source);
     let graph = codegraph_parser::parse_file(&file.path, &source, language);
@@ -445,13 +629,16 @@ impl Indexer {
         // recorded only once all of them are written).
         report.reparsed_all =
             !previous.is_empty() && stored_extractor.as_deref() != Some(extractor);
+        let mut uncovered = HashMap::new();
         let (files, manifests) = walk(
             &self.root,
             &self.db_dir,
             config.respect_ignore_files,
             targets.as_ref(),
             &mut report.skipped,
+            &mut uncovered,
         );
+        report.not_covered = top_uncovered(uncovered);
         report.files_seen = files.len() as u64;
         if config.respect_ignore_files && targets.is_none() {
             report.ignored =
@@ -525,22 +712,24 @@ impl Indexer {
                     report.refs_parsed += graph.refs.len() as u64;
                     report.bytes_parsed += source.len() as u64;
                     report.files_with_syntax_errors += u64::from(graph.has_syntax_errors);
+                    let coverage = coverage(report, language);
+                    coverage.parsed += 1;
+                    coverage.syntax_errors += u64::from(graph.has_syntax_errors);
                     writer.replace_file(&path, language, previous.get(&path), &graph, &source)?;
                     kept.insert(path);
                     if writer.batch_full() {
                         writer.commit()?;
                     }
                 }
-                Outcome::Unchanged { path } => {
+                Outcome::Unchanged { path, language } => {
                     report.files_unchanged += 1;
+                    coverage(report, language).unchanged += 1;
                     kept.insert(path);
                 }
-                Outcome::Skipped(reason) => match reason {
-                    SkipReason::TooLarge => report.skipped.too_large += 1,
-                    SkipReason::Binary => report.skipped.binary += 1,
-                    SkipReason::NotUtf8 => report.skipped.not_utf8 += 1,
-                    SkipReason::Unreadable => report.skipped.unreadable += 1,
-                },
+                Outcome::Skipped(reason, language) => {
+                    report.skipped.add(reason);
+                    coverage(report, language).skipped.add(reason);
+                }
             }
             Ok(())
         };
@@ -572,6 +761,15 @@ impl Indexer {
         }
         report_progress(Progress::Stage("resolve"));
         writer.set_extractor(extractor);
+        // A whole run's coverage is the tree's; a run over some paths
+        // leaves the last whole one's.
+        if targets.is_none() {
+            let coverage = serde_json::json!({
+                "languages": &report.languages,
+                "not_covered": &report.not_covered,
+            });
+            writer.set_coverage(&coverage.to_string());
+        }
         writer.commit()?;
 
         report.stages.parse = lap(&mut stage);

@@ -393,6 +393,7 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 out(&summary_line(&report))?;
                 out(&stages_line(&report))?;
+                out(&languages_line(&report))?;
             }
         }
         Command::Watch { path, index } => {
@@ -830,6 +831,51 @@ fn stages_line(r: &IndexReport) -> String {
         })
         .collect();
     format!("stages: {}", parts.join(", "))
+}
+
+/// Per language: files, and those not fully in the graph (syntax errors,
+/// skipped); then the extensions no grammar handles.
+fn languages_line(r: &IndexReport) -> String {
+    let mut languages: Vec<_> = r.languages.iter().collect();
+    languages.sort_by(|a, b| b.1.files.cmp(&a.1.files).then_with(|| a.0.cmp(b.0)));
+    let mut parts: Vec<String> = languages
+        .into_iter()
+        .map(|(name, c)| {
+            let mut notes = Vec::new();
+            if c.syntax_errors > 0 {
+                notes.push(format!("{} with syntax errors", c.syntax_errors));
+            }
+            let skipped = &c.skipped;
+            for (count, why) in [
+                (skipped.too_large, "too large"),
+                (skipped.binary, "binary"),
+                (skipped.not_utf8, "not UTF-8"),
+                (skipped.unreadable, "unreadable"),
+            ] {
+                if count > 0 {
+                    notes.push(format!("{count} skipped: {why}"));
+                }
+            }
+            if notes.is_empty() {
+                format!("{name} {}", c.files)
+            } else {
+                format!("{name} {} ({})", c.files, notes.join(", "))
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        parts.push("no source files".to_string());
+    }
+    let mut line = format!("languages: {}", parts.join(", "));
+    if !r.not_covered.is_empty() {
+        let uncovered: Vec<String> = r
+            .not_covered
+            .iter()
+            .map(|e| format!(".{} {}", e.extension, e.files))
+            .collect();
+        line.push_str(&format!("; no grammar for: {}", uncovered.join(", ")));
+    }
+    line
 }
 
 fn summary_line(r: &IndexReport) -> String {

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Definitions located: of universal-ctags' definitions in a corpus, the
+share codegraph has too.
+
+    ctags_coverage.py EXPORT.jsonl TAGS.json LANGUAGE [--root TREE] [--misses N]
+
+EXPORT.jsonl is `codegraph export` of the corpus, TAGS.json the output of
+`ctags --output-format=json --fields=+nK` over the files codegraph indexed
+as LANGUAGE. A ctags definition is located when codegraph has a node of the
+same name in the same file whose span holds the tag's line (or starts on
+the line next to it: ctags puts some tags on a decorator or a doc line).
+Only ctags' definition kinds count (not locals, parameters, imports,
+heredocs or aliases), and no anonymous entry (`<lambda>`):
+DEFINITION_KINDS says which kinds, per ctags language.
+Prints one JSON object.
+"""
+
+import argparse
+import collections
+import json
+import os
+import re
+import sys
+
+DEFINITION_KINDS = {
+    "Ruby": {"class", "module", "method", "singletonMethod", "constant"},
+    "PHP": {"class", "function", "interface", "namespace", "trait"},
+    "C#": {"class", "enumerator", "field", "enum", "interface", "method", "namespace",
+           "property", "struct"},
+    "Kotlin": {"class", "interface", "method", "object", "typealias"},
+    "Lua": {"function"},
+    "Sh": {"function"},
+    "Elixir": {"function", "macro", "module", "protocol", "delegate", "guard"},
+    "Haskell": {"function", "module", "type", "constructor"},
+}
+
+
+# Kinds whose tags ctags also puts on what is no declaration, checked
+# against the tag's line:
+# Ruby "constants" on hash keys and comparisons (`CONTENT_LENGTH => '0'`,
+# `CHUNKED == x`), C# "fields" on parameters of expression-bodied members.
+DECLARATION_ON_LINE = {
+    ("Ruby", "constant"): r"\b{name}\s*(=(?![=>~])|\+=|\|\|=)",
+    ("C#", "field"): r"\b{name}\s*(=(?!>)|;|,)",
+    # Kotlin "methods" on lambda and function parameters (`{ acc, x -> }`).
+    ("Kotlin", "method"): r"\bfun\b[^=]*\b{name}\s*[(<]",
+}
+
+_lines = {}
+
+
+def declared_on_line(args, tag, path):
+    pattern = DECLARATION_ON_LINE.get((args.language, tag.get("kind")))
+    if pattern is None:
+        return True
+    if path not in _lines:
+        try:
+            with open(os.path.join(args.root, path), encoding="utf-8", errors="replace") as f:
+                _lines[path] = f.read().split("\n")
+        except OSError:
+            _lines[path] = []
+    lines = _lines[path]
+    line = lines[tag["line"] - 1] if 0 < tag.get("line", 0) <= len(lines) else ""
+    return re.search(pattern.format(name=re.escape(tag["name"])), line) is not None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("export")
+    parser.add_argument("tags")
+    parser.add_argument("language", help="ctags' name of the language")
+    parser.add_argument("--misses", type=int, default=0)
+    parser.add_argument("--root", default=".", help="the tree ctags ran over (its paths are relative to it)")
+    args = parser.parse_args()
+
+    spans = collections.defaultdict(list)  # (file, name) -> [(start, end)]
+    files = set()
+    with open(args.export) as f:
+        for line in f:
+            record = json.loads(line)
+            if record["type"] != "node":
+                continue
+            if record["kind"] == "file":
+                files.add(record["file"])
+                continue
+            spans[(record["file"], record["name"])].append(
+                (record["start_line"], record["end_line"]))
+
+    kinds = DEFINITION_KINDS[args.language]
+    total = found = 0
+    by_kind = collections.Counter()
+    found_by_kind = collections.Counter()
+    misses = []
+    with open(args.tags) as f:
+        for line in f:
+            tag = json.loads(line)
+            if tag.get("_type") != "tag" or tag.get("language", args.language) != args.language:
+                continue
+            kind = tag.get("kind")
+            path = tag["path"].removeprefix("./")
+            # Anonymous entries (Kotlin lambdas as `<lambda>`, `__anon`
+            # structs) name nothing a user looks up.
+            if kind not in kinds or path not in files or tag["name"].startswith(("<", "__anon")):
+                continue
+            if tag["name"] == "_" or not declared_on_line(args, tag, path):
+                continue
+            total += 1
+            by_kind[kind] += 1
+            name = re.split(r"::|[.:]", tag["name"])[-1]
+            line_no = tag.get("line", 0)
+            hit = any(start <= line_no <= end or start == line_no + 1
+                      for start, end in spans.get((path, name), ()))
+            if hit:
+                found += 1
+                found_by_kind[kind] += 1
+            elif len(misses) < args.misses:
+                misses.append(f"{path}:{line_no} {kind} {tag['name']}")
+    for miss in misses:
+        print(miss, file=sys.stderr)
+    print(json.dumps({
+        "language": args.language,
+        "ctags_definitions": total,
+        "located": found,
+        "share": round(found / total, 3) if total else None,
+        "by_kind": {k: f"{found_by_kind[k]}/{n}" for k, n in sorted(by_kind.items())},
+    }))
+
+
+if __name__ == "__main__":
+    main()
