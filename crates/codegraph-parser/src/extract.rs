@@ -545,7 +545,13 @@ impl<'t> Captured<'t> {
             let Some((role, node)) = main else { continue };
             match role {
                 Role::Definition(_) | Role::Scope => {
-                    let Some(name) = name else { continue };
+                    // A pattern may capture the definition alone, its name
+                    // being the `name` field: a pattern reaching into a
+                    // big grammar's node can cost a third of a second to
+                    // compile (Swift's `function_declaration`).
+                    let Some(name) = name.or_else(|| node.child_by_field_name("name")) else {
+                        continue;
+                    };
                     let kind = match role {
                         Role::Definition(kind) => Some(kind),
                         _ => None,

@@ -28,4 +28,4 @@ pub use extract::parse_file;
 /// Identifies this extractor (its code, queries and the core types it
 /// fills): an index parsed by another one parses every file again.
 pub const EXTRACTOR_FINGERPRINT: &str = env!("CODEGRAPH_EXTRACTOR_FINGERPRINT");
-pub use spec::{query_source, syntax_tree};
+pub use spec::{compile_query, query_patterns, query_source, syntax_tree};

@@ -174,6 +174,30 @@ fn grammar(language: Language) -> tree_sitter::Language {
     }
 }
 
+/// The byte range of each pattern in `language`'s query file (`None` if it
+/// does not compile), for measuring what each costs.
+pub fn query_patterns(language: Language) -> Option<Vec<std::ops::Range<usize>>> {
+    let source = query_source(language);
+    let query = Query::new(&grammar(language), source).ok()?;
+    let starts: Vec<usize> = (0..query.pattern_count())
+        .map(|i| query.start_byte_for_pattern(i))
+        .collect();
+    Some(
+        starts
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| start..starts.get(i + 1).copied().unwrap_or(source.len()))
+            .collect(),
+    )
+}
+
+/// Compiles `text` as a query of `language`'s grammar.
+pub fn compile_query(language: Language, text: &str) -> Result<(), String> {
+    Query::new(&grammar(language), text)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 /// The syntax tree of `source` as an S-expression, with field names: what
 /// a query file's patterns match (`examples/syntax_tree.rs` prints it).
 pub fn syntax_tree(source: &str, language: Language) -> Option<String> {
