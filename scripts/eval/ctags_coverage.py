@@ -32,6 +32,12 @@ DEFINITION_KINDS = {
     "Sh": {"function"},
     "Elixir": {"function", "macro", "module", "protocol", "delegate", "guard"},
     "Haskell": {"function", "module", "type", "constructor"},
+    "JavaScript": {"class", "function", "generator", "method", "getter", "setter"},
+    "TypeScript": {"class", "function", "generator", "interface", "method", "enum", "enumerator",
+                   "alias", "namespace"},
+    "C++": {"class", "function", "enum", "enumerator", "namespace", "struct", "typedef", "union",
+            "member"},
+    "Python": {"class", "function", "member"},
 }
 
 
@@ -42,6 +48,9 @@ DEFINITION_KINDS = {
 DECLARATION_ON_LINE = {
     ("Ruby", "constant"): r"\b{name}\s*(=(?![=>~])|\+=|\|\|=)",
     ("C#", "field"): r"\b{name}\s*(=(?!>)|;|,)",
+    # Lua "functions" on calls of functions whose name starts so
+    # (`cmp = function_arg(1, cmp)`).
+    ("Lua", "function"): r"(\bfunction\s+[\w.:]*\b{name}\s*\(|\b{name}\s*=\s*function\b)",
     # Kotlin "methods" on lambda and function parameters (`{ acc, x -> }`).
     ("Kotlin", "method"): r"\bfun\b[^=]*\b{name}\s*[(<]",
 }
@@ -87,10 +96,10 @@ def main():
                 (record["start_line"], record["end_line"]))
 
     kinds = DEFINITION_KINDS[args.language]
-    total = found = 0
-    by_kind = collections.Counter()
-    found_by_kind = collections.Counter()
-    misses = []
+    # Overloads (TypeScript signatures before the implementation, C++
+    # declarations of one name and kind in one file) are one definition to
+    # codegraph: one of them located locates them all.
+    groups = collections.defaultdict(list)  # (path, name, kind) -> [(line, located)]
     with open(args.tags) as f:
         for line in f:
             tag = json.loads(line)
@@ -104,17 +113,30 @@ def main():
                 continue
             if tag["name"] == "_" or not declared_on_line(args, tag, path):
                 continue
-            total += 1
-            by_kind[kind] += 1
             name = re.split(r"::|[.:]", tag["name"])[-1]
             line_no = tag.get("line", 0)
-            hit = any(start <= line_no <= end or start == line_no + 1
-                      for start, end in spans.get((path, name), ()))
-            if hit:
-                found += 1
-                found_by_kind[kind] += 1
-            elif len(misses) < args.misses:
-                misses.append(f"{path}:{line_no} {kind} {tag['name']}")
+            # ctags writes some names qualified (`Table:method`), others
+            # whole (`namespace Python.Runtime`): either form may match.
+            found_spans = spans.get((path, name), ()) or spans.get((path, tag["name"]), ())
+            hit = any(start <= line_no <= end or start == line_no + 1 for start, end in found_spans)
+            # TypeScript overload signatures (`function f(a: A): R;` lines
+            # before the implementation) are the implementation's node.
+            if args.language == "TypeScript" and kind in ("function", "method"):
+                hit = hit or any(start > line_no for start, _ in found_spans)
+            groups[(path, tag["name"], kind)].append((line_no, hit))
+    total = found = 0
+    by_kind = collections.Counter()
+    found_by_kind = collections.Counter()
+    misses = []
+    for (path, name, kind), tags in sorted(groups.items()):
+        located = any(hit for _, hit in tags)
+        total += len(tags)
+        by_kind[kind] += len(tags)
+        if located:
+            found += len(tags)
+            found_by_kind[kind] += len(tags)
+        elif len(misses) < args.misses:
+            misses.append(f"{path}:{tags[0][0]} {kind} {name}")
     for miss in misses:
         print(miss, file=sys.stderr)
     print(json.dumps({

@@ -1335,3 +1335,24 @@ fn interface_overloads_are_one_method() {
         ]
     );
 }
+
+#[test]
+fn commonjs_functions_in_object_literals_are_definitions() {
+    let source = "module.exports = {\n  parse: function (x) { return x; },\n  'format': (x) => x,\n  helper() { return 1; },\n  size: 3,\n};\nexports.load = function () {};\n";
+    let graph = codegraph_parser::parse_file("lib/util.js", source, Language::JavaScript);
+    let mut names: Vec<(String, String)> = graph.nodes[1..]
+        .iter()
+        .map(|n| (n.kind.to_string(), n.name.clone()))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ("function", "format"),
+            ("function", "load"),
+            ("function", "parse"),
+            ("method", "helper"),
+        ]
+        .map(|(k, n)| (k.to_string(), n.to_string()))
+    );
+}

@@ -19,6 +19,12 @@
   left: (member_expression property: (property_identifier) @name)
   right: [(arrow_function) (function_expression)]) @definition.function
 
+; `module.exports = { parse: function () {}, format: (x) => x }`: functions
+; stored in an object literal's properties.
+(pair
+  key: [(property_identifier) @name (string (string_fragment) @name)]
+  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+
 (class_heritage [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.inherit
 
 (call_expression function: (identifier) @name) @reference.call

@@ -28,6 +28,10 @@
 (assignment_expression
   left: (member_expression property: (property_identifier) @name)
   right: [(arrow_function) (function_expression)]) @definition.function
+; Functions stored in an object literal's properties (`{ parse: (x) => x }`).
+(pair
+  key: [(property_identifier) @name (string (string_fragment) @name)]
+  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
 
 (extends_clause value: [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.inherit
 (extends_type_clause type: [(type_identifier) @name (generic_type name: (type_identifier) @name)]) @reference.inherit
