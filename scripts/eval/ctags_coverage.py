@@ -51,6 +51,8 @@ DECLARATION_ON_LINE = {
     # Lua "functions" on calls of functions whose name starts so
     # (`cmp = function_arg(1, cmp)`).
     ("Lua", "function"): r"(\bfunction\s+[\w.:]*\b{name}\s*\(|\b{name}\s*=\s*function\b)",
+    # JavaScript "classes" on object literals (`this.options = { .. }`).
+    ("JavaScript", "class"): r"\bclass\s+{name}\b|\b{name}\s*=\s*class\b",
     # Kotlin "methods" on lambda and function parameters (`{ acc, x -> }`).
     ("Kotlin", "method"): r"\bfun\b[^=]*\b{name}\s*[(<]",
 }
@@ -107,9 +109,10 @@ def main():
                 continue
             kind = tag.get("kind")
             path = tag["path"].removeprefix("./")
-            # Anonymous entries (Kotlin lambdas as `<lambda>`, `__anon`
+            # Anonymous entries (Kotlin lambdas as `<lambda>`, JavaScript's
+            # `AnonymousFunction…`, `__anon`
             # structs) name nothing a user looks up.
-            if kind not in kinds or path not in files or tag["name"].startswith(("<", "__anon")):
+            if kind not in kinds or path not in files or tag["name"].startswith(("<", "__anon", "AnonymousFunction")):
                 continue
             if tag["name"] == "_" or not declared_on_line(args, tag, path):
                 continue

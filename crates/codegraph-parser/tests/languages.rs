@@ -1356,3 +1356,22 @@ fn commonjs_functions_in_object_literals_are_definitions() {
         .map(|(k, n)| (k.to_string(), n.to_string()))
     );
 }
+
+#[test]
+fn cpp_template_specializations_are_definitions() {
+    let source = "template <class T> struct feature_of { };\ntemplate <> struct feature_of<int> { int x; };\nnamespace a { template <class T> class B<T*> { void f(); }; }\n";
+    let graph = codegraph_parser::parse_file("acc.hpp", source, Language::Cpp);
+    let found: Vec<String> = graph.nodes[1..]
+        .iter()
+        .map(|n| format!("{} {} L{}", n.kind, n.qualified_name, n.span.start_line))
+        .collect();
+    for want in [
+        "struct feature_of L1",
+        "struct feature_of L2",
+        "field feature_of::x L2",
+        "class a::B L3",
+        "method a::B::f L3",
+    ] {
+        assert!(found.iter().any(|f| f == want), "{want} not in {found:?}");
+    }
+}
