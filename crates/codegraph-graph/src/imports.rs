@@ -412,12 +412,7 @@ pub(crate) fn targets(
                 ));
             }
         }
-        Language::C | Language::Cpp => {
-            if let Some(joined) = join(dir, module) {
-                out.push(Target::Exact(joined));
-            }
-            out.push(Target::Suffix(module.to_string()));
-        }
+        Language::C | Language::Cpp => out.extend(beside_else_anywhere(dir, module)),
         // `require_relative "util"` (marked `./util` by the parser) beside
         // the file; `require "shop/util"` on the load path (`lib/`).
         Language::Ruby => {
@@ -437,8 +432,7 @@ pub(crate) fn targets(
                 None => path,
             };
             if !path.is_empty() {
-                out.extend(join(dir, path).map(Target::Exact));
-                out.push(Target::Suffix(path.to_string()));
+                out.extend(beside_else_anywhere(dir, path));
             }
         }
         // `@import("util.zig")` beside the file; `@import("std")` is a
@@ -496,12 +490,10 @@ pub(crate) fn targets(
         // (`App\` → `src/` or `app/`); without composer.json's map, the
         // longest tail of the path that a file ends with.
         Language::Php => {
-            let segments: Vec<&str> = module.trim_start_matches('\\').split('\\').collect();
             if module.ends_with(".php") {
-                let path = module.trim_start_matches("./");
-                out.extend(join(dir, path).map(Target::Exact));
-                out.push(Target::Suffix(path.to_string()));
+                out.extend(beside_else_anywhere(dir, module.trim_start_matches("./")));
             } else {
+                let segments: Vec<&str> = module.trim_start_matches('\\').split('\\').collect();
                 for take in (1..=segments.len()).rev() {
                     let tail = segments[segments.len() - take..].join("/");
                     out.push(Target::Suffix(format!("{tail}.php")));
@@ -513,6 +505,16 @@ pub(crate) fn targets(
         Language::CSharp | Language::Swift => {}
     }
     out
+}
+
+/// A path written relative to the including file (`#include "util.h"`,
+/// `source lib/common.sh`, `require 'config.php'`): beside it, else any
+/// file of the tree whose path ends so.
+fn beside_else_anywhere(dir: &str, path: &str) -> impl Iterator<Item = Target> {
+    join(dir, path)
+        .map(Target::Exact)
+        .into_iter()
+        .chain(std::iter::once(Target::Suffix(path.to_string())))
 }
 
 /// `util` → `util.rb`; `util.rb` stays.
