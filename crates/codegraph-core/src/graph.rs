@@ -174,6 +174,11 @@ pub enum RefKind {
     /// A member read or written through a value whose type is known
     /// (`self.size`, `style.color`): a field, or a property/getter method.
     Read = 6,
+    /// A bare name used as a value, not called: passed (`key=sort_key`),
+    /// stored (`{"stdin": get_text_stdin}`), returned, caught (`except
+    /// UsageError`) or reached through (`ParameterSource.DEFAULT`): a
+    /// function or a type, found as a bare call's target is.
+    Value = 7,
 }
 
 impl RefKind {
@@ -186,6 +191,7 @@ impl RefKind {
             RefKind::Import => "import",
             RefKind::Macro => "macro",
             RefKind::Read => "read",
+            RefKind::Value => "value",
         }
     }
 
@@ -200,6 +206,7 @@ impl RefKind {
             // A macro is expanded, not called: its users reference it.
             RefKind::Macro => EdgeKind::References,
             RefKind::Read => EdgeKind::References,
+            RefKind::Value => EdgeKind::References,
         }
     }
 }

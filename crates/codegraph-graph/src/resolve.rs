@@ -70,6 +70,10 @@ fn accepts(reference: RefKind, kind: NodeKind) -> bool {
         RefKind::Implement => matches!(kind, Interface | Trait | Class),
         RefKind::Macro => kind == Macro,
         RefKind::Read => matches!(kind, Method | Field),
+        RefKind::Value => matches!(
+            kind,
+            Function | Class | Struct | Interface | Trait | Enum | Union | TypeAlias
+        ),
         RefKind::Import => false,
     }
 }
@@ -1282,11 +1286,13 @@ fn choose(
     if member_read && !receiver.is_some_and(is_self) {
         return Vec::new();
     }
-    // A bare call (`f()`) does not reach the methods of other types...
-    let bare_call = receiver.is_none() && reference.kind == RefKind::Call;
+    // A bare call (`f()`) or a bare name used as a value (`key=f`) does
+    // not reach the methods of other types...
+    let bare_call = receiver.is_none() && matches!(reference.kind, RefKind::Call | RefKind::Value);
     // ...except where a class has an implicit `this` (Java, C++, C#, ...):
     // (its own methods, then inherited ones found by scope below).
     let implicit_this = bare_call
+        && reference.kind == RefKind::Call
         && context.language.has_implicit_this()
         && context.enclosing_type(reference.from).is_some();
     let receiver = if implicit_this {

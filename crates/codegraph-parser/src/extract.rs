@@ -484,7 +484,105 @@ fn callback_bindings(function: tree_sitter::Node, callee: &str, source: &str) ->
     bindings
 }
 
+/// The type references in a Python type expression, at any depth:
+/// `t.Optional["Parameter"]` names `Parameter`, `dict[str, Command]` names
+/// `str` and `Command`, `click.Context` names `Context` in `click`. A
+/// string is a forward reference whose names are read off its text.
+fn type_tree_refs(root: tree_sitter::Node, source: &str) -> Vec<RawRef> {
+    let mut refs = Vec::new();
+    let at = |kind, name: &str, receiver: Option<String>, node: tree_sitter::Node, offset| {
+        let pos = node.start_position();
+        RawRef {
+            kind,
+            name: name.to_string(),
+            receiver,
+            path_receiver: false,
+            start_byte: node.start_byte() + offset,
+            line: pos.row as u32 + 1,
+            col: (pos.column + offset) as u32,
+        }
+    };
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "identifier" => refs.push(at(RefKind::Type, text(node, source), None, node, 0)),
+            // A dotted name: the last segment, reached through the rest.
+            "attribute" => {
+                let dotted = text(node, source);
+                if let Some((receiver, name)) = dotted.rsplit_once('.') {
+                    if is_dotted_name(dotted) {
+                        let offset = dotted.len() - name.len();
+                        let receiver = Some(receiver.to_string());
+                        refs.push(at(RefKind::Type, name, receiver, node, offset));
+                        continue;
+                    }
+                }
+                push_children(&mut stack, node);
+            }
+            "string_content" => {
+                let content = text(node, source);
+                if content.contains('\n') {
+                    continue;
+                }
+                let mut start = 0;
+                for token in content.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                {
+                    let offset = start;
+                    start += token.len() + 1;
+                    if token.is_empty() || !is_dotted_name(token) {
+                        continue;
+                    }
+                    let (receiver, name) = match token.rsplit_once('.') {
+                        Some((r, n)) => (Some(r.to_string()), n),
+                        None => (None, token),
+                    };
+                    let offset = offset + token.len() - name.len();
+                    refs.push(at(RefKind::Type, name, receiver, node, offset));
+                }
+            }
+            _ => push_children(&mut stack, node),
+        }
+    }
+    refs
+}
+
+/// Pushes `node`'s children so that they pop in source order.
+fn push_children<'t>(stack: &mut Vec<tree_sitter::Node<'t>>, node: tree_sitter::Node<'t>) {
+    let mut walk = node.walk();
+    let children: Vec<_> = node.children(&mut walk).collect();
+    stack.extend(children.into_iter().rev());
+}
+
+/// `a.b.C`: identifiers joined by dots.
+fn is_dotted_name(text: &str) -> bool {
+    text.split('.').all(|segment| {
+        segment.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            && segment.chars().all(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
 impl<'t> Captured<'t> {
+    /// Keeps one reference per name position: the first (most specific)
+    /// pattern's.
+    fn push_ref(
+        &mut self,
+        raw: RawRef,
+        pattern: usize,
+        ref_index: &mut HashMap<usize, (usize, usize)>,
+    ) {
+        match ref_index.get(&raw.start_byte) {
+            Some(&(first, _)) if first <= pattern => {}
+            Some(&(_, i)) => {
+                ref_index.insert(raw.start_byte, (pattern, i));
+                self.refs[i] = raw;
+            }
+            None => {
+                ref_index.insert(raw.start_byte, (pattern, self.refs.len()));
+                self.refs.push(raw);
+            }
+        }
+    }
+
     fn collect(
         &mut self,
         spec: &LanguageSpec,
@@ -508,6 +606,7 @@ impl<'t> Captured<'t> {
                     role @ (Role::Definition(_)
                     | Role::Scope
                     | Role::Reference(_)
+                    | Role::TypeTree
                     | Role::Import
                     | Role::Binding { .. }
                     | Role::Callback
@@ -586,16 +685,11 @@ impl<'t> Captured<'t> {
                         line: pos.row as u32 + 1,
                         col: pos.column as u32,
                     };
-                    match ref_index.get(&name.start_byte()) {
-                        Some(&(pattern, _)) if pattern <= m.pattern_index => {}
-                        Some(&(_, i)) => {
-                            self.refs[i] = raw;
-                            ref_index.insert(name.start_byte(), (m.pattern_index, i));
-                        }
-                        None => {
-                            ref_index.insert(name.start_byte(), (m.pattern_index, self.refs.len()));
-                            self.refs.push(raw);
-                        }
+                    self.push_ref(raw, m.pattern_index, &mut ref_index);
+                }
+                Role::TypeTree => {
+                    for raw in type_tree_refs(node, source) {
+                        self.push_ref(raw, m.pattern_index, &mut ref_index);
                     }
                 }
                 Role::Import => {

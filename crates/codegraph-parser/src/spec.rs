@@ -59,6 +59,11 @@ pub(crate) enum Role {
     /// associated type in `Add<V, Output = V>`), though a later, more
     /// general pattern would take it for a reference.
     NotReference,
+    /// `@reference.type_tree`: a whole type expression (Python's
+    /// `t.Optional["Parameter"]`, `dict[str, Command]`): every class name
+    /// in it, at any depth and inside forward-reference strings, is a type
+    /// reference.
+    TypeTree,
     Ignored,
 }
 
@@ -90,6 +95,8 @@ fn role(capture: &str) -> Result<Role, String> {
         "reference.implement" => Role::Reference(RefKind::Implement),
         "reference.macro" => Role::Reference(RefKind::Macro),
         "reference.read" => Role::Reference(RefKind::Read),
+        "reference.value" => Role::Reference(RefKind::Value),
+        "reference.type_tree" => Role::TypeTree,
         _ if capture.starts_with('_') => Role::Ignored,
         _ => match capture.strip_prefix("definition.") {
             Some(kind) => Role::Definition(kind.parse().map_err(|e| format!("@{capture}: {e}"))?),

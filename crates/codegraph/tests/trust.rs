@@ -474,6 +474,95 @@ fn rust_fields_declared_in_another_file_type_their_receivers() {
 }
 
 #[test]
+fn python_functions_and_classes_used_as_values_are_referenced() {
+    let dir = tree(&[
+        ("app/__init__.py", ""),
+        (
+            "app/errors.py",
+            "class UsageError(Exception):\n    pass\n\nclass Source:\n    DEFAULT = 1\n",
+        ),
+        (
+            "app/core.py",
+            "import typing as t\n\
+             from .errors import UsageError, Source\n\
+             def sort_key(item):\n    return item\n\
+             def order(items, sort_key=None):\n    return sorted(items, key=sort_key)\n\
+             def table():\n    return {\"key\": sort_key}\n\
+             def run(p: t.Optional[\"Source\"] = None) -> t.List[UsageError]:\n    pass\n\
+             def guard():\n\
+             \x20   try:\n        return [s for s in [1] if s == Source.DEFAULT]\n\
+             \x20   except UsageError:\n        return [sort_key]\n\
+             def local(items):\n    return [sort_key for sort_key in items]\n",
+        ),
+    ]);
+    index(dir.path());
+    // Passed or stored by name; a parameter or a loop variable of that
+    // name is not it.
+    assert_eq!(
+        ref_sites(dir.path(), "app.core.sort_key", &[]),
+        ["app.core.guard 15 same-file", "app.core.table 8 same-file"]
+    );
+    // Named inside annotations at any depth (forward references too),
+    // caught, reached through.
+    assert_eq!(
+        ref_sites(dir.path(), "app.errors.UsageError", &[]),
+        [
+            "app.core.guard 14 import",
+            "app.core.run 9 import",
+            "app/core.py 2 import"
+        ]
+    );
+    assert_eq!(
+        ref_sites(dir.path(), "app.errors.Source", &[]),
+        [
+            "app.core.guard 13 import",
+            "app.core.run 9 import",
+            "app/core.py 2 import"
+        ]
+    );
+}
+
+#[test]
+fn ts_reexports_and_functions_used_as_values_are_referenced() {
+    let dir = tree(&[
+        (
+            "src/util.ts",
+            "export function identity<T>(x: T): T {\n  return x;\n}\n\
+             export class Subscriber {}\n",
+        ),
+        ("src/index.ts", "export { identity, Subscriber as Sub } from './util';\n"),
+        (
+            "src/use.ts",
+            "import { identity, Subscriber } from './util';\n\
+             export function each(xs: number[]) {\n  return xs.map(identity);\n}\n\
+             export function test(x: unknown) {\n  return x instanceof Subscriber;\n}\n\
+             export function own(identity: (x: number) => number) {\n  return [1].map(identity);\n}\n\
+             export const table = { identity };\n",
+        ),
+    ]);
+    index(dir.path());
+    // Passed, stored in an object, re-exported; a parameter of the same
+    // name is not it.
+    assert_eq!(
+        ref_sites(dir.path(), "identity", &[]),
+        [
+            "each 3 import",
+            "src/index.ts 1 import",
+            "src/use.ts 1 import",
+            "table 11 import"
+        ]
+    );
+    assert_eq!(
+        ref_sites(dir.path(), "Subscriber", &[]),
+        [
+            "src/index.ts 1 import",
+            "src/use.ts 1 import",
+            "test 6 import"
+        ]
+    );
+}
+
+#[test]
 fn python_locals_shadow_module_definitions() {
     let dir = tree(&[(
         "app.py",

@@ -19,11 +19,29 @@
 ; property, when the receiver's type is known (the extractor drops the rest).
 (attribute object: (_) @receiver attribute: (identifier) @name) @reference.read
 
-(type (identifier) @name) @reference.type
-(type (generic_type (identifier) @name)) @reference.type
-; A forward reference written as a string (`console: "Console"`).
-((type (string (string_content) @name)) @reference.type
-  (#match? @name "^[A-Za-z_][A-Za-z0-9_]*$"))
+; Every class a type annotation names, at any depth, forward references
+; written as strings (`t.Optional["Context"]`) included.
+(type) @reference.type_tree
+
+; A bare name used as a value, not called: a function passed, stored or
+; returned (`key=sort_key`, `{"stdin": get_text_stdin}`), a class caught,
+; raised, compared or reached through (`except UsageError`,
+; `ParameterSource.DEFAULT`).
+(argument_list (identifier) @reference.value)
+(keyword_argument value: (identifier) @reference.value)
+(default_parameter value: (identifier) @reference.value)
+(pair value: (identifier) @reference.value)
+(list (identifier) @reference.value)
+(tuple (identifier) @reference.value)
+(set (identifier) @reference.value)
+(return_statement (identifier) @reference.value)
+(assignment right: (identifier) @reference.value)
+(raise_statement (identifier) @reference.value)
+(decorator (identifier) @reference.value)
+(except_clause value: (identifier) @reference.value)
+(except_clause value: (as_pattern (identifier) @reference.value))
+((attribute object: (identifier) @reference.value)
+  (#match? @reference.value "^[A-Z]"))
 
 ; Names a function binds itself (parameters, assignments, loop and `with`
 ; targets): a bare use inside it is that local, not a definition elsewhere.
@@ -38,6 +56,10 @@
 (for_statement left: (identifier) @local)
 (for_statement left: (pattern_list (identifier) @local))
 (as_pattern_target (identifier) @local)
+(for_in_clause left: (identifier) @local)
+(for_in_clause left: (pattern_list (identifier) @local))
+(lambda_parameters (identifier) @local)
+(named_expression name: (identifier) @local)
 
 (import_statement name: (dotted_name) @import.path) @import
 (import_statement name: (aliased_import name: (dotted_name) @import.path alias: (identifier) @import.alias)) @import
