@@ -19,7 +19,10 @@ pub use kind::{EdgeKind, NodeKind, UnknownKind};
 pub use language::Language;
 pub use span::Span;
 pub use table::{CompactNode, Interner, NodeTable, Sym};
-pub use types::{callback_parameter_type, normalize_type, return_type, ALIAS, RETURNS};
+pub use types::{
+    callback_parameter_type, normalize_type, passes_type_through, return_type, ALIAS, MEMBERS,
+    RETURNS,
+};
 
 /// Version of the on-disk schema. Bump it whenever key or value encodings
 /// change; an index written by a newer version is refused on open.

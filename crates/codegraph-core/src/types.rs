@@ -14,6 +14,12 @@ const WRAPPERS: &[&str] = &[
     "RwLock",
     "Weak",
     "Pin",
+    "Result",
+    "Ref",
+    "RefMut",
+    "MutexGuard",
+    "RwLockReadGuard",
+    "RwLockWriteGuard",
     "Readonly",
     "Partial",
     "Required",
@@ -82,6 +88,47 @@ pub fn normalize_type(text: &str) -> Option<String> {
 /// value a call returned, whose type is the callee's declared return type,
 /// looked up when resolving.
 pub const RETURNS: &str = "\u{2192}";
+
+/// A receiver type written `MEMBERS` + type + `.`-separated fields
+/// (`↦Uri.scheme.inner`): the value of those fields, one after another,
+/// starting from a value of that type, where the file does not declare
+/// them (the resolver reads their declared types off the index).
+pub const MEMBERS: &str = "\u{21a6}";
+
+/// Methods that hand back the value they are called on, or the one it
+/// wraps (`cell.borrow_mut()`, `opt.unwrap()`, `arc.clone()`): since
+/// declared types are read without their wrappers (`RefCell<Inner>` is
+/// `Inner`), the call's result has its receiver's type.
+pub fn passes_type_through(method: &str) -> bool {
+    matches!(
+        method,
+        "unwrap"
+            | "expect"
+            | "unwrap_or_default"
+            | "unwrap_unchecked"
+            | "as_ref"
+            | "as_mut"
+            | "as_deref"
+            | "as_deref_mut"
+            | "borrow"
+            | "borrow_mut"
+            | "try_borrow"
+            | "try_borrow_mut"
+            | "lock"
+            | "read"
+            | "write"
+            | "clone"
+            | "to_owned"
+            | "deref"
+            | "deref_mut"
+            | "get_mut"
+            | "upgrade"
+            | "cloned"
+            | "copied"
+            | "by_ref"
+            | "as_pin_mut"
+    )
+}
 
 /// A binding type written `ALIAS` + name (`=store`): the type that name
 /// has where the binding is made (the parser looks it up).

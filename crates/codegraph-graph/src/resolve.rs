@@ -237,15 +237,20 @@ fn resolve_file(
         let receiver_type = match reference.receiver_type.as_deref() {
             // A value a call returned (its callee's declared return type),
             // or a callback's parameter (read off the callee's signature).
-            Some(ty) if ty.starts_with(codegraph_core::RETURNS) || ty.contains('(') => {
+            Some(ty)
+                if ty.starts_with(codegraph_core::RETURNS)
+                    || ty.starts_with(codegraph_core::MEMBERS)
+                    || ty.contains('(') =>
+            {
                 match derived.get(&(reference.from, ty)) {
                     Some(known) => known.clone(),
                     None => {
-                        let found = match ty.strip_prefix(codegraph_core::RETURNS) {
-                            Some(callee) => {
-                                returned_type(store, cache, reference, callee, &context, 0)?
-                            }
-                            None => callback_type(store, cache, reference, ty, &context)?,
+                        let found = if let Some(callee) = ty.strip_prefix(codegraph_core::RETURNS) {
+                            returned_type(store, cache, reference, callee, &context, 0)?
+                        } else if let Some(path) = ty.strip_prefix(codegraph_core::MEMBERS) {
+                            member_path_type(store, cache, path)?
+                        } else {
+                            callback_type(store, cache, reference, ty, &context)?
                         };
                         derived.insert((reference.from, ty), found.clone());
                         found
@@ -570,6 +575,44 @@ fn field_type(
     }
 }
 
+/// The type of the fields `path` names one after another from a type
+/// (`Uri.scheme.inner`: `Uri`'s field `scheme`, then that one's `inner`),
+/// each read off the one field of that name the type declares; `None`
+/// where a step is unknown or ambiguous.
+fn member_path_type(
+    store: &Store,
+    cache: &mut Caches,
+    path: &str,
+) -> Result<Option<String>, StoreError> {
+    let mut segments = path.split('.');
+    let Some(first) = segments.next() else {
+        return Ok(None);
+    };
+    let mut ty = first.to_string();
+    for field in segments {
+        let mut declared = cached_lookup(store, cache, field)?
+            .iter()
+            .filter(|c| c.kind == NodeKind::Field && member_of(&c.qualified_name, &ty, field))
+            .map(|c| c.id);
+        let (Some(id), None) = (declared.next(), declared.next()) else {
+            return Ok(None);
+        };
+        let next = store
+            .get_node(id)?
+            .and_then(|n| n.signature)
+            .and_then(|s| s.split_once(':').map(|(_, ty)| ty.to_string()))
+            .and_then(|ty| normalize_type(&ty));
+        match next {
+            Some(next) => match indexed_type(store, cache, next)? {
+                Some(next) => ty = next,
+                None => return Ok(None),
+            },
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(ty))
+}
+
 /// `ty`, if the index defines a type of that name (a type parameter, `T`,
 /// or a library type leaves a receiver untyped, as it was).
 fn indexed_type(
@@ -668,6 +711,12 @@ fn returned_type(
         Some(_) => return Ok(None),
         None => qualifier,
     };
+    // `inner.borrow_mut()`, `x.clone()`: the value's own type.
+    if let (Some(ty), true) = (qualifier, codegraph_core::passes_type_through(name)) {
+        if ty.starts_with(|c: char| c.is_ascii_uppercase()) && !ty.contains(['.', ':']) {
+            return indexed_type(store, cache, ty.to_string());
+        }
+    }
     let Some(target) = callee_node(store, cache, reference, qualifier, name, context)? else {
         return Ok(None);
     };

@@ -54,6 +54,15 @@ impl RawDef<'_> {
     }
 }
 
+/// A name a scope binds itself (`@local`, `@local.type`).
+struct Local {
+    at: usize,
+    name: String,
+    /// Bound in any scope, not only a function's: a generic parameter of
+    /// an `impl` or a struct.
+    any_scope: bool,
+}
+
 struct RawRef {
     kind: RefKind,
     name: String,
@@ -403,7 +412,7 @@ struct Captured<'t> {
     bindings: Vec<Binding>,
     package: Option<String>,
     /// Names bound locally (`@local`): (position, name).
-    locals: Vec<(usize, String)>,
+    locals: Vec<Local>,
     /// Name positions a `@not_reference` capture marks.
     not_references: HashSet<usize>,
 }
@@ -632,9 +641,11 @@ impl<'t> Captured<'t> {
                     }
                     Role::ImportName => import_name = Some(node),
                     Role::ImportAlias => import_alias = Some(node),
-                    Role::Local => self
-                        .locals
-                        .push((node.start_byte(), text(node, source).to_string())),
+                    Role::Local { any_scope } => self.locals.push(Local {
+                        at: node.start_byte(),
+                        name: text(node, source).to_string(),
+                        any_scope,
+                    }),
                     Role::NotReference => {
                         self.not_references.insert(node.start_byte());
                     }
@@ -948,12 +959,10 @@ impl<'t> Captured<'t> {
         let locals: HashSet<(usize, &str)> = self
             .locals
             .iter()
-            .filter_map(|(at, name)| {
-                let scope = scopes.innermost(*at)?;
-                defs[scope]
-                    .kind
-                    .is_some_and(NodeKind::is_callable)
-                    .then_some((scope, name.as_str()))
+            .filter_map(|local| {
+                let scope = scopes.innermost(local.at)?;
+                (local.any_scope || defs[scope].kind.is_some_and(NodeKind::is_callable))
+                    .then_some((scope, local.name.as_str()))
             })
             .collect();
         let is_local = |r: &RawRef| {
@@ -1000,6 +1009,9 @@ impl<'t> Captured<'t> {
                     .receiver_type(recv, r.start_byte, &scopes, implicit_this)
                     .or_else(|| {
                         facts.call_receiver_type(recv, r.start_byte, &scopes, implicit_this)
+                    })
+                    .or_else(|| {
+                        facts.receiver_path_type(recv, r.start_byte, &scopes, implicit_this)
                     })
             });
             // A member read is kept only where its receiver's type can be

@@ -54,7 +54,12 @@ pub(crate) enum Role {
     /// `@local`: a name a function binds (a parameter, an assignment): a
     /// bare use of it inside that function is the local, not a
     /// definition elsewhere (Python).
-    Local,
+    /// `@local.type`: a generic parameter (`impl<Item: Clone>`): a bare
+    /// type name inside the item that declares it (an `impl`, a struct,
+    /// a function) is that parameter.
+    Local {
+        any_scope: bool,
+    },
     /// `@not_reference`: a name that names nothing of the index (the
     /// associated type in `Add<V, Output = V>`), though a later, more
     /// general pattern would take it for a reference.
@@ -87,7 +92,8 @@ fn role(capture: &str) -> Result<Role, String> {
         "binding.value" => Role::BindingValue,
         "binding.callback" => Role::Callback,
         "binding.callee" => Role::Callee,
-        "local" => Role::Local,
+        "local" => Role::Local { any_scope: false },
+        "local.type" => Role::Local { any_scope: true },
         "not_reference" => Role::NotReference,
         "reference.call" => Role::Reference(RefKind::Call),
         "reference.type" => Role::Reference(RefKind::Type),

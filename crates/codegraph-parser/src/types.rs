@@ -154,11 +154,22 @@ impl TypeFacts {
             // `conn = pool.get()` with `pool`'s type known here (itself
             // perhaps a call's result): the method of that type, so the
             // resolver can follow a chain of returned values.
+            // A chain unwinds as far as types are known here, through
+            // methods that pass their receiver's type on
+            // (`let uri = self.parts.get_uri().unwrap()`).
             if let Some(callee) = b.ty.strip_prefix(codegraph_core::RETURNS) {
-                if let Some((path, method)) = callee.rsplit_once('.') {
-                    if let Some(ty) = facts.receiver_type(path, b.byte, scopes, false) {
-                        b.ty = format!("{}{ty}.{method}", codegraph_core::RETURNS);
-                    }
+                // Not where the chain starts from an expression's value
+                // (`(0..n).filter(f)`), which the resolver cannot follow
+                // but may still find a unique method for, as written.
+                let call = format!("{callee}()");
+                if let Some(ty) = facts
+                    .call_type(&call, b.byte, scopes, false, 0)
+                    .filter(|ty| {
+                        ty.trim_start_matches(codegraph_core::RETURNS)
+                            .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                {
+                    b.ty = ty;
                 }
             }
             let field = field_of_receiver(&b.name);
@@ -199,7 +210,33 @@ impl TypeFacts {
         scopes: &impl Scopes,
         implicit_this: bool,
     ) -> Option<String> {
-        if self.locals.is_empty() && self.fields.is_empty() {
+        self.path_type(receiver, byte, scopes, implicit_this, false)
+    }
+
+    /// As `receiver_type`, but where the file knows the type of a prefix
+    /// of the path and not its later fields (`self.scheme.inner` with
+    /// `Scheme` declared in another file), that type and the fields left,
+    /// written `MEMBERS` + `Scheme.inner`, for the resolver to follow
+    /// through the index.
+    pub fn receiver_path_type(
+        &self,
+        receiver: &str,
+        byte: usize,
+        scopes: &impl Scopes,
+        implicit_this: bool,
+    ) -> Option<String> {
+        self.path_type(receiver, byte, scopes, implicit_this, true)
+    }
+
+    fn path_type(
+        &self,
+        receiver: &str,
+        byte: usize,
+        scopes: &impl Scopes,
+        implicit_this: bool,
+        partial: bool,
+    ) -> Option<String> {
+        if self.locals.is_empty() && self.fields.is_empty() && !partial {
             return None;
         }
         let path = receiver.replace("?.", ".").replace("->", ".");
@@ -221,8 +258,20 @@ impl TypeFacts {
             })?
         };
         let mut steps = 0;
-        for segment in segments {
-            ty = self.field(&ty, segment)?;
+        let mut segments = segments.peekable();
+        while let Some(segment) = segments.next() {
+            match self.field(&ty, segment) {
+                Some(next) => ty = next,
+                None if partial && !is_generic_parameter(&ty) => {
+                    let rest: Vec<&str> = std::iter::once(segment).chain(segments).collect();
+                    return Some(format!(
+                        "{}{ty}.{}",
+                        codegraph_core::MEMBERS,
+                        rest.join(".")
+                    ));
+                }
+                None => return None,
+            }
             steps += 1;
         }
         // A field typed by the impl's generic parameter (`iter: I` under
@@ -249,7 +298,31 @@ impl TypeFacts {
         scopes: &impl Scopes,
         implicit_this: bool,
     ) -> Option<String> {
-        self.call_type(receiver.trim(), byte, scopes, implicit_this, 0)
+        self.call_type(
+            receiver.trim().trim_end_matches('?'),
+            byte,
+            scopes,
+            implicit_this,
+            0,
+        )
+    }
+
+    /// The type of a value whose text is `receiver`: a typed name or
+    /// path, or a call's result, through `?` (Rust's `x.parse()?`).
+    fn value_type(
+        &self,
+        receiver: &str,
+        byte: usize,
+        scopes: &impl Scopes,
+        implicit_this: bool,
+        depth: usize,
+    ) -> Option<String> {
+        let receiver = receiver.trim_end_matches('?');
+        if receiver.ends_with(')') {
+            self.call_type(receiver, byte, scopes, implicit_this, depth)
+        } else {
+            self.receiver_type(receiver, byte, scopes, implicit_this)
+        }
     }
 
     fn call_type(
@@ -276,13 +349,13 @@ impl TypeFacts {
         if !plain(method) {
             return None;
         }
-        let base_type = if base.ends_with(')') {
+        let base_type = if base.trim_end_matches('?').ends_with(')') {
             if depth >= MAX_DEPTH {
                 return None;
             }
-            Some(self.call_type(base, byte, scopes, implicit_this, depth + 1)?)
+            Some(self.value_type(base, byte, scopes, implicit_this, depth + 1)?)
         } else {
-            self.receiver_type(base, byte, scopes, implicit_this)
+            self.value_type(base, byte, scopes, implicit_this, depth)
         };
         match base_type {
             Some(ty) => Some(format!("{returns}{ty}.{method}")),

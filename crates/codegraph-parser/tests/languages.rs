@@ -171,10 +171,13 @@ fn dispatch(req: &Request) -> Response {
             ref type Self from http::client::Client::new L25
             ref type Client from http::client::Client::new L26
             ref call to_string via base_url from http::client::Client::new L26
+            ref type HashMap from http::client::Client::new L26
             ref call new via HashMap from http::client::Client::new L26
             ref type Response from http::client::Client::get L29
+            ref type Policy from http::client::Client::get L30
             ref call default via Policy from http::client::Client::get L30
             ref call send_with_retry via self from http::client::Client::get L31
+            ref type Method from http::client::Client::get L31
             ref implement Transport via Client from http::client::Client L35
             ref type Request from http::client::Client::send L36
             ref type Response from http::client::Client::send L36

@@ -563,6 +563,61 @@ fn ts_reexports_and_functions_used_as_values_are_referenced() {
 }
 
 #[test]
+fn rust_field_chains_across_files_wrappers_and_type_paths() {
+    let dir = tree(&[
+        (
+            "src/lib.rs",
+            "mod scheme;\nmod uri;\nmod group;\n",
+        ),
+        (
+            "src/scheme.rs",
+            "pub struct Scheme {\n    pub inner: Scheme2,\n}\n\n\
+             pub enum Scheme2 {\n    None,\n}\n\n\
+             impl Scheme2 {\n    pub fn is_none(&self) -> bool {\n        true\n    }\n}\n",
+        ),
+        (
+            "src/uri.rs",
+            "use crate::scheme::Scheme;\n\n\
+             pub struct Uri {\n    scheme: Scheme,\n}\n\n\
+             impl Uri {\n    pub fn has_scheme(&self) -> bool {\n        !self.scheme.inner.is_none()\n    }\n}\n",
+        ),
+        (
+            "src/group.rs",
+            "use std::cell::RefCell;\n\n\
+             struct Inner;\n\n\
+             impl Inner {\n    fn step(&mut self) -> u32 {\n        1\n    }\n}\n\n\
+             pub struct Group {\n    inner: RefCell<Inner>,\n}\n\n\
+             impl Group {\n    pub fn new() -> Group {\n        Group { inner: RefCell::new(Inner) }\n    }\n\n\
+             \x20   pub fn next(&self) -> u32 {\n        self.inner.borrow_mut().step()\n    }\n}\n\n\
+             pub struct Item;\n\n\
+             pub fn make<Item: Clone>(x: Item) -> u32 {\n    let _ = x;\n    Group::new().next()\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // Through a field of a field declared in another file.
+    assert_eq!(
+        caller_lines(dir.path(), "Scheme2::is_none"),
+        ["uri::Uri::has_scheme receiver-type"]
+    );
+    // Through `RefCell::borrow_mut`, which hands back what it wraps.
+    assert_eq!(
+        caller_lines(dir.path(), "group::Inner::step"),
+        ["group::Group::next receiver-type"]
+    );
+    // `Group::new()` references the type it goes through; the generic
+    // parameter `Item` is not the struct of that name.
+    let group = ref_sites(dir.path(), "group::Group", &[]);
+    assert!(
+        group.iter().any(|s| s.starts_with("group::make ")),
+        "{group:?}"
+    );
+    assert_eq!(
+        ref_sites(dir.path(), "group::Item", &[]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
 fn python_locals_shadow_module_definitions() {
     let dir = tree(&[(
         "app.py",

@@ -65,6 +65,14 @@
   (scoped_type_identifier name: (type_identifier) @name)
 ]) @reference.type
 
+; The type a value path goes through (`HeaderMap::new()`, `Method::GET`,
+; `Cursor::Head =>`, `header::HeaderMap::new()`) is referenced too.
+((scoped_identifier path: (identifier) @name) @reference.type
+  (#match? @name "^[A-Z]"))
+((scoped_identifier
+  path: (scoped_identifier path: (_) @receiver name: (identifier) @name)) @reference.type
+  (#match? @name "^[A-Z]"))
+
 ; A type path (`Self::Item`, `io::Error`, `I::Item`): a member of its owner.
 (scoped_type_identifier path: (_) @receiver name: (type_identifier) @name) @reference.type
 (type_identifier) @name @reference.type
@@ -104,3 +112,11 @@
 (where_predicate
   left: (type_identifier) @binding.name
   bounds: (trait_bounds . [(type_identifier) (generic_type) (scoped_type_identifier)] @binding.type)) @binding
+; `where F: for<'a> KeyFunction<&'a T>`: a higher-ranked bound is a bound.
+(where_predicate
+  left: (type_identifier) @binding.name
+  bounds: (trait_bounds . (higher_ranked_trait_bound
+    type: [(type_identifier) (generic_type) (scoped_type_identifier)] @binding.type))) @binding
+; A generic parameter: inside its item, a bare type of that name is it,
+; not a type defined elsewhere.
+(type_parameter name: (type_identifier) @local.type)
