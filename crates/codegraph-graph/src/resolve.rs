@@ -557,9 +557,21 @@ fn field_type(
             }
         }
     };
+    declared_field_type(store, cache, &owner, field)
+}
+
+/// The indexed type of the one field `field` a type named `owner`
+/// declares (`pool: &'a mut Pool` → `Pool`); `None` if there is no such
+/// field, several, or its type is not indexed.
+fn declared_field_type(
+    store: &Store,
+    cache: &mut Caches,
+    owner: &str,
+    field: &str,
+) -> Result<Option<String>, StoreError> {
     let mut declared = cached_lookup(store, cache, field)?
         .iter()
-        .filter(|c| c.kind == NodeKind::Field && member_of(&c.qualified_name, &owner, field))
+        .filter(|c| c.kind == NodeKind::Field && member_of(&c.qualified_name, owner, field))
         .map(|c| c.id);
     let (Some(id), None) = (declared.next(), declared.next()) else {
         return Ok(None);
@@ -590,23 +602,8 @@ fn member_path_type(
     };
     let mut ty = first.to_string();
     for field in segments {
-        let mut declared = cached_lookup(store, cache, field)?
-            .iter()
-            .filter(|c| c.kind == NodeKind::Field && member_of(&c.qualified_name, &ty, field))
-            .map(|c| c.id);
-        let (Some(id), None) = (declared.next(), declared.next()) else {
-            return Ok(None);
-        };
-        let next = store
-            .get_node(id)?
-            .and_then(|n| n.signature)
-            .and_then(|s| s.split_once(':').map(|(_, ty)| ty.to_string()))
-            .and_then(|ty| normalize_type(&ty));
-        match next {
-            Some(next) => match indexed_type(store, cache, next)? {
-                Some(next) => ty = next,
-                None => return Ok(None),
-            },
+        match declared_field_type(store, cache, &ty, field)? {
+            Some(next) => ty = next,
             None => return Ok(None),
         }
     }
@@ -1291,10 +1288,13 @@ fn choose(
     context: &FileContext,
     lineage: &[String],
 ) -> Vec<Chosen> {
+    let target = cargo_target(context.path);
     let candidates: Vec<&Candidate> = all
         .iter()
         .filter(|c| {
-            accepts(reference.kind, c.kind) && c.language.shares_names_with(context.language)
+            accepts(reference.kind, c.kind)
+                && c.language.shares_names_with(context.language)
+                && (context.language != Language::Rust || visible_from_target(&c.file, target))
         })
         .collect();
     if candidates.is_empty() {
@@ -1705,6 +1705,31 @@ fn choose(
         Resolution::NameOnly
     };
     split(&anywhere, confidence, resolution)
+}
+
+/// The Cargo target a Rust file belongs to, where it is not the package's
+/// library or binaries: `benches/`, `tests/` or `examples/` (before any
+/// `src/`) and the path up to it, each file there its own crate.
+fn cargo_target(path: &str) -> Option<&str> {
+    let mut at = 0;
+    for segment in path.split('/') {
+        match segment {
+            "src" => return None,
+            "benches" | "tests" | "examples" => return Some(&path[..at + segment.len()]),
+            _ => at += segment.len() + 1,
+        }
+    }
+    None
+}
+
+/// A definition in a bench, test or example target is visible only from
+/// that target: the library never sees them (a bench's `impl Vector for
+/// SmallVec` adds no method to the library's `SmallVec`).
+fn visible_from_target(file: &str, from: Option<&str>) -> bool {
+    match cargo_target(file) {
+        None => true,
+        Some(target) => from == Some(target),
+    }
 }
 
 /// `CamelCase` (not `ALL_CAPS`, not `lower`): a class or type by the naming

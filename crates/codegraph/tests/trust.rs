@@ -618,6 +618,39 @@ fn rust_field_chains_across_files_wrappers_and_type_paths() {
 }
 
 #[test]
+fn rust_bench_and_test_targets_add_nothing_to_the_library() {
+    let dir = tree(&[
+        (
+            "src/lib.rs",
+            "mod fill;\n\npub struct SmallVec;\n\n\
+             impl SmallVec {\n    pub fn push(&mut self) {}\n}\n",
+        ),
+        (
+            "src/fill.rs",
+            "use crate::SmallVec;\n\n\
+             pub fn fill(v: &mut SmallVec) {\n    v.push();\n}\n",
+        ),
+        (
+            "benches/bench.rs",
+            "use smallvec::SmallVec;\n\n\
+             trait Vector {\n    fn push(&mut self);\n}\n\n\
+             impl Vector for SmallVec {\n    fn push(&mut self) {}\n}\n\n\
+             fn run(v: &mut SmallVec) {\n    Vector::push(v);\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // The library's call reaches the library's method only: the bench is
+    // a crate of its own.
+    let reached: Vec<String> = json(dir.path(), &["callees", "fill::fill", "--guesses"])["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hop| hop["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(reached, ["src/lib.rs"]);
+}
+
+#[test]
 fn python_locals_shadow_module_definitions() {
     let dir = tree(&[(
         "app.py",
