@@ -91,6 +91,9 @@ struct Caches {
     /// The files each JS/TS file re-exports (`export * from './x'`),
     /// followed through further re-exports.
     reexports: HashMap<String, Vec<String>>,
+    /// The module file a Python package's `__init__.py` imports each
+    /// (package, name) from.
+    package_exports: HashMap<(String, String), Option<String>>,
 }
 
 /// Most files one module's re-exports are followed into.
@@ -264,8 +267,15 @@ fn resolve_file(
             Some(ty) => ancestors(store, cache, vec![ty])?,
             None => Vec::new(),
         };
+        let exported = package_export(store, files, aliases, cache, &context, reference)?;
         let candidates = cached_lookup(store, cache, &reference.name)?;
-        let targets = choose(reference, candidates, &context, &lineage);
+        let targets = choose(
+            reference,
+            candidates,
+            &context,
+            &lineage,
+            exported.as_deref(),
+        );
         if targets.is_empty() {
             continue;
         }
@@ -299,6 +309,83 @@ fn resolve_file(
         refs: counted,
         resolved,
     }))
+}
+
+/// For a Python name reached through a package (`click.Option`, or
+/// `Option` imported `from click import Option`): the module file the
+/// package's `__init__.py` imports that name from (`from .core import
+/// Option`), which is what the package's name means, though other
+/// modules in it define the same name.
+fn package_export(
+    store: &Store,
+    files: &FileIndex,
+    aliases: &PathAliases,
+    cache: &mut Caches,
+    context: &FileContext,
+    reference: &UnresolvedRef,
+) -> Result<Option<String>, StoreError> {
+    if context.language != Language::Python {
+        return Ok(None);
+    }
+    let name = reference.name.as_str();
+    let package = match reference.qualifier.as_deref() {
+        Some(q) => match context.imported.get(q) {
+            Some(module) => module.to_string(),
+            None => return Ok(None),
+        },
+        None => match context.imported.get(name) {
+            Some(module) => match module.rsplit_once('.') {
+                Some((package, item)) if item == name && !package.is_empty() => package.to_string(),
+                _ => return Ok(None),
+            },
+            None => return Ok(None),
+        },
+    };
+    if package.starts_with('.') {
+        return Ok(None);
+    }
+    let key = (package, name.to_string());
+    if let Some(known) = cache.package_exports.get(&key) {
+        return Ok(known.clone());
+    }
+    let init = resolve_import(files, aliases, context.path, Language::Python, &key.0)
+        .into_iter()
+        .map(|(file, _)| file)
+        .find(|file| file.ends_with("__init__.py"));
+    let mut found = None;
+    if let Some(record) = init
+        .as_deref()
+        .map(|init| store.file(init))
+        .transpose()?
+        .flatten()
+    {
+        let init = init.as_deref().unwrap_or_default();
+        for node in store.get_nodes(&record.node_ids)?.into_iter().flatten() {
+            if node.kind != NodeKind::Import || node.name != name {
+                continue;
+            }
+            // `.core.Option` (or `.core.Option` bound `as Option`).
+            let module = node
+                .qualified_name
+                .rsplit_once('.')
+                .map_or(node.qualified_name.as_str(), |(m, _)| m);
+            let module = if module.ends_with('.') || module.is_empty() {
+                continue;
+            } else {
+                module
+            };
+            found = resolve_import(files, aliases, init, Language::Python, module)
+                .into_iter()
+                .map(|(file, _)| file)
+                .next();
+            break;
+        }
+    }
+    if cache.package_exports.len() >= CACHE_NAMES {
+        cache.package_exports.clear();
+    }
+    cache.package_exports.insert(key, found.clone());
+    Ok(found)
 }
 
 /// Most files one import may link to (a Go package is many files).
@@ -642,7 +729,13 @@ fn callee_node(
         line: reference.line,
         col: reference.col,
     };
-    let targets = choose(&call, cached_lookup(store, cache, name)?, context, &[]);
+    let targets = choose(
+        &call,
+        cached_lookup(store, cache, name)?,
+        context,
+        &[],
+        None,
+    );
     match most_likely(&targets) {
         Some(id) => store.get_node(id),
         None => Ok(None),
@@ -1287,6 +1380,7 @@ fn choose(
     all: &[Candidate],
     context: &FileContext,
     lineage: &[String],
+    exported: Option<&str>,
 ) -> Vec<Chosen> {
     let target = cargo_target(context.path);
     let candidates: Vec<&Candidate> = all
@@ -1522,6 +1616,14 @@ fn choose(
                     Resolution::Import,
                     Box::new(move |c| file_matches_module(&c.file, module)),
                 ));
+                // What the package's `__init__.py` imports under that name.
+                if let Some(file) = exported {
+                    rules.push(rule(
+                        0.85,
+                        Resolution::Import,
+                        Box::new(move |c| importable(c) && c.file == file),
+                    ));
+                }
                 // A package re-exports its modules' names (`click.echo`
                 // is click/utils.py's): a top-level definition inside it.
                 if context.language == Language::Python {
@@ -1579,7 +1681,15 @@ fn choose(
             ));
         }
         // From a Python package that re-exports it (`from click import
-        // echo`, defined in click/utils.py).
+        // echo`, defined in click/utils.py): the module its `__init__.py`
+        // names, else the one definition in the package.
+        if let Some(file) = exported {
+            rules.push(rule(
+                0.85,
+                Resolution::Import,
+                Box::new(move |c| importable(c) && c.file == file),
+            ));
+        }
         if context.language == Language::Python {
             let package = module.rsplit_once('.').map_or("", |(p, _)| p);
             if !package.is_empty() && !package.starts_with('.') {

@@ -651,6 +651,29 @@ fn rust_bench_and_test_targets_add_nothing_to_the_library() {
 }
 
 #[test]
+fn python_package_names_mean_what_the_package_init_imports() {
+    let dir = tree(&[
+        ("cli/__init__.py", "from .core import Option as Option\n"),
+        ("cli/core.py", "class Option:\n    pass\n"),
+        ("cli/parser.py", "class Option:\n    pass\n"),
+        (
+            "app.py",
+            "import cli\nfrom cli import Option\n\n\
+             def through_package():\n    return cli.Option()\n\n\
+             def imported():\n    return Option()\n",
+        ),
+    ]);
+    index(dir.path());
+    // Two modules define `Option`; the package's name is core's, the
+    // one its `__init__.py` imports.
+    assert_eq!(
+        caller_lines(dir.path(), "cli.core.Option"),
+        ["app.imported import", "app.through_package import"]
+    );
+    assert!(callers(dir.path(), "cli.parser.Option", &["--guesses"]).is_empty());
+}
+
+#[test]
 fn python_locals_shadow_module_definitions() {
     let dir = tree(&[(
         "app.py",
