@@ -328,64 +328,67 @@ fn package_export(
         return Ok(None);
     }
     let name = reference.name.as_str();
+    // `pkg.Name` through an imported package, or `Name` imported from one.
     let package = match reference.qualifier.as_deref() {
-        Some(q) => match context.imported.get(q) {
-            Some(module) => module.to_string(),
-            None => return Ok(None),
-        },
-        None => match context.imported.get(name) {
-            Some(module) => match module.rsplit_once('.') {
-                Some((package, item)) if item == name && !package.is_empty() => package.to_string(),
-                _ => return Ok(None),
-            },
-            None => return Ok(None),
-        },
+        Some(q) => context.imported.get(q).map(|module| module.as_ref()),
+        None => context
+            .imported
+            .get(name)
+            .and_then(|module| module.rsplit_once('.'))
+            .filter(|(package, item)| *item == name && !package.is_empty())
+            .map(|(package, _)| package),
     };
-    if package.starts_with('.') {
+    let Some(package) = package.filter(|p| !p.starts_with('.')) else {
         return Ok(None);
-    }
-    let key = (package, name.to_string());
+    };
+    let key = (package.to_string(), name.to_string());
     if let Some(known) = cache.package_exports.get(&key) {
         return Ok(known.clone());
     }
-    let init = resolve_import(files, aliases, context.path, Language::Python, &key.0)
-        .into_iter()
-        .map(|(file, _)| file)
-        .find(|file| file.ends_with("__init__.py"));
-    let mut found = None;
-    if let Some(record) = init
-        .as_deref()
-        .map(|init| store.file(init))
-        .transpose()?
-        .flatten()
-    {
-        let init = init.as_deref().unwrap_or_default();
-        for node in store.get_nodes(&record.node_ids)?.into_iter().flatten() {
-            if node.kind != NodeKind::Import || node.name != name {
-                continue;
-            }
-            // `.core.Option` (or `.core.Option` bound `as Option`).
-            let module = node
-                .qualified_name
-                .rsplit_once('.')
-                .map_or(node.qualified_name.as_str(), |(m, _)| m);
-            let module = if module.ends_with('.') || module.is_empty() {
-                continue;
-            } else {
-                module
-            };
-            found = resolve_import(files, aliases, init, Language::Python, module)
-                .into_iter()
-                .map(|(file, _)| file)
-                .next();
-            break;
-        }
-    }
+    let found = init_export(store, files, aliases, context.path, &key.0, name)?;
     if cache.package_exports.len() >= CACHE_NAMES {
         cache.package_exports.clear();
     }
     cache.package_exports.insert(key, found.clone());
     Ok(found)
+}
+
+/// The module file `package`'s `__init__.py` imports `name` from, if it
+/// does: `from .core import Option` (perhaps `as Option`) names
+/// `.core`, resolved from the `__init__.py`.
+fn init_export(
+    store: &Store,
+    files: &FileIndex,
+    aliases: &PathAliases,
+    importer: &str,
+    package: &str,
+    name: &str,
+) -> Result<Option<String>, StoreError> {
+    let Some((init, _)) = resolve_import(files, aliases, importer, Language::Python, package)
+        .into_iter()
+        .find(|(file, _)| file.ends_with("__init__.py"))
+    else {
+        return Ok(None);
+    };
+    let Some(record) = store.file(&init)? else {
+        return Ok(None);
+    };
+    let module = store
+        .get_nodes(&record.node_ids)?
+        .into_iter()
+        .flatten()
+        .filter(|node| node.kind == NodeKind::Import && node.name == name)
+        .find_map(|node| {
+            let qualified = node.qualified_name.as_str();
+            let module = qualified.rsplit_once('.').map_or(qualified, |(m, _)| m);
+            (!module.is_empty() && !module.ends_with('.')).then(|| module.to_string())
+        });
+    Ok(module.and_then(|module| {
+        resolve_import(files, aliases, &init, Language::Python, &module)
+            .into_iter()
+            .map(|(file, _)| file)
+            .next()
+    }))
 }
 
 /// Most files one import may link to (a Go package is many files).
@@ -1083,6 +1086,9 @@ struct FileContext<'a> {
     ancestors: HashMap<NodeId, Vec<String>>,
     /// Module aliases and the tree's Rust crates.
     aliases: &'a PathAliases,
+    /// The Cargo bench, test or example target a Rust file is in
+    /// (`cargo_target`).
+    cargo_target: Option<&'a str>,
 }
 
 impl<'a> FileContext<'a> {
@@ -1174,6 +1180,11 @@ impl<'a> FileContext<'a> {
             barrels,
             import_files,
             reexports: HashMap::new(),
+            cargo_target: if language == Language::Rust {
+                cargo_target(path)
+            } else {
+                None
+            },
         }
     }
 
@@ -1382,13 +1393,13 @@ fn choose(
     lineage: &[String],
     exported: Option<&str>,
 ) -> Vec<Chosen> {
-    let target = cargo_target(context.path);
     let candidates: Vec<&Candidate> = all
         .iter()
         .filter(|c| {
             accepts(reference.kind, c.kind)
                 && c.language.shares_names_with(context.language)
-                && (context.language != Language::Rust || visible_from_target(&c.file, target))
+                && (context.language != Language::Rust
+                    || visible_from_target(&c.file, context.cargo_target))
         })
         .collect();
     if candidates.is_empty() {
@@ -1489,6 +1500,17 @@ fn choose(
         }
         Language::Java => true,
         _ => c.kind != NodeKind::Method,
+    };
+    // A Python name a package's `__init__.py` imports from one of its
+    // modules (`package_export`): that module's definition.
+    let exported_rule = move || {
+        exported.map(|file| {
+            rule(
+                0.85,
+                Resolution::Import,
+                Box::new(move |c: &Candidate| importable(c) && c.file == file),
+            )
+        })
     };
     // 1. The receiver's own type: `self.save()`, `Policy::default()`, or a
     //    module bound by an import: `json.load`, `util.check`.
@@ -1617,13 +1639,7 @@ fn choose(
                     Box::new(move |c| file_matches_module(&c.file, module)),
                 ));
                 // What the package's `__init__.py` imports under that name.
-                if let Some(file) = exported {
-                    rules.push(rule(
-                        0.85,
-                        Resolution::Import,
-                        Box::new(move |c| importable(c) && c.file == file),
-                    ));
-                }
+                rules.extend(exported_rule());
                 // A package re-exports its modules' names (`click.echo`
                 // is click/utils.py's): a top-level definition inside it.
                 if context.language == Language::Python {
@@ -1683,13 +1699,7 @@ fn choose(
         // From a Python package that re-exports it (`from click import
         // echo`, defined in click/utils.py): the module its `__init__.py`
         // names, else the one definition in the package.
-        if let Some(file) = exported {
-            rules.push(rule(
-                0.85,
-                Resolution::Import,
-                Box::new(move |c| importable(c) && c.file == file),
-            ));
-        }
+        rules.extend(exported_rule());
         if context.language == Language::Python {
             let package = module.rsplit_once('.').map_or("", |(p, _)| p);
             if !package.is_empty() && !package.starts_with('.') {

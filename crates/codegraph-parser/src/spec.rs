@@ -140,8 +140,14 @@ pub fn query_source(language: Language) -> &'static str {
     match language {
         Language::Rust => include_str!("../queries/rust/tags.scm"),
         Language::Python => include_str!("../queries/python/tags.scm"),
-        Language::JavaScript => include_str!("../queries/javascript/tags.scm"),
-        Language::TypeScript | Language::Tsx => include_str!("../queries/typescript/tags.scm"),
+        Language::JavaScript => concat!(
+            include_str!("../queries/javascript/tags.scm"),
+            include_str!("../queries/ecmascript/shared.scm")
+        ),
+        Language::TypeScript | Language::Tsx => concat!(
+            include_str!("../queries/typescript/tags.scm"),
+            include_str!("../queries/ecmascript/shared.scm")
+        ),
         Language::Go => include_str!("../queries/go/tags.scm"),
         Language::Java => include_str!("../queries/java/tags.scm"),
         Language::C => include_str!("../queries/c/tags.scm"),

@@ -151,16 +151,14 @@ impl TypeFacts {
                     b.ty = bound;
                 }
             }
-            // `conn = pool.get()` with `pool`'s type known here (itself
-            // perhaps a call's result): the method of that type, so the
-            // resolver can follow a chain of returned values.
-            // A chain unwinds as far as types are known here, through
-            // methods that pass their receiver's type on
-            // (`let uri = self.parts.get_uri().unwrap()`).
+            // `conn = pool.get()` with `pool`'s type known here: the
+            // method of that type, so the resolver can follow a chain of
+            // returned values (`let uri = self.parts.get_uri().unwrap()`
+            // unwinds call by call). Not where the chain starts from an
+            // expression's value (`(0..n).filter(f)`), which the resolver
+            // cannot follow but may still find a unique method for, as
+            // written.
             if let Some(callee) = b.ty.strip_prefix(codegraph_core::RETURNS) {
-                // Not where the chain starts from an expression's value
-                // (`(0..n).filter(f)`), which the resolver cannot follow
-                // but may still find a unique method for, as written.
                 let call = format!("{callee}()");
                 if let Some(ty) = facts
                     .call_type(&call, b.byte, scopes, false, 0)
@@ -258,7 +256,6 @@ impl TypeFacts {
             })?
         };
         let mut steps = 0;
-        let mut segments = segments.peekable();
         while let Some(segment) = segments.next() {
             match self.field(&ty, segment) {
                 Some(next) => ty = next,
@@ -349,15 +346,10 @@ impl TypeFacts {
         if !plain(method) {
             return None;
         }
-        let base_type = if base.trim_end_matches('?').ends_with(')') {
-            if depth >= MAX_DEPTH {
-                return None;
-            }
-            Some(self.value_type(base, byte, scopes, implicit_this, depth + 1)?)
-        } else {
-            self.value_type(base, byte, scopes, implicit_this, depth)
-        };
-        match base_type {
+        if depth >= MAX_DEPTH && base.trim_end_matches('?').ends_with(')') {
+            return None;
+        }
+        match self.value_type(base, byte, scopes, implicit_this, depth + 1) {
             Some(ty) => Some(format!("{returns}{ty}.{method}")),
             // `self.make()`, `Foo::new()`, `Config.load()`, `util::parse()`:
             // the resolver resolves the callee as a call from here.
