@@ -149,6 +149,22 @@ pub fn is_builtin_method(language: Language, name: &str) -> bool {
     table.contains(&name)
 }
 
+/// Rust's primitive types and the standard library's common ones: types
+/// whose inherent methods the index never holds.
+#[rustfmt::skip]
+const RUST_STD_TYPES: &[&str] = &[
+    "str", "bool", "char", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+    "i64", "i128", "isize", "f32", "f64", "String", "Vec", "VecDeque", "Option", "Result", "Box",
+    "Rc", "Arc", "Cow", "Cell", "RefCell", "HashMap", "HashSet", "BTreeMap", "BTreeSet",
+    "BinaryHeap", "LinkedList", "Path", "PathBuf", "OsStr", "OsString", "CStr", "CString",
+];
+
+/// Whether `name` is a primitive or common standard Rust type, whose own
+/// methods (`String::as_str`) a project's trait impl for it cannot add to.
+pub fn is_rust_std_type(name: &str) -> bool {
+    RUST_STD_TYPES.contains(&name)
+}
+
 /// The methods of Rust's `Iterator` and `DoubleEndedIterator` (stable and
 /// nightly), which a standard iterator calls whatever the tree defines.
 #[rustfmt::skip]

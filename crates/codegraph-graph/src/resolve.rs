@@ -1411,6 +1411,15 @@ fn choose(
     // before inherited ones; a type not indexed (`list`, `String`) leaves
     // the call unresolved.
     if !lineage.is_empty() {
+        // A standard Rust type's own method (`s.as_str()` on a `String`,
+        // `text.strip_prefix('-')` on a `&str`): inherent methods win over
+        // any trait's, so not a project's `impl Sealed for String`.
+        if context.language == Language::Rust
+            && crate::builtins::is_rust_std_type(&lineage[0])
+            && crate::builtins::is_builtin_method(Language::Rust, name)
+        {
+            return Vec::new();
+        }
         let mut rules: Vec<Rule> = Vec::new();
         for (i, ty) in lineage.iter().enumerate() {
             let confidence = if i == 0 { 0.9 } else { 0.85 };
@@ -1566,6 +1575,38 @@ fn choose(
                     }),
                 ));
                 type_bound = true;
+            } else if let Some(path) = context.impl_path(reference.from).filter(|path| {
+                let owner = path.rsplit("::").next().unwrap_or(path);
+                reference.kind == RefKind::Call
+                    && !is_super(r)
+                    && !crate::builtins::is_rust_std_type(owner.trim_start_matches('&'))
+            }) {
+                // `self.as_str()` in `impl Display for Prerelease`, with
+                // `Prerelease` declared in another file: a method of that
+                // type, in this impl or any other (the one the file
+                // imports first). A trait's default method is found by
+                // the rules that follow, as before. Never the calling
+                // method itself: `fn push(&mut self, v) { self.push(v) }`
+                // in `impl Stack for Vec<T>` calls `Vec`'s inherent
+                // method, which wins over any trait's.
+                let owner = path.rsplit("::").next().unwrap_or(path);
+                // `impl IntoIterator for &Foo`: `self` is a `&Foo`.
+                let owner = owner.trim_start_matches('&');
+                let from = reference.from;
+                let member =
+                    move |c: &Candidate| c.id != from && member_of(&c.qualified_name, owner, name);
+                if let Some(module) = context.imported.get(owner).map(|m| m.as_ref()) {
+                    rules.push(rule(
+                        0.9,
+                        Resolution::OwnType,
+                        Box::new(move |c| {
+                            member(c)
+                                && (c.qualified_name.starts_with(path)
+                                    || file_matches_module(&c.file, module))
+                        }),
+                    ));
+                }
+                rules.push(rule(0.9, Resolution::OwnType, Box::new(member)));
             } else if member_read {
                 return Vec::new();
             }
@@ -1651,6 +1692,19 @@ fn choose(
                 }
                 if context.is_namespace(owner) {
                     rules.extend(context.reexport_rules(owner));
+                }
+                // A Rust module re-exports its submodules' items (`pub use
+                // self::coalesce::*`): `adaptors::dedup` may be defined
+                // anywhere under `adaptors/`, if only once.
+                if context.language == Language::Rust {
+                    let root = rust_crate_root(context.path);
+                    rules.push(unique_rule(
+                        UNIQUE_CONFIDENCE,
+                        Resolution::Import,
+                        Box::new(move |c| {
+                            importable(c) && top_level(c) && in_rust_module(&c.file, root, owner)
+                        }),
+                    ));
                 }
                 module_bound = true;
             } else {
@@ -1761,6 +1815,25 @@ fn choose(
         ));
     }
 
+    // A Rust name that reaches the file through a glob import or an
+    // import of a re-export (`pub use crate::free::*`, where free.rs has
+    // `pub use crate::adaptors::interleave`): the one item of that name
+    // in the crate. (Not a type: `Result` is the prelude's more often
+    // than a glob-imported alias.)
+    if context.language == Language::Rust
+        && matches!(reference.kind, RefKind::Call | RefKind::Value)
+        && (!context.wildcards.is_empty() || context.imported.contains_key(name))
+    {
+        let root = rust_crate_root(context.path);
+        rules.push(unique_rule(
+            UNIQUE_CONFIDENCE,
+            Resolution::Import,
+            Box::new(move |c| {
+                reachable(c) && top_level(c) && callable_here(c) && c.file.starts_with(root)
+            }),
+        ));
+    }
+
     let chosen = first_admitted(&candidates, &rules);
     if !chosen.is_empty() {
         return chosen;
@@ -1840,6 +1913,31 @@ fn cargo_target(path: &str) -> Option<&str> {
         }
     }
     None
+}
+
+/// The directory a Rust file's crate (or Cargo target) is rooted in:
+/// `crates/x/src/` for `crates/x/src/a/b.rs`.
+fn rust_crate_root(path: &str) -> &str {
+    if let Some(at) = path
+        .find("src/")
+        .filter(|&at| at == 0 || path[..at].ends_with('/'))
+    {
+        return &path[..at + 4];
+    }
+    cargo_target(path).unwrap_or("")
+}
+
+/// `file` is the Rust module `module` of the crate at `root`, or one of
+/// its submodules: `src/adaptors.rs`, `src/adaptors/mod.rs`,
+/// `src/adaptors/coalesce.rs` for `adaptors`.
+fn in_rust_module(file: &str, root: &str, module: &str) -> bool {
+    let Some(rest) = file.strip_prefix(root) else {
+        return false;
+    };
+    rest.strip_suffix(".rs")
+        .is_some_and(|stem| stem == module || stem.ends_with(&format!("/{module}")))
+        || rest.starts_with(&format!("{module}/"))
+        || rest.contains(&format!("/{module}/"))
 }
 
 /// A definition in a bench, test or example target is visible only from

@@ -400,7 +400,8 @@ impl Scopes for FileScopes<'_, '_> {
         let def = &self.defs[scope];
         def.kind
             .is_none_or(NodeKind::is_type_container)
-            .then_some(def.name.as_str())
+            // `impl Trait for &Foo`: `self.x` is Foo's field.
+            .then_some(def.name.trim_start_matches('&'))
     }
 }
 
@@ -491,6 +492,48 @@ fn callback_bindings(function: tree_sitter::Node, callee: &str, source: &str) ->
         index += 1;
     }
     bindings
+}
+
+/// A Rust `impl Trait for &'a Foo<T>` block, named by `Foo`: its methods
+/// are `&Foo::into_iter`, apart from `Foo`'s own `into_iter` (by value),
+/// which is the one a call `foo.into_iter()` means.
+fn borrowed_impl(name: tree_sitter::Node) -> bool {
+    let mut current = name.parent();
+    while let Some(node) = current {
+        match node.kind() {
+            "reference_type" => return true,
+            "impl_item" => return false,
+            _ => current = node.parent(),
+        }
+    }
+    false
+}
+
+/// The field a name is bound from in a Rust struct pattern: `f` in `Self
+/// { f, .. }`, `pool` in `Foo { pool: p }`.
+fn destructured_field<'s>(name: tree_sitter::Node, source: &'s str) -> Option<&'s str> {
+    let field = name.parent().filter(|p| p.kind() == "field_pattern")?;
+    Some(text(field.child_by_field_name("name")?, source))
+}
+
+/// A path's first segment names a type (`Self`, `T`, `HeaderMap`), by
+/// Rust's naming convention, not a module (`fmt`, `crate`).
+fn looks_typed(path: &str) -> bool {
+    path.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// A tuple struct's field, captured as its type (`struct Pair(A, B)`):
+/// its position, the name it is read by (`self.1`).
+fn positional_field(node: tree_sitter::Node) -> Option<String> {
+    let list = node.parent()?;
+    if list.kind() != "ordered_field_declaration_list" {
+        return None;
+    }
+    let mut walk = list.walk();
+    let position = list
+        .children_by_field_name("type", &mut walk)
+        .position(|t| t.id() == node.id())?;
+    Some(position.to_string())
 }
 
 /// The type references in a Python type expression, at any depth:
@@ -666,10 +709,14 @@ impl<'t> Captured<'t> {
                         Role::Definition(kind) => Some(kind),
                         _ => None,
                     };
+                    let mut name_text = text(name, source).to_string();
+                    if kind.is_none() && borrowed_impl(name) {
+                        name_text.insert(0, '&');
+                    }
                     let def = RawDef {
                         kind,
                         node,
-                        name: text(name, source).to_string(),
+                        name: name_text,
                         name_start: name.start_byte(),
                         owner,
                         pattern: m.pattern_index,
@@ -757,7 +804,14 @@ impl<'t> Captured<'t> {
                     if in_function_type(node) {
                         continue;
                     }
-                    let written = one_line(text(ty, source));
+                    let mut written = one_line(text(ty, source));
+                    // A field of a destructured value: `let Self { f } =
+                    // self` types `f` as `self.f`.
+                    if let Some(field) = destructured_field(name, source) {
+                        let value = written.trim_start_matches(['&', '*', ' ']);
+                        let value = value.strip_prefix("mut ").unwrap_or(value);
+                        written = format!("{value}.{field}");
+                    }
                     let ty = match (constructed, normalize_type(&written)) {
                         (Bound::Declared, ty) => ty,
                         // A class called: an instance of it.
@@ -777,7 +831,8 @@ impl<'t> Captured<'t> {
                     if let Some(ty) = ty {
                         self.bindings.push(Binding {
                             byte: node.start_byte(),
-                            name: one_line(text(name, source)),
+                            name: positional_field(name)
+                                .unwrap_or_else(|| one_line(text(name, source))),
                             ty,
                             member,
                         });
@@ -1004,16 +1059,26 @@ impl<'t> Captured<'t> {
             if r.receiver.is_none() && !locals.is_empty() && is_local(&r) {
                 continue;
             }
-            let receiver_type = r.receiver.as_deref().and_then(|recv| {
-                facts
-                    .receiver_type(recv, r.start_byte, &scopes, implicit_this)
-                    .or_else(|| {
-                        facts.call_receiver_type(recv, r.start_byte, &scopes, implicit_this)
-                    })
-                    .or_else(|| {
-                        facts.receiver_path_type(recv, r.start_byte, &scopes, implicit_this)
-                    })
-            });
+            // A path through a module (`format::new_format`) names no
+            // value, though a parameter of that name may be in scope; a
+            // path through a generic parameter (`T::default()`) is typed
+            // by its bound.
+            let module_path =
+                r.path_receiver && r.receiver.as_deref().is_some_and(|recv| !looks_typed(recv));
+            let receiver_type = r
+                .receiver
+                .as_deref()
+                .filter(|_| !module_path)
+                .and_then(|recv| {
+                    facts
+                        .receiver_type(recv, r.start_byte, &scopes, implicit_this)
+                        .or_else(|| {
+                            facts.call_receiver_type(recv, r.start_byte, &scopes, implicit_this)
+                        })
+                        .or_else(|| {
+                            facts.receiver_path_type(recv, r.start_byte, &scopes, implicit_this)
+                        })
+                });
             // A member read is kept only where its receiver's type can be
             // known: through `self`/`this`, or a typed value.
             let through_self = matches!(r.receiver.as_deref(), Some("self" | "this" | "cls"));

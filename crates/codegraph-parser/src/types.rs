@@ -139,7 +139,7 @@ impl TypeFacts {
         for mut b in bindings {
             // `self.x = x`: x's type where this is written, if known.
             if let Some(source) = b.ty.strip_prefix(codegraph_core::ALIAS) {
-                match facts.local(source, b.byte, scopes) {
+                match facts.receiver_type(source, b.byte, scopes, false) {
                     Some(ty) => b.ty = ty,
                     None => continue,
                 }

@@ -1284,3 +1284,107 @@ fn an_edit_inside_a_body_resolves_only_its_own_file_and_stays_exact() {
         counts(json(repo.path(), &["--db", db, "stats"]))
     );
 }
+
+#[test]
+fn rust_trait_impls_tuple_fields_destructuring_and_reexported_modules() {
+    let dir = tree(&[
+        (
+            "src/lib.rs",
+            "mod display;\nmod pair;\npub mod adaptors;\npub mod free;\nmod format;\n\
+             pub use crate::free::*;\n\n\
+             pub struct Pre {\n    s: String,\n}\n\n\
+             impl Pre {\n    pub fn as_str(&self) -> &str {\n        &self.s\n    }\n\n\
+             \x20   pub fn iter(&self) -> u8 {\n        0\n    }\n\n\
+             \x20   pub fn into_iter(self) -> u8 {\n        0\n    }\n}\n\n\
+             pub fn twice() -> u8 {\n    interleave(1)\n}\n",
+        ),
+        (
+            "src/display.rs",
+            "use crate::Pre;\nuse std::fmt;\n\n\
+             impl fmt::Display for Pre {\n    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {\n        \
+             f.write_str(self.as_str())\n    }\n}\n\n\
+             impl<'a> IntoIterator for &'a Pre {\n    type Item = u8;\n    type IntoIter = std::option::IntoIter<u8>;\n\n\
+             \x20   fn into_iter(self) -> Self::IntoIter {\n        Some(self.iter()).into_iter()\n    }\n}\n\n\
+             pub fn consume(p: Pre) -> u8 {\n    p.into_iter()\n}\n\n\
+             trait Stack {\n    fn push(&mut self, v: u8);\n}\n\n\
+             impl Stack for Vec<u8> {\n    fn push(&mut self, v: u8) {\n        self.push(v)\n    }\n}\n\n\
+             trait Sealed {\n    fn as_str(&self) -> &str;\n}\n\n\
+             impl Sealed for String {\n    fn as_str(&self) -> &str {\n        self\n    }\n}\n\n\
+             pub fn name(s: String) -> usize {\n    s.as_str().len()\n}\n",
+        ),
+        (
+            "src/pair.rs",
+            "pub trait Dedup {\n    fn dedup_pair(&self) -> bool;\n}\n\n\
+             pub struct Wrap<DP>(u8, DP);\n\n\
+             impl<DP: Dedup> Wrap<DP> {\n    fn go(&self) -> bool {\n        self.1.dedup_pair()\n    }\n}\n\n\
+             pub struct Coalesce<F> {\n    f: F,\n    n: u8,\n}\n\n\
+             impl<F: Dedup> Coalesce<F> {\n    fn next(&mut self) -> bool {\n        \
+             let Self { f, n } = self;\n        let _ = n;\n        f.dedup_pair()\n    }\n}\n",
+        ),
+        (
+            "src/adaptors/mod.rs",
+            "mod coalesce;\npub use self::coalesce::*;\n\n\
+             pub fn interleave(x: u8) -> u8 {\n    x\n}\n",
+        ),
+        (
+            "src/adaptors/coalesce.rs",
+            "pub fn dedup(x: u8) -> u8 {\n    x\n}\n",
+        ),
+        (
+            "src/free.rs",
+            "pub use crate::adaptors::interleave;\n",
+        ),
+        (
+            "src/format.rs",
+            "use crate::adaptors;\n\n\
+             pub fn new_format(x: u8) -> u8 {\n    x\n}\n\n\
+             pub fn run(format: u8) -> u8 {\n    adaptors::dedup(format::new_format(format))\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // `self` in a trait impl for a type declared in another file, and in
+    // an impl for a reference to it (whose methods are not the type's own).
+    assert_eq!(
+        caller_lines(dir.path(), "Pre::as_str"),
+        ["display::Pre::fmt own-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "Pre::iter"),
+        ["display::&Pre::into_iter own-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "Pre::into_iter"),
+        ["display::consume receiver-type"]
+    );
+    // `Vec`'s inherent `push`, not the impl's own; `String`'s own `as_str`.
+    assert_eq!(
+        caller_lines(dir.path(), "display::Vec::push"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "display::String::as_str"),
+        Vec::<String>::new()
+    );
+    // A tuple struct's field and a destructured `self`, typed by bounds.
+    assert_eq!(
+        caller_lines(dir.path(), "pair::Dedup::dedup_pair"),
+        [
+            "pair::Coalesce::next receiver-type",
+            "pair::Wrap::go receiver-type"
+        ]
+    );
+    // Through a glob import of a re-export, a module's submodules, and a
+    // module path that a parameter's name does not shadow.
+    assert_eq!(
+        caller_lines(dir.path(), "adaptors::interleave"),
+        ["twice import"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "adaptors::coalesce::dedup"),
+        ["format::run import"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "format::new_format"),
+        ["format::run own-type"]
+    );
+}

@@ -17,11 +17,20 @@
 (enum_variant name: (identifier) @name) @definition.variant
 
 ; `impl Foo { .. }` names a scope: methods inside are `Foo::method`.
+; So do `impl Foo for str` and `impl Foo for &'a Bar<T>` (`&Bar::method`,
+; the adapter marks the borrow).
 (impl_item
   type: [
     (type_identifier) @name
     (generic_type type: (type_identifier) @name)
     (scoped_type_identifier name: (type_identifier) @name)
+    (primitive_type) @name
+    (reference_type type: [
+      (type_identifier) @name
+      (generic_type type: (type_identifier) @name)
+      (scoped_type_identifier name: (type_identifier) @name)
+      (primitive_type) @name
+    ])
   ]) @scope
 
 (impl_item
@@ -34,6 +43,11 @@
     (type_identifier) @receiver
     (generic_type type: (type_identifier) @receiver)
     (scoped_type_identifier name: (type_identifier) @receiver)
+    (reference_type type: [
+      (type_identifier) @receiver
+      (generic_type type: (type_identifier) @receiver)
+      (scoped_type_identifier name: (type_identifier) @receiver)
+    ])
   ]) @reference.implement
 
 (trait_item bounds: (trait_bounds (type_identifier) @name)) @reference.inherit
@@ -103,7 +117,23 @@
   pattern: (identifier) @binding.name
   value: (call_expression function: (scoped_identifier name: (identifier) @_fn) @binding.class)) @binding
   (#not-eq? @_fn "new"))
+; `let it = self.combs`, `let pool = other`: the value's type, if known.
+(let_declaration
+  pattern: (identifier) @binding.name
+  value: [(field_expression) (identifier)] @binding.value) @binding
+; `let Self { iter, f, .. } = self` and `let Foo { pool: p } = foo`: each
+; name the field's type (the adapter reads `self.iter`, `foo.pool`).
+(let_declaration
+  pattern: (struct_pattern [
+    (field_pattern name: (shorthand_field_identifier) @binding.name)
+    (field_pattern pattern: (identifier) @binding.name)
+  ])
+  value: (_) @binding.value) @binding
 (field_declaration name: (field_identifier) @binding.name type: (_) @binding.type) @binding
+; A tuple struct's fields are named by position (`self.0`): the type is
+; its own name capture, numbered by the adapter.
+(struct_item
+  body: (ordered_field_declaration_list type: (_) @binding.name @binding.type) @binding)
 ; A generic parameter stands for its first trait bound (`<I: Iterator>`,
 ; `where I: Iterator`): a value of type I has that trait's methods.
 (type_parameter
