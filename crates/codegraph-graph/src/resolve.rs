@@ -53,6 +53,10 @@ struct Candidate {
     /// trait...).
     in_type: bool,
     language: Language,
+    /// Where it starts in its file, and a hash of its signature: a Rust
+    /// item written twice under `#[cfg]` alternatives has one signature.
+    start_byte: u32,
+    signature_hash: u64,
 }
 
 fn accepts(reference: RefKind, kind: NodeKind) -> bool {
@@ -877,6 +881,13 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
                 .and_then(|p| traits.get(&p).cloned()),
             in_type: n.parent.is_some_and(|p| types.contains(&p)),
             language: n.language,
+            start_byte: n.span.start_byte,
+            signature_hash: {
+                use std::hash::{Hash, Hasher};
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                n.signature.hash(&mut hasher);
+                hasher.finish()
+            },
             parent: n.parent,
             file: n.file,
             qualified_name: n.qualified_name,
@@ -2018,14 +2029,33 @@ fn split(chosen: &[&Candidate], confidence: f32, resolution: Resolution) -> Vec<
     if chosen.is_empty() || chosen.len() > MAX_CANDIDATES {
         return Vec::new();
     }
-    let each = confidence / chosen.len() as f32;
-    // A Rust type's same-named methods from several trait impls: which
-    // one runs depends on argument types, which are not known here.
-    let overloads = chosen.len() > 1
+    let same_name = chosen.len() > 1
         && chosen[0].file.ends_with(".rs")
         && chosen
             .iter()
             .all(|c| c.qualified_name == chosen[0].qualified_name);
+    // One Rust item written once per `#[cfg]` alternative (a `union` and
+    // an `enum` version of a type, a function per platform), in one file
+    // with one signature: the same API whichever is compiled, so the
+    // first written stands for all. (Not an associated type: each trait
+    // impl's `type Error = E` is its own.)
+    if same_name
+        && chosen.iter().all(|c| {
+            c.file == chosen[0].file
+                && c.signature_hash == chosen[0].signature_hash
+                && c.kind != NodeKind::TypeAlias
+        })
+    {
+        let first = chosen
+            .iter()
+            .min_by_key(|c| c.start_byte)
+            .expect("not empty");
+        return vec![(first.id, confidence, resolution, first.kind)];
+    }
+    let each = confidence / chosen.len() as f32;
+    // A Rust type's same-named methods from several trait impls: which
+    // one runs depends on argument types, which are not known here.
+    let overloads = same_name;
     let resolution = if overloads {
         Resolution::Ambiguous
     } else {

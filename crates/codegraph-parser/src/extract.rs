@@ -516,6 +516,40 @@ fn destructured_field<'s>(name: tree_sitter::Node, source: &'s str) -> Option<&'
     Some(text(field.child_by_field_name("name")?, source))
 }
 
+/// A Rust path without its turbofish type arguments: `Vec::<u8>::new` →
+/// `Vec::new`, `SmallVec::<[_; 0]>` → `SmallVec`.
+fn strip_turbofish(path: &str) -> String {
+    if !path.contains("::<") {
+        return path.to_string();
+    }
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(at) = rest.find("::<") {
+        out.push_str(&rest[..at]);
+        let mut depth = 0usize;
+        let mut end = rest.len();
+        let mut previous = ' ';
+        for (i, c) in rest[at + 2..].char_indices() {
+            match c {
+                '<' => depth += 1,
+                // Not the arrow of `Fn() -> T`.
+                '>' if previous != '-' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = at + 2 + i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            previous = c;
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A path's first segment names a type (`Self`, `T`, `HeaderMap`), by
 /// Rust's naming convention, not a module (`fmt`, `crate`).
 fn looks_typed(path: &str) -> bool {
@@ -672,9 +706,15 @@ impl<'t> Captured<'t> {
                     Role::Owner => owner = Some(text(node, source).to_string()),
                     Role::Receiver => {
                         // Haskell's qualified names keep the dot (`M.`).
-                        receiver = Some(one_line(text(node, source).trim_end_matches('.')));
                         path_receiver = node.parent().is_some_and(|p| {
                             matches!(p.kind(), "scoped_identifier" | "scoped_type_identifier")
+                        });
+                        let written = one_line(text(node, source).trim_end_matches('.'));
+                        // `SmallVec::<[u8; 4]>::new()` goes through `SmallVec`.
+                        receiver = Some(if path_receiver {
+                            strip_turbofish(&written)
+                        } else {
+                            written
                         });
                     }
                     Role::ImportPath => import_path = Some(node),
@@ -805,6 +845,9 @@ impl<'t> Captured<'t> {
                         continue;
                     }
                     let mut written = one_line(text(ty, source));
+                    if matches!(constructed, Bound::Constructed) {
+                        written = strip_turbofish(&written);
+                    }
                     // A field of a destructured value: `let Self { f } =
                     // self` types `f` as `self.f`.
                     if let Some(field) = destructured_field(name, source) {
@@ -1333,7 +1376,19 @@ fn is_constant_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::expand_use_tree;
+    use super::{expand_use_tree, strip_turbofish};
+
+    #[test]
+    fn turbofish_arguments_leave_the_path() {
+        assert_eq!(strip_turbofish("SmallVec::<[_; 0]>"), "SmallVec");
+        assert_eq!(strip_turbofish("Vec::<u8>::new"), "Vec::new");
+        assert_eq!(
+            strip_turbofish("a::Map::<K, Box<dyn Fn() -> V>>::with"),
+            "a::Map::with"
+        );
+        assert_eq!(strip_turbofish("Vec::<u8"), "Vec");
+        assert_eq!(strip_turbofish("plain::path"), "plain::path");
+    }
 
     #[test]
     fn use_trees_bind_their_aliases() {

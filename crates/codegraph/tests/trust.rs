@@ -1388,3 +1388,41 @@ fn rust_trait_impls_tuple_fields_destructuring_and_reexported_modules() {
         ["format::run own-type"]
     );
 }
+
+#[test]
+fn rust_cfg_alternatives_and_turbofish_paths_resolve() {
+    let dir = tree(&[
+        (
+            "src/lib.rs",
+            "mod tests;\n\n\
+             #[cfg(feature = \"union\")]\nunion Data {\n    a: u8,\n}\n\n\
+             #[cfg(feature = \"union\")]\nimpl Data {\n    fn from_inline() -> Data {\n        Data { a: 0 }\n    }\n}\n\n\
+             #[cfg(not(feature = \"union\"))]\nenum Data {\n    A(u8),\n}\n\n\
+             #[cfg(not(feature = \"union\"))]\nimpl Data {\n    fn from_inline() -> Data {\n        Data::A(0)\n    }\n}\n\n\
+             pub struct SmallVec<A> {\n    a: A,\n}\n\n\
+             impl<A> SmallVec<A> {\n    pub fn new() -> Self {\n        let _ = Data::from_inline();\n        todo!()\n    }\n\n\
+             \x20   pub fn spilled(&self) -> bool {\n        false\n    }\n}\n",
+        ),
+        (
+            "src/tests.rs",
+            "use crate::SmallVec;\n\n\
+             pub fn zero() -> bool {\n    let v = SmallVec::<[u8; 0]>::new();\n    v.spilled()\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // One item per `#[cfg]` alternative, same signature: the first stands
+    // for both rather than the call counting as ambiguous.
+    assert_eq!(
+        caller_lines(dir.path(), "src/lib.rs:10"),
+        ["SmallVec::new own-type"]
+    );
+    // A turbofish path is the type's.
+    assert_eq!(
+        caller_lines(dir.path(), "SmallVec::new"),
+        ["tests::zero own-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "SmallVec::spilled"),
+        ["tests::zero receiver-type"]
+    );
+}
