@@ -814,6 +814,26 @@ fn returned_type(
             return indexed_type(store, cache, ty.to_string());
         }
     }
+    // `Bytes::from(v)`, `Config::default()`: a Rust conversion or
+    // constructor of a type returns that type (`Self`), whichever of the
+    // type's several `From` impls the arguments pick.
+    if let Some(ty) = qualifier.filter(|q| {
+        callee.contains("::")
+            && matches!(
+                name,
+                "new"
+                    | "from"
+                    | "try_from"
+                    | "default"
+                    | "from_iter"
+                    | "from_str"
+                    | "with_capacity"
+            )
+            && q.starts_with(|c: char| c.is_ascii_uppercase())
+            && !q.contains(['.', ':'])
+    }) {
+        return indexed_type(store, cache, ty.to_string());
+    }
     let Some(target) = callee_node(store, cache, reference, qualifier, name, context)? else {
         return Ok(None);
     };
@@ -885,7 +905,13 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
             signature_hash: {
                 use std::hash::{Hash, Hasher};
                 let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                n.signature.hash(&mut hasher);
+                // From `fn` on: `pub const fn new()` under one `#[cfg]`
+                // and `pub fn new()` under the other are one API.
+                let signature = n.signature.as_deref().unwrap_or("");
+                signature
+                    .find("fn ")
+                    .map_or(signature, |at| &signature[at..])
+                    .hash(&mut hasher);
                 hasher.finish()
             },
             parent: n.parent,
@@ -1312,6 +1338,19 @@ impl<'a> FileContext<'a> {
         None
     }
 
+    /// Whether `from` sits inside a module declared in its file (`mod
+    /// tests { .. }`).
+    fn in_inline_module(&self, from: NodeId) -> bool {
+        let mut current = self.nodes.get(&from);
+        while let Some(node) = current {
+            if node.kind == NodeKind::Module {
+                return true;
+            }
+            current = node.parent.and_then(|p| self.nodes.get(&p));
+        }
+        false
+    }
+
     /// The type whose member `from` is (or `from` itself, if a type).
     fn enclosing_type(&self, from: NodeId) -> Option<&'a Node> {
         let mut current = self.nodes.get(&from);
@@ -1333,6 +1372,13 @@ fn rust_impl_item(qualified: &str) -> bool {
         .rsplit("::")
         .nth(1)
         .is_some_and(|owner| owner.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
+/// `Owner::name` of a qualified name (`bytes_mut::BytesMut::from` →
+/// (`BytesMut`, `from`)).
+fn owner_and_name(qualified: &str) -> Option<(&str, &str)> {
+    let (head, name) = qualified.rsplit_once("::")?;
+    Some((head.rsplit("::").next().unwrap_or(head), name))
 }
 
 fn is_self(receiver: &str) -> bool {
@@ -1532,6 +1578,39 @@ fn choose(
             )
         })
     };
+    // 0. A Rust path from the crate root or the parent module
+    //    (`crate::abort()`, `super::panic_advance(n)`): an item of that
+    //    module, else the one item of that name under it (a re-export).
+    if let Some(module) = receiver
+        .filter(|r| {
+            context.language == Language::Rust
+                // `super` inside an inline `mod tests { .. }` is the file's
+                // own module: left to the rules below.
+                && !(r.starts_with("super") && context.in_inline_module(reference.from))
+        })
+        .and_then(|r| rust_relative_module(context.path, r))
+    {
+        let qualified = if module.is_empty() {
+            name.to_string()
+        } else {
+            format!("{module}::{name}")
+        };
+        let root = rust_crate_root(context.path);
+        let dir = format!("{root}{}", module.replace("::", "/"));
+        let rules = [
+            rule(
+                0.9,
+                Resolution::Import,
+                Box::new(move |c: &Candidate| c.qualified_name == qualified && top_level(c)),
+            ),
+            unique_rule(
+                UNIQUE_CONFIDENCE,
+                Resolution::Import,
+                Box::new(move |c: &Candidate| top_level(c) && under(&c.file, &dir)),
+            ),
+        ];
+        return first_admitted(&candidates, &rules);
+    }
     // 1. The receiver's own type: `self.save()`, `Policy::default()`, or a
     //    module bound by an import: `json.load`, `util.check`.
     let receiver_crate = receiver.and_then(|r| context.crate_of(r));
@@ -1636,10 +1715,15 @@ fn choose(
                     }),
                 ));
             }
+            // Through modules only (`itertools::put_back`), a free item,
+            // not a method that shares the name (`PutBack::put_back`).
+            let through_type = r.rsplit("::").next().is_some_and(looks_like_type);
             rules.push(rule(
                 0.85,
                 Resolution::Import,
-                Box::new(move |c| under(&c.file, dir)),
+                Box::new(move |c| {
+                    under(&c.file, dir) && (through_type || c.kind != NodeKind::Method)
+                }),
             ));
             module_bound = true;
         }
@@ -1662,13 +1746,27 @@ fn choose(
             // Several types of that name (`Builder::new()` with a request,
             // a response and a URI builder): the one the file imports,
             // else the one it defines, else all of them.
-            if let Some(module) = owner_module {
+            // A Rust type imported through a crate's name (`use
+            // bytes::BytesMut` in the `bytes` package's tests): a path
+            // inside that crate, not a module `bytes.rs` of it.
+            let owner_module = owner_module.map(|module| match context.crate_of(module) {
+                Some(dir) => (
+                    Cow::Owned(format!(
+                        "crate::{}",
+                        module.split_once("::").map_or("", |(_, rest)| rest)
+                    )),
+                    Some(dir),
+                ),
+                None => (Cow::Borrowed(module), None),
+            });
+            if let Some((module, within)) = owner_module.clone() {
                 rules.push(rule(
                     0.9,
                     Resolution::OwnType,
                     Box::new(move |c| {
                         member_of(&c.qualified_name, owner, name)
-                            && file_matches_module(&c.file, module)
+                            && within.is_none_or(|dir| under(&c.file, dir))
+                            && file_matches_module(&c.file, &module)
                     }),
                 ));
             }
@@ -1684,11 +1782,15 @@ fn choose(
                 Resolution::OwnType,
                 Box::new(move |c| member_of(&c.qualified_name, owner, name)),
             ));
-            if let Some(module) = owner_module {
+            if let Some((module, within)) = owner_module {
+                let file_module = module.clone();
                 rules.push(rule(
                     0.85,
                     Resolution::Import,
-                    Box::new(move |c| file_matches_module(&c.file, module)),
+                    Box::new(move |c| {
+                        within.is_none_or(|dir| under(&c.file, dir))
+                            && file_matches_module(&c.file, &file_module)
+                    }),
                 ));
                 // What the package's `__init__.py` imports under that name.
                 rules.extend(exported_rule());
@@ -1698,7 +1800,7 @@ fn choose(
                     rules.push(unique_rule(
                         UNIQUE_CONFIDENCE,
                         Resolution::Import,
-                        Box::new(move |c| importable(c) && in_package(&c.file, module)),
+                        Box::new(move |c| importable(c) && in_package(&c.file, &module)),
                     ));
                 }
                 if context.is_namespace(owner) {
@@ -1938,6 +2040,39 @@ fn rust_crate_root(path: &str) -> &str {
     cargo_target(path).unwrap_or("")
 }
 
+/// The module a Rust path from `crate` or `super` names, as a qualified
+/// name prefix (`""` for the crate root), seen from the file at `path`:
+/// `super` in `src/buf/chain.rs` is `buf`, in `src/buf/mod.rs` the root.
+fn rust_relative_module(path: &str, receiver: &str) -> Option<String> {
+    let mut segments = receiver.split("::");
+    let first = segments.next()?;
+    let mut module: Vec<&str> = match first {
+        "crate" => Vec::new(),
+        "super" => {
+            let root = rust_crate_root(path);
+            let stem = path.strip_prefix(root)?.strip_suffix(".rs")?;
+            let mut own: Vec<&str> = stem.split('/').collect();
+            if matches!(own.last(), Some(&"mod" | &"lib" | &"main")) {
+                own.pop();
+            }
+            own.pop()?;
+            own
+        }
+        _ => return None,
+    };
+    for segment in segments {
+        match segment {
+            "super" => {
+                module.pop()?;
+            }
+            // A type or a module further down: a path the general rules
+            // follow by name.
+            _ => return None,
+        }
+    }
+    Some(module.join("::"))
+}
+
 /// `file` is the Rust module `module` of the crate at `root`, or one of
 /// its submodules: `src/adaptors.rs`, `src/adaptors/mod.rs`,
 /// `src/adaptors/coalesce.rs` for `adaptors`.
@@ -2029,11 +2164,16 @@ fn split(chosen: &[&Candidate], confidence: f32, resolution: Resolution) -> Vec<
     if chosen.is_empty() || chosen.len() > MAX_CANDIDATES {
         return Vec::new();
     }
+    // A Rust type's methods may sit in impl blocks of several files, each
+    // named after its own module: `Owner::name` is what they share.
     let same_name = chosen.len() > 1
         && chosen[0].file.ends_with(".rs")
-        && chosen
-            .iter()
-            .all(|c| c.qualified_name == chosen[0].qualified_name);
+        && chosen.iter().all(|c| {
+            c.qualified_name == chosen[0].qualified_name
+                || (rust_impl_item(&c.qualified_name)
+                    && owner_and_name(&c.qualified_name)
+                        == owner_and_name(&chosen[0].qualified_name))
+        });
     // One Rust item written once per `#[cfg]` alternative (a `union` and
     // an `enum` version of a type, a function per platform), in one file
     // with one signature: the same API whichever is compiled, so the

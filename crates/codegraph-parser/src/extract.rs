@@ -550,6 +550,21 @@ fn strip_turbofish(path: &str) -> String {
     out
 }
 
+/// A dereferenced name or field path in parentheses, as a receiver:
+/// `(*shared)` → `shared`, `(**self)` → `self`, `(&mut self.b)` → `self.b`.
+/// A call through it reaches what the name's type points to or derefs
+/// to, which receiver typing sees through as it does `Box` and `&`.
+fn dereferenced(receiver: &str) -> Option<String> {
+    let inner = receiver.strip_prefix('(')?.strip_suffix(')')?;
+    let inner = inner.trim_start_matches(['*', '&']);
+    let inner = inner.strip_prefix("mut ").unwrap_or(inner).trim();
+    (!inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.')))
+    .then(|| inner.to_string())
+}
+
 /// A path's first segment names a type (`Self`, `T`, `HeaderMap`), by
 /// Rust's naming convention, not a module (`fmt`, `crate`).
 fn looks_typed(path: &str) -> bool {
@@ -714,7 +729,7 @@ impl<'t> Captured<'t> {
                         receiver = Some(if path_receiver {
                             strip_turbofish(&written)
                         } else {
-                            written
+                            dereferenced(&written).unwrap_or(written)
                         });
                     }
                     Role::ImportPath => import_path = Some(node),

@@ -1426,3 +1426,87 @@ fn rust_cfg_alternatives_and_turbofish_paths_resolve() {
         ["tests::zero receiver-type"]
     );
 }
+
+#[test]
+fn rust_crate_paths_conversions_and_overloads_across_files() {
+    let dir = tree(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"bytes\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "src/lib.rs",
+            "mod bytes;\nmod bytes_mut;\nmod buf;\n\
+             pub use crate::bytes::Bytes;\npub use crate::bytes_mut::BytesMut;\n\n\
+             fn abort() {}\n\n\
+             pub fn put_back(x: u8) -> u8 {\n    x\n}\n",
+        ),
+        (
+            "src/bytes.rs",
+            "use crate::BytesMut;\n\n\
+             pub struct Bytes;\n\n\
+             impl Bytes {\n    pub fn len(&self) -> usize {\n        0\n    }\n}\n\n\
+             impl From<Bytes> for BytesMut {\n    fn from(b: Bytes) -> Self {\n        \
+             let _ = b;\n        crate::abort();\n        BytesMut\n    }\n}\n",
+        ),
+        (
+            "src/bytes_mut.rs",
+            "pub struct BytesMut;\n\npub struct PutBack;\n\n\
+             impl PutBack {\n    pub fn put_back(&self) {}\n}\n\n\
+             struct Shared;\n\n\
+             impl Shared {\n    fn is_unique(&self) -> bool {\n        true\n    }\n}\n\n\
+             impl<'a> From<&'a [u8]> for BytesMut {\n    fn from(s: &'a [u8]) -> Self {\n        \
+             let _ = s;\n        BytesMut\n    }\n}\n\n\
+             fn check(shared: *const Shared) -> bool {\n    unsafe { (*shared).is_unique() }\n}\n",
+        ),
+        (
+            "src/buf/mod.rs",
+            "mod chain;\n\npub fn panic_advance() {}\n",
+        ),
+        (
+            "src/buf/chain.rs",
+            "pub fn advance() {\n    super::panic_advance();\n}\n",
+        ),
+        (
+            "tests/test_bytes.rs",
+            "use bytes::{Bytes, BytesMut};\n\n\
+             fn from_slice() -> usize {\n    let _m = BytesMut::from(&b\"ab\"[..]);\n    \
+             let b = Bytes::from(Bytes);\n    let _ = bytes::put_back(1);\n    b.len()\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // `crate::` and `super::` paths name the root and the parent module.
+    assert_eq!(
+        caller_lines(dir.path(), "abort"),
+        ["bytes::BytesMut::from import"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "buf::panic_advance"),
+        ["buf::chain::advance import"]
+    );
+    // A dereferenced pointer's type, and a conversion's result.
+    assert_eq!(
+        caller_lines(dir.path(), "bytes_mut::Shared::is_unique"),
+        ["bytes_mut::check receiver-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "bytes::Bytes::len"),
+        ["tests::test_bytes::from_slice receiver-type"]
+    );
+    // `BytesMut::from` has an impl in two files: which one runs depends on
+    // the argument, so no default-view edge (not bytes.rs's, whose module
+    // shares the crate's name).
+    assert_eq!(
+        caller_lines(dir.path(), "bytes::BytesMut::from"),
+        Vec::<String>::new()
+    );
+    // Through the crate's name, a free function, not a method of that name.
+    assert_eq!(
+        caller_lines(dir.path(), "src/lib.rs:9"),
+        ["tests::test_bytes::from_slice import"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "bytes_mut::PutBack::put_back"),
+        Vec::<String>::new()
+    );
+}
