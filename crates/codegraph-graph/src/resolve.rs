@@ -874,6 +874,7 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
     // A call reaches the definition, not also its declaration in a header.
     codegraph_core::prefer_definitions(&mut nodes);
     prefer_implementations(&mut nodes);
+
     // The definitions' enclosing definitions (not files): the traits that
     // declare Rust methods of this name, the types whose members they are.
     let owners: Vec<NodeId> = nodes
@@ -1846,11 +1847,16 @@ fn choose(
     };
     // 3. A name the file imports explicitly.
     if let Some(module) = context.imported.get(name).map(|m| m.as_ref()) {
+        // A JS/TS import resolved to its file (`'../tsHelpers'` from
+        // `src/query/core/`): that file, not every `tsHelpers` module.
+        let file = context.import_files.get(name).map(|(f, _)| f.as_str());
         rules.push(rule(
             0.85,
             Resolution::Import,
             Box::new(move |c| {
-                importable(c) && file_matches_module(&c.file, module) && callable_here(c)
+                importable(c)
+                    && file.map_or_else(|| file_matches_module(&c.file, module), |f| c.file == f)
+                    && callable_here(c)
             }),
         ));
         rules.extend(context.reexport_rules(name));

@@ -1510,3 +1510,31 @@ fn rust_crate_paths_conversions_and_overloads_across_files() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_relative_ts_import_names_one_file_not_every_module_of_that_name() {
+    let dir = tree(&[
+        (
+            "src/tsHelpers.ts",
+            "// The library's.\nexport function safeAssign(a: object, b: object) {\n  return Object.assign(a, b)\n}\n",
+        ),
+        (
+            "src/query/tsHelpers.ts",
+            "// The query module's.\nexport function safeAssign(a: object, b: object) {\n  return Object.assign(a, b)\n}\n",
+        ),
+        (
+            "src/query/core/module.ts",
+            "import { safeAssign } from '../tsHelpers'\n\n\
+             export function init(api: object) {\n  return safeAssign(api, {})\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "src/query/tsHelpers.ts:2"),
+        ["init import"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "src/tsHelpers.ts:2"),
+        Vec::<String>::new()
+    );
+}
