@@ -874,7 +874,6 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
     // A call reaches the definition, not also its declaration in a header.
     codegraph_core::prefer_definitions(&mut nodes);
     prefer_implementations(&mut nodes);
-
     // The definitions' enclosing definitions (not files): the traits that
     // declare Rust methods of this name, the types whose members they are.
     let owners: Vec<NodeId> = nodes
@@ -1127,6 +1126,8 @@ struct FileContext<'a> {
     /// The Cargo bench, test or example target a Rust file is in
     /// (`cargo_target`).
     cargo_target: Option<&'a str>,
+    /// The directory a Rust file's crate is rooted in (`rust_crate_root`).
+    crate_root: &'a str,
 }
 
 impl<'a> FileContext<'a> {
@@ -1223,6 +1224,11 @@ impl<'a> FileContext<'a> {
             } else {
                 None
             },
+            crate_root: if language == Language::Rust {
+                rust_crate_root(path)
+            } else {
+                ""
+            },
         }
     }
 
@@ -1265,14 +1271,7 @@ impl<'a> FileContext<'a> {
         if !parent.kind.is_callable() {
             return false;
         }
-        let mut current = self.nodes.get(&from);
-        while let Some(node) = current {
-            if node.id == parent.id {
-                return false;
-            }
-            current = node.parent.and_then(|p| self.nodes.get(&p));
-        }
-        true
+        !self.scopes_of(from).any(|node| node.id == parent.id)
     }
 
     /// Where a JS/TS name imported from a module that gathers others may
@@ -1329,39 +1328,29 @@ impl<'a> FileContext<'a> {
         if self.language != Language::Rust {
             return None;
         }
-        let mut current = self.nodes.get(&from);
-        while let Some(node) = current {
-            if node.kind == NodeKind::Method {
-                return node.qualified_name.rsplit_once("::").map(|(p, _)| p);
-            }
-            current = node.parent.and_then(|p| self.nodes.get(&p));
-        }
-        None
+        self.scopes_of(from)
+            .find(|node| node.kind == NodeKind::Method)
+            .and_then(|node| node.qualified_name.rsplit_once("::").map(|(p, _)| p))
     }
 
     /// Whether `from` sits inside a module declared in its file (`mod
     /// tests { .. }`).
     fn in_inline_module(&self, from: NodeId) -> bool {
-        let mut current = self.nodes.get(&from);
-        while let Some(node) = current {
-            if node.kind == NodeKind::Module {
-                return true;
-            }
-            current = node.parent.and_then(|p| self.nodes.get(&p));
-        }
-        false
+        self.scopes_of(from)
+            .any(|node| node.kind == NodeKind::Module)
     }
 
     /// The type whose member `from` is (or `from` itself, if a type).
     fn enclosing_type(&self, from: NodeId) -> Option<&'a Node> {
-        let mut current = self.nodes.get(&from);
-        while let Some(node) = current {
-            if node.kind.is_type_container() {
-                return Some(node);
-            }
-            current = node.parent.and_then(|p| self.nodes.get(&p));
-        }
-        None
+        self.scopes_of(from)
+            .find(|node| node.kind.is_type_container())
+    }
+
+    /// `from` and the definitions of its file around it, innermost first.
+    fn scopes_of(&self, from: NodeId) -> impl Iterator<Item = &'a Node> + '_ {
+        std::iter::successors(self.nodes.get(&from), |node| {
+            node.parent.and_then(|p| self.nodes.get(&p))
+        })
     }
 }
 
@@ -1379,7 +1368,12 @@ fn rust_impl_item(qualified: &str) -> bool {
 /// (`BytesMut`, `from`)).
 fn owner_and_name(qualified: &str) -> Option<(&str, &str)> {
     let (head, name) = qualified.rsplit_once("::")?;
-    Some((head.rsplit("::").next().unwrap_or(head), name))
+    Some((last_segment(head), name))
+}
+
+/// The last segment of a `::` path (`Prerelease` of `display::Prerelease`).
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
 }
 
 fn is_self(receiver: &str) -> bool {
@@ -1589,15 +1583,14 @@ fn choose(
                 // own module: left to the rules below.
                 && !(r.starts_with("super") && context.in_inline_module(reference.from))
         })
-        .and_then(|r| rust_relative_module(context.path, r))
+        .and_then(|r| rust_relative_module(context.path, context.crate_root, r))
     {
         let qualified = if module.is_empty() {
             name.to_string()
         } else {
             format!("{module}::{name}")
         };
-        let root = rust_crate_root(context.path);
-        let dir = format!("{root}{}", module.replace("::", "/"));
+        let dir = format!("{}{}", context.crate_root, module.replace("::", "/"));
         let rules = [
             rule(
                 0.9,
@@ -1666,12 +1659,16 @@ fn choose(
                     }),
                 ));
                 type_bound = true;
-            } else if let Some(path) = context.impl_path(reference.from).filter(|path| {
-                let owner = path.rsplit("::").next().unwrap_or(path);
-                reference.kind == RefKind::Call
-                    && !is_super(r)
-                    && !crate::builtins::is_rust_std_type(owner.trim_start_matches('&'))
-            }) {
+            } else if let Some((path, owner)) = context
+                .impl_path(reference.from)
+                // `impl IntoIterator for &Foo`: `self` is a `&Foo`.
+                .map(|path| (path, last_segment(path).trim_start_matches('&')))
+                .filter(|(_, owner)| {
+                    reference.kind == RefKind::Call
+                        && !is_super(r)
+                        && !crate::builtins::is_rust_std_type(owner)
+                })
+            {
                 // `self.as_str()` in `impl Display for Prerelease`, with
                 // `Prerelease` declared in another file: a method of that
                 // type, in this impl or any other (the one the file
@@ -1680,9 +1677,6 @@ fn choose(
                 // method itself: `fn push(&mut self, v) { self.push(v) }`
                 // in `impl Stack for Vec<T>` calls `Vec`'s inherent
                 // method, which wins over any trait's.
-                let owner = path.rsplit("::").next().unwrap_or(path);
-                // `impl IntoIterator for &Foo`: `self` is a `&Foo`.
-                let owner = owner.trim_start_matches('&');
                 let from = reference.from;
                 let member =
                     move |c: &Candidate| c.id != from && member_of(&c.qualified_name, owner, name);
@@ -1707,7 +1701,7 @@ fn choose(
             // definitions only, those of the module named first.
             let module = r.split_once("::").map_or("", |(_, m)| m);
             if !module.is_empty() {
-                let owner = module.rsplit("::").next().unwrap_or(module);
+                let owner = last_segment(module);
                 rules.push(rule(
                     0.9,
                     Resolution::Import,
@@ -1718,7 +1712,7 @@ fn choose(
             }
             // Through modules only (`itertools::put_back`), a free item,
             // not a method that shares the name (`PutBack::put_back`).
-            let through_type = r.rsplit("::").next().is_some_and(looks_like_type);
+            let through_type = looks_like_type(last_segment(r));
             rules.push(rule(
                 0.85,
                 Resolution::Import,
@@ -1811,7 +1805,7 @@ fn choose(
                 // self::coalesce::*`): `adaptors::dedup` may be defined
                 // anywhere under `adaptors/`, if only once.
                 if context.language == Language::Rust {
-                    let root = rust_crate_root(context.path);
+                    let root = context.crate_root;
                     rules.push(unique_rule(
                         UNIQUE_CONFIDENCE,
                         Resolution::Import,
@@ -1943,7 +1937,7 @@ fn choose(
         && matches!(reference.kind, RefKind::Call | RefKind::Value)
         && (!context.wildcards.is_empty() || context.imported.contains_key(name))
     {
-        let root = rust_crate_root(context.path);
+        let root = context.crate_root;
         rules.push(unique_rule(
             UNIQUE_CONFIDENCE,
             Resolution::Import,
@@ -2048,14 +2042,14 @@ fn rust_crate_root(path: &str) -> &str {
 
 /// The module a Rust path from `crate` or `super` names, as a qualified
 /// name prefix (`""` for the crate root), seen from the file at `path`:
-/// `super` in `src/buf/chain.rs` is `buf`, in `src/buf/mod.rs` the root.
-fn rust_relative_module(path: &str, receiver: &str) -> Option<String> {
+/// `super` in `src/buf/chain.rs` is `buf`, in `src/buf/mod.rs` the root
+/// (`root`, the file's `rust_crate_root`).
+fn rust_relative_module(path: &str, root: &str, receiver: &str) -> Option<String> {
     let mut segments = receiver.split("::");
     let first = segments.next()?;
     let mut module: Vec<&str> = match first {
         "crate" => Vec::new(),
         "super" => {
-            let root = rust_crate_root(path);
             let stem = path.strip_prefix(root)?.strip_suffix(".rs")?;
             let mut own: Vec<&str> = stem.split('/').collect();
             if matches!(own.last(), Some(&"mod" | &"lib" | &"main")) {
@@ -2083,13 +2077,9 @@ fn rust_relative_module(path: &str, receiver: &str) -> Option<String> {
 /// its submodules: `src/adaptors.rs`, `src/adaptors/mod.rs`,
 /// `src/adaptors/coalesce.rs` for `adaptors`.
 fn in_rust_module(file: &str, root: &str, module: &str) -> bool {
-    let Some(rest) = file.strip_prefix(root) else {
-        return false;
-    };
-    rest.strip_suffix(".rs")
-        .is_some_and(|stem| stem == module || stem.ends_with(&format!("/{module}")))
-        || rest.starts_with(&format!("{module}/"))
-        || rest.contains(&format!("/{module}/"))
+    file.strip_prefix(root)
+        .and_then(|rest| rest.strip_suffix(".rs"))
+        .is_some_and(|stem| stem.split('/').any(|segment| segment == module))
 }
 
 /// A definition in a bench, test or example target is visible only from
@@ -2201,8 +2191,7 @@ fn split(chosen: &[&Candidate], confidence: f32, resolution: Resolution) -> Vec<
     let each = confidence / chosen.len() as f32;
     // A Rust type's same-named methods from several trait impls: which
     // one runs depends on argument types, which are not known here.
-    let overloads = same_name;
-    let resolution = if overloads {
+    let resolution = if same_name {
         Resolution::Ambiguous
     } else {
         resolution

@@ -555,14 +555,19 @@ fn strip_turbofish(path: &str) -> String {
 /// A call through it reaches what the name's type points to or derefs
 /// to, which receiver typing sees through as it does `Box` and `&`.
 fn dereferenced(receiver: &str) -> Option<String> {
-    let inner = receiver.strip_prefix('(')?.strip_suffix(')')?;
-    let inner = inner.trim_start_matches(['*', '&']);
-    let inner = inner.strip_prefix("mut ").unwrap_or(inner).trim();
+    let inner = unborrowed(receiver.strip_prefix('(')?.strip_suffix(')')?);
     (!inner.is_empty()
         && inner
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.')))
     .then(|| inner.to_string())
+}
+
+/// A Rust value without the borrows and dereferences written before it:
+/// `&mut self` → `self`, `**boxed` → `boxed`.
+fn unborrowed(value: &str) -> &str {
+    let value = value.trim_start_matches(['&', '*', ' ']);
+    value.strip_prefix("mut ").unwrap_or(value).trim()
 }
 
 /// A path's first segment names a type (`Self`, `T`, `HeaderMap`), by
@@ -866,9 +871,7 @@ impl<'t> Captured<'t> {
                     // A field of a destructured value: `let Self { f } =
                     // self` types `f` as `self.f`.
                     if let Some(field) = destructured_field(name, source) {
-                        let value = written.trim_start_matches(['&', '*', ' ']);
-                        let value = value.strip_prefix("mut ").unwrap_or(value);
-                        written = format!("{value}.{field}");
+                        written = format!("{}.{field}", unborrowed(&written));
                     }
                     let ty = match (constructed, normalize_type(&written)) {
                         (Bound::Declared, ty) => ty,
