@@ -1491,7 +1491,14 @@ fn choose(
                 Box::new(move |c| member_of(&c.qualified_name, ty, name)),
             ));
         }
-        return first_admitted(&candidates, &rules);
+        let chosen = first_admitted(&candidates, &rules);
+        if chosen.is_empty()
+            && context.language == Language::Rust
+            && reference.kind == RefKind::Call
+        {
+            return rust_trait_fallback(&candidates, context, name);
+        }
+        return chosen;
     }
     let receiver = reference.qualifier.as_deref();
     // A member read reaches only a member of its receiver's type: the
@@ -1826,7 +1833,18 @@ fn choose(
         (None, _) => {}
     }
     if module_bound || type_bound {
-        return first_admitted(&candidates, &rules);
+        let chosen = first_admitted(&candidates, &rules);
+        // `Panicking.interleave(..)`, `Foo::dups(it)`: no member of the
+        // type's own, so an extension trait's in scope.
+        if chosen.is_empty()
+            && type_bound
+            && context.language == Language::Rust
+            && reference.kind == RefKind::Call
+            && !receiver.is_some_and(|r| crate::builtins::is_rust_std_type(last_segment(r)))
+        {
+            return rust_trait_fallback(&candidates, context, name);
+        }
+        return chosen;
     }
     // 2. The same file.
     rules.push(rule(
@@ -1974,24 +1992,14 @@ fn choose(
     let iterator = context.language == Language::Rust
         && receiver.is_some_and(crate::builtins::is_rust_iterator_chain);
     if member_call && !untyped_self && (anywhere.len() == 1 || iterator) {
-        let in_scope = |c: &&Candidate| {
-            c.in_trait.as_deref().is_some_and(|declaring| {
-                context.imported.contains_key(declaring)
-                    || c.file == context.path
-                    || !context.wildcards.is_empty()
-            })
-        };
-        let traits: Vec<&Candidate> = anywhere.iter().copied().filter(in_scope).collect();
         let std_method = if iterator {
             crate::builtins::is_rust_iterator_method(name)
         } else {
             crate::builtins::is_builtin_method(context.language, name)
         };
-        if traits.len() == 1 && !std_method {
-            return split(&traits, UNIQUE_CONFIDENCE, Resolution::TraitMethod);
-        }
-        if iterator {
-            return Vec::new();
+        let chosen = trait_method_in_scope(&anywhere, context, std_method);
+        if !chosen.is_empty() || iterator {
+            return chosen;
         }
     }
     if member_call && anywhere.len() > 1 {
@@ -2011,6 +2019,52 @@ fn choose(
         Resolution::NameOnly
     };
     split(&anywhere, confidence, resolution)
+}
+
+/// The one method of the candidates declared by a trait the file imports,
+/// defines or may glob-import: an extension trait's (`(0..5).combinations(2)`),
+/// unless the name is the standard type's own (`std_method`).
+fn trait_method_in_scope(
+    methods: &[&Candidate],
+    context: &FileContext,
+    std_method: bool,
+) -> Vec<Chosen> {
+    if std_method {
+        return Vec::new();
+    }
+    let in_scope = |c: &&&Candidate| {
+        c.in_trait.as_deref().is_some_and(|declaring| {
+            context.imported.contains_key(declaring)
+                || c.file == context.path
+                || !context.wildcards.is_empty()
+        })
+    };
+    let traits: Vec<&Candidate> = methods.iter().filter(in_scope).copied().collect();
+    if traits.len() == 1 {
+        split(&traits, UNIQUE_CONFIDENCE, Resolution::TraitMethod)
+    } else {
+        Vec::new()
+    }
+}
+
+/// A Rust method call that none of its receiver type's own members
+/// answer: an extension trait in scope with a blanket impl
+/// (`Panicking.interleave(..)` with `use itertools::Itertools`), as Rust
+/// looks trait methods up after inherent ones.
+fn rust_trait_fallback(
+    candidates: &[&Candidate],
+    context: &FileContext,
+    name: &str,
+) -> Vec<Chosen> {
+    let methods: Vec<&Candidate> = candidates
+        .iter()
+        .copied()
+        .filter(|c| c.kind == NodeKind::Method)
+        .collect();
+    // `self.iter.size_hint()` on an `I: Iterator`: the standard trait's.
+    let std_method = crate::builtins::is_builtin_method(context.language, name)
+        || crate::builtins::is_rust_iterator_method(name);
+    trait_method_in_scope(&methods, context, std_method)
 }
 
 /// The Cargo target a Rust file belongs to, where it is not the package's

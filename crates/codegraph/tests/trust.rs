@@ -1538,3 +1538,59 @@ fn a_relative_ts_import_names_one_file_not_every_module_of_that_name() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn rust_extension_trait_methods_reach_typed_receivers_when_their_own_do_not() {
+    let dir = tree(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"itx\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "src/lib.rs",
+            "pub trait Itx: Iterator {\n    fn dups(self) -> usize\n    where\n        Self: Sized,\n    {\n        0\n    }\n\
+             \x20   fn size_hint(&self) -> usize {\n        0\n    }\n    fn with_capacity(n: usize) -> usize {\n        n\n    }\n}\n\n\
+             impl<T> Itx for T where T: Iterator + ?Sized {}\n",
+        ),
+        (
+            "tests/laziness.rs",
+            "use itx::Itx;\n\n\
+             struct Panicking;\n\n\
+             impl Iterator for Panicking {\n    type Item = u8;\n    fn next(&mut self) -> Option<u8> {\n        None\n    }\n}\n\n\
+             impl Panicking {\n    fn own(&self) {}\n}\n\n\
+             fn direct() -> usize {\n    Panicking.own();\n    let _ = Panicking.size_hint();\n    \
+             let _ = Vec::<u8>::with_capacity(2);\n    Panicking.dups()\n}\n\n\
+             macro_rules! laziness {\n    ($($t:tt)*) => {};\n}\n\n\
+             laziness! {\n    dups {\n        let _ = Panicking.dups();\n    }\n}\n",
+        ),
+        (
+            "tests/unimported.rs",
+            "struct Empty;\n\nfn plain() -> usize {\n    Empty.dups()\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // The type has no `dups` of its own: the extension trait the file
+    // imports, in a function and in a macro's arguments at file scope.
+    assert_eq!(
+        caller_lines(dir.path(), "Itx::dups"),
+        [
+            "tests/laziness.rs trait-method",
+            "tests::laziness::direct trait-method"
+        ]
+    );
+    // Its own method stays its own; a standard iterator method, or an
+    // associated function of a standard type, is not the trait's namesake;
+    // nor is a trait the file does not import.
+    assert_eq!(
+        caller_lines(dir.path(), "tests::laziness::Panicking::own"),
+        ["tests::laziness::direct own-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "Itx::size_hint"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "Itx::with_capacity"),
+        Vec::<String>::new()
+    );
+}
