@@ -8,7 +8,7 @@ use std::path::Path;
 
 use codegraph_core::{split_identifier, EdgeKind, Language, Node, NodeId, NodeKind};
 use codegraph_graph::Store;
-use codegraph_vector::{Embedder, VectorIndex};
+use codegraph_vector::{delta_path, Delta, Embedder, LayeredIndex, VectorIndex};
 use globset::{Glob, GlobMatcher};
 
 use crate::lexical::LexicalIndex;
@@ -165,7 +165,7 @@ pub struct Searcher<S: std::ops::Deref<Target = Store>> {
     /// Opened on the first semantic query: mapping a large HNSW graph
     /// costs ~0.3 s on a kernel-sized index (usearch rebuilds its key
     /// table), which a lexical query need not pay.
-    vectors: std::sync::OnceLock<VectorIndex>,
+    vectors: std::sync::OnceLock<LayeredIndex>,
     vectors_file: std::path::PathBuf,
     dim: usize,
     embedder: Box<dyn Embedder>,
@@ -194,7 +194,9 @@ impl<S: std::ops::Deref<Target = Store>> Searcher<S> {
         })
     }
 
-    fn vectors(&self) -> Result<&VectorIndex, SearchError> {
+    /// The vectors: the index file, mapped, and the delta of later
+    /// updates beside it.
+    fn vectors(&self) -> Result<&LayeredIndex, SearchError> {
         if let Some(v) = self.vectors.get() {
             return Ok(v);
         }
@@ -204,7 +206,9 @@ impl<S: std::ops::Deref<Target = Store>> Searcher<S> {
         } else {
             VectorIndex::new(self.dim)?
         };
-        Ok(self.vectors.get_or_init(|| index))
+        let delta_file = delta_path(&self.vectors_file);
+        let delta = Delta::load(&delta_file, self.dim).map_err(|e| damaged(&delta_file, e))?;
+        Ok(self.vectors.get_or_init(|| LayeredIndex::new(index, delta)))
     }
 
     /// `query`'s embedding, from the store's cache when it has one.

@@ -14,8 +14,8 @@ use std::time::Instant;
 
 use codegraph_graph::{FileRecord, Store};
 use codegraph_vector::{
-    default_model_dir, Embedder, HttpEmbedder, MiniLmEmbedder, Precision, StaticEmbedder,
-    VectorIndex,
+    compaction_due, default_model_dir, delta_path, Delta, Embedder, HttpEmbedder, MiniLmEmbedder,
+    Precision, StaticEmbedder, VectorIndex,
 };
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
@@ -291,14 +291,19 @@ pub fn sync(
         .iter()
         .filter(|(p, r)| state.files.get(p).is_none_or(|e| e.hash != r.content_hash))
         .collect();
-    let vectors = VectorIndex::open(&vectors_path(dir), embedder.dim())?;
     let lexical = LexicalIndex::open_or_create(&lexical_path(dir))?;
     if removed.is_empty() && changed.is_empty() && state_path(dir).exists() {
-        report.symbols = vectors.len() as u64;
-        report.vector_bytes = vectors.memory_bytes() as u64;
+        report.symbols = state.symbols() as u64;
+        report.vector_bytes = vector_bytes(dir);
         report.seconds = started.elapsed().as_secs_f64();
         return Ok(report);
     }
+    let mut vectors = Vectors::open(
+        dir,
+        embedder.dim(),
+        removed.len() + changed.len(),
+        files.len(),
+    )?;
     let mut writer = lexical.writer()?;
     codegraph_graph::fault::checkpoint("search-start");
 
@@ -370,12 +375,94 @@ pub fn sync(
     // Each write is atomic; the state goes last, so a run that stops
     // between them (killed, disk full) is redone by the next.
     durable_write(dir, "search-lexical", || writer.commit())?;
-    durable_write(dir, "search-vectors", || vectors.save(&vectors_path(dir)))?;
+    let symbols = state.symbols();
+    durable_write(dir, "search-vectors", || vectors.save(dir, symbols))?;
     durable_write(dir, "search-state", || save_state(dir, &state))?;
-    report.symbols = vectors.len() as u64;
-    report.vector_bytes = vectors.memory_bytes() as u64;
+    report.symbols = symbols as u64;
+    report.vector_bytes = vector_bytes(dir);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+impl SyncState {
+    /// Symbols the search indexes hold.
+    fn symbols(&self) -> usize {
+        self.files.values().map(|e| e.keys.len()).sum()
+    }
+}
+
+/// Where a sync puts its vector changes: into the index itself, loaded
+/// whole (the first build, or one that changes a large share of the
+/// files), or into the small delta beside it, so that a one-file edit on
+/// a kernel-sized index neither reads nor writes the index.
+enum Vectors {
+    Direct(VectorIndex),
+    Delta(Delta),
+}
+
+impl Vectors {
+    fn open(
+        dir: &Path,
+        dim: usize,
+        files_changed: usize,
+        files: usize,
+    ) -> Result<Vectors, SearchError> {
+        let index_file = vectors_path(dir);
+        let mut delta = Delta::load(&delta_path(&index_file), dim)?;
+        if index_file.exists() && !compaction_due(files_changed, files) {
+            return Ok(Vectors::Delta(delta));
+        }
+        let index = VectorIndex::open(&index_file, dim)?;
+        delta.apply_to(&index)?;
+        Ok(Vectors::Direct(index))
+    }
+
+    fn remove(&mut self, key: u64) -> Result<(), SearchError> {
+        match self {
+            Vectors::Direct(index) => index.remove(key)?,
+            Vectors::Delta(delta) => delta.remove(key),
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, keys: &[u64], vectors: &[f32]) -> Result<(), SearchError> {
+        match self {
+            Vectors::Direct(index) => index.add(keys, vectors)?,
+            Vectors::Delta(delta) => delta.add(keys, vectors),
+        }
+        Ok(())
+    }
+
+    /// Writes the changes: the delta alone, unless it has grown past its
+    /// share of the `symbols` indexed, when it is folded into the index.
+    /// The index is written before the (then empty) delta.
+    fn save(self, dir: &Path, symbols: usize) -> Result<(), SearchError> {
+        let index_file = vectors_path(dir);
+        let delta_file = delta_path(&index_file);
+        let index = match self {
+            Vectors::Delta(delta) if !compaction_due(delta.entries(), symbols) => {
+                return Ok(delta.save(&delta_file)?);
+            }
+            Vectors::Delta(mut delta) => {
+                let index = VectorIndex::open(&index_file, delta.dim())?;
+                delta.apply_to(&index)?;
+                index
+            }
+            Vectors::Direct(index) => index,
+        };
+        index.save(&index_file)?;
+        Delta::new(index.dim()).save(&delta_file)?;
+        Ok(())
+    }
+}
+
+/// Bytes the vectors take on disk: the index and its delta.
+fn vector_bytes(dir: &Path) -> u64 {
+    let index_file = vectors_path(dir);
+    [delta_path(&index_file), index_file]
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum()
 }
 
 /// One atomic write of the search indexes in `dir`, behind the fault

@@ -169,21 +169,45 @@ impl VectorIndex {
     /// parallel on the rayon pool.
     pub fn add(&self, keys: &[u64], vectors: &[f32]) -> Result<(), VectorIndexError> {
         assert_eq!(keys.len() * self.dim, vectors.len(), "one vector per key");
+        let quantised: Vec<i8> = vectors
+            .par_chunks_exact(self.dim)
+            .flat_map_iter(quantise)
+            .collect();
+        self.add_quantised(keys, &quantised)
+    }
+
+    /// Adds vectors already quantised ([`quantise`]), `dim` bytes per key,
+    /// replacing any vector stored under a key.
+    pub(crate) fn add_quantised(
+        &self,
+        keys: &[u64],
+        vectors: &[i8],
+    ) -> Result<(), VectorIndexError> {
+        assert_eq!(keys.len() * self.dim, vectors.len(), "one vector per key");
         for &key in keys {
             if self.index.contains(key) {
                 self.index.remove(key).map_err(native)?;
             }
         }
-        let needed = self.len() + keys.len();
+        self.reserve(keys.len())?;
+        keys.par_iter()
+            .zip(vectors.par_chunks_exact(self.dim))
+            .try_for_each(|(&key, v)| self.index.add(key, v).map_err(native))
+    }
+
+    fn reserve(&self, more: usize) -> Result<(), VectorIndexError> {
+        let needed = self.len() + more;
         if needed > self.index.capacity() {
             let threads = rayon::current_num_threads().max(SEARCH_SLOTS);
             self.index
                 .reserve_capacity_and_threads(needed.max(self.index.capacity() * 2), threads)
                 .map_err(native)?;
         }
-        keys.par_iter()
-            .zip(vectors.par_chunks_exact(self.dim))
-            .try_for_each(|(&key, v)| self.index.add(key, &quantise(v)).map_err(native))
+        Ok(())
+    }
+
+    pub fn contains(&self, key: u64) -> bool {
+        self.index.contains(key)
     }
 
     pub fn remove(&self, key: u64) -> Result<(), VectorIndexError> {
@@ -203,6 +227,32 @@ impl VectorIndex {
                 .map_err(native)?;
             Ok(hits(m.keys, m.distances))
         }
+    }
+
+    /// The `k` nearest vectors to `query` whose keys are not in `hidden`.
+    pub fn search_without(
+        &self,
+        query: &[f32],
+        k: usize,
+        hidden: &std::collections::HashSet<u64>,
+    ) -> Result<Vec<VectorHit>, VectorIndexError> {
+        if self.len() < EXACT_BELOW {
+            // Exact search takes no filter: fetch as many more as could be
+            // hidden, then drop those.
+            let mut found = self.search_exact(query, k + hidden.len())?;
+            found.retain(|h| !hidden.contains(&h.key));
+            found.truncate(k);
+            return Ok(found);
+        }
+        let query = quantise(query);
+        let m = self
+            .slots
+            .run(|| {
+                self.index
+                    .filtered_search(&query, k, |key| !hidden.contains(&key))
+            })
+            .map_err(native)?;
+        Ok(hits(m.keys, m.distances))
     }
 
     /// The exact `k` nearest vectors (brute force over every vector).
@@ -230,7 +280,7 @@ impl VectorIndex {
 /// (the unit vector times 127) leaves a 256-d embedding's typical
 /// component at ±8, and recall@10 against exact f32 cosine at 0.90 where
 /// this gives 0.97 (`scripts/ann-compare`).
-fn quantise(v: &[f32]) -> Vec<i8> {
+pub(crate) fn quantise(v: &[f32]) -> Vec<i8> {
     let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
     if max == 0.0 || !max.is_finite() {
         return vec![0; v.len()];

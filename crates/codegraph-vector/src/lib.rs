@@ -11,6 +11,7 @@
 //!   (usearch) above a size threshold and an exact scan below it.
 
 mod attention;
+mod delta;
 mod embed;
 mod http;
 mod index;
@@ -21,6 +22,7 @@ mod qgemm;
 mod static_model;
 mod wordpiece;
 
+pub use delta::{compaction_due, delta_path, Delta, LayeredIndex};
 pub use embed::{symbol_text, EmbedError, Embedder};
 pub use http::HttpEmbedder;
 pub use index::{VectorHit, VectorIndex, VectorIndexError, EXACT_BELOW, EXPANSION_SEARCH};

@@ -127,6 +127,10 @@ fn filters_by_language_kind_and_path() {
 #[test]
 fn search_follows_incremental_reindexing() {
     let (_dir, repo) = indexed();
+    let vectors = repo.join(".codegraph/search/vectors.usearch");
+    let delta = repo.join(".codegraph/search/vectors.delta");
+    let written = fs::read(&vectors).unwrap();
+    assert!(!delta.exists());
     fs::remove_file(repo.join("net/http.py")).unwrap();
     fs::write(
         repo.join("util/backoff.go"),
@@ -141,12 +145,32 @@ fn search_follows_incremental_reindexing() {
         "{found:?}"
     );
     assert_eq!(found[0], "RetryWithBackoff", "{found:?}");
+    // A small update goes to the delta beside the vector index, which is
+    // not rewritten; by vectors alone the answer is the same.
+    assert_eq!(fs::read(&vectors).unwrap(), written);
+    assert!(delta.exists());
+    let value = ok(
+        &repo,
+        &[
+            "search",
+            "retry a failed call with backoff",
+            "--mode",
+            "semantic",
+        ],
+    );
+    let found = names(&value);
+    assert_eq!(found[0], "RetryWithBackoff", "{found:?}");
+    assert!(
+        !found.contains(&"fetch_with_retry".to_string()),
+        "{found:?}"
+    );
 
     // A rebuild from scratch (token weights refitted to the new corpus)
     // gives the same best answer.
     ok(&repo, &["index", ".", "--reembed"]);
     let again = ok(&repo, &["search", "retry a failed call with backoff"]);
     assert_eq!(names(&again)[0], "RetryWithBackoff");
+    assert!(!delta.exists());
 }
 
 #[test]
