@@ -93,6 +93,11 @@ impl Store {
         if words.is_empty() {
             return Ok(Vec::new());
         }
+        // Each query subword matches a later name subword by prefix or
+        // abbreviation, so the query's letters, in order, are a
+        // subsequence of the name's: a test that rejects most names a
+        // scan visits without splitting them.
+        let letters: Vec<u8> = words.concat().into_bytes();
         // Scan by the longest subword: it is the most selective.
         words.sort_by_key(|w| std::cmp::Reverse(w.len()));
         let mut names: Vec<(String, f32)> = Vec::new();
@@ -113,6 +118,9 @@ impl Store {
                 }
                 let (_, name) =
                     keys::decode_token_key(&key).ok_or_else(|| self.corrupt("bad token key"))?;
+                if !letters_in_order(&letters, name) {
+                    continue;
+                }
                 // One scan visits each (subword, name) key once: no duplicates.
                 if let Some(score) = fuzzy_score(query, name) {
                     names.push((name.to_string(), score));
@@ -204,6 +212,21 @@ pub fn fuzzy_score(query: &str, candidate: &str) -> Option<f32> {
     Some(0.4 * quality / candidate_words.len().max(query_words.len()) as f32)
 }
 
+/// Whether the lower-case `letters` occur in `name` in order (ignoring
+/// case); true whenever either is not ASCII, left to the full test.
+fn letters_in_order(letters: &[u8], name: &str) -> bool {
+    if !letters.is_ascii() || !name.is_ascii() {
+        return true;
+    }
+    let mut wanted = letters.iter().peekable();
+    for b in name.bytes() {
+        if wanted.peek() == Some(&&b.to_ascii_lowercase()) {
+            wanted.next();
+        }
+    }
+    wanted.peek().is_none()
+}
+
 /// `cfg` abbreviates `config`: same first letter, then a subsequence.
 fn is_abbreviation(short: &str, word: &str) -> bool {
     let mut short_chars = short.chars();
@@ -246,6 +269,21 @@ mod tests {
         let exact = fuzzy_score("parse_config", "parse_config").unwrap();
         let longer = fuzzy_score("parse_config", "parse_config_file").unwrap();
         assert!(exact > longer);
+    }
+
+    #[test]
+    fn names_without_the_query_letters_in_order_are_rejected_early() {
+        for (query, name) in [
+            ("parse_cfg", "parse_config"),
+            ("parseConf", "parse_config_file"),
+            ("cg_probe", "CgProbeDevice"),
+        ] {
+            let letters = split_identifier(query).concat().into_bytes();
+            assert!(letters_in_order(&letters, name), "{query} {name}");
+            assert!(fuzzy_score(query, name).is_some());
+        }
+        let letters = split_identifier("cfg_parse").concat().into_bytes();
+        assert!(!letters_in_order(&letters, "parse_config"));
     }
 
     #[test]
