@@ -8,7 +8,7 @@ use std::path::Path;
 
 use codegraph_core::{split_identifier, EdgeKind, Language, Node, NodeId, NodeKind};
 use codegraph_graph::Store;
-use codegraph_vector::{delta_path, Delta, Embedder, LayeredIndex, VectorIndex};
+use codegraph_vector::{delta_path, shared_view, Delta, Embedder, LayeredIndex, VectorIndex};
 use globset::{Glob, GlobMatcher};
 
 use crate::lexical::LexicalIndex;
@@ -201,10 +201,9 @@ impl<S: std::ops::Deref<Target = Store>> Searcher<S> {
             return Ok(v);
         }
         let index = if self.vectors_file.exists() {
-            VectorIndex::view(&self.vectors_file, self.dim)
-                .map_err(|e| damaged(&self.vectors_file, e))?
+            shared_view(&self.vectors_file, self.dim).map_err(|e| damaged(&self.vectors_file, e))?
         } else {
-            VectorIndex::new(self.dim)?
+            std::sync::Arc::new(VectorIndex::new(self.dim)?)
         };
         let delta_file = delta_path(&self.vectors_file);
         let delta = Delta::load(&delta_file, self.dim).map_err(|e| damaged(&delta_file, e))?;

@@ -168,15 +168,16 @@ impl Delta {
     }
 }
 
-/// An index and the delta over it, as a query sees them.
+/// An index and the delta over it, as a query sees them. The index may be
+/// shared with other readers ([`shared_view`]).
 pub struct LayeredIndex {
-    base: VectorIndex,
+    base: std::sync::Arc<VectorIndex>,
     delta: Delta,
     len: usize,
 }
 
 impl LayeredIndex {
-    pub fn new(base: VectorIndex, delta: Delta) -> LayeredIndex {
+    pub fn new(base: std::sync::Arc<VectorIndex>, delta: Delta) -> LayeredIndex {
         let hidden_in_base = delta.hidden.iter().filter(|&&k| base.contains(k)).count();
         let len = base.len() - hidden_in_base + delta.added.len();
         LayeredIndex { base, delta, len }
@@ -220,6 +221,43 @@ impl LayeredIndex {
         }
         Ok(hits)
     }
+}
+
+/// The index file at `path`, memory-mapped read-only: the mapping made
+/// earlier in this process if the file has not been replaced since (same
+/// inode, size and modification time), so a server that reopens its
+/// indexes after each update does not map the unchanged vectors again
+/// (usearch rebuilds its key table on every view: ~0.3 s for a kernel).
+pub fn shared_view(
+    path: &Path,
+    dim: usize,
+) -> Result<std::sync::Arc<VectorIndex>, VectorIndexError> {
+    use std::os::unix::fs::MetadataExt;
+    use std::sync::{Arc, Mutex, Weak};
+    type Stamp = (std::path::PathBuf, u64, u64, i64, i64);
+    static VIEWS: Mutex<Vec<(Stamp, Weak<VectorIndex>)>> = Mutex::new(Vec::new());
+    let meta = std::fs::metadata(path)
+        .map_err(|e| VectorIndexError::Native(format!("{}: {e}", path.display())))?;
+    let stamp = (
+        path.to_path_buf(),
+        meta.ino(),
+        meta.len(),
+        meta.mtime(),
+        meta.mtime_nsec(),
+    );
+    let mut views = VIEWS.lock().unwrap_or_else(|e| e.into_inner());
+    views.retain(|(_, view)| view.strong_count() > 0);
+    if let Some(view) = views
+        .iter()
+        .find(|(s, _)| *s == stamp)
+        .and_then(|(_, view)| view.upgrade())
+        .filter(|view| view.dim() == dim)
+    {
+        return Ok(view);
+    }
+    let view = Arc::new(VectorIndex::view(path, dim)?);
+    views.push((stamp, Arc::downgrade(&view)));
+    Ok(view)
 }
 
 /// Cosine similarity of two int8 vectors.
@@ -297,7 +335,7 @@ mod tests {
         let loaded = Delta::load(&path, dim).unwrap();
         assert_eq!(loaded, delta);
 
-        let layered = LayeredIndex::new(base, loaded);
+        let layered = LayeredIndex::new(std::sync::Arc::new(base), loaded);
         assert_eq!(layered.len(), 200);
         let one = VectorIndex::new(dim).unwrap();
         let mut keys: Vec<u64> = (0..200).filter(|&k| k != 5).collect();
@@ -324,7 +362,7 @@ mod tests {
 
         // Folded in, the delta is gone and the index answers the same.
         let mut delta = Delta::load(&path, dim).unwrap();
-        let base = layered.base;
+        let base = std::sync::Arc::into_inner(layered.base).unwrap();
         delta.apply_to(&base).unwrap();
         assert!(delta.is_empty());
         delta.save(&path).unwrap();
@@ -332,6 +370,25 @@ mod tests {
         assert_eq!(base.len(), 200);
         let q = unit(300, dim);
         assert_eq!(base.search(&q, 1).unwrap()[0].key, 7);
+    }
+
+    #[test]
+    fn an_unchanged_index_file_is_mapped_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.usearch");
+        let index = VectorIndex::new(4).unwrap();
+        index.add(&[1], &[1.0, 0.0, 0.0, 0.0]).unwrap();
+        index.save(&path).unwrap();
+        let first = shared_view(&path, 4).unwrap();
+        let again = shared_view(&path, 4).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &again));
+        // Replaced (as a compaction does): mapped anew, the old mapping
+        // still answering its holders.
+        index.add(&[2], &[0.0, 1.0, 0.0, 0.0]).unwrap();
+        index.save(&path).unwrap();
+        let fresh = shared_view(&path, 4).unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&first, &fresh));
+        assert_eq!((first.len(), fresh.len()), (1, 2));
     }
 
     #[test]

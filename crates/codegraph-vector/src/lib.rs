@@ -22,7 +22,7 @@ mod qgemm;
 mod static_model;
 mod wordpiece;
 
-pub use delta::{compaction_due, delta_path, Delta, LayeredIndex};
+pub use delta::{compaction_due, delta_path, shared_view, Delta, LayeredIndex};
 pub use embed::{symbol_text, EmbedError, Embedder};
 pub use http::HttpEmbedder;
 pub use index::{VectorHit, VectorIndex, VectorIndexError, EXACT_BELOW, EXPANSION_SEARCH};
