@@ -53,6 +53,15 @@ fn replacing_a_file_replaces_its_nodes_edges_names_and_counts() {
     let stats = store.stats().unwrap();
     assert_eq!((stats.files, stats.nodes, stats.edges), (2, 4, 2));
     assert_eq!(stats.nodes_by_kind.get("method"), None);
+    // The paths and hashes alone, as the whole records have them.
+    let whole: Vec<(String, u64)> = store
+        .files()
+        .unwrap()
+        .into_iter()
+        .map(|(path, record)| (path, record.content_hash))
+        .collect();
+    assert_eq!(store.file_hashes().unwrap(), whole);
+    assert_eq!(whole[0].1, codegraph_core::content_hash(V2.as_bytes()));
 
     let record = store.file("pkg/cfg.py").unwrap().unwrap();
     let mut writer = IndexWriter::new(&store).unwrap();

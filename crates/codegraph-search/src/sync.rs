@@ -244,8 +244,9 @@ pub fn sync(
             files: HashMap::new(),
         },
     };
-    let files = store.files()?;
+    let hashes = store.file_hashes()?;
     if state.files.is_empty() {
+        let files = store.files()?;
         // First build: fit the embedder's corpus statistics to every
         // document before embedding any, streaming a chunk of files at a
         // time so memory stays bounded.
@@ -280,17 +281,20 @@ pub fn sync(
         ..SyncReport::default()
     };
 
-    let live: HashMap<&str, &FileRecord> = files.iter().map(|(p, r)| (p.as_str(), r)).collect();
+    let live: HashMap<&str, u64> = hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
     let removed: Vec<String> = state
         .files
         .keys()
         .filter(|p| !live.contains_key(p.as_str()))
         .cloned()
         .collect();
-    let changed: Vec<&(String, FileRecord)> = files
+    // Only the changed files' records are read whole.
+    let changed: Vec<(String, FileRecord)> = hashes
         .iter()
-        .filter(|(p, r)| state.files.get(p).is_none_or(|e| e.hash != r.content_hash))
-        .collect();
+        .filter(|(p, h)| state.files.get(p).is_none_or(|e| e.hash != *h))
+        .map(|(p, _)| Ok(store.file(p)?.map(|r| (p.clone(), r))))
+        .filter_map(Result::transpose)
+        .collect::<Result<_, SearchError>>()?;
     let lexical = LexicalIndex::open_or_create(&lexical_path(dir))?;
     if removed.is_empty() && changed.is_empty() && state_path(dir).exists() {
         report.symbols = state.symbols() as u64;
@@ -302,7 +306,7 @@ pub fn sync(
         dir,
         embedder.dim(),
         removed.len() + changed.len(),
-        files.len(),
+        hashes.len(),
     )?;
     let mut writer = lexical.writer()?;
     codegraph_graph::fault::checkpoint("search-start");
