@@ -412,7 +412,11 @@ impl Vectors {
         files: usize,
     ) -> Result<Vectors, SearchError> {
         let index_file = vectors_path(dir);
-        let mut delta = Delta::load(&delta_path(&index_file), dim)?;
+        let delta_file = delta_path(&index_file);
+        let mut delta = Delta::load(&delta_file, dim).map_err(|e| SearchError::Corrupt {
+            path: delta_file.display().to_string(),
+            message: e.to_string(),
+        })?;
         if index_file.exists() && !compaction_due(files_changed, files) {
             return Ok(Vectors::Delta(delta));
         }

@@ -303,3 +303,41 @@ fn an_http_embedder_indexes_and_answers_and_is_never_mixed() {
         "static-minilm-l6-v2@3"
     );
 }
+
+#[test]
+fn a_damaged_vector_delta_names_the_command_that_rebuilds_it() {
+    let (_dir, repo) = indexed();
+    fs::write(
+        repo.join("util/backoff.go"),
+        "package util\n\n// RetryWithBackoff retries a failed call.\nfunc RetryWithBackoff(call func() error) error {\n\treturn call()\n}\n",
+    )
+    .unwrap();
+    ok(&repo, &["index", "."]);
+    let delta = repo.join(".codegraph/search/vectors.delta");
+    fs::write(&delta, b"not a delta").unwrap();
+    for args in [
+        &["search", "retry", "--mode", "semantic"][..],
+        &["index", "."][..],
+    ] {
+        if args[0] == "index" {
+            fs::write(
+                repo.join("util/more.go"),
+                "package util\n\nfunc More() {}\n",
+            )
+            .unwrap();
+        }
+        let (code, value, _) = run(&repo, args);
+        assert_eq!(code, 1, "{args:?}");
+        let error = value["error"].as_str().unwrap();
+        assert!(
+            error.contains("vectors.delta is damaged") && error.contains("--reembed"),
+            "{error}"
+        );
+    }
+    ok(&repo, &["index", ".", "--reembed"]);
+    let value = ok(
+        &repo,
+        &["search", "retry a failed call", "--mode", "semantic"],
+    );
+    assert_eq!(names(&value)[0], "RetryWithBackoff");
+}
