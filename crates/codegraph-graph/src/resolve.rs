@@ -902,17 +902,17 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
             in_type: n.parent.is_some_and(|p| types.contains(&p)),
             language: n.language,
             start_byte: n.span.start_byte,
-            signature_hash: {
-                use std::hash::{Hash, Hasher};
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                // From `fn` on: `pub const fn new()` under one `#[cfg]`
-                // and `pub fn new()` under the other are one API.
-                let signature = n.signature.as_deref().unwrap_or("");
-                signature
-                    .find("fn ")
-                    .map_or(signature, |at| &signature[at..])
-                    .hash(&mut hasher);
-                hasher.finish()
+            // Read only by `split`, for Rust items; from `fn` on: `pub
+            // const fn new()` under one `#[cfg]` and `pub fn new()` under
+            // the other are one API.
+            signature_hash: match (n.language, n.signature.as_deref()) {
+                (Language::Rust, Some(signature)) => codegraph_core::content_hash(
+                    signature
+                        .find("fn ")
+                        .map_or(signature, |at| &signature[at..])
+                        .as_bytes(),
+                ),
+                _ => 0,
             },
             parent: n.parent,
             file: n.file,
@@ -2236,11 +2236,9 @@ fn split(chosen: &[&Candidate], confidence: f32, resolution: Resolution) -> Vec<
                 && c.kind != NodeKind::TypeAlias
         })
     {
-        let first = chosen
-            .iter()
-            .min_by_key(|c| c.start_byte)
-            .expect("not empty");
-        return vec![(first.id, confidence, resolution, first.kind)];
+        if let Some(first) = chosen.iter().min_by_key(|c| c.start_byte) {
+            return vec![(first.id, confidence, resolution, first.kind)];
+        }
     }
     let each = confidence / chosen.len() as f32;
     // A Rust type's same-named methods from several trait impls: which
