@@ -46,3 +46,13 @@ pub enum SearchError {
     #[error("invalid --path glob: {0}")]
     Glob(#[from] globset::Error),
 }
+
+/// A search index file that exists but does not open is damaged (a
+/// missing one is reported before this as `Missing`): one sentence that
+/// names the rebuild.
+pub(crate) fn damaged(path: &std::path::Path, error: impl std::fmt::Display) -> SearchError {
+    SearchError::Corrupt {
+        path: path.display().to_string(),
+        message: error.to_string(),
+    }
+}

@@ -11,6 +11,7 @@ use codegraph_graph::Store;
 use codegraph_vector::{delta_path, shared_view, Delta, Embedder, LayeredIndex, VectorIndex};
 use globset::{Glob, GlobMatcher};
 
+use crate::damaged;
 use crate::lexical::LexicalIndex;
 use crate::sync::{embedder_for, lexical_path, load_header, vectors_path};
 use crate::SearchError;
@@ -407,15 +408,6 @@ pub(crate) fn is_vendored_or_example(file: &str) -> bool {
                 | "node_modules"
         )
     })
-}
-
-/// A search index file that exists but does not open is damaged (a
-/// missing one is reported before this as `Missing`).
-fn damaged(path: &Path, error: impl std::fmt::Display) -> SearchError {
-    SearchError::Corrupt {
-        path: path.display().to_string(),
-        message: error.to_string(),
-    }
 }
 
 #[cfg(test)]

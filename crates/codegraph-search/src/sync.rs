@@ -22,7 +22,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::docs::SearchDoc;
 use crate::lexical::LexicalIndex;
-use crate::SearchError;
+use crate::{damaged, SearchError};
 
 pub const DEFAULT_EMBEDDER: &str = "static";
 const STATE_VERSION: u32 = 3;
@@ -244,9 +244,14 @@ pub fn sync(
             files: HashMap::new(),
         },
     };
-    let hashes = store.file_hashes()?;
-    if state.files.is_empty() {
-        let files = store.files()?;
+    // A first build reads every file's record: each file is new, and its
+    // documents fit the embedder first.
+    let first_build = if state.files.is_empty() {
+        Some(store.files()?)
+    } else {
+        None
+    };
+    if let Some(files) = &first_build {
         // First build: fit the embedder's corpus statistics to every
         // document before embedding any, streaming a chunk of files at a
         // time so memory stays bounded.
@@ -281,20 +286,13 @@ pub fn sync(
         ..SyncReport::default()
     };
 
-    let live: HashMap<&str, u64> = hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
-    let removed: Vec<String> = state
-        .files
-        .keys()
-        .filter(|p| !live.contains_key(p.as_str()))
-        .cloned()
-        .collect();
-    // Only the changed files' records are read whole.
-    let changed: Vec<(String, FileRecord)> = hashes
-        .iter()
-        .filter(|(p, h)| state.files.get(p).is_none_or(|e| e.hash != *h))
-        .map(|(p, _)| Ok(store.file(p)?.map(|r| (p.clone(), r))))
-        .filter_map(Result::transpose)
-        .collect::<Result<_, SearchError>>()?;
+    let (removed, changed, file_count) = match first_build {
+        Some(files) => {
+            let count = files.len();
+            (Vec::new(), files, count)
+        }
+        None => changes(store, &state)?,
+    };
     let lexical = LexicalIndex::open_or_create(&lexical_path(dir))?;
     if removed.is_empty() && changed.is_empty() && state_path(dir).exists() {
         report.symbols = state.symbols() as u64;
@@ -306,7 +304,7 @@ pub fn sync(
         dir,
         embedder.dim(),
         removed.len() + changed.len(),
-        hashes.len(),
+        file_count,
     )?;
     let mut writer = lexical.writer()?;
     codegraph_graph::fault::checkpoint("search-start");
@@ -388,6 +386,30 @@ pub fn sync(
     Ok(report)
 }
 
+/// Paths removed, files changed (with their records), and files in all.
+type Changes = (Vec<String>, Vec<(String, FileRecord)>, usize);
+
+/// What a later sync updates: the paths `state` has that the store no
+/// longer has, the records of the files whose content hash differs from
+/// `state`'s (only those read whole), and the store's file count.
+fn changes(store: &Store, state: &SyncState) -> Result<Changes, SearchError> {
+    let hashes = store.file_hashes()?;
+    let live: HashMap<&str, u64> = hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
+    let removed: Vec<String> = state
+        .files
+        .keys()
+        .filter(|p| !live.contains_key(p.as_str()))
+        .cloned()
+        .collect();
+    let changed: Vec<(String, FileRecord)> = hashes
+        .iter()
+        .filter(|(p, h)| state.files.get(p).is_none_or(|e| e.hash != *h))
+        .map(|(p, _)| Ok(store.file(p)?.map(|r| (p.clone(), r))))
+        .filter_map(Result::transpose)
+        .collect::<Result<_, SearchError>>()?;
+    Ok((removed, changed, hashes.len()))
+}
+
 impl SyncState {
     /// Symbols the search indexes hold.
     fn symbols(&self) -> usize {
@@ -413,10 +435,7 @@ impl Vectors {
     ) -> Result<Vectors, SearchError> {
         let index_file = vectors_path(dir);
         let delta_file = delta_path(&index_file);
-        let mut delta = Delta::load(&delta_file, dim).map_err(|e| SearchError::Corrupt {
-            path: delta_file.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let mut delta = Delta::load(&delta_file, dim).map_err(|e| damaged(&delta_file, e))?;
         if index_file.exists() && !compaction_due(files_changed, files) {
             return Ok(Vectors::Delta(delta));
         }

@@ -192,11 +192,6 @@ impl LayeredIndex {
         self.len == 0
     }
 
-    /// Bytes in memory: the index's and the delta's vectors.
-    pub fn memory_bytes(&self) -> usize {
-        self.base.memory_bytes() + self.delta.entries() * (8 + self.delta.dim)
-    }
-
     /// The `k` nearest vectors to `query` (unit length): the index's
     /// (without hidden keys) and the delta's, merged.
     pub fn search(&self, query: &[f32], k: usize) -> Result<Vec<VectorHit>, VectorIndexError> {
@@ -290,32 +285,21 @@ impl<'b> Reader<'b> {
 
     fn u32(&mut self) -> Option<u32> {
         self.take(4)
-            .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes)
     }
 
     fn u64(&mut self) -> Option<u64> {
         self.take(8)
-            .map(|b| u64::from_le_bytes(b.try_into().unwrap()))
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn unit(seed: u64, dim: usize) -> Vec<f32> {
-        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-        let v: Vec<f32> = (0..dim)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x % 2000) as f32 / 1000.0 - 1.0
-            })
-            .collect();
-        let n = v.iter().map(|a| a * a).sum::<f32>().sqrt();
-        v.into_iter().map(|a| a / n).collect()
-    }
+    use crate::index::tests::unit;
 
     /// The layered index answers as one index holding the same vectors.
     #[test]

@@ -308,10 +308,11 @@ fn path_str(path: &Path) -> Result<String, VectorIndexError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn unit(seed: u64, dim: usize) -> Vec<f32> {
+    /// A pseudo-random unit vector of `dim` components, the same for a seed.
+    pub(crate) fn unit(seed: u64, dim: usize) -> Vec<f32> {
         let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         let mut v: Vec<f32> = (0..dim)
             .map(|_| {
