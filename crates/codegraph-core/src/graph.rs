@@ -226,6 +226,10 @@ pub struct UnresolvedRef {
     /// The receiver's type, where the file declares it (`console: Console`
     /// makes `console.print()` a call of `Console.print`).
     pub receiver_type: Option<String>,
+    /// A Rust path call's one argument's type, where the file shows it, as
+    /// `rust_type_head` writes it (`Bytes::from(vec![1])` has `Vec`): which
+    /// of a type's `From` impls runs.
+    pub argument: Option<String>,
     /// 1-based line and 0-based byte column of the reference.
     pub line: u32,
     pub col: u32,

@@ -20,13 +20,13 @@ pub use language::Language;
 pub use span::Span;
 pub use table::{CompactNode, Interner, NodeTable, Sym};
 pub use types::{
-    callback_parameter_type, normalize_type, passes_type_through, return_type, ALIAS, MEMBERS,
-    RETURNS,
+    callback_parameter_type, first_parameter_type, normalize_type, passes_type_through,
+    return_type, rust_type_head, ALIAS, MEMBERS, RETURNS,
 };
 
 /// Version of the on-disk schema. Bump it whenever key or value encodings
 /// change; an index written by a newer version is refused on open.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Splits an identifier into lower-case subwords: `parseHTTPConfig_v2` →
 /// `["parse", "http", "config", "v", "2"]`. Used by fuzzy lookup and search.

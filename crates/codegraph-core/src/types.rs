@@ -242,8 +242,80 @@ fn declared_type(param: &str) -> Option<&str> {
     Some(param[colon? + 1..].trim()).filter(|t| !t.is_empty())
 }
 
+/// The declared type of a Rust function's first parameter that is not
+/// `self`: `fn from(vec: Vec<u8>) -> Bytes` gives `Vec<u8>`.
+pub fn first_parameter_type(signature: &str) -> Option<&str> {
+    let start = signature.find("fn ").map_or(0, |at| at + 3);
+    split_parameters(parameter_list(&signature[start..])?)
+        .into_iter()
+        .find(|p| {
+            !p.trim_start_matches(['&', ' '])
+                .trim_start_matches("mut ")
+                .starts_with("self")
+        })
+        .and_then(declared_type)
+}
+
+/// What tells Rust types apart when an overloaded trait method (each
+/// `From<T>` impl's `from`) is picked by its argument: the type's last
+/// path segment without generics or references (`&'a mut Vec<u8>` is
+/// `Vec`, `std::string::String` is `String`), `[]` for any slice or
+/// array. `None` for what cannot be told apart by its text: a generic
+/// parameter (`T`), `impl Trait`, `dyn Trait`, tuples, pointers.
+pub fn rust_type_head(ty: &str) -> Option<&str> {
+    let mut ty = ty.trim();
+    loop {
+        let before = ty.len();
+        ty = ty.trim_start_matches('&').trim_start();
+        if let Some(rest) = ty.strip_prefix('\'') {
+            ty = rest
+                .trim_start_matches(|c: char| c.is_alphanumeric() || c == '_')
+                .trim_start();
+        }
+        if let Some(rest) = ty.strip_prefix("mut ") {
+            ty = rest.trim_start();
+        }
+        if ty.len() == before {
+            break;
+        }
+    }
+    if ty.starts_with('[') {
+        return Some("[]");
+    }
+    if ty.starts_with(['(', '*']) || ty.starts_with("impl ") || ty.starts_with("dyn ") {
+        return None;
+    }
+    let path = ty.split(['<', ' ']).next().unwrap_or(ty);
+    let head = path.rsplit("::").next().unwrap_or(path);
+    let generic = head.len() == 1 && head.starts_with(|c: char| c.is_ascii_uppercase());
+    (!head.is_empty() && !generic && head.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then_some(head)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rust_parameter_types_and_their_heads() {
+        use super::{first_parameter_type, rust_type_head};
+        assert_eq!(
+            first_parameter_type("fn from(vec: Vec<u8>) -> Bytes"),
+            Some("Vec<u8>")
+        );
+        assert_eq!(
+            first_parameter_type("pub fn put(&mut self, src: &[u8], n: usize)"),
+            Some("&[u8]")
+        );
+        assert_eq!(first_parameter_type("fn len(&self) -> usize"), None);
+        assert_eq!(rust_type_head("&'static [u8]"), Some("[]"));
+        assert_eq!(rust_type_head("&'a mut Vec<u8>"), Some("Vec"));
+        assert_eq!(rust_type_head("&'static str"), Some("str"));
+        assert_eq!(rust_type_head("std::string::String"), Some("String"));
+        assert_eq!(rust_type_head("Box<[u8]>"), Some("Box"));
+        assert_eq!(rust_type_head("T"), None);
+        assert_eq!(rust_type_head("impl Into<Bytes>"), None);
+        assert_eq!(rust_type_head("(u8, u8)"), None);
+    }
+
     #[test]
     fn declared_return_types() {
         use super::return_type;

@@ -57,6 +57,9 @@ struct Candidate {
     /// item written twice under `#[cfg]` alternatives has one signature.
     start_byte: u32,
     signature_hash: u64,
+    /// A Rust function's first non-`self` parameter's type head
+    /// (`rust_type_head`): which `From<T>` impl's `from` it is.
+    parameter: Option<Box<str>>,
 }
 
 fn accepts(reference: RefKind, kind: NodeKind) -> bool {
@@ -733,6 +736,7 @@ fn callee_node(
         name: name.to_string(),
         qualifier: qualifier.map(str::to_string),
         receiver_type: None,
+        argument: None,
         line: reference.line,
         col: reference.col,
     };
@@ -913,6 +917,14 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
                         .as_bytes(),
                 ),
                 _ => 0,
+            },
+            parameter: match (n.language, n.signature.as_deref()) {
+                (Language::Rust, Some(signature)) => {
+                    codegraph_core::first_parameter_type(signature)
+                        .and_then(codegraph_core::rust_type_head)
+                        .map(Into::into)
+                }
+                _ => None,
             },
             parent: n.parent,
             file: n.file,
@@ -1364,6 +1376,34 @@ fn rust_impl_item(qualified: &str) -> bool {
         .is_some_and(|owner| owner.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
+/// Of a Rust type's same-named methods from several trait impls (each
+/// `From<T>` impl's `from`), the ones whose first parameter is of the
+/// argument's type where the call shows it: `Bytes::from(vec![1])` runs
+/// `impl From<Vec<u8>> for Bytes`. A method alone under its name is kept
+/// whatever its parameter, as coercions (`&Vec<u8>` to `&[u8]`) apply to
+/// it; so is a set none of whose members takes that type.
+fn narrow_by_argument<'c>(candidates: Vec<&'c Candidate>, argument: &str) -> Vec<&'c Candidate> {
+    fn group(c: &Candidate) -> Option<(&str, &str)> {
+        rust_impl_item(&c.qualified_name)
+            .then(|| owner_and_name(&c.qualified_name))
+            .flatten()
+    }
+    let takes = |c: &Candidate| c.parameter.as_deref() == Some(argument);
+    let narrowed: HashSet<(&str, &str)> = candidates
+        .iter()
+        .filter(|c| takes(c))
+        .filter_map(|c| group(c))
+        .filter(|g| candidates.iter().filter(|c| group(c) == Some(*g)).count() > 1)
+        .collect();
+    if narrowed.is_empty() {
+        return candidates;
+    }
+    candidates
+        .into_iter()
+        .filter(|c| takes(c) || group(c).is_none_or(|g| !narrowed.contains(&g)))
+        .collect()
+}
+
 /// `Owner::name` of a qualified name (`bytes_mut::BytesMut::from` →
 /// (`BytesMut`, `from`)).
 fn owner_and_name(qualified: &str) -> Option<(&str, &str)> {
@@ -1457,6 +1497,12 @@ fn choose(
     if candidates.is_empty() {
         return Vec::new();
     }
+    let candidates = match reference.argument.as_deref() {
+        Some(argument) if context.language == Language::Rust => {
+            narrow_by_argument(candidates, argument)
+        }
+        _ => candidates,
+    };
     let name = reference.name.as_str();
     // The file declares the receiver's type (`console: Console`,
     // `self.store` a `MemStore` field): only its members qualify, its own

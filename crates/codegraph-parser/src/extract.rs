@@ -69,9 +69,119 @@ struct RawRef {
     receiver: Option<String>,
     /// The receiver is a path (`it::equal`, `Foo::new`), not a value.
     path_receiver: bool,
+    /// A Rust path call's one argument, as far as its text tells.
+    argument: Option<Argument>,
     start_byte: usize,
     line: u32,
     col: u32,
+}
+
+/// What a Rust path call's one argument is: a type head its text shows
+/// (`"s"` is a `str`, `vec![1]` a `Vec`, `&b"ab"[..]` a slice), or a
+/// local whose type the file's bindings may know.
+#[derive(Debug)]
+enum Argument {
+    Head(String),
+    Local(String),
+}
+
+/// Methods whose result's type is the same whatever they are called on.
+const ARGUMENT_METHODS: &[(&str, &str)] = &[
+    ("to_vec", "Vec"),
+    ("into_vec", "Vec"),
+    ("to_string", "String"),
+    ("as_slice", "[]"),
+    ("as_bytes", "[]"),
+    ("as_mut_slice", "[]"),
+    ("into_boxed_slice", "Box"),
+];
+
+/// Associated functions that return their own type (`Foo::new(..)`).
+const CONSTRUCTORS: &[&str] = &["new", "from", "default", "with_capacity"];
+
+/// The one argument of the Rust call `call`, if it has one and its text
+/// tells its type.
+fn rust_argument(call: tree_sitter::Node, source: &str) -> Option<Argument> {
+    let arguments = call.child_by_field_name("arguments")?;
+    if arguments.named_child_count() != 1 {
+        return None;
+    }
+    argument_of(arguments.named_child(0)?, source, 0)
+}
+
+fn argument_of(node: tree_sitter::Node, source: &str, depth: usize) -> Option<Argument> {
+    if depth > 4 {
+        return None;
+    }
+    let head = |h: &str| Some(Argument::Head(h.to_string()));
+    match node.kind() {
+        "string_literal" | "raw_string_literal" => head("str"),
+        // `&x`, `(x)`: what is inside.
+        "reference_expression" => {
+            argument_of(node.child_by_field_name("value")?, source, depth + 1)
+        }
+        "parenthesized_expression" => argument_of(node.named_child(0)?, source, depth + 1),
+        // `x[..]`, `b"abc"[1..]`: a slice; `[0; 16]`, `[1, 2]`: an array.
+        "index_expression" if node.named_child(1)?.kind() == "range_expression" => head("[]"),
+        "array_expression" => head("[]"),
+        "macro_invocation" => match node.child_by_field_name("macro").map(|m| text(m, source)) {
+            Some("vec") => head("Vec"),
+            Some("format") => head("String"),
+            _ => None,
+        },
+        "identifier" => Some(Argument::Local(text(node, source).to_string())),
+        "struct_expression" => head(codegraph_core::rust_type_head(text(
+            node.child_by_field_name("name")?,
+            source,
+        ))?),
+        "call_expression" => {
+            let function = node.child_by_field_name("function")?;
+            match function.kind() {
+                "field_expression" => {
+                    let method = text(function.child_by_field_name("field")?, source);
+                    let value = function.child_by_field_name("value")?;
+                    match method {
+                        // A copy is of the type it copies.
+                        "clone" => argument_of(value, source, depth + 1),
+                        "to_owned" if value.kind() == "string_literal" => head("String"),
+                        _ => ARGUMENT_METHODS
+                            .iter()
+                            .find(|(m, _)| *m == method)
+                            .and_then(|(_, h)| head(h)),
+                    }
+                }
+                "scoped_identifier" => {
+                    let name = text(function.child_by_field_name("name")?, source);
+                    let path = strip_turbofish(text(function.child_by_field_name("path")?, source));
+                    let ty = codegraph_core::rust_type_head(&path)?;
+                    (CONSTRUCTORS.contains(&name) && looks_like_type(ty))
+                        .then(|| Argument::Head(ty.to_string()))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A local's type, as the file's bindings know it, reduced to its head:
+/// a declared or constructed type (`Vec`), or what a constructor returns
+/// (`let b = BytesMut::from(x)` is a `BytesMut`).
+fn local_head(ty: &str) -> Option<String> {
+    if let Some(callee) = ty.strip_prefix(codegraph_core::RETURNS) {
+        let (path, name) = callee.rsplit_once("::")?;
+        let ty = codegraph_core::rust_type_head(path)?;
+        return (CONSTRUCTORS.contains(&name) && looks_like_type(ty)).then(|| ty.to_string());
+    }
+    if ty.starts_with(codegraph_core::ALIAS) || ty.starts_with(codegraph_core::MEMBERS) {
+        return None;
+    }
+    codegraph_core::rust_type_head(ty).map(str::to_string)
+}
+
+/// `Bytes`, `Vec`: a Rust type by its name, not a module or a function.
+fn looks_like_type(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 /// How a binding's type is written.
@@ -603,6 +713,7 @@ fn type_tree_refs(root: tree_sitter::Node, source: &str) -> Vec<RawRef> {
             name: name.to_string(),
             receiver,
             path_receiver: false,
+            argument: None,
             start_byte: node.start_byte() + offset,
             line: pos.row as u32 + 1,
             col: (pos.column + offset) as u32,
@@ -794,11 +905,19 @@ impl<'t> Captured<'t> {
                 Role::Reference(kind) => {
                     let name = name.unwrap_or(node);
                     let pos = name.start_position();
+                    // Which of a type's `From` impls `Bytes::from(v)` runs
+                    // depends on `v`'s type.
+                    let argument = (path_receiver
+                        && kind == RefKind::Call
+                        && node.kind() == "call_expression")
+                        .then(|| rust_argument(node, source))
+                        .flatten();
                     let raw = RawRef {
                         kind,
                         name: text(name, source).to_string(),
                         receiver,
                         path_receiver,
+                        argument,
                         start_byte: name.start_byte(),
                         line: pos.row as u32 + 1,
                         col: pos.column as u32,
@@ -1140,6 +1259,13 @@ impl<'t> Captured<'t> {
                             facts.receiver_path_type(recv, r.start_byte, &scopes, implicit_this)
                         })
                 });
+            let argument = match r.argument {
+                Some(Argument::Head(head)) => Some(head),
+                Some(Argument::Local(name)) => facts
+                    .receiver_type(&name, r.start_byte, &scopes, false)
+                    .and_then(|ty| local_head(&ty)),
+                None => None,
+            };
             // A member read is kept only where its receiver's type can be
             // known: through `self`/`this`, or a typed value.
             let through_self = matches!(r.receiver.as_deref(), Some("self" | "this" | "cls"));
@@ -1152,6 +1278,7 @@ impl<'t> Captured<'t> {
                 name: r.name,
                 qualifier: r.receiver,
                 receiver_type,
+                argument,
                 line: r.line,
                 col: r.col,
             });
@@ -1229,6 +1356,7 @@ impl<'t> Captured<'t> {
                 name: target,
                 qualifier: None,
                 receiver_type: None,
+                argument: None,
                 line: start.row as u32 + 1,
                 col: start.column as u32,
             });

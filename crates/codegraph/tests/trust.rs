@@ -765,10 +765,11 @@ fn rust_same_named_methods_of_several_trait_impls_are_guesses() {
         "pub struct Bytes(Vec<u8>);\n\n\
          impl From<Vec<u8>> for Bytes {\n    fn from(v: Vec<u8>) -> Bytes {\n        Bytes(v)\n    }\n}\n\n\
          impl From<String> for Bytes {\n    fn from(s: String) -> Bytes {\n        Bytes(s.into_bytes())\n    }\n}\n\n\
-         pub fn make() -> Bytes {\n    Bytes::from(String::new())\n}\n",
+         pub fn make<T: Into<String>>(t: T) -> Bytes {\n    Bytes::from(t.into())\n}\n",
     )]);
     index(dir.path());
-    // Which `from` runs depends on the argument's type: no default edge...
+    // Which `from` runs depends on the argument's type, which the file
+    // does not show here: no default edge...
     let calls = json(dir.path(), &["callees", "make"]);
     let names: Vec<&str> = calls["hops"]
         .as_array()
@@ -1493,12 +1494,16 @@ fn rust_crate_paths_conversions_and_overloads_across_files() {
         caller_lines(dir.path(), "bytes::Bytes::len"),
         ["tests::test_bytes::from_slice receiver-type"]
     );
-    // `BytesMut::from` has an impl in two files: which one runs depends on
-    // the argument, so no default-view edge (not bytes.rs's, whose module
-    // shares the crate's name).
+    // `BytesMut::from` has an impl in two files: the argument, a slice,
+    // picks bytes_mut.rs's (not bytes.rs's, whose module shares the
+    // crate's name).
     assert_eq!(
         caller_lines(dir.path(), "bytes::BytesMut::from"),
         Vec::<String>::new()
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "bytes_mut::BytesMut::from"),
+        ["tests::test_bytes::from_slice own-type"]
     );
     // Through the crate's name, a free function, not a method of that name.
     assert_eq!(
@@ -1509,6 +1514,76 @@ fn rust_crate_paths_conversions_and_overloads_across_files() {
         caller_lines(dir.path(), "bytes_mut::PutBack::put_back"),
         Vec::<String>::new()
     );
+}
+
+#[test]
+fn rust_from_impls_are_told_apart_by_their_argument() {
+    let dir = tree(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"buf\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", "mod bytes;\nmod convert;\npub use crate::bytes::Bytes;\n"),
+        (
+            "src/bytes.rs",
+            "pub struct Bytes;\n\n\
+             impl From<&'static [u8]> for Bytes {\n    fn from(s: &'static [u8]) -> Bytes {\n        \
+             let _ = s;\n        Bytes\n    }\n}\n\n\
+             impl From<&'static str> for Bytes {\n    fn from(s: &'static str) -> Bytes {\n        \
+             let _ = s;\n        Bytes\n    }\n}\n",
+        ),
+        (
+            "src/convert.rs",
+            "use crate::Bytes;\n\n\
+             impl From<Vec<u8>> for Bytes {\n    fn from(v: Vec<u8>) -> Bytes {\n        \
+             let _ = v;\n        Bytes\n    }\n}\n\n\
+             impl From<String> for Bytes {\n    fn from(s: String) -> Bytes {\n        \
+             let _ = s;\n        Bytes\n    }\n}\n",
+        ),
+        (
+            "tests/test_from.rs",
+            "use buf::Bytes;\n\n\
+             fn literal() {\n    let _ = Bytes::from(\"hello\");\n}\n\n\
+             fn slice() {\n    let _ = Bytes::from(&b\"hello\"[..]);\n}\n\n\
+             fn vector() {\n    let v: Vec<u8> = Vec::new();\n    let _ = Bytes::from(v.clone());\n    \
+             let _ = Bytes::from(vec![1u8]);\n}\n\n\
+             fn string() {\n    let s = String::new();\n    let _ = Bytes::from(s);\n    \
+             assert_eq!(Bytes::from(format!(\"{}\", 1)), Bytes);\n}\n\n\
+             fn unknown(x: u8) {\n    let _ = Bytes::from(make(x));\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // Each impl's `from` is called where the argument is of its type: a
+    // literal, a slice, `vec![..]`, a local's declared or constructed
+    // type, a copy of one, `format!` inside a macro's arguments.
+    assert_eq!(
+        caller_lines(dir.path(), "src/bytes.rs:4"),
+        ["tests::test_from::slice own-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "src/bytes.rs:11"),
+        ["tests::test_from::literal own-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "src/convert.rs:4"),
+        ["tests::test_from::vector own-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "src/convert.rs:11"),
+        ["tests::test_from::string own-type"]
+    );
+    // An argument of unknown type leaves the choice open: no default edge.
+    let unknown: Vec<String> = [
+        "src/bytes.rs:4",
+        "src/bytes.rs:11",
+        "src/convert.rs:4",
+        "src/convert.rs:11",
+    ]
+    .iter()
+    .flat_map(|at| caller_lines(dir.path(), at))
+    .filter(|line| line.starts_with("tests::test_from::unknown"))
+    .collect();
+    assert_eq!(unknown, Vec::<String>::new());
 }
 
 #[test]
