@@ -392,9 +392,28 @@ fn reparse_token_tree(
         return;
     }
     let mut cursor = tree.walk();
-    for group in tree.children(&mut cursor) {
+    let children: Vec<tree_sitter::Node> = tree.children(&mut cursor).collect();
+    for &group in &children {
         if group.kind() == "token_tree" {
             reparse_token_tree(spec, group, source, origin, depth + 1, refs);
+        }
+    }
+    // The code between the braced groups (`{setup} v.iter().dedup()`):
+    // each run of it that holds a call, as an expression of its own.
+    let inside = children
+        .get(1..children.len().saturating_sub(1))
+        .unwrap_or(&[]);
+    for run in inside.split(|c| c.kind() == "token_tree" && text(*c, source).starts_with('{')) {
+        let (Some(first), Some(last)) = (run.first(), run.last()) else {
+            continue;
+        };
+        let calls = run
+            .iter()
+            .any(|c| c.kind() == "token_tree" && text(*c, source).starts_with('('));
+        if calls {
+            let code = &source[first.start_byte()..last.end_byte()];
+            let at = origin.at(source, first.start_byte());
+            reparse_arguments(spec, code, false, at, depth + 1, refs);
         }
     }
 }

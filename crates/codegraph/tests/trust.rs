@@ -403,7 +403,8 @@ fn rust_macro_dsls_associated_types_and_generic_names() {
 pub mod index;
 
 \
-             pub trait Itertools: Iterator {\n    fn interleave(self) -> usize where Self: Sized {\n        0\n    }\n}\n",
+             pub trait Itertools: Iterator {\n    fn interleave(self) -> usize where Self: Sized {\n        0\n    }\n    \
+             fn dedup(self) -> usize where Self: Sized {\n        0\n    }\n}\n",
         ),
         (
             "src/adaptors.rs",
@@ -422,7 +423,9 @@ pub mod index;
         (
             "benches/b.rs",
             "use itertools::Itertools;\n\n\
-             bench_specializations! {\n    interleave {\n        {\n            let v1 = vec![0; 8];\n        }\n        v1.iter().interleave()\n    }\n}\n",
+             bench_specializations! {\n    interleave {\n        {\n            let v1 = vec![0; 8];\n        }\n        v1.iter().interleave()\n    }\n    \
+             dedup {\n        DoubleEndedIterator\n        {\n            let v = vec![0; 8];\n        }\n        \
+             v.iter().dedup()\n    }\n}\n",
         ),
     ]);
     index(dir.path());
@@ -430,6 +433,12 @@ pub mod index;
     // read as code, group by group.
     assert_eq!(
         caller_lines(dir.path(), "Itertools::interleave"),
+        ["benches/b.rs trait-method"]
+    );
+    // Where the groups are no code as a whole (`name { Marker {setup}
+    // expr }`), the code between them is read on its own.
+    assert_eq!(
+        caller_lines(dir.path(), "Itertools::dedup"),
         ["benches/b.rs trait-method"]
     );
     // `Self::Output` in an impl for a type from elsewhere is that impl's
