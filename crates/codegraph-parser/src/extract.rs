@@ -1310,9 +1310,25 @@ impl<'t> Captured<'t> {
             .filter(|i| i.name.is_some())
             .map(|i| i.node.id())
             .collect();
-        for import in self.imports {
+        // `use crate::it::free::f` in the crate root that has `use
+        // itertools as it`: the path through what the alias stands for.
+        let crate_aliases: HashMap<String, String> = renamed
+            .iter()
+            .map(|(alias, path)| (format!("crate::{alias}"), path.to_string()))
+            .collect();
+        for mut import in self.imports {
             if import.name.is_none() && named.contains(&import.node.id()) {
                 continue;
+            }
+            if let Some((head, rest)) = import
+                .path
+                .match_indices("::")
+                .nth(1)
+                .map(|(at, _)| import.path.split_at(at))
+            {
+                if let Some(path) = crate_aliases.get(head) {
+                    import.path = format!("{path}{rest}");
+                }
             }
             let from = enclosing(import.node.start_byte());
             let target = match &import.name {

@@ -1299,6 +1299,15 @@ fn an_edit_inside_a_body_resolves_only_its_own_file_and_stays_exact() {
 fn rust_trait_impls_tuple_fields_destructuring_and_reexported_modules() {
     let dir = tree(&[
         (
+            "Cargo.toml",
+            "[package]\nname = \"itools\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "tests/free_fns.rs",
+            "use crate::it::free::interleave;\nuse itools as it;\n\n\
+             fn check() -> u8 {\n    interleave(2)\n}\n",
+        ),
+        (
             "src/lib.rs",
             "mod display;\nmod pair;\npub mod adaptors;\npub mod free;\nmod format;\n\
              pub use crate::free::*;\n\n\
@@ -1383,11 +1392,13 @@ fn rust_trait_impls_tuple_fields_destructuring_and_reexported_modules() {
             "pair::Wrap::go receiver-type"
         ]
     );
-    // Through a glob import of a re-export, a module's submodules, and a
-    // module path that a parameter's name does not shadow.
+    // Through a glob import of a re-export (in the crate, and from a test
+    // crate through `crate::` and its alias of the crate's name), a
+    // module's submodules, and a module path that a parameter's name does
+    // not shadow.
     assert_eq!(
         caller_lines(dir.path(), "adaptors::interleave"),
-        ["twice import"]
+        ["tests::free_fns::check import", "twice import"]
     );
     assert_eq!(
         caller_lines(dir.path(), "adaptors::coalesce::dedup"),
