@@ -1919,12 +1919,13 @@ fn choose(
         ));
         rules.extend(context.reexport_rules(name));
         // From another crate of the workspace: the module path may pass
-        // through `pub use` re-exports, so any definition in that crate.
+        // through `pub use` re-exports, so any importable definition in
+        // that crate (not a trait's method of the same name).
         if let Some(dir) = context.crate_of(module) {
             rules.push(unique_rule(
                 UNIQUE_CONFIDENCE,
                 Resolution::Import,
-                Box::new(move |c| under(&c.file, dir) && callable_here(c)),
+                Box::new(move |c| under(&c.file, dir) && importable(c) && callable_here(c)),
             ));
         }
         // From a Python package that re-exports it (`from click import

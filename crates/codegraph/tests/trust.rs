@@ -1308,6 +1308,11 @@ fn rust_trait_impls_tuple_fields_destructuring_and_reexported_modules() {
              fn check() -> u8 {\n    interleave(2)\n}\n",
         ),
         (
+            "tests/by_name.rs",
+            "use itools::free::interleave;\n\n\
+             fn by_name() -> u8 {\n    interleave(3)\n}\n",
+        ),
+        (
             "src/lib.rs",
             "mod display;\nmod pair;\npub mod adaptors;\npub mod free;\nmod format;\n\
              pub use crate::free::*;\n\n\
@@ -1315,7 +1320,8 @@ fn rust_trait_impls_tuple_fields_destructuring_and_reexported_modules() {
              impl Pre {\n    pub fn as_str(&self) -> &str {\n        &self.s\n    }\n\n\
              \x20   pub fn iter(&self) -> u8 {\n        0\n    }\n\n\
              \x20   pub fn into_iter(self) -> u8 {\n        0\n    }\n}\n\n\
-             pub fn twice() -> u8 {\n    interleave(1)\n}\n",
+             pub fn twice() -> u8 {\n    interleave(1)\n}\n\n\
+             pub trait Itertools {\n    fn interleave(self) -> u8 where Self: Sized {\n        0\n    }\n}\n",
         ),
         (
             "src/display.rs",
@@ -1393,12 +1399,17 @@ fn rust_trait_impls_tuple_fields_destructuring_and_reexported_modules() {
         ]
     );
     // Through a glob import of a re-export (in the crate, and from a test
-    // crate through `crate::` and its alias of the crate's name), a
+    // crate by the crate's name or through `crate::` and its alias of
+    // it, past a trait's method of the same name), a
     // module's submodules, and a module path that a parameter's name does
     // not shadow.
     assert_eq!(
         caller_lines(dir.path(), "adaptors::interleave"),
-        ["tests::free_fns::check import", "twice import"]
+        [
+            "tests::by_name::by_name import",
+            "tests::free_fns::check import",
+            "twice import"
+        ]
     );
     assert_eq!(
         caller_lines(dir.path(), "adaptors::coalesce::dedup"),
