@@ -69,6 +69,8 @@ const RUST: &[&str] = &[
     "and_then", "or_else", "ok", "err", "ok_or", "ok_or_else", "is_some", "is_none", "is_ok",
     "is_err", "as_ref", "as_mut", "take", "replace", "filter", "flatten", "copied", "cloned",
     "zip", "unzip", "is_some_and", "is_none_or", "is_ok_and", "get_or_insert_with", "transpose",
+    "or", "and", "xor", "map_or", "map_or_else", "get_or_insert", "unwrap_err", "expect_err",
+    "inspect_err",
     // String / str
     "push_str", "as_str", "trim", "trim_start", "trim_end", "split", "splitn", "rsplit",
     "split_whitespace", "lines", "chars", "bytes", "to_lowercase", "to_uppercase",
@@ -146,7 +148,9 @@ pub fn is_builtin_method(language: Language, name: &str) -> bool {
         | Language::Dart
         | Language::Zig => return false,
     };
-    table.contains(&name)
+    // Every standard iterator's methods too (`.max_by(f)` on a chain
+    // whose start is not known to be an iterator).
+    table.contains(&name) || (language == Language::Rust && is_rust_iterator_method(name))
 }
 
 /// Rust's primitive types and the standard library's common ones: types
@@ -275,6 +279,10 @@ mod tests {
         assert!(is_builtin_method(Language::Python, "values"));
         assert!(is_builtin_method(Language::Rust, "push"));
         assert!(is_builtin_method(Language::Rust, "map"));
+        // `Option::or`, `Iterator::max_by`.
+        assert!(is_builtin_method(Language::Rust, "or"));
+        assert!(is_builtin_method(Language::Rust, "max_by"));
+        assert!(!is_builtin_method(Language::Rust, "interleave_shortest"));
         assert!(is_builtin_method(Language::TypeScript, "then"));
         assert!(!is_builtin_method(Language::Python, "resolve_references"));
         assert!(!is_builtin_method(Language::C, "append"));
