@@ -87,6 +87,10 @@ const RUST: &[&str] = &[
     // common traits
     "clone", "default", "into", "from", "eq", "cmp", "partial_cmp", "hash", "fmt", "borrow",
     "borrow_mut", "deref", "as_slice",
+    // fmt::Formatter and its builders, hash::Hasher
+    "debug_struct", "debug_tuple", "debug_list", "debug_set", "debug_map", "field", "entries",
+    "finish", "finish_non_exhaustive", "write_str", "write_fmt", "write_char", "pad",
+    "alternate",
 ];
 
 #[rustfmt::skip]
@@ -282,6 +286,8 @@ mod tests {
         // `Option::or`, `Iterator::max_by`.
         assert!(is_builtin_method(Language::Rust, "or"));
         assert!(is_builtin_method(Language::Rust, "max_by"));
+        // `f.debug_struct("S").finish()`.
+        assert!(is_builtin_method(Language::Rust, "finish"));
         assert!(!is_builtin_method(Language::Rust, "interleave_shortest"));
         assert!(is_builtin_method(Language::TypeScript, "then"));
         assert!(!is_builtin_method(Language::Python, "resolve_references"));
