@@ -77,6 +77,12 @@ def declared_on_line(args, tag, path):
     return re.search(pattern.format(name=re.escape(tag["name"])), line) is not None
 
 
+def spelled(name):
+    """One spelling of a C++ operator's name: ctags writes `operator !=`,
+    codegraph the source's `operator!=`."""
+    return re.sub(r"\s+", "", name) if name.startswith("operator") else name
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("export")
@@ -96,7 +102,7 @@ def main():
             if record["kind"] == "file":
                 files.add(record["file"])
                 continue
-            spans[(record["file"], record["name"])].append(
+            spans[(record["file"], spelled(record["name"]))].append(
                 (record["start_line"], record["end_line"]))
 
     kinds = DEFINITION_KINDS[args.language]
@@ -118,11 +124,11 @@ def main():
                 continue
             if tag["name"] == "_" or not declared_on_line(args, tag, path):
                 continue
-            name = re.split(r"::|[.:]", tag["name"])[-1]
+            name = spelled(re.split(r"::|[.:]", tag["name"])[-1])
             line_no = tag.get("line", 0)
             # ctags writes some names qualified (`Table:method`), others
             # whole (`namespace Python.Runtime`): either form may match.
-            found_spans = spans.get((path, name), ()) or spans.get((path, tag["name"]), ())
+            found_spans = spans.get((path, name), ()) or spans.get((path, spelled(tag["name"])), ())
             hit = any(start <= line_no <= end or start == line_no + 1 for start, end in found_spans)
             # TypeScript overload signatures (`function f(a: A): R;` lines
             # before the implementation) are the implementation's node.
