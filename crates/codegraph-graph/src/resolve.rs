@@ -95,6 +95,9 @@ struct Caches {
     names: HashMap<String, Vec<Candidate>>,
     /// The direct base types (by name) of each type name looked up.
     bases: HashMap<String, Vec<String>>,
+    /// Each file's inheritance references (`class A : B`, `impl T for
+    /// A`), read once: a type name's candidates share a few big headers.
+    inherits: HashMap<String, Vec<(NodeId, String)>>,
     /// The files each JS/TS file re-exports (`export * from './x'`),
     /// followed through further re-exports.
     reexports: HashMap<String, Vec<String>>,
@@ -542,12 +545,9 @@ fn ancestors(
                 .collect();
             let mut bases = Vec::new();
             for ty in types.iter().take(MAX_CANDIDATES) {
-                for r in store.file_refs(&ty.file)? {
-                    if r.from == ty.id
-                        && matches!(r.kind, RefKind::Inherit | RefKind::Implement)
-                        && !bases.contains(&r.name)
-                    {
-                        bases.push(r.name);
+                for (from, base) in file_inherits(store, cache, &ty.file)? {
+                    if *from == ty.id && !bases.contains(base) {
+                        bases.push(base.clone());
                     }
                 }
             }
@@ -557,6 +557,28 @@ fn ancestors(
         found.push(name);
     }
     Ok(found)
+}
+
+/// The inheritance references of `file`: (the inheriting definition, the
+/// base's name as written).
+fn file_inherits<'c>(
+    store: &Store,
+    cache: &'c mut Caches,
+    file: &str,
+) -> Result<&'c [(NodeId, String)], StoreError> {
+    if !cache.inherits.contains_key(file) {
+        if cache.inherits.len() >= CACHE_NAMES {
+            cache.inherits.clear();
+        }
+        let inherits = store
+            .file_refs(file)?
+            .into_iter()
+            .filter(|r| matches!(r.kind, RefKind::Inherit | RefKind::Implement))
+            .map(|r| (r.from, r.name))
+            .collect();
+        cache.inherits.insert(file.to_string(), inherits);
+    }
+    Ok(&cache.inherits[file])
 }
 
 /// The type of a callback's parameter, written `callee(i).j` by the parser
