@@ -796,6 +796,12 @@ impl Indexer {
         // run or by one that was interrupted: the marks are committed with
         // the changes that made them.
         let to_resolve = store.pending_paths()?;
+        // Resolution reads back what the run wrote: from table files with
+        // their index blocks and filters it is faster than from the large
+        // memtables a bulk write leaves (boost's resolution 55 -> 50 s).
+        if to_resolve.len() >= FLUSH_BEFORE_RESOLVING {
+            store.flush()?;
+        }
         codegraph_graph::fault::checkpoint("resolve-start");
         report.resolution = codegraph_graph::resolve_files(store, &mut writer, &to_resolve)?;
         report.resolution_seconds = resolve_started.elapsed().as_secs_f64();
@@ -841,6 +847,9 @@ impl Indexer {
         Ok(report)
     }
 }
+
+/// Files to resolve from which the run's writes are flushed first.
+const FLUSH_BEFORE_RESOLVING: usize = 1000;
 
 /// Seconds since `*since`, which moves to now.
 fn lap(since: &mut Instant) -> f64 {
