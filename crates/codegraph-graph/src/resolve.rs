@@ -2018,18 +2018,29 @@ fn choose(
     // A Rust name that reaches the file through a glob import or an
     // import of a re-export (`pub use crate::free::*`, where free.rs has
     // `pub use crate::adaptors::interleave`): the one item of that name
-    // in the crate. (Not a type: `Result` is the prelude's more often
-    // than a glob-imported alias.)
+    // in the crate. (A type too, unless the prelude or std has one of
+    // that name: `Result` is the prelude's more often than a glob-imported
+    // alias.)
     if context.language == Language::Rust
-        && matches!(reference.kind, RefKind::Call | RefKind::Value)
+        && (matches!(reference.kind, RefKind::Call | RefKind::Value)
+            || (reference.kind == RefKind::Type && !crate::builtins::is_rust_std_type(name)))
         && (!context.wildcards.is_empty() || context.imported.contains_key(name))
     {
-        let root = context.crate_root;
+        // This crate, and the ones the imports name (a test target's
+        // `use web::header::*` is the library's).
+        let mut roots = vec![context.crate_root];
+        roots.extend(context.wildcards.iter().filter_map(|m| context.crate_of(m)));
+        if let Some(module) = context.imported.get(name) {
+            roots.extend(context.crate_of(module.as_ref()));
+        }
         rules.push(unique_rule(
             UNIQUE_CONFIDENCE,
             Resolution::Import,
             Box::new(move |c| {
-                reachable(c) && top_level(c) && callable_here(c) && c.file.starts_with(root)
+                reachable(c)
+                    && top_level(c)
+                    && callable_here(c)
+                    && roots.iter().any(|root| c.file.starts_with(root))
             }),
         ));
     }

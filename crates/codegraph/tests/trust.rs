@@ -1618,6 +1618,50 @@ fn rust_from_impls_are_told_apart_by_their_argument() {
 }
 
 #[test]
+fn rust_glob_imports_of_the_library_bring_its_types() {
+    let dir = tree(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"web\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "src/lib.rs",
+            "pub mod header;\n\npub type Result<T> = std::result::Result<T, ()>;\n",
+        ),
+        (
+            "src/header/mod.rs",
+            "mod map;\n\npub use self::map::HeaderMap;\n",
+        ),
+        (
+            "src/header/map.rs",
+            "pub struct HeaderMap;\n\n\
+             impl HeaderMap {\n    pub fn new() -> HeaderMap {\n        HeaderMap\n    }\n}\n",
+        ),
+        (
+            "tests/headers.rs",
+            "use web::header::*;\nuse web::*;\n\n\
+             fn smoke() -> usize {\n    HeaderMap::new();\n    0\n}\n\n\
+             fn takes(_m: &HeaderMap) -> Result<()> {\n    Ok(())\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // A type a test target's glob import of the library brings in
+    // (through a re-export), in a path call and a parameter, is the
+    // library's one type of that name.
+    assert_eq!(
+        ref_sites(dir.path(), "header::map::HeaderMap", &[]),
+        [
+            "header::map::HeaderMap::new 4 same-file",
+            "src/header/mod.rs 3 import",
+            "tests::headers::smoke 5 import",
+            "tests::headers::takes 9 import"
+        ]
+    );
+    // Not a name the prelude has: `Result` may be std's.
+    assert_eq!(ref_sites(dir.path(), "Result", &[]), Vec::<String>::new());
+}
+
+#[test]
 fn a_relative_ts_import_names_one_file_not_every_module_of_that_name() {
     let dir = tree(&[
         (
