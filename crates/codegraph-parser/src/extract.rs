@@ -79,7 +79,6 @@ struct RawRef {
 /// What a Rust path call's one argument is: a type head its text shows
 /// (`"s"` is a `str`, `vec![1]` a `Vec`, `&b"ab"[..]` a slice), or a
 /// local whose type the file's bindings may know.
-#[derive(Debug)]
 enum Argument {
     Head(String),
     Local(String),
@@ -154,7 +153,7 @@ fn argument_of(node: tree_sitter::Node, source: &str, depth: usize) -> Option<Ar
                     let name = text(function.child_by_field_name("name")?, source);
                     let path = strip_turbofish(text(function.child_by_field_name("path")?, source));
                     let ty = codegraph_core::rust_type_head(&path)?;
-                    (CONSTRUCTORS.contains(&name) && looks_like_type(ty))
+                    (CONSTRUCTORS.contains(&name) && looks_typed(ty))
                         .then(|| Argument::Head(ty.to_string()))
                 }
                 _ => None,
@@ -171,17 +170,12 @@ fn local_head(ty: &str) -> Option<String> {
     if let Some(callee) = ty.strip_prefix(codegraph_core::RETURNS) {
         let (path, name) = callee.rsplit_once("::")?;
         let ty = codegraph_core::rust_type_head(path)?;
-        return (CONSTRUCTORS.contains(&name) && looks_like_type(ty)).then(|| ty.to_string());
+        return (CONSTRUCTORS.contains(&name) && looks_typed(ty)).then(|| ty.to_string());
     }
     if ty.starts_with(codegraph_core::ALIAS) || ty.starts_with(codegraph_core::MEMBERS) {
         return None;
     }
     codegraph_core::rust_type_head(ty).map(str::to_string)
-}
-
-/// `Bytes`, `Vec`: a Rust type by its name, not a module or a function.
-fn looks_like_type(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 /// How a binding's type is written.
