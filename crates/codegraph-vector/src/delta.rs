@@ -299,16 +299,13 @@ impl<'b> Reader<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::tests::unit;
+    use crate::index::tests::{filled, unit};
 
     /// The layered index answers as one index holding the same vectors.
     #[test]
     fn a_delta_answers_as_the_index_it_stands_for() {
         let dim = 16;
-        let base = VectorIndex::new(dim).unwrap();
-        let keys: Vec<u64> = (0..200).collect();
-        let vectors: Vec<f32> = keys.iter().flat_map(|&k| unit(k, dim)).collect();
-        base.add(&keys, &vectors).unwrap();
+        let base = filled(0..200, dim);
         let mut delta = Delta::new(dim);
         // Key 5 removed, key 7 replaced by key 300's vector, key 400 new.
         delta.remove(5);

@@ -327,6 +327,15 @@ pub(crate) mod tests {
         v
     }
 
+    /// An index holding `unit(k, dim)` under each key `k`.
+    pub(crate) fn filled(keys: impl IntoIterator<Item = u64>, dim: usize) -> VectorIndex {
+        let index = VectorIndex::new(dim).unwrap();
+        let keys: Vec<u64> = keys.into_iter().collect();
+        let vectors: Vec<f32> = keys.iter().flat_map(|&k| unit(k, dim)).collect();
+        index.add(&keys, &vectors).unwrap();
+        index
+    }
+
     #[test]
     fn quantised_vectors_keep_their_cosine() {
         let (a, b) = (unit(1, 256), unit(2, 256));
@@ -346,10 +355,7 @@ pub(crate) mod tests {
     #[test]
     fn more_concurrent_searches_than_search_slots_all_answer() {
         let dim = 16;
-        let index = VectorIndex::new(dim).unwrap();
-        let keys: Vec<u64> = (0..300).collect();
-        let vectors: Vec<f32> = keys.iter().flat_map(|&k| unit(k, dim)).collect();
-        index.add(&keys, &vectors).unwrap();
+        let index = filled(0..300, dim);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v.usearch");
         index.save(&path).unwrap();
@@ -372,10 +378,7 @@ pub(crate) mod tests {
     #[test]
     fn finds_itself_replaces_removes_and_persists() {
         let dim = 32;
-        let index = VectorIndex::new(dim).unwrap();
-        let keys: Vec<u64> = (1..=200).collect();
-        let vectors: Vec<f32> = keys.iter().flat_map(|&k| unit(k, dim)).collect();
-        index.add(&keys, &vectors).unwrap();
+        let index = filled(1..=200, dim);
         assert_eq!(index.len(), 200);
         let hit = index.search(&unit(7, dim), 1).unwrap()[0];
         assert_eq!(hit.key, 7);
