@@ -435,13 +435,11 @@ impl Vectors {
     ) -> Result<Vectors, SearchError> {
         let index_file = vectors_path(dir);
         let delta_file = delta_path(&index_file);
-        let mut delta = Delta::load(&delta_file, dim).map_err(|e| damaged(&delta_file, e))?;
+        let delta = Delta::load(&delta_file, dim).map_err(|e| damaged(&delta_file, e))?;
         if index_file.exists() && !compaction_due(files_changed, files) {
             return Ok(Vectors::Delta(delta));
         }
-        let index = VectorIndex::open(&index_file, dim)?;
-        delta.apply_to(&index)?;
-        Ok(Vectors::Direct(index))
+        Ok(Vectors::Direct(folded(&index_file, delta)?))
     }
 
     fn remove(&mut self, key: u64) -> Result<(), SearchError> {
@@ -470,17 +468,20 @@ impl Vectors {
             Vectors::Delta(delta) if !compaction_due(delta.entries(), symbols) => {
                 return Ok(delta.save(&delta_file)?);
             }
-            Vectors::Delta(mut delta) => {
-                let index = VectorIndex::open(&index_file, delta.dim())?;
-                delta.apply_to(&index)?;
-                index
-            }
+            Vectors::Delta(delta) => folded(&index_file, delta)?,
             Vectors::Direct(index) => index,
         };
         index.save(&index_file)?;
         Delta::new(index.dim()).save(&delta_file)?;
         Ok(())
     }
+}
+
+/// The index in `index_file` with `delta` folded into it.
+fn folded(index_file: &Path, mut delta: Delta) -> Result<VectorIndex, SearchError> {
+    let index = VectorIndex::open(index_file, delta.dim())?;
+    delta.apply_to(&index)?;
+    Ok(index)
 }
 
 /// Bytes the vectors take on disk: the index and its delta.
