@@ -84,6 +84,10 @@ pub fn normalize_type(text: &str) -> Option<String> {
     None
 }
 
+/// Rust associated functions that, by convention, return a value of the
+/// type they are called through (`Bytes::from(v)`, `Config::default()`).
+pub const RUST_CONSTRUCTORS: &[&str] = &["new", "from", "default", "with_capacity"];
+
 /// A receiver type written `RETURNS` + callee (`→self.make_context`): the
 /// value a call returned, whose type is the callee's declared return type,
 /// looked up when resolving.

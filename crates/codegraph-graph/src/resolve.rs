@@ -845,16 +845,9 @@ fn returned_type(
     // type's several `From` impls the arguments pick.
     if let Some(ty) = qualifier.filter(|q| {
         callee.contains("::")
-            && matches!(
-                name,
-                "new"
-                    | "from"
-                    | "try_from"
-                    | "default"
-                    | "from_iter"
-                    | "from_str"
-                    | "with_capacity"
-            )
+            && (codegraph_core::RUST_CONSTRUCTORS.contains(&name)
+                // Their `Result`s and collections pass the type through too.
+                || matches!(name, "try_from" | "from_iter" | "from_str"))
             && q.starts_with(|c: char| c.is_ascii_uppercase())
             && !q.contains(['.', ':'])
     }) {

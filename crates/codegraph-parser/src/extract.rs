@@ -95,9 +95,6 @@ const ARGUMENT_METHODS: &[(&str, &str)] = &[
     ("into_boxed_slice", "Box"),
 ];
 
-/// Associated functions that return their own type (`Foo::new(..)`).
-const CONSTRUCTORS: &[&str] = &["new", "from", "default", "with_capacity"];
-
 /// The one argument of the Rust call `call`, if it has one and its text
 /// tells its type.
 fn rust_argument(call: tree_sitter::Node, source: &str) -> Option<Argument> {
@@ -153,7 +150,7 @@ fn argument_of(node: tree_sitter::Node, source: &str, depth: usize) -> Option<Ar
                     let name = text(function.child_by_field_name("name")?, source);
                     let path = strip_turbofish(text(function.child_by_field_name("path")?, source));
                     let ty = codegraph_core::rust_type_head(&path)?;
-                    (CONSTRUCTORS.contains(&name) && looks_typed(ty))
+                    (codegraph_core::RUST_CONSTRUCTORS.contains(&name) && looks_typed(ty))
                         .then(|| Argument::Head(ty.to_string()))
                 }
                 _ => None,
@@ -170,7 +167,8 @@ fn local_head(ty: &str) -> Option<String> {
     if let Some(callee) = ty.strip_prefix(codegraph_core::RETURNS) {
         let (path, name) = callee.rsplit_once("::")?;
         let ty = codegraph_core::rust_type_head(path)?;
-        return (CONSTRUCTORS.contains(&name) && looks_typed(ty)).then(|| ty.to_string());
+        return (codegraph_core::RUST_CONSTRUCTORS.contains(&name) && looks_typed(ty))
+            .then(|| ty.to_string());
     }
     if ty.starts_with(codegraph_core::ALIAS) || ty.starts_with(codegraph_core::MEMBERS) {
         return None;
