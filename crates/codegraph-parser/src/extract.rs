@@ -205,10 +205,16 @@ struct RawImport<'t> {
 /// parsed, with `has_syntax_errors` set.
 pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
     let spec = spec(language);
+    // The grammar reads the blanked text; the extractor reads the file's
+    // own, at the same offsets.
+    let blanked = spec
+        .blanks_trailing_macros
+        .then(|| crate::mask::blank_trailing_macros(source))
+        .flatten();
     let tree = PARSER.with_borrow_mut(|parser| {
         // Only fails on a grammar ABI mismatch, which the tests rule out.
         parser.set_language(&spec.grammar).ok()?;
-        parser.parse(source, None)
+        parser.parse(blanked.as_deref().unwrap_or(source), None)
     });
     let file_node = file_node(path, source, language);
     let Some(tree) = tree else {

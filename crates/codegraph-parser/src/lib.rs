@@ -18,6 +18,7 @@
 //! ```
 
 mod extract;
+mod mask;
 mod spec;
 mod testing;
 mod text;

@@ -124,6 +124,10 @@ pub(crate) struct LanguageSpec {
     /// Macro arguments are token trees to the grammar: parse them again as
     /// expressions to find the calls in them (Rust).
     pub parses_macro_arguments: bool,
+    /// Annotation and declaration macros the grammar cannot read
+    /// (`f() const NOEXCEPT {`) are blanked before parsing (C, C++: see
+    /// `mask.rs`).
+    pub blanks_trailing_macros: bool,
     module_path: fn(&str) -> Option<String>,
 }
 
@@ -250,6 +254,7 @@ fn build(language: Language) -> LanguageSpec {
         separator,
         expands_use_trees: language == Language::Rust,
         parses_macro_arguments: language == Language::Rust,
+        blanks_trailing_macros: matches!(language, Language::C | Language::Cpp),
         module_path,
     }
 }

@@ -1364,17 +1364,59 @@ fn commonjs_functions_in_object_literals_are_definitions() {
 fn cpp_template_specializations_are_definitions() {
     let source = "template <class T> struct feature_of { };\ntemplate <> struct feature_of<int> { int x; };\nnamespace a { template <class T> class B<T*> { void f(); }; }\n";
     let graph = codegraph_parser::parse_file("acc.hpp", source, Language::Cpp);
+    assert_defines(
+        &graph,
+        &[
+            "struct feature_of L1",
+            "struct feature_of L2",
+            "field feature_of::x L2",
+            "class a::B L3",
+            "method a::B::f L3",
+        ],
+    );
+}
+
+/// Asserts `graph` has each definition, written "kind qualified::name L<line>".
+fn assert_defines(graph: &codegraph_core::FileGraph, wanted: &[&str]) {
     let found: Vec<String> = graph.nodes[1..]
         .iter()
         .map(|n| format!("{} {} L{}", n.kind, n.qualified_name, n.span.start_line))
         .collect();
-    for want in [
-        "struct feature_of L1",
-        "struct feature_of L2",
-        "field feature_of::x L2",
-        "class a::B L3",
-        "method a::B::f L3",
-    ] {
+    for want in wanted {
         assert!(found.iter().any(|f| f == want), "{want} not in {found:?}");
     }
+}
+
+#[test]
+fn c_and_cpp_functions_with_trailing_annotation_macros_are_definitions() {
+    let source = "namespace n {\nclass Foo {\npublic:\n    int size() const BOOST_NOEXCEPT { return count(); }\n    void clear() BOOST_NOEXCEPT_OR_NOTHROW { }\n    bool operator==(Foo const&) const BOOST_NOEXCEPT_IF(true) { return true; }\n};\nBOOST_FORCEINLINE void free_fn(int a) BOOST_NOEXCEPT { }\n}\n";
+    let graph = codegraph_parser::parse_file("foo.hpp", source, Language::Cpp);
+    assert_defines(
+        &graph,
+        &[
+            "method n::Foo::size L4",
+            "method n::Foo::clear L5",
+            "method n::Foo::operator== L6",
+            "function n::free_fn L8",
+        ],
+    );
+    // The signature is the file's text, macro and all; the call in the
+    // body is still found.
+    let size = graph.nodes.iter().find(|n| n.name == "size").unwrap();
+    assert_eq!(
+        size.signature.as_deref(),
+        Some("int size() const BOOST_NOEXCEPT")
+    );
+    assert!(graph.refs.iter().any(|r| r.name == "count"));
+
+    let c = "static void unlock(struct lock *l)\n\t__releases(l)\n{\n\trelease(l);\n}\n";
+    let graph = codegraph_parser::parse_file("lock.c", c, Language::C);
+    assert!(
+        graph
+            .nodes
+            .iter()
+            .any(|n| n.name == "unlock" && n.kind.to_string() == "function"),
+        "{:?}",
+        graph.nodes
+    );
 }
