@@ -9,7 +9,8 @@
 //! recall@10 of the HNSW search (and of the index's exact int8 scan)
 //! against exact f32 cosine over 500 held-out queries, and p50/p99 latency
 //! over 5,000 queries (every k-th line of the corpus walk, held out of the
-//! base).
+//! base). `CODEGRAPH_BENCH_EXPANSION_ADD=64,96` also builds indexes with
+//! those build expansions, in the same run, to compare with the built-in.
 
 use std::collections::HashSet;
 use std::hint::black_box;
@@ -76,6 +77,74 @@ fn held_out(vectors: &[f32], n: usize, dim: usize) -> (Vec<f32>, Vec<f32>) {
     (queries, base)
 }
 
+/// Builds `index` from the first `keys.len()` rows of `base` and prints its
+/// build time, size, and recall@10 against `truth` (the exact neighbours
+/// of the first `truth.len()` queries) with latency, per search expansion.
+fn measure(
+    index: &VectorIndex,
+    label: &str,
+    keys: &[u64],
+    base: &[f32],
+    queries: &[f32],
+    truth: &[HashSet<u64>],
+    dim: usize,
+) {
+    let recall_queries = truth.len();
+    let started = Instant::now();
+    index.add(keys, &base[..keys.len() * dim]).expect("add");
+    let build = started.elapsed().as_secs_f64();
+    let size = keys.len();
+    eprintln!(
+        "vectors {size}, {label}: build {build:.1} s ({:.0} vectors/s), {:.0} B/vector in memory, {:.0} B/vector on disk",
+        size as f64 / build,
+        index.memory_bytes() as f64 / size as f64,
+        index.serialized_bytes() as f64 / size as f64,
+    );
+    let exact_hits: usize = queries
+        .chunks_exact(dim)
+        .zip(truth)
+        .map(|(q, want)| {
+            index
+                .search_exact(q, 10)
+                .unwrap()
+                .iter()
+                .filter(|h| want.contains(&h.key))
+                .count()
+        })
+        .sum();
+    eprintln!(
+        "  exact int8 scan: recall@10 {:.3} against f32 cosine",
+        exact_hits as f64 / (recall_queries * 10) as f64
+    );
+    for expansion in [128, 256, 512] {
+        index.set_expansion_search(expansion);
+        let mut hits = 0usize;
+        for (q, exact) in queries.chunks_exact(dim).zip(truth) {
+            hits += index
+                .search(q, 10)
+                .unwrap()
+                .iter()
+                .filter(|h| exact.contains(&h.key))
+                .count();
+        }
+        let mut lat: Vec<f64> = queries
+            .chunks_exact(dim)
+            .map(|q| {
+                let t = Instant::now();
+                black_box(index.search(q, 10).unwrap());
+                t.elapsed().as_secs_f64() * 1e6
+            })
+            .collect();
+        lat.sort_by(f64::total_cmp);
+        eprintln!(
+            "  expansion {expansion}: recall@10 {:.3}, search p50 {:.0} µs p99 {:.0} µs",
+            hits as f64 / (recall_queries * 10) as f64,
+            percentile(&lat, 0.50),
+            percentile(&lat, 0.99),
+        );
+    }
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
 }
@@ -110,16 +179,6 @@ fn bench(c: &mut Criterion) {
         let (queries, base) = held_out(&vectors[..(size + queries_n) * dim], queries_n, dim);
         let (queries, base) = (&queries[..], &base[..]);
         let keys: Vec<u64> = (0..size as u64).collect();
-        let index = VectorIndex::new(dim).expect("index");
-        let started = Instant::now();
-        index.add(&keys, &base[..size * dim]).expect("add");
-        let build = started.elapsed().as_secs_f64();
-        eprintln!(
-            "vectors {size}: build {build:.1} s ({:.0} vectors/s), {:.0} B/vector in memory, {:.0} B/vector on disk",
-            size as f64 / build,
-            index.memory_bytes() as f64 / size as f64,
-            index.serialized_bytes() as f64 / size as f64,
-        );
         // Ground truth: exact f32 cosine (the vectors are unit length)
         // over the base, not the index's own int8 scan.
         let recall_queries = 500;
@@ -128,49 +187,35 @@ fn bench(c: &mut Criterion) {
             .take(recall_queries)
             .map(|q| exact_top10(q, &base[..size * dim], dim))
             .collect();
-        let exact_hits: usize = queries
-            .chunks_exact(dim)
-            .zip(&truth)
-            .map(|(q, want)| {
-                index
-                    .search_exact(q, 10)
-                    .unwrap()
-                    .iter()
-                    .filter(|h| want.contains(&h.key))
-                    .count()
-            })
-            .sum();
-        eprintln!(
-            "  exact int8 scan: recall@10 {:.3} against f32 cosine",
-            exact_hits as f64 / (recall_queries * 10) as f64
-        );
-        for expansion in [128, 256, 512] {
-            index.set_expansion_search(expansion);
-            let mut hits = 0usize;
-            for (q, exact) in queries.chunks_exact(dim).zip(&truth) {
-                hits += index
-                    .search(q, 10)
-                    .unwrap()
-                    .iter()
-                    .filter(|h| exact.contains(&h.key))
-                    .count();
-            }
-            let mut lat: Vec<f64> = queries
-                .chunks_exact(dim)
-                .map(|q| {
-                    let t = Instant::now();
-                    black_box(index.search(q, 10).unwrap());
-                    t.elapsed().as_secs_f64() * 1e6
-                })
-                .collect();
-            lat.sort_by(f64::total_cmp);
-            eprintln!(
-                "  expansion {expansion}: recall@10 {:.3}, search p50 {:.0} µs p99 {:.0} µs",
-                hits as f64 / (recall_queries * 10) as f64,
-                percentile(&lat, 0.50),
-                percentile(&lat, 0.99),
+        // Other build expansions to compare with the built-in one, in the
+        // same run: CODEGRAPH_BENCH_EXPANSION_ADD=64,96.
+        let others: Vec<usize> = std::env::var("CODEGRAPH_BENCH_EXPANSION_ADD")
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect();
+        for expansion_add in others {
+            let index = VectorIndex::with_expansion_add(dim, expansion_add).expect("index");
+            measure(
+                &index,
+                &format!("expansion_add {expansion_add}"),
+                &keys,
+                base,
+                queries,
+                &truth,
+                dim,
             );
         }
+        let index = VectorIndex::new(dim).expect("index");
+        measure(
+            &index,
+            "built-in expansion_add",
+            &keys,
+            base,
+            queries,
+            &truth,
+            dim,
+        );
         index.set_expansion_search(codegraph_vector::EXPANSION_SEARCH);
         let mut i = 0;
         group.bench_function(format!("k10_{size}"), |b| {
