@@ -131,31 +131,60 @@ pub fn resolve_files(
     let mut report = ResolveReport::default();
     let files = FileIndex::new(store.file_paths()?);
     let aliases = store.path_aliases()?;
+    // Each chunk's edges are written while the next chunk resolves: the
+    // write is one thread's work, and resolution reads no resolved edges.
+    let mut resolved: Option<(&[String], Vec<Resolved>)> = None;
     for chunk in paths.chunks(CHUNK_FILES) {
-        let results: Vec<Result<Option<FileResolution>, StoreError>> = chunk
-            .par_iter()
-            .map_init(Caches::default, |cache, path| {
-                resolve_file(store, &files, &aliases, cache, path)
-            })
-            .collect();
-        for (path, result) in chunk.iter().zip(results) {
-            let Some(file) = result? else {
-                writer.clear_pending(path);
-                continue;
-            };
-            report.files += 1;
-            report.refs += u64::from(file.refs);
-            report.resolved += u64::from(file.resolved);
-            report.edges += file.edges.len() as u64;
-            writer.replace_resolved(path, &file.edges, file.resolved)?;
-            if writer.batch_full() {
-                writer.commit()?;
-            }
-        }
+        let previous = resolved.take();
+        let (written, results) = rayon::join(
+            || match previous {
+                Some((done, results)) => write_resolved(writer, &mut report, done, results),
+                None => Ok(()),
+            },
+            || {
+                chunk
+                    .par_iter()
+                    .map_init(Caches::default, |cache, path| {
+                        resolve_file(store, &files, &aliases, cache, path)
+                    })
+                    .collect::<Vec<Resolved>>()
+            },
+        );
+        written?;
+        resolved = Some((chunk, results));
         crate::fault::checkpoint("resolve-chunk");
+    }
+    if let Some((done, results)) = resolved {
+        write_resolved(writer, &mut report, done, results)?;
     }
     writer.commit()?;
     Ok(report)
+}
+
+type Resolved = Result<Option<FileResolution>, StoreError>;
+
+/// Replaces the resolved edges of each of `paths` with its result.
+fn write_resolved(
+    writer: &mut IndexWriter<'_>,
+    report: &mut ResolveReport,
+    paths: &[String],
+    results: Vec<Resolved>,
+) -> Result<(), StoreError> {
+    for (path, result) in paths.iter().zip(results) {
+        let Some(file) = result? else {
+            writer.clear_pending(path);
+            continue;
+        };
+        report.files += 1;
+        report.refs += u64::from(file.refs);
+        report.resolved += u64::from(file.resolved);
+        report.edges += file.edges.len() as u64;
+        writer.replace_resolved(path, &file.edges, file.resolved)?;
+        if writer.batch_full() {
+            writer.commit()?;
+        }
+    }
+    Ok(())
 }
 
 /// Resolves one file's references; `None` if the file is not indexed.

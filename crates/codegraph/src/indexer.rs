@@ -328,6 +328,18 @@ pub fn peak_rss_bytes() -> u64 {
     codegraph_query::peak_resident_bytes().unwrap_or(0)
 }
 
+/// Hands the allocator's free memory back to the system between stages:
+/// resolution frees its lookups' blocks across every thread's arena, and
+/// without this the search stage's allocations came on top of them.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of glibc's heaps to the
+    // system; it takes the allocator's own locks.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 #[derive(Clone, Copy)]
 enum SkipReason {
     TooLarge,
@@ -816,6 +828,7 @@ impl Indexer {
         }
         report.stages.flush = lap(&mut stage);
         report.stage_peak_bytes.flush = peak_rss_bytes();
+        release_free_memory();
 
         if let Some(name) = &config.embedder {
             report_progress(Progress::Stage("search"));
