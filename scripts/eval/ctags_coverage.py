@@ -38,6 +38,7 @@ DEFINITION_KINDS = {
     "C++": {"class", "function", "enum", "enumerator", "namespace", "struct", "typedef", "union",
             "member"},
     "Python": {"class", "function", "member"},
+    "C": {"function", "enum", "enumerator", "struct", "typedef", "union", "member"},
     "Go": {"func", "struct", "interface", "type", "talias", "member", "methodSpec"},
     "Java": {"class", "enum", "enumConstant", "interface", "method", "field", "annotation"},
 }
