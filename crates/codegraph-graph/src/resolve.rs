@@ -47,7 +47,8 @@ struct Candidate {
     parent: Option<NodeId>,
     file: String,
     qualified_name: String,
-    /// The name of the trait that declares this method, if one does.
+    /// The name of the trait that declares this method or associated
+    /// type, if one does (Rust).
     in_trait: Option<String>,
     /// Whether it is a member of a type (its parent a class, struct,
     /// trait...).
@@ -231,6 +232,12 @@ fn resolve_file(
             .collect();
         let all = ancestors(store, cache, direct)?;
         context.ancestors.insert(node.id, all);
+    }
+    for r in refs.iter().filter(|r| r.kind == RefKind::Implement) {
+        if let Some(ty) = &r.qualifier {
+            let traits = context.impl_traits.entry(last_segment(ty).to_string());
+            traits.or_default().push(last_segment(&r.name).to_string());
+        }
     }
     let mut edges: HashMap<(NodeId, EdgeKind, NodeId), Edge> = HashMap::new();
     // Receiver types derived from a callee's signature (a callback's
@@ -945,7 +952,10 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
             kind: n.kind,
             in_trait: n
                 .parent
-                .filter(|_| n.kind == NodeKind::Method && n.language == Language::Rust)
+                .filter(|_| {
+                    matches!(n.kind, NodeKind::Method | NodeKind::TypeAlias)
+                        && n.language == Language::Rust
+                })
                 .and_then(|p| traits.get(&p).cloned()),
             in_type: n.parent.is_some_and(|p| types.contains(&p)),
             language: n.language,
@@ -1177,6 +1187,10 @@ struct FileContext<'a> {
     reexports: HashMap<String, Vec<String>>,
     /// The ancestor type names of each type defined in the file.
     ancestors: HashMap<NodeId, Vec<String>>,
+    /// Rust: the traits (last segments) each type of the file's `impl T for
+    /// X` blocks implements, by the type's last segment: an `impl` for a
+    /// type from elsewhere has no node to hold them.
+    impl_traits: HashMap<String, Vec<String>>,
     /// Module aliases and the tree's Rust crates.
     aliases: &'a PathAliases,
     /// The Cargo bench, test or example target a Rust file is in
@@ -1271,6 +1285,7 @@ impl<'a> FileContext<'a> {
                 .collect(),
             included_files,
             ancestors: HashMap::new(),
+            impl_traits: HashMap::new(),
             aliases,
             barrels,
             import_files,
@@ -1426,6 +1441,36 @@ fn rust_impl_item(qualified: &str) -> bool {
 /// `impl From<Vec<u8>> for Bytes`. A method alone under its name is kept
 /// whatever its parameter, as coercions (`&Vec<u8>` to `&[u8]`) apply to
 /// it; so is a set none of whose members takes that type.
+/// Of the candidates for Rust's `Self::X`, the associated types declared
+/// by the enclosing trait, or by the traits the enclosing type (or the
+/// type from elsewhere an `impl` is for) implements; none when those traits
+/// are not the project's (`Self::Item` of `Iterator`).
+fn trait_items<'c>(
+    candidates: Vec<&'c Candidate>,
+    reference: &UnresolvedRef,
+    context: &FileContext,
+) -> Vec<&'c Candidate> {
+    let traits: Vec<&str> = match context.enclosing_type(reference.from) {
+        Some(owner) if owner.kind == NodeKind::Trait => vec![owner.name.as_str()],
+        Some(owner) => {
+            let ancestors = context.ancestors.get(&owner.id).into_iter().flatten();
+            ancestors.map(|a| last_segment(a)).collect()
+        }
+        None => {
+            let ty = context.impl_path(reference.from).map(last_segment);
+            let traits = ty.and_then(|ty| context.impl_traits.get(ty)).into_iter();
+            traits.flatten().map(String::as_str).collect()
+        }
+    };
+    candidates
+        .into_iter()
+        .filter(|c| {
+            c.kind == NodeKind::TypeAlias
+                && c.in_trait.as_deref().is_some_and(|t| traits.contains(&t))
+        })
+        .collect()
+}
+
 fn narrow_by_argument<'c>(candidates: Vec<&'c Candidate>, argument: &str) -> Vec<&'c Candidate> {
     fn group(c: &Candidate) -> Option<(&str, &str)> {
         rust_impl_item(&c.qualified_name)
@@ -1529,6 +1574,12 @@ fn choose(
     lineage: &[String],
     exported: Option<&str>,
 ) -> Vec<Chosen> {
+    // Rust's `Self::Item` inside `impl Iterator for T` names the trait's
+    // associated type (as rust-analyzer has it), not the impl's `type Item
+    // = ..` item: an impl's associated types are all trait impls'.
+    let trait_item_only = context.language == Language::Rust
+        && reference.kind == RefKind::Type
+        && reference.qualifier.as_deref() == Some("Self");
     let candidates: Vec<&Candidate> = all
         .iter()
         .filter(|c| {
@@ -1538,6 +1589,13 @@ fn choose(
                     || visible_from_target(&c.file, context.cargo_target))
         })
         .collect();
+    if trait_item_only {
+        let items = trait_items(candidates, reference, context);
+        return match items.len() {
+            1 => split(&items, 0.9, Resolution::OwnType),
+            _ => Vec::new(),
+        };
+    }
     if candidates.is_empty() {
         return Vec::new();
     }
