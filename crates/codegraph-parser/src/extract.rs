@@ -208,8 +208,8 @@ pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
     // The grammar reads the blanked text; the extractor reads the file's
     // own, at the same offsets.
     let blanked = spec
-        .blanks_trailing_macros
-        .then(|| crate::mask::blank_trailing_macros(source))
+        .blanks_macros
+        .then(|| crate::mask::blank_macros(source))
         .flatten();
     let tree = PARSER.with_borrow_mut(|parser| {
         // Only fails on a grammar ABI mismatch, which the tests rule out.

@@ -1,19 +1,22 @@
-//! Annotation macros written after a C or C++ function's parameter list:
-//! `int size() const BOOST_NOEXCEPT { .. }`, `void unlock(void)
-//! __releases(lock) { .. }`. The grammar does not know such a name expands
-//! to nothing or to an attribute, so the whole definition becomes a syntax
-//! error and its function is lost (in Boost, four in ten of the function
-//! groups ctags finds and the index missed). Before parsing, those macros
-//! are blanked with spaces, byte for byte (newlines kept), so every offset,
-//! row and column stays that of the file, and the text the extractor reads
-//! (signatures, source) is still the file's own.
+//! C and C++ macros the grammar cannot read, blanked before parsing.
+//!
+//! Two kinds lose whole definitions. An annotation macro after a
+//! function's parameter list (`int size() const BOOST_NOEXCEPT { .. }`,
+//! `void unlock(void) __releases(lock) { .. }`): the grammar does not know
+//! the name expands to nothing or to an attribute, so the definition
+//! becomes a syntax error and its function is lost. A declaration macro on
+//! its own line with no `;` (`DEFINE_OP(plus, +)`): the next declaration
+//! runs into it. Both are overwritten with spaces, byte for byte (newlines
+//! kept), so every offset, row and column stays that of the file, and the
+//! text the extractor reads (signatures, source) is still the file's own.
+//! On Boost this took ctags' definitions located from .954 to .964.
 //!
 //! Only where a declaration can stand (the file's top level, a namespace, a
-//! class body), never inside a function body, and only a run of
-//! macro-looking names (`ALL_CAPS`, or `__name` as the kernel's sparse
-//! annotations), each with an optional argument group, between a parameter
+//! class body), never inside a function body, and only macro-looking names
+//! (`ALL_CAPS`, or `__name` as the kernel's sparse annotations), each with
+//! an optional argument group. An annotation run sits between a parameter
 //! list's `)` (and its qualifiers) and what ends a declarator: `{`, `;`,
-//! `=`, `:` or `->`. Anything else there (a type name in an old-style C
+//! `=`, `:` or `->`; anything else there (a type name in an old-style C
 //! definition, an operator) leaves the site as it was.
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -56,7 +59,7 @@ struct Edits {
 
 /// `source` with its annotation and declaration macros blanked, or `None`
 /// when it has none (no copy).
-pub(crate) fn blank_trailing_macros(source: &str) -> Option<String> {
+pub(crate) fn blank_macros(source: &str) -> Option<String> {
     let bytes = source.as_bytes();
     let tokens = lex(bytes);
     let edits = macro_edits(bytes, &tokens);
@@ -519,10 +522,10 @@ fn raw_string_end(bytes: &[u8], quote: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::blank_trailing_macros;
+    use super::blank_macros;
 
     fn blanked(source: &str) -> String {
-        blank_trailing_macros(source).unwrap_or_else(|| source.to_string())
+        blank_macros(source).unwrap_or_else(|| source.to_string())
     }
 
     #[test]
@@ -554,7 +557,7 @@ mod tests {
     }
 
     #[test]
-    fn code_that_is_not_a_trailing_macro_is_left_alone() {
+    fn code_that_is_no_such_macro_is_left_alone() {
         for source in [
             // Inside a body: a statement, not a declaration.
             "void f() { if (x) TRACE(x); g(a) FOO; }",
@@ -568,7 +571,7 @@ mod tests {
             // is inside a body.
             "TEST_CASE(name)\n{\n}\nDECLARE(x);\nvoid f() {\n  SETUP(a)\n  run();\n}\n",
         ] {
-            assert_eq!(blank_trailing_macros(source), None, "{source}");
+            assert_eq!(blank_macros(source), None, "{source}");
         }
     }
 }

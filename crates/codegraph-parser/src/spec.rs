@@ -127,7 +127,7 @@ pub(crate) struct LanguageSpec {
     /// Annotation and declaration macros the grammar cannot read
     /// (`f() const NOEXCEPT {`) are blanked before parsing (C, C++: see
     /// `mask.rs`).
-    pub blanks_trailing_macros: bool,
+    pub blanks_macros: bool,
     module_path: fn(&str) -> Option<String>,
 }
 
@@ -254,7 +254,7 @@ fn build(language: Language) -> LanguageSpec {
         separator,
         expands_use_trees: language == Language::Rust,
         parses_macro_arguments: language == Language::Rust,
-        blanks_trailing_macros: matches!(language, Language::C | Language::Cpp),
+        blanks_macros: matches!(language, Language::C | Language::Cpp),
         module_path,
     }
 }
