@@ -1206,7 +1206,23 @@ impl<'t> Captured<'t> {
         };
         let facts = TypeFacts::new(std::mem::take(&mut self.bindings), &scopes);
         let implicit_this = language.has_implicit_this();
-        let def_names: HashSet<usize> = defs.iter().map(|d| d.name_start).collect();
+        // A definition's own name is no reference to it. A scope's is (the
+        // type `impl PutBack<I> { .. }` or a Swift `extension` is for),
+        // made where the scope stands, not by the type it adds to.
+        let def_names: HashSet<usize> = defs
+            .iter()
+            .filter(|d| d.kind.is_some())
+            .map(|d| d.name_start)
+            .collect();
+        let scope_names: HashMap<usize, NodeId> = defs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.kind.is_none())
+            .map(|(i, d)| {
+                let outside = nearest_node(scope_parent[i], &scope_parent, &node_of);
+                (d.name_start, outside.unwrap_or(file_id))
+            })
+            .collect();
         // The names each function binds itself.
         let locals: HashSet<(usize, &str)> = self
             .locals
@@ -1290,7 +1306,10 @@ impl<'t> Captured<'t> {
                 continue;
             }
             graph.refs.push(UnresolvedRef {
-                from: enclosing(r.start_byte),
+                from: scope_names
+                    .get(&r.start_byte)
+                    .copied()
+                    .unwrap_or_else(|| enclosing(r.start_byte)),
                 kind: r.kind,
                 name: r.name,
                 qualifier: r.receiver,

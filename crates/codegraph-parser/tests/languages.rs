@@ -168,6 +168,7 @@ fn dispatch(req: &Request) -> Response {
             ref inherit Send from http::client::Transport L19
             ref type Request from http::client::Transport::send L20
             ref type Response from http::client::Transport::send L20
+            ref type Client from crates/net/src/http/client.rs L23
             ref type Self from http::client::Client::new L25
             ref type Client from http::client::Client::new L26
             ref call to_string via base_url from http::client::Client::new L26
@@ -179,6 +180,7 @@ fn dispatch(req: &Request) -> Response {
             ref call send_with_retry via self from http::client::Client::get L31
             ref type Method from http::client::Client::get L31
             ref implement Transport via Client from http::client::Client L35
+            ref type Client from crates/net/src/http/client.rs L35
             ref type Request from http::client::Client::send L36
             ref type Response from http::client::Client::send L36
             ref call dispatch from http::client::Client::send L37
@@ -986,6 +988,7 @@ func helper(_ x: Int) {}
             ref call make via Order from Order.total L9
             ref type Int from Order.make L11
             ref type Double from Point.dist L13
+            ref type Order from Sources/Shop/Order.swift L16
             ref type Int from helper L17
             ref import Foundation from Sources/Shop/Order.swift L1
             edges: 14 contains, 1 imports; syntax errors: false
@@ -1418,5 +1421,25 @@ fn c_and_cpp_functions_with_trailing_annotation_macros_are_definitions() {
             .any(|n| n.name == "unlock" && n.kind.to_string() == "function"),
         "{:?}",
         graph.nodes
+    );
+}
+
+#[test]
+fn the_type_an_impl_block_is_for_is_referenced_from_where_the_block_stands() {
+    let source = "pub struct P;\n\nimpl P {\n    fn f(&self) {}\n}\n\nmod m {\n    impl super::P {\n        fn g(&self) {}\n    }\n}\n";
+    let graph = codegraph_parser::parse_file("src/lib.rs", source, Language::Rust);
+    let module = graph.nodes.iter().find(|n| n.name == "m").unwrap().id;
+    let sites: Vec<(u32, bool, bool)> = graph
+        .refs
+        .iter()
+        .filter(|r| r.name == "P" && r.kind == codegraph_core::RefKind::Type)
+        .map(|r| (r.line, r.from == graph.nodes[0].id, r.from == module))
+        .collect();
+    // Line 3 from the file, line 8 from module `m`: not from `P` itself.
+    assert_eq!(
+        sites,
+        [(3, true, false), (8, false, true)],
+        "{:?}",
+        graph.refs
     );
 }

@@ -1652,11 +1652,13 @@ fn rust_glob_imports_of_the_library_bring_its_types() {
     index(dir.path());
     // A type a test target's glob import of the library brings in
     // (through a re-export), in a path call and a parameter, is the
-    // library's one type of that name.
+    // library's one type of that name. (Its `impl` block is a reference
+    // from its file.)
     assert_eq!(
         ref_sites(dir.path(), "header::map::HeaderMap", &[]),
         [
             "header::map::HeaderMap::new 4 same-file",
+            "src/header/map.rs 3 same-file",
             "src/header/mod.rs 3 import",
             "tests::headers::smoke 5 import",
             "tests::headers::takes 9 import"
