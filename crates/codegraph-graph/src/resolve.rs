@@ -233,7 +233,8 @@ fn resolve_file(
         let all = ancestors(store, cache, direct)?;
         context.ancestors.insert(node.id, all);
     }
-    for r in refs.iter().filter(|r| r.kind == RefKind::Implement) {
+    let implements = refs.iter().filter(|r| r.kind == RefKind::Implement);
+    for r in implements.filter(|_| record.language == Language::Rust) {
         if let Some(ty) = &r.qualifier {
             let traits = context.impl_traits.entry(last_segment(ty).to_string());
             traits.or_default().push(last_segment(&r.name).to_string());
@@ -1435,12 +1436,6 @@ fn rust_impl_item(qualified: &str) -> bool {
         .is_some_and(|owner| owner.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
-/// Of a Rust type's same-named methods from several trait impls (each
-/// `From<T>` impl's `from`), the ones whose first parameter is of the
-/// argument's type where the call shows it: `Bytes::from(vec![1])` runs
-/// `impl From<Vec<u8>> for Bytes`. A method alone under its name is kept
-/// whatever its parameter, as coercions (`&Vec<u8>` to `&[u8]`) apply to
-/// it; so is a set none of whose members takes that type.
 /// Of the candidates for Rust's `Self::X`, the associated types declared
 /// by the enclosing trait, or by the traits the enclosing type (or the
 /// type from elsewhere an `impl` is for) implements; none when those traits
@@ -1471,6 +1466,12 @@ fn trait_items<'c>(
         .collect()
 }
 
+/// Of a Rust type's same-named methods from several trait impls (each
+/// `From<T>` impl's `from`), the ones whose first parameter is of the
+/// argument's type where the call shows it: `Bytes::from(vec![1])` runs
+/// `impl From<Vec<u8>> for Bytes`. A method alone under its name is kept
+/// whatever its parameter, as coercions (`&Vec<u8>` to `&[u8]`) apply to
+/// it; so is a set none of whose members takes that type.
 fn narrow_by_argument<'c>(candidates: Vec<&'c Candidate>, argument: &str) -> Vec<&'c Candidate> {
     fn group(c: &Candidate) -> Option<(&str, &str)> {
         rust_impl_item(&c.qualified_name)
