@@ -393,10 +393,7 @@ fn package_export(
         return Ok(known.clone());
     }
     let found = init_export(store, files, aliases, context.path, &key.0, name)?;
-    if cache.package_exports.len() >= CACHE_NAMES {
-        cache.package_exports.clear();
-    }
-    cache.package_exports.insert(key, found.clone());
+    bounded_insert(&mut cache.package_exports, key, found.clone());
     Ok(found)
 }
 
@@ -538,18 +535,24 @@ fn imported_definitions(
     Ok(found.into_iter().map(|id| (id, each)).collect())
 }
 
+/// Inserts into one of a worker's caches, which starts over once it holds
+/// `CACHE_NAMES` entries: memory stays bounded on any tree.
+fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: V) {
+    if map.len() >= CACHE_NAMES {
+        map.clear();
+    }
+    map.insert(key, value);
+}
+
 /// The definitions named `name`, through the thread's cache.
 fn cached_lookup<'c>(
     store: &Store,
     cache: &'c mut Caches,
     name: &str,
 ) -> Result<&'c [Candidate], StoreError> {
-    if cache.names.len() >= CACHE_NAMES {
-        cache.names.clear();
-    }
     if !cache.names.contains_key(name) {
         let candidates = lookup(store, name)?;
-        cache.names.insert(name.to_string(), candidates);
+        bounded_insert(&mut cache.names, name.to_string(), candidates);
     }
     Ok(&cache.names[name])
 }
@@ -572,9 +575,6 @@ fn ancestors(
             continue;
         }
         if !cache.bases.contains_key(&name) {
-            if cache.bases.len() >= CACHE_NAMES {
-                cache.bases.clear();
-            }
             let types: Vec<Candidate> = cached_lookup(store, cache, &name)?
                 .iter()
                 .filter(|c| c.kind.is_type_container())
@@ -588,7 +588,7 @@ fn ancestors(
                     }
                 }
             }
-            cache.bases.insert(name.clone(), bases);
+            bounded_insert(&mut cache.bases, name.clone(), bases);
         }
         queue.extend(cache.bases[&name].iter().cloned());
         found.push(name);
@@ -604,16 +604,13 @@ fn file_inherits<'c>(
     file: &str,
 ) -> Result<&'c [(NodeId, String)], StoreError> {
     if !cache.inherits.contains_key(file) {
-        if cache.inherits.len() >= CACHE_NAMES {
-            cache.inherits.clear();
-        }
         let inherits = store
             .file_refs(file)?
             .into_iter()
             .filter(|r| matches!(r.kind, RefKind::Inherit | RefKind::Implement))
             .map(|r| (r.from, r.name))
             .collect();
-        cache.inherits.insert(file.to_string(), inherits);
+        bounded_insert(&mut cache.inherits, file.to_string(), inherits);
     }
     Ok(&cache.inherits[file])
 }
@@ -1156,10 +1153,7 @@ fn reexported(
             }
         }
     }
-    if cache.reexports.len() >= CACHE_NAMES {
-        cache.reexports.clear();
-    }
-    cache.reexports.insert(file.to_string(), found.clone());
+    bounded_insert(&mut cache.reexports, file.to_string(), found.clone());
     Ok(found)
 }
 

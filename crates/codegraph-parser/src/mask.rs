@@ -36,6 +36,12 @@ struct Token {
     end: usize,
 }
 
+impl Token {
+    fn text<'b>(&self, bytes: &'b [u8]) -> &'b [u8] {
+        &bytes[self.start..self.end]
+    }
+}
+
 /// What a brace opens.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Brace {
@@ -82,7 +88,6 @@ pub(crate) fn blank_macros(source: &str) -> Option<String> {
 }
 
 fn macro_edits(bytes: &[u8], tokens: &[Token]) -> Edits {
-    let text = |t: &Token| &bytes[t.start..t.end];
     let mut edits = Edits::default();
     let mut braces: Vec<Brace> = Vec::new();
     let mut parens = 0usize;
@@ -109,7 +114,7 @@ fn macro_edits(bytes: &[u8], tokens: &[Token]) -> Edits {
             }
             Kind::Punct(b';') if parens == 0 => (keyword, paren_or_assign) = (None, false),
             Kind::Punct(b'=') if parens == 0 => paren_or_assign = true,
-            Kind::Ident => match text(&token) {
+            Kind::Ident => match token.text(bytes) {
                 b"namespace" | b"extern" => keyword = Some(Brace::Namespace),
                 b"class" | b"struct" | b"union" | b"enum" => keyword = Some(Brace::Class),
                 word if parens == 0
@@ -173,7 +178,7 @@ fn declaration_macro(
         let on_next_line = bytes[close.end..next.start].contains(&b'\n');
         let starts_declaration = match next.kind {
             Kind::Ident | Kind::Scope => !matches!(
-                &bytes[next.start..next.end],
+                next.text(bytes),
                 b"const" | b"volatile" | b"override" | b"final" | b"noexcept" | b"try"
             ),
             Kind::Punct(b) => matches!(b, b'}' | b'~' | b'['),
@@ -232,7 +237,7 @@ fn names_a_declarator(bytes: &[u8], tokens: &[Token], open: usize) -> bool {
     let Some(before) = open.checked_sub(1).map(|i| tokens[i]) else {
         return false;
     };
-    let word = &bytes[before.start..before.end];
+    let word = before.text(bytes);
     let name = match before.kind {
         Kind::Ident if !NOT_A_NAME.contains(&word) && !all_caps(word) => open - 1,
         // An operator's symbol: up to three punctuation tokens back to
@@ -244,7 +249,7 @@ fn names_a_declarator(bytes: &[u8], tokens: &[Token], open: usize) -> bool {
                 .take_while(|t| matches!(t.kind, Kind::Punct(_) | Kind::Arrow))
                 .count();
             match open.checked_sub(back + 1).map(|i| (i, tokens[i])) {
-                Some((i, t)) if t.kind == Kind::Ident && &bytes[t.start..t.end] == b"operator" => i,
+                Some((i, t)) if t.kind == Kind::Ident && t.text(bytes) == b"operator" => i,
                 _ => return false,
             }
         }
@@ -268,7 +273,7 @@ fn trailing_macros(bytes: &[u8], tokens: &[Token], from: usize) -> Vec<(usize, u
     let mut spans = Vec::new();
     let mut i = from;
     while let Some(token) = tokens.get(i) {
-        let word = &bytes[token.start..token.end];
+        let word = token.text(bytes);
         match token.kind {
             Kind::Punct(b'{' | b';' | b'=' | b':') | Kind::Arrow => return spans,
             Kind::Ident if word == b"try" => return spans,
@@ -524,16 +529,18 @@ fn raw_string_end(bytes: &[u8], quote: usize) -> usize {
 mod tests {
     use super::blank_macros;
 
+    /// `source` blanked, checked to keep every byte offset and line.
     fn blanked(source: &str) -> String {
-        blank_macros(source).unwrap_or_else(|| source.to_string())
+        let out = blank_macros(source).unwrap_or_else(|| source.to_string());
+        assert_eq!(out.len(), source.len());
+        assert_eq!(out.lines().count(), source.lines().count());
+        out
     }
 
     #[test]
     fn trailing_annotation_macros_become_spaces() {
         let source = "struct A {\n  int size() const BOOST_NOEXCEPT { return 1; }\n  bool operator==(A const&) const BOOST_NOEXCEPT_IF(X<(1>0)>::value);\n};\nvoid unlock(struct l *l)\n\t__releases(l) { }\n";
         let out = blanked(source);
-        assert_eq!(out.len(), source.len());
-        assert_eq!(out.lines().count(), source.lines().count());
         assert!(
             out.contains("int size() const                { return 1; }"),
             "{out}"
@@ -547,8 +554,6 @@ mod tests {
     fn declaration_macros_on_their_own_lines_become_calls_or_spaces() {
         let source = "namespace n {\n  DEFINE_OP(plus, +)\n  DEFINE_OP(\n    minus, -)\n  struct S {\n    NOT_COPYABLE(S)\n  public:\n    S();\n  };\n}\n";
         let out = blanked(source);
-        assert_eq!(out.len(), source.len());
-        assert_eq!(out.lines().count(), source.lines().count());
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[1].trim_end(), "  DEFINE_OP()      ;");
         assert_eq!(lines[2].trim_end(), "  DEFINE_OP(");
