@@ -31,7 +31,9 @@ DEFINITION_KINDS = {
     "Lua": {"function"},
     "Sh": {"function"},
     "Elixir": {"function", "macro", "module", "protocol", "delegate", "guard"},
-    "Haskell": {"function", "module", "type", "constructor"},
+    # Not "module": ctags names `module Text.Pandoc.App` "Text"; codegraph
+    # makes a module the qualifier of its file's definitions.
+    "Haskell": {"function", "type", "constructor"},
     "JavaScript": {"class", "function", "generator", "method", "getter", "setter"},
     "TypeScript": {"class", "function", "generator", "interface", "method", "enum", "enumerator",
                    "alias", "namespace"},
@@ -58,6 +60,12 @@ DECLARATION_ON_LINE = {
     ("JavaScript", "class"): r"\bclass\s+{name}\b|\b{name}\s*=\s*class\b",
     # Kotlin "methods" on lambda and function parameters (`{ acc, x -> }`).
     ("Kotlin", "method"): r"\bfun\b[^=]*\b{name}\s*[(<]",
+    # Haskell "functions" on a module header's `where`, on the types of a
+    # record field's line (`, stEnv :: [(Text, Text)]`) and on Template
+    # Haskell splices (`$(deriveJSON ..)`): a function or selector is
+    # declared by its name at the start of a line (an equation, guard or
+    # signature) or after a record's `{` or `,`.
+    ("Haskell", "function"): r"^\s*(?!where\b)\(?{name}\)?(\s|::|$)|[{{,]\s*{name}\s*(::|,)",
 }
 
 _lines = {}

@@ -291,6 +291,12 @@ impl Language {
         )
     }
 
+    /// Whether a record field is also a function a call can name: in
+    /// Haskell each field is its own selector (`optColumns opts`).
+    pub fn fields_are_functions(self) -> bool {
+        self == Language::Haskell
+    }
+
     /// Whether code in `self` can name a definition written in `other`:
     /// the same language, or one family (JavaScript, TypeScript and TSX
     /// import each other; C and C++ share headers).

@@ -329,9 +329,10 @@ fn resolve_file(
         resolved += 1;
         for (to, confidence, resolution, target_kind) in targets {
             // Building an enum variant (`Some(x)`, `ErrorKind::Io(e)`) runs
-            // no code of the project's: it references the variant.
+            // no code of the project's: it references the variant. So does
+            // applying a Haskell field's selector (`optColumns opts`).
             let kind = match (reference.kind, target_kind) {
-                (RefKind::Call, NodeKind::Variant) => EdgeKind::References,
+                (RefKind::Call, NodeKind::Variant | NodeKind::Field) => EdgeKind::References,
                 (reference_kind, _) => reference_kind.edge_kind(),
             };
             let edge = edges.entry((reference.from, kind, to)).or_insert(Edge {
@@ -1578,7 +1579,10 @@ fn choose(
     let candidates: Vec<&Candidate> = all
         .iter()
         .filter(|c| {
-            accepts(reference.kind, c.kind)
+            (accepts(reference.kind, c.kind)
+                || (reference.kind == RefKind::Call
+                    && c.kind == NodeKind::Field
+                    && context.language.fields_are_functions()))
                 && c.language.shares_names_with(context.language)
                 && (context.language != Language::Rust
                     || visible_from_target(&c.file, context.cargo_target))
@@ -2356,7 +2360,9 @@ fn own_or_imported_type<'c>(
 /// A module's top-level definition (a JS/TS object literal's method, though
 /// its parent is the module, is none).
 fn top_level(c: &Candidate) -> bool {
-    c.parent == Some(NodeId::for_file(&c.file)) && c.kind != NodeKind::Method
+    (c.parent == Some(NodeId::for_file(&c.file)) && c.kind != NodeKind::Method)
+        // A Haskell field's selector is a function of the module.
+        || (c.kind == NodeKind::Field && c.language.fields_are_functions())
 }
 
 /// The confidence of a unique candidate found somewhere in a package or

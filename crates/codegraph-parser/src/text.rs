@@ -140,6 +140,12 @@ fn finish(doc: String) -> Option<String> {
 /// The head of a definition up to its body, whitespace collapsed:
 /// `pub fn parse(input: &str) -> Result<Ast>`.
 pub(crate) fn signature(def: Node, source: &str) -> Option<String> {
+    // One name of a Haskell record field (`note` of `note, tag :: String`)
+    // is signed by the whole field.
+    let def = match def.parent() {
+        Some(field) if def.kind() == "field_name" && field.kind() == "field" => field,
+        _ => def,
+    };
     // A declarator alone (`repo`) says little: start at its declaration.
     let start = match def.parent() {
         Some(parent) if def.kind() == "variable_declarator" && is_wrapper(parent.kind()) => {

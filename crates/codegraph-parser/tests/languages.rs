@@ -1171,7 +1171,7 @@ fn haskell() {
 import qualified Data.Map as M
 import Shop.Util (parse)
 -- | An order.
-data Order = Order { items :: [Int] }
+data Order = Order { items :: [Int], note, tag :: String }
 class Payable a where
   pay :: a -> Int
 instance Payable Order where
@@ -1183,8 +1183,11 @@ type Id = Int
 newtype Wrap = Wrap Int
 "#,
         expect![[r#"
-            struct Shop.Order.Order L5-5 in src/Shop/Order.hs sig=`data Order = Order { items :: [Int] }`
-            variant Shop.Order.Order.Order L5-5 in Shop.Order.Order sig=`Order { items :: [Int] }`
+            struct Shop.Order.Order L5-5 in src/Shop/Order.hs sig=`data Order = Order { items :: [Int], note, tag :: String }`
+            variant Shop.Order.Order.Order L5-5 in Shop.Order.Order sig=`Order { items :: [Int], note, tag :: String }`
+            field Shop.Order.Order.items L5-5 in Shop.Order.Order sig=`items :: [Int]`
+            field Shop.Order.Order.note L5-5 in Shop.Order.Order sig=`note, tag :: String`
+            field Shop.Order.Order.tag L5-5 in Shop.Order.Order sig=`note, tag :: String`
             trait Shop.Order.Payable L6-7 in src/Shop/Order.hs sig=`class Payable a where`
             method Shop.Order.Payable.pay L7-7 in Shop.Order.Payable sig=`pay :: a -> Int`
             function Shop.Order.total L11-11 in src/Shop/Order.hs sig=`total o = helper (sum (items o))`
@@ -1204,7 +1207,7 @@ newtype Wrap = Wrap Int
             ref call size via M from Shop.Order.helper L12
             ref import Data.Map from src/Shop/Order.hs L2
             ref import Shop.Util from src/Shop/Order.hs L3
-            edges: 10 contains, 2 imports; syntax errors: false
+            edges: 13 contains, 2 imports; syntax errors: false
         "#]],
     );
 }

@@ -27,8 +27,8 @@ const FILES: &[(&str, &str)] = &[
     ("kt/com/acme/app/Main.kt", "package com.acme.app\n\nimport com.acme.util.Strings\n\nfun run() = Strings.pad(1)\n"),
     ("ex/shop/accounts/user.ex", "defmodule Shop.Accounts.User do\n  def get(id), do: id\nend\n"),
     ("ex/shop/web.ex", "defmodule Shop.Web do\n  alias Shop.Accounts.User\n  def show(id), do: User.get(id)\nend\n"),
-    ("hs/Shop/Util.hs", "module Shop.Util (parse) where\n\nparse :: Int -> Int\nparse x = x\n"),
-    ("hs/Main.hs", "module Main where\n\nimport Shop.Util (parse)\n\nmain = print (parse 1)\n"),
+    ("hs/Shop/Util.hs", "module Shop.Util (parse, Config(..)) where\n\ndata Config = Config { width :: Int }\n\nparse :: Int -> Int\nparse x = x\n"),
+    ("hs/Main.hs", "module Main where\n\nimport Shop.Util (parse, Config(..))\n\nmain = print (parse (width (Config 1)))\n"),
     ("dart/lib/src/util.dart", "int parse(int x) => x;\n"),
     ("dart/lib/main.dart", "import 'src/util.dart';\n\nint run() => parse(1);\n"),
     ("cs/Services/Orders.cs", "namespace Shop.Services {\n    public class Orders {\n        public int Total() { return Count(); }\n        int Count() { return 1; }\n    }\n}\n"),
@@ -39,8 +39,8 @@ const FILES: &[(&str, &str)] = &[
     ("docs/notes.org", "* notes\n"),
 ];
 
-/// (kind, from, to, to's file) of every calls and imports edge between
-/// two indexed definitions or files.
+/// (kind, from, to, to's file) of every calls, imports and references
+/// edge between two indexed definitions or files.
 fn edges(repo: &Path) -> BTreeSet<String> {
     let export = std::process::Command::new(assert_cmd::cargo::cargo_bin("codegraph"))
         .current_dir(repo)
@@ -61,7 +61,9 @@ fn edges(repo: &Path) -> BTreeSet<String> {
         }
     }
     for r in &records {
-        if r["type"] == "node" || !matches!(r["kind"].as_str(), Some("calls" | "imports")) {
+        if r["type"] == "node"
+            || !matches!(r["kind"].as_str(), Some("calls" | "imports" | "references"))
+        {
             continue;
         }
         let (from, to) = (
@@ -129,6 +131,9 @@ fn every_language_is_indexed_with_its_imports_and_calls() {
         "calls Shop.Web.show -> Shop.Accounts.User.get (ex/shop/accounts/user.ex)",
         "imports hs/Main.hs -> hs/Shop/Util.hs (hs/Shop/Util.hs)",
         "calls Main.main -> Shop.Util.parse (hs/Shop/Util.hs)",
+        // A record field is its own selector function: applying it reads
+        // the field.
+        "references Main.main -> Shop.Util.Config.width (hs/Shop/Util.hs)",
         "imports dart/lib/main.dart -> dart/lib/src/util.dart (dart/lib/src/util.dart)",
         "calls run -> parse (dart/lib/src/util.dart)",
         "calls Shop.Services.Orders.Total -> Shop.Services.Orders.Count (cs/Services/Orders.cs)",

@@ -7,6 +7,9 @@
 (type_synonym name: (name) @name) @definition.type
 (class name: (name) @name) @definition.trait
 (data_constructor constructor: [(record name: (constructor) @name) (prefix name: (constructor) @name)]) @definition.variant
+; A record field is its own selector function (`optColumns opts`); each
+; name of `a, b :: Int` is one.
+(field name: (field_name (variable) @name) @definition.field)
 (class_declarations declaration: (signature name: (variable) @name) @definition.method)
 ; A top-level function: its equations (and its type signature) are one
 ; definition, named at the first equation.
