@@ -43,6 +43,8 @@ DEFINITION_KINDS = {
     "C": {"function", "enum", "enumerator", "struct", "typedef", "union", "member"},
     "Go": {"func", "struct", "interface", "type", "talias", "member", "methodSpec"},
     "Java": {"class", "enum", "enumConstant", "interface", "method", "field", "annotation"},
+    "Rust": {"macro", "method", "enumerator", "function", "enum", "interface", "field", "module",
+             "struct", "typedef"},
 }
 
 
