@@ -226,6 +226,11 @@ pub struct UnresolvedRef {
     /// The receiver's type, where the file declares it (`console: Console`
     /// makes `console.print()` a call of `Console.print`).
     pub receiver_type: Option<String>,
+    /// The qualifier is a value the member is reached through, as a field
+    /// expression writes it (Rust's `iter.size_hint()`, C's `dev->ops`),
+    /// not a path (`iter::size_hint()`): a value names no module, though
+    /// a module of that name may be in scope.
+    pub through_value: bool,
     /// A Rust path call's one argument's type, where the file shows it, as
     /// `rust_type_head` writes it (`Bytes::from(vec![1])` has `Vec`): which
     /// of a type's `From` impls runs.

@@ -793,6 +793,7 @@ fn callee_node(
         name: name.to_string(),
         qualifier: qualifier.map(str::to_string),
         receiver_type: None,
+        through_value: false,
         argument: None,
         line: reference.line,
         col: reference.col,
@@ -1878,6 +1879,14 @@ fn choose(
         }
         (Some(r), None) => {
             let owner = r.rsplit(['.', ':']).find(|s| !s.is_empty()).unwrap_or(r);
+            // A Rust value of no known type (`iter.size_hint()`,
+            // `entry.get()`) names no type (a unit struct, `Special`, does),
+            // and a module of its name only hints at its type: `scheme`
+            // is often a `scheme::Scheme`, so the module's one method of
+            // that name, if it has only one.
+            let value = reference.through_value
+                && context.language == Language::Rust
+                && !looks_like_type(owner);
             // A fresh instance, `Client().get()` / `new Client().get()`:
             // the receiver's type is the class constructed.
             let owner = match owner.split_once('(') {
@@ -1908,7 +1917,7 @@ fn choose(
                 ),
                 None => (Cow::Borrowed(module), None),
             });
-            if let Some((module, within)) = owner_module.clone() {
+            if let Some((module, within)) = owner_module.clone().filter(|_| !value) {
                 rules.push(rule(
                     0.9,
                     Resolution::OwnType,
@@ -1919,19 +1928,32 @@ fn choose(
                     }),
                 ));
             }
-            rules.push(rule(
-                0.9,
-                Resolution::OwnType,
-                Box::new(move |c| {
-                    c.file == context.path && member_of(&c.qualified_name, owner, name)
-                }),
-            ));
-            rules.push(rule(
-                0.9,
-                Resolution::OwnType,
-                Box::new(move |c| member_of(&c.qualified_name, owner, name)),
-            ));
-            if let Some((module, within)) = owner_module {
+            if !value {
+                rules.push(rule(
+                    0.9,
+                    Resolution::OwnType,
+                    Box::new(move |c| {
+                        c.file == context.path && member_of(&c.qualified_name, owner, name)
+                    }),
+                ));
+                rules.push(rule(
+                    0.9,
+                    Resolution::OwnType,
+                    Box::new(move |c| member_of(&c.qualified_name, owner, name)),
+                ));
+            }
+            if let Some((module, within)) = owner_module.clone().filter(|_| value) {
+                rules.push(unique_rule(
+                    UNIQUE_CONFIDENCE,
+                    Resolution::Import,
+                    Box::new(move |c| {
+                        c.kind == NodeKind::Method
+                            && within.is_none_or(|dir| under(&c.file, dir))
+                            && file_matches_module(&c.file, &module)
+                    }),
+                ));
+                module_bound = true;
+            } else if let Some((module, within)) = owner_module {
                 let file_module = module.clone();
                 rules.push(rule(
                     0.85,

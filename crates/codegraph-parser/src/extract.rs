@@ -69,6 +69,8 @@ struct RawRef {
     receiver: Option<String>,
     /// The receiver is a path (`it::equal`, `Foo::new`), not a value.
     path_receiver: bool,
+    /// The receiver is a field expression's value (`iter.size_hint()`).
+    through_value: bool,
     /// A Rust path call's one argument, as far as its text tells.
     argument: Option<Argument>,
     start_byte: usize,
@@ -730,6 +732,7 @@ fn type_tree_refs(root: tree_sitter::Node, source: &str) -> Vec<RawRef> {
             name: name.to_string(),
             receiver,
             path_receiver: false,
+            through_value: false,
             argument: None,
             start_byte: node.start_byte() + offset,
             line: pos.row as u32 + 1,
@@ -831,6 +834,7 @@ impl<'t> Captured<'t> {
         while let Some(m) = matches.next() {
             let (mut main, mut name, mut owner, mut receiver) = (None, None, None, None);
             let mut path_receiver = false;
+            let mut through_value = false;
             let mut relative_import = false;
             let (mut import_path, mut import_name, mut import_alias) = (None, None, None);
             let (mut binding_name, mut binding_type, mut callee) = (None, None, None);
@@ -857,6 +861,9 @@ impl<'t> Captured<'t> {
                         path_receiver = node.parent().is_some_and(|p| {
                             matches!(p.kind(), "scoped_identifier" | "scoped_type_identifier")
                         });
+                        through_value = node
+                            .parent()
+                            .is_some_and(|p| p.kind() == "field_expression");
                         let written = one_line(text(node, source).trim_end_matches('.'));
                         // `SmallVec::<[u8; 4]>::new()` goes through `SmallVec`.
                         receiver = Some(if path_receiver {
@@ -934,6 +941,7 @@ impl<'t> Captured<'t> {
                         name: text(name, source).to_string(),
                         receiver,
                         path_receiver,
+                        through_value,
                         argument,
                         start_byte: name.start_byte(),
                         line: pos.row as u32 + 1,
@@ -1314,6 +1322,7 @@ impl<'t> Captured<'t> {
                 name: r.name,
                 qualifier: r.receiver,
                 receiver_type,
+                through_value: r.through_value,
                 argument,
                 line: r.line,
                 col: r.col,
@@ -1408,6 +1417,7 @@ impl<'t> Captured<'t> {
                 name: target,
                 qualifier: None,
                 receiver_type: None,
+                through_value: false,
                 argument: None,
                 line: start.row as u32 + 1,
                 col: start.column as u32,

@@ -488,6 +488,33 @@ fn rust_fields_declared_in_another_file_type_their_receivers() {
 }
 
 #[test]
+fn a_rust_value_named_like_a_module_is_no_path_into_it() {
+    // `entry` is a loop variable and `entry` a module of the crate:
+    // `entry.get()` goes through the value, `entry::get()` into the module.
+    let dir = tree(&[
+        (
+            "src/lib.rs",
+            "mod entry;\n\nuse crate::entry::Slot;\n\n\
+             pub fn through_value(slots: Vec<Slot>) -> u32 {\n    for entry in slots {\n        return entry.get();\n    }\n    0\n}\n\n\
+             pub fn through_path() -> u32 {\n    entry::get()\n}\n",
+        ),
+        (
+            "src/entry.rs",
+            "pub struct Slot;\n\npub fn get() -> u32 {\n    1\n}\n\n\
+             pub struct Occupied;\n\nimpl Occupied {\n    pub fn get(&self) -> u32 {\n        2\n    }\n}\n\n\
+             pub struct Vacant;\n\nimpl Vacant {\n    pub fn get(&self) -> u32 {\n        3\n    }\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "entry::get"),
+        ["through_path own-type"]
+    );
+    assert!(callers(dir.path(), "Occupied::get", &["--guesses"]).is_empty());
+    assert!(callers(dir.path(), "Vacant::get", &["--guesses"]).is_empty());
+}
+
+#[test]
 fn python_functions_and_classes_used_as_values_are_referenced() {
     let dir = tree(&[
         ("app/__init__.py", ""),
