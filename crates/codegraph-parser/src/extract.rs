@@ -858,12 +858,10 @@ impl<'t> Captured<'t> {
                     Role::Owner => owner = Some(text(node, source).to_string()),
                     Role::Receiver => {
                         // Haskell's qualified names keep the dot (`M.`).
-                        path_receiver = node.parent().is_some_and(|p| {
-                            matches!(p.kind(), "scoped_identifier" | "scoped_type_identifier")
-                        });
-                        through_value = node
-                            .parent()
-                            .is_some_and(|p| p.kind() == "field_expression");
+                        let parent = node.parent().map(|p| p.kind());
+                        path_receiver =
+                            matches!(parent, Some("scoped_identifier" | "scoped_type_identifier"));
+                        through_value = parent == Some("field_expression");
                         let written = one_line(text(node, source).trim_end_matches('.'));
                         // `SmallVec::<[u8; 4]>::new()` goes through `SmallVec`.
                         receiver = Some(if path_receiver {

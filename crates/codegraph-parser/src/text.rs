@@ -142,8 +142,8 @@ fn finish(doc: String) -> Option<String> {
 pub(crate) fn signature(def: Node, source: &str) -> Option<String> {
     // One name of a Haskell record field (`note` of `note, tag :: String`)
     // is signed by the whole field.
-    let def = match def.parent() {
-        Some(field) if def.kind() == "field_name" && field.kind() == "field" => field,
+    let def = match def.kind() {
+        "field_name" => def.parent().filter(|p| p.kind() == "field").unwrap_or(def),
         _ => def,
     };
     // A declarator alone (`repo`) says little: start at its declaration.
