@@ -46,7 +46,8 @@ pub struct BenchOptions {
     pub corpus: PathBuf,
     /// Fewer samples and shorter loads: under a minute on a small corpus.
     pub quick: bool,
-    /// Also run universal-ctags on the corpus and print ratios.
+    /// Also run universal-ctags (and gitnexus, where installed) on the
+    /// corpus and print ratios.
     pub compare: bool,
     /// Told what is being measured.
     pub progress: Option<Progress>,
@@ -79,20 +80,62 @@ pub struct Metric {
     pub samples: Vec<f64>,
 }
 
-/// ctags on the same corpus in the same run, and the ratios.
+/// Another tool on the same corpus in the same run, and the ratios.
 #[derive(Clone, Debug, Serialize)]
 pub struct Comparison {
     pub tool: String,
     pub index_seconds: f64,
     pub peak_rss_bytes: u64,
     pub definitions: u64,
+    /// Median milliseconds of one whole-process lookup of a name (its
+    /// command line's: `readtags`, `gitnexus context`), where it has one.
+    pub lookup_ms: Option<f64>,
     pub our_index_seconds: f64,
     pub our_peak_rss_bytes: u64,
     pub our_definitions: u64,
+    /// The same for `codegraph find NAME`, on the same names.
+    pub our_lookup_ms: f64,
     /// Ours over theirs.
     pub time_ratio: f64,
     pub rss_ratio: f64,
     pub definitions_ratio: f64,
+    pub lookup_ratio: Option<f64>,
+}
+
+/// What the bench measured of itself, for the comparisons.
+struct Ours<'a> {
+    index: &'a IndexReport,
+    peak_rss: u64,
+    definitions: u64,
+    lookup_ms: f64,
+    /// The names each tool looks up.
+    names: &'a [String],
+}
+
+impl Ours<'_> {
+    fn beside(
+        &self,
+        tool: String,
+        run: Timed,
+        definitions: u64,
+        lookup_ms: Option<f64>,
+    ) -> Comparison {
+        Comparison {
+            tool,
+            index_seconds: run.seconds,
+            peak_rss_bytes: run.peak_rss_bytes,
+            definitions,
+            lookup_ms,
+            our_index_seconds: self.index.seconds,
+            our_peak_rss_bytes: self.peak_rss,
+            our_definitions: self.definitions,
+            our_lookup_ms: self.lookup_ms,
+            time_ratio: self.index.seconds / run.seconds.max(1e-9),
+            rss_ratio: self.peak_rss as f64 / run.peak_rss_bytes.max(1) as f64,
+            definitions_ratio: self.definitions as f64 / definitions.max(1) as f64,
+            lookup_ratio: lookup_ms.map(|theirs| self.lookup_ms / theirs.max(1e-9)),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -107,8 +150,9 @@ pub struct BenchReport {
     pub metrics: Vec<Metric>,
     /// Memory by structure, bytes.
     pub memory: Vec<(String, u64)>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comparison: Option<Comparison>,
+    /// With `--compare`: each other tool found, in the same run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comparisons: Vec<Comparison>,
 }
 
 impl BenchReport {
@@ -370,13 +414,28 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
         ("peak RSS while indexing".to_string(), peak_rss),
     ];
 
-    let comparison = if options.compare {
+    let mut comparisons = Vec::new();
+    if options.compare {
+        say("whole-process lookups");
+        let names = lookup_names(&nodes);
+        let ours = Ours {
+            index: &report,
+            peak_rss,
+            definitions: table_definitions(&table),
+            lookup_ms: median_ms(&names, 3, |name| {
+                let mut command = Command::new(std::env::current_exe()?);
+                command.args(["find", name.as_str(), "--db"]).arg(&db);
+                Ok(command)
+            })?,
+            names: &names,
+        };
         say("universal-ctags on the same corpus");
-        let definitions = table_definitions(&table);
-        compare_ctags(&corpus, scratch.path(), &report, peak_rss, definitions)?
-    } else {
-        None
-    };
+        comparisons.extend(compare_ctags(&corpus, scratch.path(), &ours)?);
+        if let Some(gitnexus) = gitnexus() {
+            say("gitnexus on the same corpus");
+            comparisons.push(compare_gitnexus(&gitnexus, &corpus, scratch.path(), &ours)?);
+        }
+    }
 
     Ok(BenchReport {
         corpus: corpus.display().to_string(),
@@ -388,7 +447,7 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
         peak_rss_bytes_while_indexing: peak_rss,
         metrics,
         memory,
-        comparison,
+        comparisons,
     })
 }
 
@@ -662,15 +721,81 @@ fn load(addr: &str, paths: &[String], connections: usize, seconds: u64) -> anyho
     Ok(done.load(Ordering::Relaxed) as f64 / elapsed)
 }
 
-/// `ctags -R` on the corpus, timed, with its peak memory; `None` when no
-/// universal-ctags is installed.
-fn compare_ctags(
-    corpus: &Path,
-    scratch: &Path,
-    ours: &IndexReport,
-    our_rss: u64,
-    our_definitions: u64,
-) -> anyhow::Result<Option<Comparison>> {
+/// A child process run to its end: wall time and peak memory.
+struct Timed {
+    seconds: f64,
+    peak_rss_bytes: u64,
+}
+
+/// Runs `command` to its end (output discarded), timed, with the peak
+/// resident memory the kernel reports for it.
+fn timed(command: &mut Command, what: &str) -> anyhow::Result<Timed> {
+    let started = Instant::now();
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("cannot run {what}: {e}"))?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our unwaited child; both pointers are to live
+    // locals of the right types.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let seconds = started.elapsed().as_secs_f64();
+    if waited != pid {
+        let _ = child.wait();
+        anyhow::bail!("could not wait for {what}");
+    }
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        anyhow::bail!("{what} failed (status {status})");
+    }
+    Ok(Timed {
+        seconds,
+        peak_rss_bytes: usage.ru_maxrss.max(0) as u64 * 1024,
+    })
+}
+
+/// The median milliseconds of `rounds` runs of the command `make` builds
+/// for each name, run to its end.
+fn median_ms(
+    names: &[String],
+    rounds: usize,
+    mut make: impl FnMut(&String) -> std::io::Result<Command>,
+) -> anyhow::Result<f64> {
+    let mut samples = Vec::with_capacity(names.len() * rounds);
+    for _ in 0..rounds {
+        for name in names {
+            let run = timed(&mut make(name)?, "a lookup")?;
+            samples.push(run.seconds * MILLIS);
+        }
+    }
+    samples.sort_by(f64::total_cmp);
+    Ok(quantile(&samples, 0.5))
+}
+
+/// Up to five names of sampled definitions, the same for every tool.
+fn lookup_names(nodes: &[Node]) -> Vec<String> {
+    let mut names: Vec<String> = nodes
+        .iter()
+        .filter(|n| {
+            matches!(
+                n.kind,
+                NodeKind::Function | NodeKind::Method | NodeKind::Class | NodeKind::Struct
+            )
+        })
+        .map(|n| n.name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names.truncate(5);
+    names
+}
+
+/// `ctags -R` on the corpus, timed, with its peak memory, and `readtags`
+/// on its tags file; `None` when no universal-ctags is installed.
+fn compare_ctags(corpus: &Path, scratch: &Path, ours: &Ours) -> anyhow::Result<Option<Comparison>> {
     let tags = scratch.join("tags");
     let version = Command::new("ctags").arg("--version").output();
     let Ok(version) = version else {
@@ -687,42 +812,147 @@ fn compare_ctags(
     if !name.contains("Universal") {
         return Ok(None);
     }
-    let started = Instant::now();
-    let mut child = Command::new("ctags")
-        .args(["-R", "-f"])
-        .arg(&tags)
-        .arg(corpus)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our unwaited child; both pointers are to live
-    // locals of the right types.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let seconds = started.elapsed().as_secs_f64();
-    if waited != pid {
-        let _ = child.wait();
-        anyhow::bail!("could not wait for ctags");
-    }
+    let run = timed(
+        Command::new("ctags")
+            .args(["-R", "-f"])
+            .arg(&tags)
+            .arg(corpus),
+        "ctags",
+    )?;
     let definitions = std::fs::read_to_string(&tags)
         .map(|t| t.lines().filter(|l| !l.starts_with("!_")).count() as u64)
         .unwrap_or(0);
-    let rss = usage.ru_maxrss.max(0) as u64 * 1024;
-    Ok(Some(Comparison {
-        tool: name,
-        index_seconds: seconds,
-        peak_rss_bytes: rss,
-        definitions,
-        our_index_seconds: ours.seconds,
-        our_peak_rss_bytes: our_rss,
-        our_definitions,
-        time_ratio: ours.seconds / seconds.max(1e-9),
-        rss_ratio: our_rss as f64 / rss.max(1) as f64,
-        definitions_ratio: our_definitions as f64 / definitions.max(1) as f64,
-    }))
+    let lookup = match Command::new("readtags").arg("-V").output() {
+        Ok(_) => Some(median_ms(ours.names, 3, |name| {
+            let mut command = Command::new("readtags");
+            command.arg("-t").arg(&tags).arg(name);
+            Ok(command)
+        })?),
+        Err(_) => None,
+    };
+    Ok(Some(ours.beside(name, run, definitions, lookup)))
+}
+
+/// The gitnexus (npm) command to compare with: `$CODEGRAPH_GITNEXUS`,
+/// else `gitnexus` on the PATH, else where `scripts/peer-compare` installs
+/// it (with its own node); `None` when none answers `--version`.
+fn gitnexus() -> Option<Command> {
+    let cache = std::env::var_os("CODEGRAPH_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/codegraph")))?;
+    let peer = cache.join("peer");
+    let candidates = [
+        std::env::var_os("CODEGRAPH_GITNEXUS").map(PathBuf::from),
+        Some(PathBuf::from("gitnexus")),
+        Some(peer.join("gitnexus/node_modules/.bin/gitnexus")),
+    ];
+    let path = format!(
+        "{}:{}",
+        peer.join("node/bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    candidates.into_iter().flatten().find_map(|program| {
+        let mut command = Command::new(&program);
+        command.env("PATH", &path);
+        let answers = Command::new(&program)
+            .env("PATH", &path)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        answers.then_some(command)
+    })
+}
+
+/// gitnexus's labels for what is no definition: the tree, its files,
+/// and what its analysis derives (processes, communities, doc sections).
+const GITNEXUS_NOT_DEFINITIONS: [&str; 5] = ["Folder", "File", "Process", "Community", "Section"];
+
+/// `gitnexus analyze` on a git copy of the corpus (it indexes
+/// repositories), timed, with its peak memory; its definitions counted
+/// by a Cypher query and `gitnexus context NAME` timed as its lookup.
+fn compare_gitnexus(
+    gitnexus: &Command,
+    corpus: &Path,
+    scratch: &Path,
+    ours: &Ours,
+) -> anyhow::Result<Comparison> {
+    let tree = scratch.join("gitnexus-tree");
+    let git = |args: &[&str]| -> anyhow::Result<()> {
+        let status = Command::new("git")
+            .args(["-c", "user.email=bench@localhost", "-c", "user.name=bench"])
+            .args(args)
+            .current_dir(&tree)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?;
+        anyhow::ensure!(
+            status.success(),
+            "git {} failed in {}",
+            args.join(" "),
+            tree.display()
+        );
+        Ok(())
+    };
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(corpus)
+        .arg(&tree)
+        .status()?;
+    anyhow::ensure!(
+        copied.success(),
+        "cannot copy {} for gitnexus",
+        corpus.display()
+    );
+    let _ = std::fs::remove_dir_all(tree.join(".git"));
+    let _ = std::fs::remove_dir_all(tree.join(".codegraph"));
+    git(&["init", "-q"])?;
+    git(&["add", "-A"])?;
+    git(&["commit", "-q", "-m", "bench"])?;
+    let with = |args: &[&str]| {
+        let mut command = Command::new(gitnexus.get_program());
+        command.envs(gitnexus.get_envs().filter_map(|(k, v)| Some((k, v?))));
+        command.args(args).current_dir(&tree);
+        command
+    };
+    let run = timed(&mut with(&["analyze", "."]), "gitnexus analyze")?;
+    let counted = with(&[
+        "cypher",
+        "MATCH (n) RETURN label(n) AS label, count(n) AS n",
+    ])
+    .stderr(Stdio::null())
+    .output()?;
+    let definitions = gitnexus_definitions(&String::from_utf8_lossy(&counted.stdout));
+    let version = with(&["--version"]).output()?;
+    let tool = format!(
+        "gitnexus {}",
+        String::from_utf8_lossy(&version.stdout).trim()
+    );
+    // Node starts in each lookup: a few names tell the median.
+    let names = &ours.names[..ours.names.len().min(3)];
+    let lookup = median_ms(names, 1, |name| Ok(with(&["context", name.as_str()])))?;
+    Ok(ours.beside(tool, run, definitions, Some(lookup)))
+}
+
+/// The definitions in gitnexus's answer to the label count query: its
+/// JSON's markdown table, one `| Label | count |` row per label.
+fn gitnexus_definitions(answer: &str) -> u64 {
+    let table = serde_json::from_str::<serde_json::Value>(answer.trim())
+        .ok()
+        .and_then(|v| v["markdown"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    table
+        .lines()
+        .skip(2)
+        .filter_map(|row| {
+            let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+            match cells[..] {
+                [label, count] if !GITNEXUS_NOT_DEFINITIONS.contains(&label) => {
+                    count.parse::<u64>().ok()
+                }
+                _ => None,
+            }
+        })
+        .sum()
 }
 
 /// The dashboard as a terminal table.
@@ -793,9 +1023,9 @@ pub fn render_text(report: &BenchReport) -> String {
         report.index.stage_peak_bytes.flush as f64 / 1e6,
         report.index.stage_peak_bytes.search as f64 / 1e6,
     );
-    if let Some(c) = &report.comparison {
+    for c in &report.comparisons {
         out += &format!(
-            "\nbeside {} on the same corpus, in this run: index time {:.2} s vs {:.2} s ({:.1}x), peak RSS {:.0} MB vs {:.0} MB ({:.2}x), definitions {} vs {} ({:.2}x)\n",
+            "\nbeside {} on the same corpus, in this run (ours vs theirs): index time {:.2} s vs {:.2} s ({:.2}x), peak RSS {:.0} MB vs {:.0} MB ({:.2}x), definitions {} vs {} ({:.2}x)",
             c.tool,
             c.our_index_seconds,
             c.index_seconds,
@@ -807,6 +1037,13 @@ pub fn render_text(report: &BenchReport) -> String {
             c.definitions,
             c.definitions_ratio,
         );
+        if let (Some(theirs), Some(ratio)) = (c.lookup_ms, c.lookup_ratio) {
+            out += &format!(
+                ", whole-process lookup {:.1} ms vs {:.1} ms ({ratio:.2}x)",
+                c.our_lookup_ms, theirs
+            );
+        }
+        out += "\n";
     }
     out
 }

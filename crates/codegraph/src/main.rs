@@ -213,7 +213,9 @@ enum Command {
         /// Fewer samples and shorter loads (under a minute on a small corpus).
         #[arg(long)]
         quick: bool,
-        /// Also run universal-ctags on the corpus and print the ratios.
+        /// Also run universal-ctags (and gitnexus, where installed) on the
+        /// corpus and print the ratios: index time, peak memory,
+        /// definitions, whole-process lookup.
         #[arg(long)]
         compare: bool,
         /// Write the dashboard with charts as one HTML page.

@@ -46,7 +46,7 @@ fn bench_measures_every_metric_and_its_report_draws() {
     corpus(&root);
     let html = dir.path().join("bench.html");
     let output = Command::new(env!("CARGO_BIN_EXE_codegraph"))
-        .args(["--json", "bench", "--quick", "--corpus"])
+        .args(["--json", "bench", "--quick", "--compare", "--corpus"])
         .arg(&root)
         .arg("--html")
         .arg(&html)
@@ -90,6 +90,39 @@ fn bench_measures_every_metric_and_its_report_draws() {
         peaks["search"].as_u64() >= peaks["walk"].as_u64(),
         "{peaks}"
     );
+
+    // `--compare`: universal-ctags (scripts/setup installs it) on the same
+    // corpus in the same run, beside ours: index time, memory, definitions
+    // and a whole-process lookup of the same names, each as a ratio.
+    let comparisons = report["comparisons"].as_array().unwrap();
+    let ctags = &comparisons[0];
+    assert!(
+        ctags["tool"]
+            .as_str()
+            .unwrap()
+            .starts_with("Universal Ctags"),
+        "{ctags}"
+    );
+    for field in [
+        "index_seconds",
+        "lookup_ms",
+        "our_lookup_ms",
+        "time_ratio",
+        "rss_ratio",
+        "definitions_ratio",
+        "lookup_ratio",
+    ] {
+        assert!(ctags[field].as_f64().unwrap() > 0.0, "{field}: {ctags}");
+    }
+    assert!(ctags["definitions"].as_u64().unwrap() > 0, "{ctags}");
+    // gitnexus (npm) too, where it is installed.
+    for peer in &comparisons[1..] {
+        assert!(
+            peer["tool"].as_str().unwrap().starts_with("gitnexus"),
+            "{peer}"
+        );
+        assert!(peer["definitions"].as_u64().unwrap() > 0, "{peer}");
+    }
 
     // The HTML report: the table and one chart per latency, throughput and
     // memory, drawn by a real browser from the file alone.
