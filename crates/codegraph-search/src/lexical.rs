@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use codegraph_core::split_identifier;
+use rayon::prelude::*;
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::schema::{
@@ -161,7 +162,19 @@ impl LexicalWriter {
             .delete_term(Term::from_field_text(self.fields.file, file));
     }
 
-    pub fn add(&self, doc: &SearchDoc) -> Result<(), SearchError> {
+    /// Adds `docs`, in order. Splitting their text into words (a body's
+    /// 4 KiB each) is the costly part: it runs on the rayon pool, and only
+    /// the hand-over to the writer's threads runs in order, so document
+    /// ids, and with them the ranking of ties, stay as one by one.
+    pub fn add_all(&self, docs: &[&SearchDoc]) -> Result<(), SearchError> {
+        let built: Vec<TantivyDocument> = docs.par_iter().map(|d| self.document(d)).collect();
+        for d in built {
+            self.writer.add_document(d)?;
+        }
+        Ok(())
+    }
+
+    fn document(&self, doc: &SearchDoc) -> TantivyDocument {
         let f = self.fields;
         let mut d = TantivyDocument::default();
         d.add_u64(f.id, doc.id);
@@ -175,8 +188,7 @@ impl LexicalWriter {
             d.add_text(f.doc, code_words(text));
         }
         d.add_text(f.body, code_words(&doc.body));
-        self.writer.add_document(d)?;
-        Ok(())
+        d
     }
 
     pub fn commit(&mut self) -> Result<(), SearchError> {

@@ -356,9 +356,7 @@ pub fn sync(
         report.embed_seconds += embed_started.elapsed().as_secs_f64();
         let keys: Vec<u64> = fresh.iter().map(|&i| docs[i].id).collect();
         vectors.add(&keys, &batches.concat())?;
-        for doc in &docs {
-            writer.add(doc)?;
-        }
+        writer.add_all(&docs)?;
         report.symbols_embedded += fresh.len() as u64;
         codegraph_graph::fault::checkpoint("search-chunk");
         let mut hashes = hashes.into_iter();
