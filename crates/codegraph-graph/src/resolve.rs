@@ -63,13 +63,18 @@ struct Candidate {
     parameter: Option<Box<str>>,
 }
 
-fn accepts(reference: RefKind, kind: NodeKind) -> bool {
+/// Whether a reference of kind `reference`, written in `language`, can
+/// name a definition of kind `kind`.
+fn accepts(reference: RefKind, kind: NodeKind, language: Language) -> bool {
     use NodeKind::*;
     match reference {
-        RefKind::Call => matches!(
-            kind,
-            Function | Method | Constructor | Class | Struct | Macro | Variant
-        ),
+        // A Haskell field is also its own selector function.
+        RefKind::Call => {
+            matches!(
+                kind,
+                Function | Method | Constructor | Class | Struct | Macro | Variant
+            ) || (kind == Field && language.fields_are_functions())
+        }
         RefKind::Type => matches!(
             kind,
             Class | Struct | Interface | Trait | Enum | Union | TypeAlias
@@ -1580,10 +1585,7 @@ fn choose(
     let candidates: Vec<&Candidate> = all
         .iter()
         .filter(|c| {
-            (accepts(reference.kind, c.kind)
-                || (reference.kind == RefKind::Call
-                    && c.kind == NodeKind::Field
-                    && context.language.fields_are_functions()))
+            accepts(reference.kind, c.kind, context.language)
                 && c.language.shares_names_with(context.language)
                 && (context.language != Language::Rust
                     || visible_from_target(&c.file, context.cargo_target))
@@ -1880,10 +1882,7 @@ fn choose(
         (Some(r), None) => {
             let owner = r.rsplit(['.', ':']).find(|s| !s.is_empty()).unwrap_or(r);
             // A Rust value of no known type (`iter.size_hint()`,
-            // `entry.get()`) names no type (a unit struct, `Special`, does),
-            // and a module of its name only hints at its type: `scheme`
-            // is often a `scheme::Scheme`, so the module's one method of
-            // that name, if it has only one.
+            // `entry.get()`); a unit struct (`Special`) is a type.
             let value = reference.through_value
                 && context.language == Language::Rust
                 && !looks_like_type(owner);
@@ -1917,18 +1916,34 @@ fn choose(
                 ),
                 None => (Cow::Borrowed(module), None),
             });
-            if let Some((module, within)) = owner_module.clone().filter(|_| !value) {
-                rules.push(rule(
-                    0.9,
-                    Resolution::OwnType,
-                    Box::new(move |c| {
-                        member_of(&c.qualified_name, owner, name)
-                            && within.is_none_or(|dir| under(&c.file, dir))
-                            && file_matches_module(&c.file, &module)
-                    }),
-                ));
-            }
-            if !value {
+            if value {
+                // It names no type, and a module of its name only hints at
+                // its type (`scheme` is often a `scheme::Scheme`): that
+                // module's one method of the name, if it has only one.
+                if let Some((module, within)) = owner_module {
+                    rules.push(unique_rule(
+                        UNIQUE_CONFIDENCE,
+                        Resolution::Import,
+                        Box::new(move |c| {
+                            c.kind == NodeKind::Method
+                                && within.is_none_or(|dir| under(&c.file, dir))
+                                && file_matches_module(&c.file, &module)
+                        }),
+                    ));
+                    module_bound = true;
+                }
+            } else {
+                if let Some((module, within)) = owner_module.clone() {
+                    rules.push(rule(
+                        0.9,
+                        Resolution::OwnType,
+                        Box::new(move |c| {
+                            member_of(&c.qualified_name, owner, name)
+                                && within.is_none_or(|dir| under(&c.file, dir))
+                                && file_matches_module(&c.file, &module)
+                        }),
+                    ));
+                }
                 rules.push(rule(
                     0.9,
                     Resolution::OwnType,
@@ -1941,62 +1956,53 @@ fn choose(
                     Resolution::OwnType,
                     Box::new(move |c| member_of(&c.qualified_name, owner, name)),
                 ));
-            }
-            if let Some((module, within)) = owner_module.clone().filter(|_| value) {
-                rules.push(unique_rule(
-                    UNIQUE_CONFIDENCE,
-                    Resolution::Import,
-                    Box::new(move |c| {
-                        c.kind == NodeKind::Method
-                            && within.is_none_or(|dir| under(&c.file, dir))
-                            && file_matches_module(&c.file, &module)
-                    }),
-                ));
-                module_bound = true;
-            } else if let Some((module, within)) = owner_module {
-                let file_module = module.clone();
-                rules.push(rule(
-                    0.85,
-                    Resolution::Import,
-                    Box::new(move |c| {
-                        within.is_none_or(|dir| under(&c.file, dir))
-                            && file_matches_module(&c.file, &file_module)
-                    }),
-                ));
-                // What the package's `__init__.py` imports under that name.
-                rules.extend(exported_rule());
-                // A package re-exports its modules' names (`click.echo`
-                // is click/utils.py's): a top-level definition inside it.
-                if context.language == Language::Python {
-                    rules.push(unique_rule(
-                        UNIQUE_CONFIDENCE,
-                        Resolution::Import,
-                        Box::new(move |c| importable(c) && in_package(&c.file, &module)),
-                    ));
-                }
-                if context.is_namespace(owner) {
-                    rules.extend(context.reexport_rules(owner));
-                }
-                // A Rust module re-exports its submodules' items (`pub use
-                // self::coalesce::*`): `adaptors::dedup` may be defined
-                // anywhere under `adaptors/`, if only once.
-                if context.language == Language::Rust {
-                    let root = context.crate_root;
-                    rules.push(unique_rule(
-                        UNIQUE_CONFIDENCE,
+                if let Some((module, within)) = owner_module {
+                    let file_module = module.clone();
+                    rules.push(rule(
+                        0.85,
                         Resolution::Import,
                         Box::new(move |c| {
-                            importable(c) && top_level(c) && in_rust_module(&c.file, root, owner)
+                            within.is_none_or(|dir| under(&c.file, dir))
+                                && file_matches_module(&c.file, &file_module)
                         }),
                     ));
+                    // What the package's `__init__.py` imports under that name.
+                    rules.extend(exported_rule());
+                    // A package re-exports its modules' names (`click.echo`
+                    // is click/utils.py's): a top-level definition inside it.
+                    if context.language == Language::Python {
+                        rules.push(unique_rule(
+                            UNIQUE_CONFIDENCE,
+                            Resolution::Import,
+                            Box::new(move |c| importable(c) && in_package(&c.file, &module)),
+                        ));
+                    }
+                    if context.is_namespace(owner) {
+                        rules.extend(context.reexport_rules(owner));
+                    }
+                    // A Rust module re-exports its submodules' items (`pub use
+                    // self::coalesce::*`): `adaptors::dedup` may be defined
+                    // anywhere under `adaptors/`, if only once.
+                    if context.language == Language::Rust {
+                        let root = context.crate_root;
+                        rules.push(unique_rule(
+                            UNIQUE_CONFIDENCE,
+                            Resolution::Import,
+                            Box::new(move |c| {
+                                importable(c)
+                                    && top_level(c)
+                                    && in_rust_module(&c.file, root, owner)
+                            }),
+                        ));
+                    }
+                    module_bound = true;
+                } else {
+                    // A Rust type path (`I::Item`, `fmt::Result`) names a
+                    // member of its owner, never a same-named type elsewhere
+                    // in the file.
+                    type_bound = (reference.kind == RefKind::Call && looks_like_type(owner))
+                        || (context.language == Language::Rust && reference.kind == RefKind::Type);
                 }
-                module_bound = true;
-            } else {
-                // A Rust type path (`I::Item`, `fmt::Result`) names a
-                // member of its owner, never a same-named type elsewhere
-                // in the file.
-                type_bound = (reference.kind == RefKind::Call && looks_like_type(owner))
-                    || (context.language == Language::Rust && reference.kind == RefKind::Type);
             }
         }
         (None, _) => {}
