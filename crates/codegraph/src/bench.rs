@@ -833,10 +833,28 @@ fn compare_ctags(corpus: &Path, scratch: &Path, ours: &Ours) -> anyhow::Result<O
     Ok(Some(ours.beside(name, run, definitions, lookup)))
 }
 
-/// The gitnexus (npm) command to compare with: `$CODEGRAPH_GITNEXUS`,
-/// else `gitnexus` on the PATH, else where `scripts/peer-compare` installs
-/// it (with its own node); `None` when none answers `--version`.
-fn gitnexus() -> Option<Command> {
+/// The gitnexus (npm) to compare with.
+struct Gitnexus {
+    program: PathBuf,
+    /// The PATH it runs with: `scripts/peer-compare`'s node first.
+    path: String,
+    /// What `gitnexus --version` printed.
+    version: String,
+}
+
+impl Gitnexus {
+    /// `gitnexus ARGS`, run in `dir`.
+    fn command(&self, args: &[&str], dir: &Path) -> Command {
+        let mut command = Command::new(&self.program);
+        command.env("PATH", &self.path).args(args).current_dir(dir);
+        command
+    }
+}
+
+/// `$CODEGRAPH_GITNEXUS`, else `gitnexus` on the PATH, else where
+/// `scripts/peer-compare` installs it (with its own node); `None` when
+/// none answers `--version`.
+fn gitnexus() -> Option<Gitnexus> {
     let cache = std::env::var_os("CODEGRAPH_CACHE")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/codegraph")))?;
@@ -852,14 +870,17 @@ fn gitnexus() -> Option<Command> {
         std::env::var("PATH").unwrap_or_default()
     );
     candidates.into_iter().flatten().find_map(|program| {
-        let mut command = Command::new(&program);
-        command.env("PATH", &path);
-        let answers = Command::new(&program)
+        let answer = Command::new(&program)
             .env("PATH", &path)
             .arg("--version")
             .output()
-            .is_ok_and(|o| o.status.success());
-        answers.then_some(command)
+            .ok()
+            .filter(|o| o.status.success())?;
+        Some(Gitnexus {
+            program,
+            path: path.clone(),
+            version: String::from_utf8_lossy(&answer.stdout).trim().to_string(),
+        })
     })
 }
 
@@ -871,7 +892,7 @@ const GITNEXUS_NOT_DEFINITIONS: [&str; 5] = ["Folder", "File", "Process", "Commu
 /// repositories), timed, with its peak memory; its definitions counted
 /// by a Cypher query and `gitnexus context NAME` timed as its lookup.
 fn compare_gitnexus(
-    gitnexus: &Command,
+    gitnexus: &Gitnexus,
     corpus: &Path,
     scratch: &Path,
     ours: &Ours,
@@ -908,12 +929,7 @@ fn compare_gitnexus(
     git(&["init", "-q"])?;
     git(&["add", "-A"])?;
     git(&["commit", "-q", "-m", "bench"])?;
-    let with = |args: &[&str]| {
-        let mut command = Command::new(gitnexus.get_program());
-        command.envs(gitnexus.get_envs().filter_map(|(k, v)| Some((k, v?))));
-        command.args(args).current_dir(&tree);
-        command
-    };
+    let with = |args: &[&str]| gitnexus.command(args, &tree);
     let run = timed(&mut with(&["analyze", "."]), "gitnexus analyze")?;
     let counted = with(&[
         "cypher",
@@ -922,11 +938,7 @@ fn compare_gitnexus(
     .stderr(Stdio::null())
     .output()?;
     let definitions = gitnexus_definitions(&String::from_utf8_lossy(&counted.stdout));
-    let version = with(&["--version"]).output()?;
-    let tool = format!(
-        "gitnexus {}",
-        String::from_utf8_lossy(&version.stdout).trim()
-    );
+    let tool = format!("gitnexus {}", gitnexus.version);
     // Node starts in each lookup: a few names tell the median.
     let names = &ours.names[..ours.names.len().min(3)];
     let lookup = median_ms(names, 1, |name| Ok(with(&["context", name.as_str()])))?;
@@ -1207,5 +1219,16 @@ mod tests {
         assert_eq!(quantile(&values, 0.5), 51.0);
         assert_eq!(quantile(&values, 0.99), 99.0);
         assert_eq!(quantile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn gitnexus_definitions_leave_out_the_tree_and_what_it_derives() {
+        // `gitnexus cypher` as it answered on semver's sources.
+        let answer = r#"{
+  "markdown": "| l | c |\n| --- | --- |\n| Folder | 5 |\n| Function | 150 |\n| Process | 21 |\n| Struct | 12 |\n| File | 22 |\n| Community | 10 |\n| Section | 3 |\n| Impl | 9 |",
+  "row_count": 8
+}"#;
+        assert_eq!(gitnexus_definitions(answer), 150 + 12 + 9);
+        assert_eq!(gitnexus_definitions("not json"), 0);
     }
 }
