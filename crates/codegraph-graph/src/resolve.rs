@@ -61,6 +61,9 @@ struct Candidate {
     /// A Rust function's first non-`self` parameter's type head
     /// (`rust_type_head`): which `From<T>` impl's `from` it is.
     parameter: Option<Box<str>>,
+    /// A Rust method signed `pub`: an inherent one, since a trait impl's
+    /// items take no visibility.
+    inherent: bool,
 }
 
 /// Whether a reference of kind `reference`, written in `language`, can
@@ -79,7 +82,11 @@ fn accepts(reference: RefKind, kind: NodeKind, language: Language) -> bool {
             kind,
             Class | Struct | Interface | Trait | Enum | Union | TypeAlias
         ),
-        RefKind::Inherit => matches!(kind, Class | Interface | Trait | Struct),
+        // A type alias names any type, an alias too (`type A = B<u8>`).
+        RefKind::Inherit => matches!(
+            kind,
+            Class | Interface | Trait | Struct | Enum | Union | TypeAlias
+        ),
         RefKind::Implement => matches!(kind, Interface | Trait | Class),
         RefKind::Macro => kind == Macro,
         RefKind::Read => matches!(kind, Method | Field),
@@ -314,6 +321,20 @@ fn resolve_file(
             }
             Some(other) => Some(other.to_string()),
             None => field_type(store, cache, reference, &context)?,
+        };
+        // A Rust path through a type alias (`DiGraph::new()`): the
+        // aliased type's items.
+        let receiver_type = match (receiver_type, reference.qualifier.as_deref()) {
+            (None, Some(path))
+                if context.language == Language::Rust
+                    && reference.kind == RefKind::Call
+                    && !reference.through_value
+                    && looks_like_type(path)
+                    && alias_base(store, cache, path)?.is_some() =>
+            {
+                indexed_type(store, cache, path.to_string())?
+            }
+            (ty, _) => ty,
         };
         let lineage = match receiver_type {
             Some(ty) => ancestors(store, cache, vec![ty])?,
@@ -583,7 +604,8 @@ fn ancestors(
         if !cache.bases.contains_key(&name) {
             let types: Vec<Candidate> = cached_lookup(store, cache, &name)?
                 .iter()
-                .filter(|c| c.kind.is_type_container())
+                // An alias's one base is the type it names.
+                .filter(|c| c.kind.is_type_container() || c.kind == NodeKind::TypeAlias)
                 .cloned()
                 .collect();
             let mut bases = Vec::new();
@@ -771,15 +793,60 @@ fn member_path_type(
 
 /// `ty`, if the index defines a type of that name (a type parameter, `T`,
 /// or a library type leaves a receiver untyped, as it was).
+/// An alias of an indexed type counts (`DiGraph` for `Graph`): its
+/// lineage reaches the type's members.
 fn indexed_type(
     store: &Store,
     cache: &mut Caches,
     ty: String,
 ) -> Result<Option<String>, StoreError> {
-    let defined = cached_lookup(store, cache, &ty)?
+    let mut current = ty.clone();
+    for _ in 0..MAX_ALIASES {
+        if cached_lookup(store, cache, &current)?
+            .iter()
+            .any(|c| c.kind.is_type_container())
+        {
+            return Ok(Some(ty));
+        }
+        match alias_base(store, cache, &current)? {
+            Some(base) => current = base,
+            None => break,
+        }
+    }
+    Ok(None)
+}
+
+/// Most aliases followed from one name (`type A = B; type B = C<u8>;`).
+const MAX_ALIASES: usize = 4;
+
+/// The type `name` is an alias of, where the index defines `name` only as
+/// aliases (`type DiGraph<N, E> = Graph<N, E, Directed>`) and they all
+/// name one type.
+fn alias_base(store: &Store, cache: &mut Caches, name: &str) -> Result<Option<String>, StoreError> {
+    let candidates = cached_lookup(store, cache, name)?;
+    if candidates.iter().any(|c| c.kind.is_type_container()) {
+        return Ok(None);
+    }
+    let aliases: Vec<(NodeId, String)> = candidates
         .iter()
-        .any(|c| c.kind.is_type_container());
-    Ok(defined.then_some(ty))
+        .filter(|c| c.kind == NodeKind::TypeAlias)
+        .take(MAX_CANDIDATES)
+        .map(|c| (c.id, c.file.clone()))
+        .collect();
+    let mut base: Option<String> = None;
+    for (id, file) in aliases {
+        for (from, named) in file_inherits(store, cache, &file)? {
+            if *from != id {
+                continue;
+            }
+            match &base {
+                Some(seen) if seen != named => return Ok(None),
+                Some(_) => {}
+                None => base = Some(named.clone()),
+            }
+        }
+    }
+    Ok(base)
 }
 
 /// The definition a call of `name` (through `qualifier`) made where
@@ -985,6 +1052,9 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
                 }
                 _ => None,
             },
+            inherent: n.language == Language::Rust
+                && n.kind == NodeKind::Method
+                && n.signature.as_deref().is_some_and(|s| s.starts_with("pub")),
             parent: n.parent,
             file: n.file,
             qualified_name: n.qualified_name,
@@ -1195,9 +1265,6 @@ struct FileContext<'a> {
     impl_traits: HashMap<String, Vec<String>>,
     /// Module aliases and the tree's Rust crates.
     aliases: &'a PathAliases,
-    /// The Cargo bench, test or example target a Rust file is in
-    /// (`cargo_target`).
-    cargo_target: Option<&'a str>,
     /// The directory a Rust file's crate is rooted in (`rust_crate_root`).
     crate_root: &'a str,
 }
@@ -1292,11 +1359,6 @@ impl<'a> FileContext<'a> {
             barrels,
             import_files,
             reexports: HashMap::new(),
-            cargo_target: if language == Language::Rust {
-                cargo_target(path)
-            } else {
-                None
-            },
             crate_root: if language == Language::Rust {
                 rust_crate_root(path)
             } else {
@@ -1588,7 +1650,7 @@ fn choose(
             accepts(reference.kind, c.kind, context.language)
                 && c.language.shares_names_with(context.language)
                 && (context.language != Language::Rust
-                    || visible_from_target(&c.file, context.cargo_target))
+                    || visible_from_target(&c.file, context.path))
         })
         .collect();
     if trait_item_only {
@@ -2325,12 +2387,23 @@ fn in_rust_module(file: &str, root: &str, module: &str) -> bool {
 
 /// A definition in a bench, test or example target is visible only from
 /// that target: the library never sees them (a bench's `impl Vector for
-/// SmallVec` adds no method to the library's `SmallVec`).
-fn visible_from_target(file: &str, from: Option<&str>) -> bool {
-    match cargo_target(file) {
-        None => true,
-        Some(target) => from == Some(target),
+/// SmallVec` adds no method to the library's `SmallVec`). Each file right
+/// under `tests/` is a crate of its own (`tests/list.rs` sees nothing of
+/// `tests/graph.rs`); a directory there is shared code any of them may
+/// declare as a module (`mod common;`).
+fn visible_from_target(file: &str, from: &str) -> bool {
+    let Some(target) = cargo_target(file) else {
+        return true;
+    };
+    if cargo_target(from) != Some(target) {
+        return false;
     }
+    fn unit<'p>(path: &'p str, target: &str) -> &'p str {
+        let rest = path[target.len()..].trim_start_matches('/');
+        rest.split_once('/').map_or(rest, |(dir, _)| dir)
+    }
+    let defined = unit(file, target);
+    !defined.ends_with(".rs") || defined == unit(from, target)
 }
 
 /// `CamelCase` (not `ALL_CAPS`, not `lower`): a class or type by the naming
@@ -2427,6 +2500,22 @@ fn split(chosen: &[&Candidate], confidence: f32, resolution: Resolution) -> Vec<
     {
         if let Some(first) = chosen.iter().min_by_key(|c| c.start_byte) {
             return vec![(first.id, confidence, resolution, first.kind)];
+        }
+    }
+    // A Rust method call runs the type's inherent method before any trait
+    // impl's of the same name (`g.add_node(w)` is `StableGraph`'s own, not
+    // its `impl Build`'s): the `pub` one (once, if `#[cfg]` repeats it).
+    if same_name {
+        let inherent: Vec<&Candidate> = chosen.iter().copied().filter(|c| c.inherent).collect();
+        if !inherent.is_empty()
+            && inherent.len() < chosen.len()
+            && inherent.iter().all(|c| {
+                c.file == inherent[0].file && c.signature_hash == inherent[0].signature_hash
+            })
+        {
+            if let Some(first) = inherent.iter().min_by_key(|c| c.start_byte) {
+                return vec![(first.id, confidence, resolution, first.kind)];
+            }
         }
     }
     let each = confidence / chosen.len() as f32;

@@ -515,6 +515,88 @@ fn a_rust_value_named_like_a_module_is_no_path_into_it() {
 }
 
 #[test]
+fn rust_aliases_inherent_methods_and_test_crates() {
+    // `DiGraph` is an alias of `Graph`; `Graph` has an inherent `add_node`
+    // and another from its `impl Build`; each file right under `tests/` is
+    // its own crate.
+    let dir = tree(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"gr\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "src/lib.rs",
+            "mod build;\n\npub use build::Build;\n\n\
+             pub struct Graph<N> {\n    nodes: Vec<N>,\n}\n\n\
+             pub type DiGraph<N> = Graph<N>;\n\n\
+             impl<N> Graph<N> {\n    pub fn new() -> Self {\n        Graph { nodes: Vec::new() }\n    }\n\
+             \x20   pub fn add_node(&mut self, n: N) -> usize {\n        self.nodes.push(n);\n        0\n    }\n}\n\n\
+             pub fn node_index(i: usize) -> usize {\n    i\n}\n",
+        ),
+        (
+            "src/build.rs",
+            "use crate::Graph;\n\npub trait Build {\n    fn add_node(&mut self) -> usize;\n}\n\n\
+             impl Build for Graph<()> {\n    fn add_node(&mut self) -> usize {\n        self.add_node(())\n    }\n}\n",
+        ),
+        (
+            "tests/graph.rs",
+            "use gr::node_index as n;\nuse gr::DiGraph;\n\n\
+             fn fresh() {\n    let mut g = DiGraph::new();\n    g.add_node(n(1));\n}\n\n\
+             fn declared(g: &mut DiGraph<u8>) {\n    g.add_node(2);\n}\n",
+        ),
+        (
+            "tests/list.rs",
+            "use gr::Graph;\n\nfn n(i: usize) -> usize {\n    i + 1\n}\n\n\
+             fn plain(g: &mut Graph<usize>) {\n    g.add_node(n(3));\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // Through the alias, by path and by a value's declared type; the type's
+    // own method, not its trait impl's namesake, which only the impl calls.
+    assert_eq!(
+        caller_lines(dir.path(), "Graph::new"),
+        ["tests::graph::fresh receiver-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "Graph::add_node"),
+        [
+            "build::Graph::add_node own-type",
+            "tests::graph::declared receiver-type",
+            "tests::graph::fresh receiver-type",
+            "tests::list::plain receiver-type"
+        ]
+    );
+    assert!(callers(dir.path(), "build::Graph::add_node", &["--guesses"]).is_empty());
+    // A test crate's `n` is its own: another test crate's `n` is not what
+    // `use gr::node_index as n` names.
+    assert_eq!(
+        caller_lines(dir.path(), "tests::list::n"),
+        ["tests::list::plain same-file"]
+    );
+}
+
+#[test]
+fn ts_type_aliases_reach_the_type_they_name() {
+    let dir = tree(&[
+        (
+            "src/store.ts",
+            "export class BaseStore<S> {\n  dispatch(action: S): void {}\n}\n\n\
+             export type Store = BaseStore<string>;\n",
+        ),
+        (
+            "src/app.ts",
+            "import { Store } from './store';\n\n\
+             export function run(store: Store) {\n  store.dispatch('go');\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "BaseStore.dispatch"),
+        ["run receiver-type"]
+    );
+}
+
+#[test]
 fn python_functions_and_classes_used_as_values_are_referenced() {
     let dir = tree(&[
         ("app/__init__.py", ""),

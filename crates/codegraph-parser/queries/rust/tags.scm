@@ -51,6 +51,28 @@
   ]) @reference.implement
 
 (trait_item bounds: (trait_bounds (type_identifier) @name)) @reference.inherit
+; A module's type alias is the type it names (`type DiGraph<N, E> =
+; Graph<N, E, Directed>`): a `DiGraph`'s methods are `Graph`'s. Not an
+; impl's associated type, nor an alias of its namesake (`type Result<T> =
+; std::result::Result<T, Error>`).
+(source_file
+  (type_item
+    name: (type_identifier) @_alias
+    type: [
+      (type_identifier) @name
+      (generic_type type: (type_identifier) @name)
+      (scoped_type_identifier name: (type_identifier) @name)
+    ]) @reference.inherit
+  (#not-eq? @name @_alias))
+(mod_item body: (declaration_list
+  (type_item
+    name: (type_identifier) @_alias
+    type: [
+      (type_identifier) @name
+      (generic_type type: (type_identifier) @name)
+      (scoped_type_identifier name: (type_identifier) @name)
+    ]) @reference.inherit
+  (#not-eq? @name @_alias)))
 
 (call_expression function: (identifier) @name) @reference.call
 (call_expression

@@ -36,6 +36,12 @@
 (extends_clause value: [(identifier) @name (member_expression property: (property_identifier) @name)]) @reference.inherit
 (extends_type_clause type: [(type_identifier) @name (generic_type name: (type_identifier) @name)]) @reference.inherit
 (implements_clause [(type_identifier) @name (generic_type name: (type_identifier) @name)]) @reference.implement
+; A type alias of one named type (`type Store = BaseStore<State>`) is that
+; type: a `Store`'s members are `BaseStore`'s.
+((type_alias_declaration
+  name: (type_identifier) @_alias
+  value: [(type_identifier) @name (generic_type name: (type_identifier) @name)]) @reference.inherit
+  (#not-eq? @name @_alias))
 
 (call_expression function: (identifier) @name) @reference.call
 (call_expression
