@@ -257,8 +257,10 @@ fn resolve_file(
     // parameter, a call's result), shared by the references of one scope.
     let mut derived: HashMap<(NodeId, &str), Option<String>> = HashMap::new();
     let (mut counted, mut resolved) = (0u32, 0u32);
-    for reference in &refs {
+    let unrenamed: Vec<Option<UnresolvedRef>> = refs.iter().map(|r| context.unrenamed(r)).collect();
+    for (reference, unrenamed) in refs.iter().zip(&unrenamed) {
         counted += 1;
+        let reference = unrenamed.as_ref().unwrap_or(reference);
         if reference.kind == RefKind::Import {
             let targets = resolve_import(files, aliases, path, record.language, &reference.name);
             if !targets.is_empty() {
@@ -342,6 +344,21 @@ fn resolve_file(
         };
         let exported = package_export(store, files, aliases, cache, &context, reference)?;
         let candidates = cached_lookup(store, cache, &reference.name)?;
+        // A name imported under another is not the file's own definition
+        // of the name it was imported as (`from ._funcs import asdict as
+        // _asdict` inside `def asdict(..)`).
+        let imported_only: Vec<Candidate>;
+        let candidates = match unrenamed {
+            Some(renamed) if renamed.qualifier.is_none() => {
+                imported_only = candidates
+                    .iter()
+                    .filter(|c| c.file != context.path)
+                    .cloned()
+                    .collect();
+                &imported_only
+            }
+            _ => candidates,
+        };
         let targets = choose(
             reference,
             candidates,
@@ -1267,6 +1284,10 @@ struct FileContext<'a> {
     aliases: &'a PathAliases,
     /// The directory a Rust file's crate is rooted in (`rust_crate_root`).
     crate_root: &'a str,
+    /// Names imported under another name (`use a::node_index as n`, `from
+    /// .core import Command as Base`, `import { build as make }`): the
+    /// local name and the one defined.
+    renamed: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> FileContext<'a> {
@@ -1305,9 +1326,13 @@ impl<'a> FileContext<'a> {
         let (wildcard, mut named): (Vec<&Node>, Vec<&Node>) =
             imports.into_iter().partition(|n| n.name == "*");
         named.reverse();
+        let renamed: HashMap<&'a str, &'a str> = named
+            .iter()
+            .filter_map(|n| renamed_import(n, language))
+            .collect();
         let mut barrels = HashMap::new();
         let mut import_files = HashMap::new();
-        FileContext {
+        let mut context = FileContext {
             path,
             language,
             nodes,
@@ -1364,7 +1389,59 @@ impl<'a> FileContext<'a> {
             } else {
                 ""
             },
+            renamed: HashMap::new(),
+        };
+        // The defined name is bound as the local one is: it is what a
+        // reference through the local name is looked up by.
+        for (&local, &original) in &renamed {
+            if let Some(module) = context.imported.get(local).cloned() {
+                context.imported.entry(original).or_insert(module);
+            }
+            if let Some(dir) = context.barrels.get(local).cloned() {
+                context.barrels.entry(original).or_insert(dir);
+            }
+            if let Some(file) = context.import_files.get(local).cloned() {
+                context.import_files.entry(original).or_insert(file);
+            }
         }
+        context.renamed = renamed;
+        context
+    }
+
+    /// `reference` as the name it was imported under is defined: `n(1)`
+    /// after `use g::node_index as n` is a call of `node_index`; so is a
+    /// class renamed on import as a type or a receiver (`Base.create()`).
+    fn unrenamed(&self, reference: &UnresolvedRef) -> Option<UnresolvedRef> {
+        if self.renamed.is_empty() {
+            return None;
+        }
+        let rename = |name: &str| self.renamed.get(name).map(|s| s.to_string());
+        let mut renamed = reference.clone();
+        let mut changed = false;
+        match reference.qualifier.as_deref() {
+            None if matches!(
+                reference.kind,
+                RefKind::Call | RefKind::Value | RefKind::Type
+            ) =>
+            {
+                if let Some(original) = rename(&reference.name) {
+                    renamed.name = original;
+                    changed = true;
+                }
+            }
+            Some(receiver) => {
+                if let Some(original) = rename(receiver).filter(|o| looks_like_type(o)) {
+                    renamed.qualifier = Some(original);
+                    changed = true;
+                }
+            }
+            None => {}
+        }
+        if let Some(original) = reference.receiver_type.as_deref().and_then(rename) {
+            renamed.receiver_type = Some(original);
+            changed = true;
+        }
+        changed.then_some(renamed)
     }
 
     /// The source directory of the workspace crate a Rust path starts
@@ -2404,6 +2481,24 @@ fn visible_from_target(file: &str, from: &str) -> bool {
     }
     let defined = unit(file, target);
     !defined.ends_with(".rs") || defined == unit(from, target)
+}
+
+/// The local and the defined name of an import that renames what it
+/// imports, in the languages that write it `x as y` (Rust, Python,
+/// JavaScript and TypeScript): the defined name ends the import's path.
+fn renamed_import(import: &Node, language: Language) -> Option<(&str, &str)> {
+    let separator = match language {
+        Language::Rust => "::",
+        Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx => ".",
+        _ => return None,
+    };
+    let original = import.qualified_name.rsplit(separator).next()?;
+    let local = import.name.as_str();
+    let written = import.signature.as_deref()?;
+    (!original.is_empty()
+        && original != local
+        && written.contains(&format!("{original} as {local}")))
+    .then_some((local, original))
 }
 
 /// `CamelCase` (not `ALL_CAPS`, not `lower`): a class or type by the naming

@@ -568,11 +568,52 @@ fn rust_aliases_inherent_methods_and_test_crates() {
     );
     assert!(callers(dir.path(), "build::Graph::add_node", &["--guesses"]).is_empty());
     // A test crate's `n` is its own: another test crate's `n` is not what
-    // `use gr::node_index as n` names.
+    // `use gr::node_index as n` names; `node_index` is.
+    assert_eq!(
+        caller_lines(dir.path(), "node_index"),
+        ["tests::graph::fresh import"]
+    );
     assert_eq!(
         caller_lines(dir.path(), "tests::list::n"),
         ["tests::list::plain same-file"]
     );
+}
+
+#[test]
+fn names_renamed_on_import_are_called_by_the_names_they_were_defined_as() {
+    let dir = tree(&[
+        ("app/__init__.py", ""),
+        (
+            "app/core.py",
+            "def asdict(x):\n    return x\n\nclass Command:\n    pass\n",
+        ),
+        (
+            "app/api.py",
+            "from .core import asdict as _asdict, Command as Base\n\n\
+             def asdict(x):\n    return _asdict(x)\n\n\
+             def make():\n    return Base()\n",
+        ),
+        (
+            "web/core.ts",
+            "export function build(): number {\n  return 1;\n}\n",
+        ),
+        (
+            "web/use.ts",
+            "import { build as make } from './core';\n\n\
+             export function go(): number {\n  return make();\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    // The imported `asdict`, not the file's own `asdict` that calls it.
+    assert_eq!(
+        caller_lines(dir.path(), "app.core.asdict"),
+        ["app.api.asdict import"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "app.core.Command"),
+        ["app.api.make import"]
+    );
+    assert_eq!(caller_lines(dir.path(), "build"), ["go import"]);
 }
 
 #[test]
