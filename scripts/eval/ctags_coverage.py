@@ -77,15 +77,48 @@ def declared_on_line(args, tag, path):
     pattern = DECLARATION_ON_LINE.get((args.language, tag.get("kind")))
     if pattern is None:
         return True
+    lines = read_lines(args, path)
+    line = lines[tag["line"] - 1] if 0 < tag.get("line", 0) <= len(lines) else ""
+    return re.search(pattern.format(name=re.escape(tag["name"])), line) is not None
+
+
+# Languages whose documentation strings hold example code that ctags'
+# line-based parsers read as definitions (Elixir's `@doc """ .. defmodule
+# Counter do .. """`): a tag inside a triple-quoted string is text, not a
+# definition of the file.
+HEREDOCS = {"Elixir": ('"""', "\'\'\'")}
+
+
+def in_heredoc(args, tag, path):
+    quotes = HEREDOCS.get(args.language)
+    if quotes is None:
+        return False
+    key = ("heredoc", path)
+    if key not in _lines:
+        inside, lines = set(), read_lines(args, path)
+        open_quote = None
+        for number, text in enumerate(lines, start=1):
+            if open_quote is None:
+                starts = [q for q in quotes if text.count(q) % 2 == 1]
+                if starts:
+                    open_quote = starts[0]
+                continue
+            if open_quote in text:
+                open_quote = None
+            else:
+                inside.add(number)
+        _lines[key] = inside
+    return tag.get("line", 0) in _lines[key]
+
+
+def read_lines(args, path):
     if path not in _lines:
         try:
             with open(os.path.join(args.root, path), encoding="utf-8", errors="replace") as f:
                 _lines[path] = f.read().split("\n")
         except OSError:
             _lines[path] = []
-    lines = _lines[path]
-    line = lines[tag["line"] - 1] if 0 < tag.get("line", 0) <= len(lines) else ""
-    return re.search(pattern.format(name=re.escape(tag["name"])), line) is not None
+    return _lines[path]
 
 
 def spelled(name):
@@ -113,8 +146,12 @@ def main():
             if record["kind"] == "file":
                 files.add(record["file"])
                 continue
-            spans[(record["file"], spelled(record["name"]))].append(
-                (record["start_line"], record["end_line"]))
+            span = (record["start_line"], record["end_line"])
+            spans[(record["file"], spelled(record["name"]))].append(span)
+            # A dotted module name (Elixir's `EEx.Compiler`), which ctags
+            # names by its last segment.
+            if "." in record["name"] and record["kind"] == "module":
+                spans[(record["file"], record["name"].rsplit(".", 1)[1])].append(span)
 
     kinds = DEFINITION_KINDS[args.language]
     # Overloads (TypeScript signatures before the implementation, C++
@@ -133,7 +170,7 @@ def main():
             # structs) name nothing a user looks up.
             if kind not in kinds or path not in files or tag["name"].startswith(("<", "__anon", "AnonymousFunction")):
                 continue
-            if tag["name"] == "_" or not declared_on_line(args, tag, path):
+            if tag["name"] == "_" or not declared_on_line(args, tag, path) or in_heredoc(args, tag, path):
                 continue
             name = spelled(re.split(r"::|[.:]", tag["name"])[-1])
             line_no = tag.get("line", 0)

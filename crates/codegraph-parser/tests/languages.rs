@@ -1014,7 +1014,7 @@ class Order(id: Int) extends Base with Payable {
 }
 object Order { def apply(): Order = new Order(1) }
 trait Payable { def pay(): Unit }
-case class Point(x: Int)
+case class Point(x: Int) { def +(o: Point): Point = Point(x + o.x) }
 def helper(x: Int): Int = x
 "#,
         expect![[r#"
@@ -1025,6 +1025,7 @@ def helper(x: Int): Int = x
             trait com.acme.shop.Payable L13-13 in src/main/scala/com/acme/shop/Order.scala sig=`trait Payable`
             method com.acme.shop.Payable.pay L13-13 in com.acme.shop.Payable sig=`def pay(): Unit`
             class com.acme.shop.Point L14-14 in src/main/scala/com/acme/shop/Order.scala sig=`case class Point(x: Int)`
+            method com.acme.shop.Point.+ L14-14 in com.acme.shop.Point sig=`def +(o: Point): Point`
             function com.acme.shop.helper L15-15 in src/main/scala/com/acme/shop/Order.scala sig=`def helper(x: Int): Int`
             import com.acme.util.Strings L2-2 in src/main/scala/com/acme/shop/Order.scala sig=`import com.acme.util.Strings`
             import scala.collection.mutable.{Map, Set} L3-3 in src/main/scala/com/acme/shop/Order.scala sig=`import scala.collection.mutable.{Map, Set}`
@@ -1040,11 +1041,14 @@ def helper(x: Int): Int = x
             ref call Order from com.acme.shop.Order.apply L12
             ref type Unit from com.acme.shop.Payable.pay L13
             ref type Int from com.acme.shop.Point L14
+            ref type Point from com.acme.shop.Point.+ L14
+            ref type Point from com.acme.shop.Point.+ L14
+            ref call Point from com.acme.shop.Point.+ L14
             ref type Int from com.acme.shop.helper L15
             ref type Int from com.acme.shop.helper L15
             ref import com.acme.util.Strings from src/main/scala/com/acme/shop/Order.scala L2
             ref import scala.collection.mutable.{Map, Set} from src/main/scala/com/acme/shop/Order.scala L3
-            edges: 10 contains, 2 imports; syntax errors: false
+            edges: 11 contains, 2 imports; syntax errors: false
         "#]],
     );
 }
@@ -1233,7 +1237,7 @@ mixin Mixin {}
 abstract class Payable { void pay(); }
 enum Color { red }
 extension OrderX on Order { int extra() => 1; }
-int helper(int x) => x;
+int helper(int x) { int twice(int y) => y * 2; return twice(x); }
 typedef Cb = void Function();
 "#,
         expect![[r#"
@@ -1249,6 +1253,7 @@ typedef Cb = void Function();
             class OrderX L16-16 in lib/order.dart sig=`extension OrderX on Order`
             method OrderX.extra L16-16 in OrderX sig=`int extra()`
             function helper L17-17 in lib/order.dart sig=`int helper(int x)`
+            function helper.twice L17-17 in helper sig=`int twice(int y) => y * 2;`
             type Cb L18-18 in lib/order.dart sig=`typedef Cb = void Function();`
             import package:shop/util.dart L1-1 in lib/order.dart sig=`import 'package:shop/util.dart';`
             import src/models.dart L2-2 in lib/order.dart sig=`import 'src/models.dart' as models;`
@@ -1265,9 +1270,12 @@ typedef Cb = void Function();
             ref type int from OrderX.extra L16
             ref type int from helper L17
             ref type int from helper L17
+            ref type int from helper.twice L17
+            ref type int from helper.twice L17
+            ref call twice from helper L17
             ref import package:shop/util.dart from lib/order.dart L1
             ref import src/models.dart from lib/order.dart L2
-            edges: 15 contains, 2 imports; syntax errors: false
+            edges: 16 contains, 2 imports; syntax errors: false
         "#]],
     );
 }

@@ -8,6 +8,8 @@
 (extension_declaration name: (identifier) @name) @definition.class
 (type_alias (type_identifier) @name) @definition.type
 (function_declaration signature: (function_signature name: (identifier) @name)) @definition.function
+; A function declared inside another's body (`int helper(int x) { .. }` in `main`).
+(local_function_declaration (function_signature name: (identifier) @name)) @definition.function
 (method_declaration signature: (method_signature [
   (function_signature name: (identifier) @name)
   (getter_signature name: (identifier) @name)

@@ -6,8 +6,9 @@
 (object_definition name: (identifier) @name) @definition.class
 (trait_definition name: (identifier) @name) @definition.trait
 (enum_definition name: (identifier) @name) @definition.enum
-(function_definition name: (identifier) @name) @definition.function
-(function_declaration name: (identifier) @name) @definition.function
+; Operators are methods too (`def ==(x: Byte): Boolean`, `def ::(x: A)`).
+(function_definition name: [(identifier) (operator_identifier)] @name) @definition.function
+(function_declaration name: [(identifier) (operator_identifier)] @name) @definition.function
 (type_definition name: (type_identifier) @name) @definition.type
 (template_body (val_definition pattern: (identifier) @name) @definition.field)
 (compilation_unit (val_definition pattern: (identifier) @name) @definition.variable)
