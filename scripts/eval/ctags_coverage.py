@@ -196,14 +196,20 @@ def main():
             found_by_kind[kind] += len(tags)
         elif len(misses) < args.misses:
             misses.append(f"{path}:{tags[0][0]} {kind} {name}")
+    report(args.language, total, found, misses,
+           {"by_kind": {k: f"{found_by_kind[k]}/{n}" for k, n in sorted(by_kind.items())}})
+
+
+def report(language, total, found, misses, extra=None):
+    """The misses to stderr, the share located as one JSON object."""
     for miss in misses:
         print(miss, file=sys.stderr)
     print(json.dumps({
-        "language": args.language,
+        "language": language,
         "ctags_definitions": total,
         "located": found,
         "share": round(found / total, 3) if total else None,
-        "by_kind": {k: f"{found_by_kind[k]}/{n}" for k, n in sorted(by_kind.items())},
+        **(extra or {}),
     }))
 
 

@@ -22,6 +22,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ctags_coverage import report  # noqa: E402
+
 MODIFIERS = {
     "swift": r"(?:(?:public|private|internal|open|fileprivate|static|final|override|class|"
              r"mutating|nonmutating|convenience|required|dynamic|lazy|indirect|nonisolated|"
@@ -127,14 +130,7 @@ def main():
                 found += 1
             elif len(misses) < args.misses:
                 misses.append(f"{path}:{number} {name}")
-    for miss in misses:
-        print(miss, file=sys.stderr)
-    print(json.dumps({
-        "language": args.language,
-        "ctags_definitions": total,
-        "located": found,
-        "share": round(found / total, 3) if total else None,
-    }))
+    report(args.language, total, found, misses)
 
 
 if __name__ == "__main__":
