@@ -222,6 +222,14 @@ impl Store {
         if mode.is_read_only() {
             opts.set_max_file_opening_threads(1);
         }
+        // A one-shot query reads a few blocks of a few table files: mapped,
+        // they are read where the page cache holds them instead of copied
+        // into fresh heap pages (measured on the kernel index, whole-process
+        // `find kmalloc`: 6.4 ms copied, 5.45 ms mapped, 1,638 page faults
+        // and 1,096).
+        if mode == OpenMode::QueryOnce {
+            opts.set_allow_mmap_reads(true);
+        }
         if mode == OpenMode::ReadWrite {
             // Background threads are for flushes and compactions: a reader
             // needs none, and starting them costs a query process ~2 ms.
