@@ -99,6 +99,12 @@ pub const RETURNS: &str = "\u{2192}";
 /// them (the resolver reads their declared types off the index).
 pub const MEMBERS: &str = "\u{21a6}";
 
+/// A receiver type written `VARIANT` + variant path + `#` + position
+/// (`↤Entry::Occupied#0`): the value a Rust tuple-variant pattern bound,
+/// whose type is that variant's field (the resolver reads the variant's
+/// signature, `Occupied(OccupiedEntry<'a, K, V>)`, off the index).
+pub const VARIANT: &str = "\u{21a4}";
+
 /// Methods that hand back the value they are called on, or the one it
 /// wraps (`cell.borrow_mut()`, `opt.unwrap()`, `arc.clone()`): since
 /// declared types are read without their wrappers (`RefCell<Inner>` is

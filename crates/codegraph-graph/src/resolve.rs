@@ -304,6 +304,7 @@ fn resolve_file(
             Some(ty)
                 if ty.starts_with(codegraph_core::RETURNS)
                     || ty.starts_with(codegraph_core::MEMBERS)
+                    || ty.starts_with(codegraph_core::VARIANT)
                     || ty.contains('(') =>
             {
                 match derived.get(&(reference.from, ty)) {
@@ -313,6 +314,8 @@ fn resolve_file(
                             returned_type(store, cache, reference, callee, &context, 0)?
                         } else if let Some(path) = ty.strip_prefix(codegraph_core::MEMBERS) {
                             member_path_type(store, cache, path)?
+                        } else if let Some(field) = ty.strip_prefix(codegraph_core::VARIANT) {
+                            variant_field_type(store, cache, field)?
                         } else {
                             callback_type(store, cache, reference, ty, &context)?
                         };
@@ -783,6 +786,71 @@ fn declared_field_type(
         Some(ty) => indexed_type(store, cache, ty),
         None => Ok(None),
     }
+}
+
+/// The type of a Rust tuple variant's field, written `Entry::Occupied#0`
+/// by the parser for the name a pattern binds in that position: read off
+/// the one variant so named (under that enum, unless the pattern says
+/// `Self::`) that the index defines, whose signature lists its fields
+/// (`Occupied(OccupiedEntry<'a, K, V>)`); `None` if there are several, or
+/// the field's type is not indexed.
+fn variant_field_type(
+    store: &Store,
+    cache: &mut Caches,
+    encoded: &str,
+) -> Result<Option<String>, StoreError> {
+    let Some((path, Ok(position))) = encoded
+        .rsplit_once('#')
+        .map(|(path, at)| (path, at.parse::<usize>()))
+    else {
+        return Ok(None);
+    };
+    let (owner, name) = match path.rsplit_once("::") {
+        Some((owner, name)) => (Some(last_segment(owner)).filter(|o| *o != "Self"), name),
+        None => (None, path),
+    };
+    let mut variants = cached_lookup(store, cache, name)?.iter().filter(|c| {
+        c.kind == NodeKind::Variant && owner.is_none_or(|o| member_of(&c.qualified_name, o, name))
+    });
+    let (Some(variant), None) = (variants.next().map(|c| c.id), variants.next()) else {
+        return Ok(None);
+    };
+    let field = store
+        .get_node(variant)?
+        .and_then(|n| n.signature)
+        .and_then(|signature| tuple_fields(&signature).into_iter().nth(position))
+        .and_then(|field| normalize_type(&field));
+    match field {
+        Some(ty) => indexed_type(store, cache, ty),
+        None => Ok(None),
+    }
+}
+
+/// The field types of a tuple struct's or variant's signature, `Name(A,
+/// B<C, D>)`: split at the commas outside brackets.
+fn tuple_fields(signature: &str) -> Vec<String> {
+    let Some(open) = signature.find('(') else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    let (mut depth, mut current) = (0usize, String::new());
+    for c in signature[open + 1..].chars() {
+        match c {
+            '(' | '<' | '[' => depth += 1,
+            ')' | '>' | ']' if depth == 0 => break,
+            ')' | '>' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                fields.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.trim().is_empty() {
+        fields.push(current);
+    }
+    fields.into_iter().map(|f| f.trim().to_string()).collect()
 }
 
 /// The type of the fields `path` names one after another from a type

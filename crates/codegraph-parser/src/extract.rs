@@ -187,6 +187,8 @@ enum Bound {
     Constructed,
     /// Another name whose value is assigned (`self.x = x`).
     Value,
+    /// A Rust tuple-variant pattern's path (`Entry::Occupied(e)`).
+    Variant,
 }
 
 struct RawImport<'t> {
@@ -616,11 +618,32 @@ fn callback_bindings(function: tree_sitter::Node, callee: &str, source: &str) ->
                 name: text(name, source).to_string(),
                 ty: format!("{callee}({arg}).{index}"),
                 member: false,
+                within: None,
             });
         }
         index += 1;
     }
     bindings
+}
+
+/// Which field of a tuple pattern (`Occupied(mut e)`, `Pair(_, ref b)`)
+/// binds `name`: the position of the pattern's child that holds it.
+fn variant_position(name: tree_sitter::Node) -> Option<usize> {
+    let mut child = name;
+    let pattern = loop {
+        let parent = child.parent()?;
+        if parent.kind() == "tuple_struct_pattern" {
+            break parent;
+        }
+        child = parent;
+    };
+    let kind_of_type = pattern.child_by_field_name("type").map(|t| t.id());
+    let mut walk = pattern.walk();
+    let position = pattern
+        .named_children(&mut walk)
+        .filter(|c| Some(c.id()) != kind_of_type)
+        .position(|c| c.id() == child.id());
+    position
 }
 
 /// A Rust `impl Trait for &'a Foo<T>` block, named by `Foo`: its methods
@@ -854,6 +877,7 @@ impl<'t> Captured<'t> {
                     Role::BindingType => binding_type = Some((node, Bound::Declared)),
                     Role::BindingClass => binding_type = Some((node, Bound::Constructed)),
                     Role::BindingValue => binding_type = Some((node, Bound::Value)),
+                    Role::BindingVariant => binding_type = Some((node, Bound::Variant)),
                     Role::Name => name = Some(node),
                     Role::Owner => owner = Some(text(node, source).to_string()),
                     Role::Receiver => {
@@ -1030,6 +1054,14 @@ impl<'t> Captured<'t> {
                         }
                         // Another name's value: its type, if known there.
                         (Bound::Value, _) => Some(format!("{}{written}", codegraph_core::ALIAS)),
+                        // A variant's field, by position (`↤Entry::Occupied#0`).
+                        (Bound::Variant, _) => variant_position(name).map(|at| {
+                            format!(
+                                "{}{}#{at}",
+                                codegraph_core::VARIANT,
+                                strip_turbofish(&written)
+                            )
+                        }),
                     };
                     if let Some(ty) = ty {
                         self.bindings.push(Binding {
@@ -1038,6 +1070,8 @@ impl<'t> Captured<'t> {
                                 .unwrap_or_else(|| one_line(text(name, source))),
                             ty,
                             member,
+                            within: matches!(constructed, Bound::Variant)
+                                .then(|| (node.start_byte(), node.end_byte())),
                         });
                     }
                 }

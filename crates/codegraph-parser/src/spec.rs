@@ -46,6 +46,11 @@ pub(crate) enum Role {
     /// `@binding.value`: the name is assigned another name's value
     /// (`self.store = store`), so it has that name's type.
     BindingValue,
+    /// `@binding.variant`: the name is bound by a Rust tuple-variant
+    /// pattern (`Entry::Occupied(e) =>`), inside the `@binding` node (the
+    /// match arm, the `if let`) only; it has the type of that variant's
+    /// field in its position, read off the index when resolving.
+    BindingVariant,
     /// `@binding.callback`: a function passed as an argument to the call of
     /// `@binding.callee`; its untyped parameters take the types the callee's
     /// signature declares for them, looked up when resolving.
@@ -90,6 +95,7 @@ fn role(capture: &str) -> Result<Role, String> {
         "binding.type" => Role::BindingType,
         "binding.class" => Role::BindingClass,
         "binding.value" => Role::BindingValue,
+        "binding.variant" => Role::BindingVariant,
         "binding.callback" => Role::Callback,
         "binding.callee" => Role::Callee,
         "local" => Role::Local { any_scope: false },

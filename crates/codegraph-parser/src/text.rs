@@ -161,7 +161,11 @@ pub(crate) fn signature(def: Node, source: &str) -> Option<String> {
     let body = def
         .child_by_field_name("body")
         .or_else(|| function_value.and_then(|f| f.child_by_field_name("body")));
+    // A Rust tuple struct's or variant's fields are part of its head
+    // (`Occupied(OccupiedEntry<'a, K, V>)`): what a pattern binds.
+    let tuple = body.is_some_and(|b| b.kind() == "ordered_field_declaration_list");
     let head = match body {
+        Some(_) if tuple => source.get(start..def.end_byte())?.trim_end_matches(';'),
         Some(body) => source.get(start..body.start_byte().max(start))?,
         // No body: the first line says enough (a macro, a field, a type).
         None => source.get(start..def.end_byte())?.lines().next()?,

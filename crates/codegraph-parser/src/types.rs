@@ -22,6 +22,9 @@ pub(crate) struct Binding {
     /// A field of the enclosing type wherever it is declared (a TypeScript
     /// constructor parameter property).
     pub member: bool,
+    /// Bound only inside this byte range (a match arm's pattern), not in
+    /// the whole scope.
+    pub within: Option<(usize, usize)>,
 }
 
 /// Declared types of the names in one file, by scope.
@@ -31,6 +34,9 @@ pub(crate) struct TypeFacts {
     locals: HashMap<(Option<usize>, String), String>,
     /// type name → field name → type.
     fields: HashMap<String, HashMap<String, String>>,
+    /// Names bound inside a byte range only (match arms, `if let`), with
+    /// the range and the type, in source order.
+    within: Vec<(usize, usize, String, String)>,
 }
 
 /// What `TypeFacts` needs to know about the file's scopes.
@@ -137,6 +143,10 @@ impl TypeFacts {
             .partition(|b| is_generic_parameter(&b.name));
         bindings.extend(rest);
         for mut b in bindings {
+            if let Some((start, end)) = b.within {
+                facts.within.push((start, end, b.name, b.ty));
+                continue;
+            }
             // `self.x = x`: x's type where this is written, if known.
             if let Some(source) = b.ty.strip_prefix(codegraph_core::ALIAS) {
                 match facts.receiver_type(source, b.byte, scopes, false) {
@@ -234,7 +244,7 @@ impl TypeFacts {
         implicit_this: bool,
         partial: bool,
     ) -> Option<String> {
-        if self.locals.is_empty() && self.fields.is_empty() && !partial {
+        if self.locals.is_empty() && self.fields.is_empty() && self.within.is_empty() && !partial {
             return None;
         }
         let path = receiver.replace("?.", ".").replace("->", ".");
@@ -365,6 +375,16 @@ impl TypeFacts {
     }
 
     fn local(&self, name: &str, byte: usize, scopes: &impl Scopes) -> Option<String> {
+        // The innermost range that binds the name here (a nested match's
+        // arm inside an outer one's).
+        if let Some((_, _, _, ty)) = self
+            .within
+            .iter()
+            .filter(|(start, end, bound, _)| *start <= byte && byte < *end && bound == name)
+            .min_by_key(|(start, end, _, _)| end - start)
+        {
+            return Some(ty.clone());
+        }
         let mut scope = scopes.innermost(byte);
         loop {
             if let Some(ty) = self.locals.get(&(scope, name.to_string())) {

@@ -617,6 +617,43 @@ fn names_renamed_on_import_are_called_by_the_names_they_were_defined_as() {
 }
 
 #[test]
+fn rust_tuple_variant_patterns_type_the_names_they_bind() {
+    // In each arm (and `if let`), `entry` has the type of that variant's
+    // field: the two arms' `entry.index()` are two different methods.
+    let dir = tree(&[
+        (
+            "src/entry.rs",
+            "pub struct OccupiedEntry<'a> {\n    v: &'a u8,\n}\n\n\
+             impl<'a> OccupiedEntry<'a> {\n    pub fn index(&self) -> usize {\n        0\n    }\n}\n\n\
+             pub struct VacantEntry {\n    k: u8,\n}\n\n\
+             impl VacantEntry {\n    pub fn index(&self) -> usize {\n        1\n    }\n\
+             \x20   pub fn insert(self) -> u8 {\n        1\n    }\n}\n\n\
+             pub enum Entry<'a> {\n    Occupied(OccupiedEntry<'a>),\n    Vacant(VacantEntry),\n}\n",
+        ),
+        (
+            "src/lib.rs",
+            "mod entry;\n\nuse crate::entry::Entry;\n\n\
+             pub fn occupied(e: Entry) -> usize {\n    match e {\n        Entry::Occupied(ref entry) => entry.index(),\n        _ => 0,\n    }\n}\n\n\
+             pub fn vacant(e: Entry) -> usize {\n    match e {\n        Entry::Vacant(entry) => entry.index(),\n        _ => 0,\n    }\n}\n\n\
+             pub fn fill(e: Entry) -> u8 {\n    if let Entry::Vacant(mut slot) = e {\n        return slot.insert();\n    }\n    0\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "OccupiedEntry::index"),
+        ["occupied receiver-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "VacantEntry::index"),
+        ["vacant receiver-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "VacantEntry::insert"),
+        ["fill receiver-type"]
+    );
+}
+
+#[test]
 fn ts_type_aliases_reach_the_type_they_name() {
     let dir = tree(&[
         (

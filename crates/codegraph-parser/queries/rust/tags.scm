@@ -152,6 +152,27 @@
   ])
   value: (_) @binding.value) @binding
 (field_declaration name: (field_identifier) @binding.name type: (_) @binding.type) @binding
+; `Entry::Occupied(mut e) => e.get()`, `if let Slot::Full(v) = ..`: inside
+; the arm (the `if let`), the name has the type of that variant's field.
+; Not the standard library's `Some`, `Ok`, `Err`.
+((match_arm
+  pattern: (match_pattern (tuple_struct_pattern
+    type: [(identifier) (scoped_identifier)] @binding.variant
+    [(identifier) @binding.name
+     (mut_pattern (identifier) @binding.name)
+     (ref_pattern (identifier) @binding.name)]))) @binding
+  (#not-match? @binding.variant "^(Some|Ok|Err)$"))
+([(if_expression condition: (let_condition pattern: (tuple_struct_pattern
+    type: [(identifier) (scoped_identifier)] @binding.variant
+    [(identifier) @binding.name
+     (mut_pattern (identifier) @binding.name)
+     (ref_pattern (identifier) @binding.name)])))
+  (while_expression condition: (let_condition pattern: (tuple_struct_pattern
+    type: [(identifier) (scoped_identifier)] @binding.variant
+    [(identifier) @binding.name
+     (mut_pattern (identifier) @binding.name)
+     (ref_pattern (identifier) @binding.name)])))] @binding
+  (#not-match? @binding.variant "^(Some|Ok|Err)$"))
 ; A tuple struct's fields are named by position (`self.0`): the type is
 ; its own name capture, numbered by the adapter.
 (struct_item
