@@ -1512,6 +1512,61 @@ impl<'a> FileContext<'a> {
         changed.then_some(renamed)
     }
 
+    /// Whether `file` may define what an import of `module` names: for a
+    /// Rust path from the importing file's own crate (`self::slice::Slice`,
+    /// `super::Slice`, `crate::map::Slice`), a file of that module or of
+    /// one of its submodules, which it may re-export (`pub use
+    /// self::slice::Slice` in `map.rs`); else a file whose path ends like
+    /// the module's (`file_matches_module`).
+    fn defines_import(&self, file: &str, module: &str) -> bool {
+        // (A test or bench target's root is its directory: no `src/`.)
+        if self.language != Language::Rust
+            || !is_rust_relative(module)
+            || !self.crate_root.ends_with('/')
+        {
+            return file_matches_module(file, module);
+        }
+        let Some(stem) = self
+            .path
+            .strip_prefix(self.crate_root)
+            .and_then(|s| s.strip_suffix(".rs"))
+        else {
+            return file_matches_module(file, module);
+        };
+        let mut own: Vec<&str> = stem.split('/').collect();
+        if matches!(own.last(), Some(&"mod" | &"lib" | &"main")) {
+            own.pop();
+        }
+        let mut segments = module.split("::").collect::<Vec<_>>();
+        segments.pop(); // the item itself
+        let mut path: Vec<&str> = Vec::new();
+        for (i, segment) in segments.into_iter().enumerate() {
+            match (i, segment) {
+                (0, "crate") => {}
+                (0, "self") => path.clone_from(&own),
+                (0, "super") => {
+                    path.clone_from(&own);
+                    if path.pop().is_none() {
+                        return false;
+                    }
+                }
+                (_, "self") => {}
+                (_, "super") => {
+                    if path.pop().is_none() {
+                        return false;
+                    }
+                }
+                (_, other) => path.push(other),
+            }
+        }
+        if path.is_empty() {
+            return file.starts_with(self.crate_root);
+        }
+        let base = format!("{}{}", self.crate_root, path.join("/"));
+        file.strip_prefix(base.as_str())
+            .is_some_and(|rest| rest == ".rs" || rest.starts_with('/'))
+    }
+
     /// The source directory of the workspace crate a Rust path starts
     /// with (`codegraph_core::Node` → `crates/codegraph-core/src`).
     fn crate_of(&self, path: &str) -> Option<&'a str> {
@@ -1842,6 +1897,23 @@ fn choose(
             ) {
                 rules.extend(own_or_imported_type(context, ty, name, confidence));
             }
+            // A Rust type the file imports by a path from its own crate
+            // (`use super::IntoIter`): that one of the crate's types so
+            // named (`map::IntoIter`, not `set::IntoIter`).
+            if let Some(module) = context
+                .imported
+                .get(ty.as_str())
+                .filter(|m| context.language == Language::Rust && is_rust_relative(m))
+            {
+                rules.push(rule(
+                    confidence,
+                    Resolution::ReceiverType,
+                    Box::new(move |c| {
+                        member_of(&c.qualified_name, ty, name)
+                            && context.defines_import(&c.file, module)
+                    }),
+                ));
+            }
             rules.push(rule(
                 confidence,
                 Resolution::ReceiverType,
@@ -2146,8 +2218,12 @@ fn choose(
                         Resolution::OwnType,
                         Box::new(move |c| {
                             member_of(&c.qualified_name, owner, name)
-                                && within.is_none_or(|dir| under(&c.file, dir))
-                                && file_matches_module(&c.file, &module)
+                                && match within {
+                                    Some(dir) => {
+                                        under(&c.file, dir) && file_matches_module(&c.file, &module)
+                                    }
+                                    None => context.defines_import(&c.file, &module),
+                                }
                         }),
                     ));
                 }
@@ -2567,6 +2643,13 @@ fn renamed_import(import: &Node, language: Language) -> Option<(&str, &str)> {
         && original != local
         && written.contains(&format!("{original} as {local}")))
     .then_some((local, original))
+}
+
+/// A Rust path from the current crate: `crate::`, `self::`, `super::`.
+fn is_rust_relative(module: &str) -> bool {
+    ["crate::", "self::", "super::"]
+        .iter()
+        .any(|prefix| module.starts_with(prefix))
 }
 
 /// `CamelCase` (not `ALL_CAPS`, not `lower`): a class or type by the naming

@@ -654,6 +654,46 @@ fn rust_tuple_variant_patterns_type_the_names_they_bind() {
 }
 
 #[test]
+fn rust_types_imported_by_relative_paths_are_that_module_s() {
+    // `map` and `set` each have a `Slice`; `self::` and `super::` imports
+    // say which one a file means.
+    let dir = tree(&[
+        ("src/lib.rs", "pub mod map;\npub mod set;\n"),
+        (
+            "src/map.rs",
+            "mod iter;\nmod slice;\n\npub use self::slice::Slice;\n\n\
+             pub fn as_slice() -> usize {\n    Slice::from_slice()\n}\n",
+        ),
+        (
+            "src/map/slice.rs",
+            "pub struct Slice;\n\nimpl Slice {\n    pub fn from_slice() -> usize {\n        0\n    }\n\
+             \x20   pub fn width(&self) -> usize {\n        0\n    }\n}\n",
+        ),
+        (
+            "src/map/iter.rs",
+            "use super::Slice;\n\npub fn measure(s: &Slice) -> usize {\n    s.width()\n}\n",
+        ),
+        ("src/set.rs", "mod slice;\n\npub use self::slice::Slice;\n"),
+        (
+            "src/set/slice.rs",
+            "pub struct Slice;\n\nimpl Slice {\n    pub fn from_slice() -> usize {\n        1\n    }\n\
+             \x20   pub fn width(&self) -> usize {\n        1\n    }\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "map::slice::Slice::from_slice"),
+        ["map::as_slice own-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "map::slice::Slice::width"),
+        ["map::iter::measure receiver-type"]
+    );
+    assert!(callers(dir.path(), "set::slice::Slice::from_slice", &["--guesses"]).is_empty());
+    assert!(callers(dir.path(), "set::slice::Slice::width", &["--guesses"]).is_empty());
+}
+
+#[test]
 fn ts_type_aliases_reach_the_type_they_name() {
     let dir = tree(&[
         (
