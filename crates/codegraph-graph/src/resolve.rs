@@ -876,10 +876,9 @@ fn member_path_type(
     Ok(Some(ty))
 }
 
-/// `ty`, if the index defines a type of that name (a type parameter, `T`,
-/// or a library type leaves a receiver untyped, as it was).
-/// An alias of an indexed type counts (`DiGraph` for `Graph`): its
-/// lineage reaches the type's members.
+/// `ty`, if the index defines a type of that name, or an alias of one
+/// (`DiGraph` for `Graph`, whose lineage then reaches `Graph`'s members);
+/// a type parameter (`T`) or a library type leaves a receiver untyped.
 fn indexed_type(
     store: &Store,
     cache: &mut Caches,

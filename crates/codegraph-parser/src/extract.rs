@@ -637,11 +637,11 @@ fn variant_position(name: tree_sitter::Node) -> Option<usize> {
         }
         child = parent;
     };
-    let kind_of_type = pattern.child_by_field_name("type").map(|t| t.id());
+    let type_path = pattern.child_by_field_name("type").map(|t| t.id());
     let mut walk = pattern.walk();
     let position = pattern
         .named_children(&mut walk)
-        .filter(|c| Some(c.id()) != kind_of_type)
+        .filter(|c| Some(c.id()) != type_path)
         .position(|c| c.id() == child.id());
     position
 }
