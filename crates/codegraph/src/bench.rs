@@ -46,8 +46,8 @@ pub struct BenchOptions {
     pub corpus: PathBuf,
     /// Fewer samples and shorter loads: under a minute on a small corpus.
     pub quick: bool,
-    /// Also run universal-ctags (and gitnexus, where installed) on the
-    /// corpus and print ratios.
+    /// Also run universal-ctags (and the npm peers, where installed) on
+    /// the corpus and print ratios.
     pub compare: bool,
     /// Told what is being measured.
     pub progress: Option<Progress>,
@@ -434,6 +434,18 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
         if let Some(gitnexus) = gitnexus() {
             say("gitnexus on the same corpus");
             comparisons.push(compare_gitnexus(&gitnexus, &corpus, scratch.path(), &ours)?);
+        }
+        for peer in &CODEGRAPH_PEERS {
+            if let Some(found) = find_peer(peer.variable, None, peer.installed) {
+                say(&format!("{} on the same corpus", peer.package));
+                comparisons.push(compare_codegraph_peer(
+                    peer,
+                    &found,
+                    &corpus,
+                    scratch.path(),
+                    &ours,
+                )?);
+            }
         }
     }
 
@@ -833,36 +845,41 @@ fn compare_ctags(corpus: &Path, scratch: &Path, ours: &Ours) -> anyhow::Result<O
     Ok(Some(ours.beside(name, run, definitions, lookup)))
 }
 
-/// The gitnexus (npm) to compare with.
-struct Gitnexus {
+/// A peer installed from npm to compare with.
+struct Peer {
     program: PathBuf,
-    /// The PATH it runs with: `scripts/peer-compare`'s node first.
+    /// The PATH it runs with: `scripts/install-peers`' node first.
     path: String,
-    /// What `gitnexus --version` printed.
+    /// What `PROGRAM --version` printed.
     version: String,
 }
 
-impl Gitnexus {
-    /// `gitnexus ARGS`, run in `dir`.
+impl Peer {
+    /// `PROGRAM ARGS`, run in `dir`, its usage telemetry off.
     fn command(&self, args: &[&str], dir: &Path) -> Command {
         let mut command = Command::new(&self.program);
-        command.env("PATH", &self.path).args(args).current_dir(dir);
+        command
+            .env("PATH", &self.path)
+            .env("CODEGRAPH_TELEMETRY", "0")
+            .args(args)
+            .current_dir(dir);
         command
     }
 }
 
-/// `$CODEGRAPH_GITNEXUS`, else `gitnexus` on the PATH, else where
-/// `scripts/peer-compare` installs it (with its own node); `None` when
-/// none answers `--version`.
-fn gitnexus() -> Option<Gitnexus> {
+/// The program `$VARIABLE` names, else `on_path` on the PATH, else
+/// `installed` under the cache's `peer/` directory (where
+/// `scripts/install-peers` puts each, with its own node); `None` when none
+/// answers `--version`.
+fn find_peer(variable: &str, on_path: Option<&str>, installed: &str) -> Option<Peer> {
     let cache = std::env::var_os("CODEGRAPH_CACHE")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/codegraph")))?;
     let peer = cache.join("peer");
     let candidates = [
-        std::env::var_os("CODEGRAPH_GITNEXUS").map(PathBuf::from),
-        Some(PathBuf::from("gitnexus")),
-        Some(peer.join("gitnexus/node_modules/.bin/gitnexus")),
+        std::env::var_os(variable).map(PathBuf::from),
+        on_path.map(PathBuf::from),
+        Some(peer.join(installed)),
     ];
     let path = format!(
         "{}:{}",
@@ -876,12 +893,122 @@ fn gitnexus() -> Option<Gitnexus> {
             .output()
             .ok()
             .filter(|o| o.status.success())?;
-        Some(Gitnexus {
+        Some(Peer {
             program,
             path: path.clone(),
             version: String::from_utf8_lossy(&answer.stdout).trim().to_string(),
         })
     })
+}
+
+fn gitnexus() -> Option<Peer> {
+    find_peer(
+        "CODEGRAPH_GITNEXUS",
+        Some("gitnexus"),
+        "gitnexus/node_modules/.bin/gitnexus",
+    )
+}
+
+/// The npm peers whose program is also named `codegraph` (so never taken
+/// from the PATH, where this one is): how each indexes, counts and looks
+/// up.
+struct CodegraphPeer {
+    package: &'static str,
+    variable: &'static str,
+    installed: &'static str,
+    /// Indexes the current directory.
+    index: &'static [&'static str],
+    /// Prints the index's node counts by kind as JSON.
+    stats: &'static [&'static str],
+    /// Where in that JSON the counts by kind are.
+    by_kind: &'static [&'static str],
+    /// Kinds that are no definition (the tree, parameters, imports).
+    not_definitions: &'static [&'static str],
+    /// Looks a name up (the name follows).
+    lookup: &'static str,
+}
+
+const CODEGRAPH_PEERS: [CodegraphPeer; 2] = [
+    CodegraphPeer {
+        package: "@optave/codegraph",
+        variable: "CODEGRAPH_OPTAVE",
+        installed: "optave/node_modules/.bin/codegraph",
+        index: &["build", "."],
+        stats: &["stats", "--json"],
+        by_kind: &["nodes", "byKind"],
+        not_definitions: &["directory", "file", "parameter"],
+        lookup: "where",
+    },
+    CodegraphPeer {
+        package: "@colbymchenry/codegraph",
+        variable: "CODEGRAPH_COLBYMCHENRY",
+        installed: "colbymchenry/node_modules/.bin/codegraph",
+        index: &["init", "--yes", "."],
+        stats: &["status", "--json", "."],
+        by_kind: &["nodesByKind"],
+        not_definitions: &["file", "import"],
+        lookup: "query",
+    },
+];
+
+/// A copy of the corpus under `scratch` for a peer that writes its index
+/// into the tree it reads, without any index already there.
+fn copy_corpus(corpus: &Path, tree: &Path) -> anyhow::Result<()> {
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(corpus)
+        .arg(tree)
+        .status()?;
+    anyhow::ensure!(
+        copied.success(),
+        "cannot copy {} to {}",
+        corpus.display(),
+        tree.display()
+    );
+    let _ = std::fs::remove_dir_all(tree.join(".git"));
+    let _ = std::fs::remove_dir_all(tree.join(".codegraph"));
+    Ok(())
+}
+
+/// One of `CODEGRAPH_PEERS` on a copy of the corpus: its index command
+/// timed, with its peak memory, its definitions from its own counts by
+/// kind, and its lookup command timed on the names ours looked up.
+fn compare_codegraph_peer(
+    peer: &CodegraphPeer,
+    found: &Peer,
+    corpus: &Path,
+    scratch: &Path,
+    ours: &Ours,
+) -> anyhow::Result<Comparison> {
+    let tree = scratch.join(peer.installed.split('/').next().unwrap_or("peer"));
+    copy_corpus(corpus, &tree)?;
+    let with = |args: &[&str]| found.command(args, &tree);
+    let run = timed(&mut with(peer.index), peer.package)?;
+    let stats = with(peer.stats).stderr(Stdio::null()).output()?;
+    let definitions = peer_definitions(&String::from_utf8_lossy(&stats.stdout), peer);
+    let names = &ours.names[..ours.names.len().min(3)];
+    let lookup = median_ms(names, 1, |name| Ok(with(&[peer.lookup, name.as_str()])))?;
+    let tool = format!("{} {}", peer.package, found.version);
+    Ok(ours.beside(tool, run, definitions, Some(lookup)))
+}
+
+/// The definitions a peer's JSON counts by kind add up to, leaving out
+/// what is no definition; 0 where the JSON is not as expected.
+fn peer_definitions(answer: &str, peer: &CodegraphPeer) -> u64 {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(answer.trim()) else {
+        return 0;
+    };
+    let counts = peer.by_kind.iter().fold(&value, |v, key| &v[*key]);
+    counts
+        .as_object()
+        .map(|kinds| {
+            kinds
+                .iter()
+                .filter(|(kind, _)| !peer.not_definitions.contains(&kind.as_str()))
+                .filter_map(|(_, n)| n.as_u64())
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 /// gitnexus's labels for what is no definition: the tree, its files,
@@ -892,12 +1019,13 @@ const GITNEXUS_NOT_DEFINITIONS: [&str; 5] = ["Folder", "File", "Process", "Commu
 /// repositories), timed, with its peak memory; its definitions counted
 /// by a Cypher query and `gitnexus context NAME` timed as its lookup.
 fn compare_gitnexus(
-    gitnexus: &Gitnexus,
+    gitnexus: &Peer,
     corpus: &Path,
     scratch: &Path,
     ours: &Ours,
 ) -> anyhow::Result<Comparison> {
     let tree = scratch.join("gitnexus-tree");
+    copy_corpus(corpus, &tree)?;
     let git = |args: &[&str]| -> anyhow::Result<()> {
         let status = Command::new("git")
             .args(["-c", "user.email=bench@localhost", "-c", "user.name=bench"])
@@ -914,18 +1042,6 @@ fn compare_gitnexus(
         );
         Ok(())
     };
-    let copied = Command::new("cp")
-        .arg("-r")
-        .arg(corpus)
-        .arg(&tree)
-        .status()?;
-    anyhow::ensure!(
-        copied.success(),
-        "cannot copy {} for gitnexus",
-        corpus.display()
-    );
-    let _ = std::fs::remove_dir_all(tree.join(".git"));
-    let _ = std::fs::remove_dir_all(tree.join(".codegraph"));
     git(&["init", "-q"])?;
     git(&["add", "-A"])?;
     git(&["commit", "-q", "-m", "bench"])?;
@@ -1219,6 +1335,21 @@ mod tests {
         assert_eq!(quantile(&values, 0.5), 51.0);
         assert_eq!(quantile(&values, 0.99), 99.0);
         assert_eq!(quantile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn codegraph_peers_definitions_leave_out_the_tree_parameters_and_imports() {
+        // Each peer's JSON as it answered on semver's sources (abridged).
+        let optave = r#"{"nodes": {"total": 358, "byKind": {"constant": 35, "directory": 5,
+            "file": 17, "function": 84, "method": 66, "parameter": 119, "struct": 12}}}"#;
+        assert_eq!(
+            peer_definitions(optave, &CODEGRAPH_PEERS[0]),
+            35 + 84 + 66 + 12
+        );
+        let colby = r#"{"nodeCount": 273, "nodesByKind": {"enum": 3, "file": 17,
+            "function": 85, "import": 50, "method": 65}}"#;
+        assert_eq!(peer_definitions(colby, &CODEGRAPH_PEERS[1]), 3 + 85 + 65);
+        assert_eq!(peer_definitions("not json", &CODEGRAPH_PEERS[1]), 0);
     }
 
     #[test]

@@ -213,8 +213,9 @@ enum Command {
         /// Fewer samples and shorter loads (under a minute on a small corpus).
         #[arg(long)]
         quick: bool,
-        /// Also run universal-ctags (and gitnexus, where installed) on the
-        /// corpus and print the ratios: index time, peak memory,
+        /// Also run universal-ctags (and the npm peers gitnexus,
+        /// @optave/codegraph and @colbymchenry/codegraph, where
+        /// `scripts/install-peers` installed them) on the corpus and print the ratios: index time, peak memory,
         /// definitions, whole-process lookup.
         #[arg(long)]
         compare: bool,

@@ -115,13 +115,18 @@ fn bench_measures_every_metric_and_its_report_draws() {
         assert!(ctags[field].as_f64().unwrap() > 0.0, "{field}: {ctags}");
     }
     assert!(ctags["definitions"].as_u64().unwrap() > 0, "{ctags}");
-    // gitnexus (npm) too, where it is installed.
+    // The npm peers too, where they are installed (scripts/install-peers):
+    // gitnexus, @optave/codegraph, @colbymchenry/codegraph.
     for peer in &comparisons[1..] {
+        let tool = peer["tool"].as_str().unwrap();
         assert!(
-            peer["tool"].as_str().unwrap().starts_with("gitnexus"),
+            ["gitnexus", "@optave/codegraph", "@colbymchenry/codegraph"]
+                .iter()
+                .any(|name| tool.starts_with(name)),
             "{peer}"
         );
         assert!(peer["definitions"].as_u64().unwrap() > 0, "{peer}");
+        assert!(peer["lookup_ms"].as_f64().unwrap() > 0.0, "{peer}");
     }
 
     // The HTML report: the table and one chart per latency, throughput and
