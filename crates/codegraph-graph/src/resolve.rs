@@ -621,27 +621,37 @@ fn ancestors(
         if found.contains(&name) {
             continue;
         }
-        if !cache.bases.contains_key(&name) {
-            let types: Vec<Candidate> = cached_lookup(store, cache, &name)?
-                .iter()
-                // An alias's one base is the type it names.
-                .filter(|c| c.kind.is_type_container() || c.kind == NodeKind::TypeAlias)
-                .cloned()
-                .collect();
-            let mut bases = Vec::new();
-            for ty in types.iter().take(MAX_CANDIDATES) {
-                for (from, base) in file_inherits(store, cache, &ty.file)? {
-                    if *from == ty.id && !bases.contains(base) {
-                        bases.push(base.clone());
-                    }
-                }
-            }
-            bounded_insert(&mut cache.bases, name.clone(), bases);
-        }
-        queue.extend(cache.bases[&name].iter().cloned());
+        queue.extend(direct_bases(store, cache, &name)?.iter().cloned());
         found.push(name);
     }
     Ok(found)
+}
+
+/// The base types (by name, as written) of the types named `name`, and
+/// what its aliases name (`type DiGraph<N, E> = Graph<..>`: `Graph`),
+/// through the thread's cache.
+fn direct_bases<'c>(
+    store: &Store,
+    cache: &'c mut Caches,
+    name: &str,
+) -> Result<&'c [String], StoreError> {
+    if !cache.bases.contains_key(name) {
+        let types: Vec<Candidate> = cached_lookup(store, cache, name)?
+            .iter()
+            .filter(|c| c.kind.is_type_container() || c.kind == NodeKind::TypeAlias)
+            .cloned()
+            .collect();
+        let mut bases = Vec::new();
+        for ty in types.iter().take(MAX_CANDIDATES) {
+            for (from, base) in file_inherits(store, cache, &ty.file)? {
+                if *from == ty.id && !bases.contains(base) {
+                    bases.push(base.clone());
+                }
+            }
+        }
+        bounded_insert(&mut cache.bases, name.to_string(), bases);
+    }
+    Ok(&cache.bases[name])
 }
 
 /// The inheritance references of `file`: (the inheriting definition, the
@@ -907,30 +917,16 @@ const MAX_ALIASES: usize = 4;
 /// aliases (`type DiGraph<N, E> = Graph<N, E, Directed>`) and they all
 /// name one type.
 fn alias_base(store: &Store, cache: &mut Caches, name: &str) -> Result<Option<String>, StoreError> {
-    let candidates = cached_lookup(store, cache, name)?;
-    if candidates.iter().any(|c| c.kind.is_type_container()) {
+    if cached_lookup(store, cache, name)?
+        .iter()
+        .any(|c| c.kind.is_type_container())
+    {
         return Ok(None);
     }
-    let aliases: Vec<(NodeId, String)> = candidates
-        .iter()
-        .filter(|c| c.kind == NodeKind::TypeAlias)
-        .take(MAX_CANDIDATES)
-        .map(|c| (c.id, c.file.clone()))
-        .collect();
-    let mut base: Option<String> = None;
-    for (id, file) in aliases {
-        for (from, named) in file_inherits(store, cache, &file)? {
-            if *from != id {
-                continue;
-            }
-            match &base {
-                Some(seen) if seen != named => return Ok(None),
-                Some(_) => {}
-                None => base = Some(named.clone()),
-            }
-        }
-    }
-    Ok(base)
+    Ok(match direct_bases(store, cache, name)? {
+        [base] => Some(base.clone()),
+        _ => None,
+    })
 }
 
 /// The definition a call of `name` (through `qualifier`) made where
@@ -1525,39 +1521,13 @@ impl<'a> FileContext<'a> {
         {
             return file_matches_module(file, module);
         }
-        let Some(stem) = self
-            .path
-            .strip_prefix(self.crate_root)
-            .and_then(|s| s.strip_suffix(".rs"))
+        // The module the path names, without the item itself.
+        let Some(path) = module
+            .rsplit_once("::")
+            .and_then(|(module, _)| rust_module_path(self.path, self.crate_root, module))
         else {
-            return file_matches_module(file, module);
+            return false;
         };
-        let mut own: Vec<&str> = stem.split('/').collect();
-        if matches!(own.last(), Some(&"mod" | &"lib" | &"main")) {
-            own.pop();
-        }
-        let mut segments = module.split("::").collect::<Vec<_>>();
-        segments.pop(); // the item itself
-        let mut path: Vec<&str> = Vec::new();
-        for (i, segment) in segments.into_iter().enumerate() {
-            match (i, segment) {
-                (0, "crate") => {}
-                (0, "self") => path.clone_from(&own),
-                (0, "super") => {
-                    path.clone_from(&own);
-                    if path.pop().is_none() {
-                        return false;
-                    }
-                }
-                (_, "self") => {}
-                (_, "super") => {
-                    if path.pop().is_none() {
-                        return false;
-                    }
-                }
-                (_, other) => path.push(other),
-            }
-        }
         if path.is_empty() {
             return file.starts_with(self.crate_root);
         }
@@ -2566,34 +2536,53 @@ fn rust_crate_root(path: &str) -> &str {
 /// The module a Rust path from `crate` or `super` names, as a qualified
 /// name prefix (`""` for the crate root), seen from the file at `path`:
 /// `super` in `src/buf/chain.rs` is `buf`, in `src/buf/mod.rs` the root
-/// (`root`, the file's `rust_crate_root`).
+/// (`root`, the file's `rust_crate_root`). Only `super`s may follow: a
+/// type or a module further down is a path the general rules follow by
+/// name.
 fn rust_relative_module(path: &str, root: &str, receiver: &str) -> Option<String> {
     let mut segments = receiver.split("::");
-    let first = segments.next()?;
-    let mut module: Vec<&str> = match first {
+    if !matches!(segments.next(), Some("crate" | "super")) || segments.any(|s| s != "super") {
+        return None;
+    }
+    rust_module_path(path, root, receiver).map(|module| module.join("::"))
+}
+
+/// The module a Rust path from the current crate names (`crate::map`,
+/// `self::slice`, `super::super::iter`), as segments from the crate root,
+/// seen from the file at `path` (`root`, its `rust_crate_root`): `self` in
+/// `src/buf/chain.rs` is `buf::chain`, `super` there `buf`, and in
+/// `src/buf/mod.rs` `self` is `buf`. `None` past the crate root, or for a
+/// path that does not start from the current crate.
+fn rust_module_path<'p>(path: &'p str, root: &str, module: &'p str) -> Option<Vec<&'p str>> {
+    let own = || {
+        let stem = path.strip_prefix(root)?.strip_suffix(".rs")?;
+        let mut own: Vec<&str> = stem.split('/').collect();
+        if matches!(own.last(), Some(&"mod" | &"lib" | &"main")) {
+            own.pop();
+        }
+        Some(own)
+    };
+    let mut segments = module.split("::");
+    let mut found = match segments.next()? {
         "crate" => Vec::new(),
+        "self" => own()?,
         "super" => {
-            let stem = path.strip_prefix(root)?.strip_suffix(".rs")?;
-            let mut own: Vec<&str> = stem.split('/').collect();
-            if matches!(own.last(), Some(&"mod" | &"lib" | &"main")) {
-                own.pop();
-            }
-            own.pop()?;
-            own
+            let mut parent = own()?;
+            parent.pop()?;
+            parent
         }
         _ => return None,
     };
     for segment in segments {
         match segment {
+            "self" => {}
             "super" => {
-                module.pop()?;
+                found.pop()?;
             }
-            // A type or a module further down: a path the general rules
-            // follow by name.
-            _ => return None,
+            named => found.push(named),
         }
     }
-    Some(module.join("::"))
+    Some(found)
 }
 
 /// `file` is the Rust module `module` of the crate at `root`, or one of
