@@ -136,22 +136,7 @@ def main():
     parser.add_argument("--root", default=".", help="the tree ctags ran over (its paths are relative to it)")
     args = parser.parse_args()
 
-    spans = collections.defaultdict(list)  # (file, name) -> [(start, end)]
-    files = set()
-    with open(args.export) as f:
-        for line in f:
-            record = json.loads(line)
-            if record["type"] != "node":
-                continue
-            if record["kind"] == "file":
-                files.add(record["file"])
-                continue
-            span = (record["start_line"], record["end_line"])
-            spans[(record["file"], spelled(record["name"]))].append(span)
-            # A dotted module name (Elixir's `EEx.Compiler`), which ctags
-            # names by its last segment.
-            if "." in record["name"] and record["kind"] == "module":
-                spans[(record["file"], record["name"].rsplit(".", 1)[1])].append(span)
+    spans, files = export_spans(args.export)
 
     kinds = DEFINITION_KINDS[args.language]
     # Overloads (TypeScript signatures before the implementation, C++
@@ -177,7 +162,7 @@ def main():
             # ctags writes some names qualified (`Table:method`), others
             # whole (`namespace Python.Runtime`): either form may match.
             found_spans = spans.get((path, name), ()) or spans.get((path, spelled(tag["name"])), ())
-            hit = any(start <= line_no <= end or start == line_no + 1 for start, end in found_spans)
+            hit = any(holds(span, line_no) for span in found_spans)
             # TypeScript overload signatures (`function f(a: A): R;` lines
             # before the implementation) are the implementation's node.
             if args.language == "TypeScript" and kind in ("function", "method"):
@@ -198,6 +183,36 @@ def main():
             misses.append(f"{path}:{tags[0][0]} {kind} {name}")
     report(args.language, total, found, misses,
            {"by_kind": {k: f"{found_by_kind[k]}/{n}" for k, n in sorted(by_kind.items())}})
+
+
+def export_spans(export, language=None):
+    """From `codegraph export`: the spans of codegraph's nodes by (file,
+    name), and its files (of `language`, if given)."""
+    spans = collections.defaultdict(list)  # (file, name) -> [(start, end)]
+    files = set()
+    with open(export) as f:
+        for line in f:
+            record = json.loads(line)
+            if record["type"] != "node":
+                continue
+            if record["kind"] == "file":
+                if language is None or record["language"] == language:
+                    files.add(record["file"])
+                continue
+            span = (record["start_line"], record["end_line"])
+            spans[(record["file"], spelled(record["name"]))].append(span)
+            # A dotted module name (Elixir's `EEx.Compiler`), which ctags
+            # names by its last segment.
+            if "." in record["name"] and record["kind"] == "module":
+                spans[(record["file"], record["name"].rsplit(".", 1)[1])].append(span)
+    return spans, files
+
+
+def holds(span, line):
+    """A node's span holds a declaration on `line`, or starts on the line
+    after it (a tag on a decorator or a doc line)."""
+    start, end = span
+    return start <= line <= end or start == line + 1
 
 
 def report(language, total, found, misses, extra=None):

@@ -16,14 +16,12 @@ JSON object, as ctags_coverage.py does.
 """
 
 import argparse
-import collections
-import json
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ctags_coverage import report  # noqa: E402
+from ctags_coverage import export_spans, holds, report  # noqa: E402
 
 MODIFIERS = {
     "swift": r"(?:(?:public|private|internal|open|fileprivate|static|final|override|class|"
@@ -104,18 +102,7 @@ def main():
     parser.add_argument("--misses", type=int, default=0)
     args = parser.parse_args()
 
-    spans = collections.defaultdict(list)
-    files = set()
-    with open(args.export) as f:
-        for line in f:
-            record = json.loads(line)
-            if record["type"] != "node":
-                continue
-            if record["kind"] == "file":
-                if record["language"] == args.language:
-                    files.add(record["file"])
-                continue
-            spans[(record["file"], record["name"])].append((record["start_line"], record["end_line"]))
+    spans, files = export_spans(args.export, args.language)
     total = found = 0
     misses = []
     for path in sorted(files):
@@ -125,8 +112,7 @@ def main():
             text = f.read()
         for number, name in declarations(args.language, text):
             total += 1
-            if any(start <= number <= end or start == number + 1
-                   for start, end in spans.get((path, name), ())):
+            if any(holds(span, number) for span in spans.get((path, name), ())):
                 found += 1
             elif len(misses) < args.misses:
                 misses.append(f"{path}:{number} {name}")
