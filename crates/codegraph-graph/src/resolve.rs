@@ -324,6 +324,10 @@ fn resolve_file(
                     }
                 }
             }
+            // `let e = Left(2)`: a Rust variant built is its enum's value.
+            Some(other) if context.language == Language::Rust => {
+                Some(variant_enum(store, cache, other)?.unwrap_or_else(|| other.to_string()))
+            }
             Some(other) => Some(other.to_string()),
             None => field_type(store, cache, reference, &context)?,
         };
@@ -834,6 +838,31 @@ fn variant_field_type(
         Some(ty) => indexed_type(store, cache, ty),
         None => Ok(None),
     }
+}
+
+/// The enum whose variant `name` is, where the index defines `name` only
+/// as variants of one enum (`Left` of `Either`): `let e = Left(2)` binds
+/// `e` to an `Either`.
+fn variant_enum(
+    store: &Store,
+    cache: &mut Caches,
+    name: &str,
+) -> Result<Option<String>, StoreError> {
+    let candidates = cached_lookup(store, cache, name)?;
+    if candidates.iter().any(|c| c.kind != NodeKind::Variant) {
+        return Ok(None);
+    }
+    let mut owners = candidates
+        .iter()
+        .filter_map(|c| owner_and_name(&c.qualified_name).map(|(owner, _)| owner));
+    let Some(owner) = owners.next() else {
+        return Ok(None);
+    };
+    if owners.any(|o| o != owner) {
+        return Ok(None);
+    }
+    let owner = owner.to_string();
+    indexed_type(store, cache, owner)
 }
 
 /// The field types of a tuple struct's or variant's signature, `Name(A,
@@ -1351,6 +1380,11 @@ struct FileContext<'a> {
     /// .core import Command as Base`, `import { build as make }`): the
     /// local name and the one defined.
     renamed: HashMap<&'a str, &'a str>,
+    /// Rust: names of standard types (`HashMap`, `Vec`) that mean the
+    /// tree's own type here: the file defines one, or imports it from
+    /// somewhere other than the standard library (hashbrown's
+    /// `use crate::HashMap`).
+    own_std_types: HashSet<&'a str>,
 }
 
 impl<'a> FileContext<'a> {
@@ -1453,7 +1487,29 @@ impl<'a> FileContext<'a> {
                 ""
             },
             renamed: HashMap::new(),
+            own_std_types: HashSet::new(),
         };
+        if language == Language::Rust {
+            let defined = nodes
+                .values()
+                .filter(|n| n.kind.is_type_container())
+                .map(|n| n.name.as_str());
+            let imported = context
+                .imported
+                .iter()
+                .filter(|(_, module)| {
+                    !["std", "core", "alloc"].iter().any(|root| {
+                        module
+                            .strip_prefix(root)
+                            .is_some_and(|r| r.starts_with("::"))
+                    })
+                })
+                .map(|(&name, _)| name);
+            context.own_std_types = defined
+                .chain(imported)
+                .filter(|name| crate::builtins::is_rust_std_type(name))
+                .collect();
+        }
         // The defined name is bound as the local one is: it is what a
         // reference through the local name is looked up by.
         for (&local, &original) in &renamed {
@@ -1469,6 +1525,12 @@ impl<'a> FileContext<'a> {
         }
         context.renamed = renamed;
         context
+    }
+
+    /// A Rust standard type's name (`Vec`, `HashMap`) that means the
+    /// standard type here, not one the tree defines (`own_std_types`).
+    fn is_std_type(&self, name: &str) -> bool {
+        crate::builtins::is_rust_std_type(name) && !self.own_std_types.contains(name)
     }
 
     /// `reference` as the name it was imported under is defined: `n(1)`
@@ -1848,7 +1910,7 @@ fn choose(
         // `text.strip_prefix('-')` on a `&str`): inherent methods win over
         // any trait's, so not a project's `impl Sealed for String`.
         if context.language == Language::Rust
-            && crate::builtins::is_rust_std_type(&lineage[0])
+            && context.is_std_type(&lineage[0])
             && crate::builtins::is_builtin_method(Language::Rust, name)
         {
             return Vec::new();
@@ -2069,9 +2131,7 @@ fn choose(
                 // `impl IntoIterator for &Foo`: `self` is a `&Foo`.
                 .map(|path| (path, last_segment(path).trim_start_matches('&')))
                 .filter(|(_, owner)| {
-                    reference.kind == RefKind::Call
-                        && !is_super(r)
-                        && !crate::builtins::is_rust_std_type(owner)
+                    reference.kind == RefKind::Call && !is_super(r) && !context.is_std_type(owner)
                 })
             {
                 // `self.as_str()` in `impl Display for Prerelease`, with
@@ -2267,7 +2327,7 @@ fn choose(
             && type_bound
             && context.language == Language::Rust
             && reference.kind == RefKind::Call
-            && !receiver.is_some_and(|r| crate::builtins::is_rust_std_type(last_segment(r)))
+            && !receiver.is_some_and(|r| context.is_std_type(last_segment(r)))
         {
             return rust_trait_fallback(&candidates, context, name);
         }
@@ -2382,7 +2442,7 @@ fn choose(
     // alias.)
     if context.language == Language::Rust
         && (matches!(reference.kind, RefKind::Call | RefKind::Value)
-            || (reference.kind == RefKind::Type && !crate::builtins::is_rust_std_type(name)))
+            || (reference.kind == RefKind::Type && !context.is_std_type(name)))
         && (!context.wildcards.is_empty() || context.imported.contains_key(name))
     {
         // This crate, and the ones the imports name (a test target's

@@ -654,6 +654,48 @@ fn rust_tuple_variant_patterns_type_the_names_they_bind() {
 }
 
 #[test]
+fn rust_types_named_like_std_ones_and_built_variants_have_their_methods() {
+    // The crate's own `HashMap` (hashbrown's) is not std's: `m.len()` is
+    // its method. `Left(2)` and a `match` whose arms build variants are
+    // values of the enum. A std `HashMap` imported from std is still std's.
+    let dir = tree(&[
+        (
+            "src/map.rs",
+            "pub struct HashMap {\n    n: usize,\n}\n\n\
+             impl HashMap {\n    pub fn new() -> Self {\n        HashMap { n: 0 }\n    }\n\
+             \x20   pub fn len(&self) -> usize {\n        self.n\n    }\n}\n",
+        ),
+        (
+            "src/either.rs",
+            "pub enum Either {\n    Left(u8),\n    Right(u8),\n}\n\n\
+             pub use Either::{Left, Right};\n\n\
+             impl Either {\n    pub fn flip(self) -> Either {\n        self\n    }\n}\n",
+        ),
+        (
+            "src/lib.rs",
+            "mod either;\nmod map;\n\nuse crate::either::{Left, Right};\nuse crate::map::HashMap;\n\n\
+             pub fn size() -> usize {\n    let m = HashMap::new();\n    assert_eq!(m.len(), 0);\n    m.len()\n}\n\n\
+             pub fn built() -> u8 {\n    let e = Left(2);\n    e.flip();\n    0\n}\n\n\
+             pub fn matched(k: u8) -> u8 {\n    let e = match k {\n        0 => Left(0),\n        _ => Right(k),\n    };\n    e.flip();\n    0\n}\n",
+        ),
+        (
+            "src/other.rs",
+            "use std::collections::HashMap;\n\n\
+             pub fn std_size() -> usize {\n    let m: HashMap<u8, u8> = HashMap::new();\n    m.len()\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "HashMap::len"),
+        ["size receiver-type"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "Either::flip"),
+        ["built receiver-type", "matched receiver-type"]
+    );
+}
+
+#[test]
 fn rust_types_imported_by_relative_paths_are_that_module_s() {
     // `map` and `set` each have a `Slice`; `self::` and `super::` imports
     // say which one a file means.

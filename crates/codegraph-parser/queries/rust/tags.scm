@@ -139,6 +139,13 @@
   pattern: (identifier) @binding.name
   value: (call_expression function: (scoped_identifier name: (identifier) @_fn) @binding.class)) @binding
   (#not-eq? @_fn "new"))
+; `let it = match k { 3 => Left(0..10), _ => Right(17..) }`: each arm has
+; the match's type, so the first arm that is a call says it.
+(let_declaration
+  pattern: (identifier) @binding.name
+  value: (match_expression
+    body: (match_block
+      (match_arm value: (call_expression function: [(identifier) (scoped_identifier)] @binding.class))))) @binding
 ; `let it = self.combs`, `let pool = other`: the value's type, if known.
 (let_declaration
   pattern: (identifier) @binding.name
