@@ -287,13 +287,20 @@ def main():
     # property's getter and setter): the indexers disagree on which
     # definition a use names (scip-python takes the first, codegraph the
     # one that runs), so every node of one file with the same qualified
-    # name and kind stands for the first. Not in Rust, where same-named
-    # methods of one type in several `impl Trait for T` blocks are
-    # different functions that a resolver must choose between.
+    # name and kind stands for the first. In Rust only a free function:
+    # defined twice in one file, it is one function under exclusive
+    # `#[cfg]`s (rust-analyzer, with every feature on, takes the last;
+    # either is the call's target in some build). Same-named methods of
+    # one type in several `impl Trait for T` blocks are different
+    # functions that a resolver must choose between.
     canonical = {}
     first = {}
     for node in sorted(nodes.values(), key=lambda n: (n["file"], n.get("start_line", 0))):
-        if node["kind"] in ("file", "import") or node.get("language") not in ONE_SYMBOL_OVERLOADS:
+        if node["kind"] in ("file", "import"):
+            continue
+        if node.get("language") not in ONE_SYMBOL_OVERLOADS and not (
+            node.get("language") == "rust" and node["kind"] == "function"
+        ):
             continue
         key = (node["file"], node["qualified_name"], node["kind"])
         canonical[node["id"]] = first.setdefault(key, node["id"])

@@ -84,6 +84,20 @@ pub fn normalize_type(text: &str) -> Option<String> {
     None
 }
 
+/// A Rust path in the standard library: `std`, `core` or `alloc`, alone
+/// or followed by `::`.
+pub fn in_rust_std(path: &str) -> bool {
+    ["std", "core", "alloc"].iter().any(|root| {
+        path.strip_prefix(root)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+    })
+}
+
+/// How a receiver type from Rust's standard library is written when the
+/// tree defines a type of the same name (`std::Iter` for a field declared
+/// `slice::Iter<'a, T>` in a file with its own `Iter`).
+pub const RUST_STD_PREFIX: &str = "std::";
+
 /// Rust associated functions that, by convention, return a value of the
 /// type they are called through (`Bytes::from(v)`, `Config::default()`).
 pub const RUST_CONSTRUCTORS: &[&str] = &["new", "from", "default", "with_capacity"];

@@ -315,7 +315,7 @@ fn resolve_file(
                         } else if let Some(path) = ty.strip_prefix(codegraph_core::MEMBERS) {
                             member_path_type(store, cache, path)?
                         } else if let Some(field) = ty.strip_prefix(codegraph_core::VARIANT) {
-                            variant_field_type(store, cache, field)?
+                            variant_field_type(store, cache, field, &context, reference.from)?
                         } else {
                             callback_type(store, cache, reference, ty, &context)?
                         };
@@ -812,6 +812,8 @@ fn variant_field_type(
     store: &Store,
     cache: &mut Caches,
     encoded: &str,
+    context: &FileContext,
+    from: NodeId,
 ) -> Result<Option<String>, StoreError> {
     let Some((path, Ok(position))) = encoded
         .rsplit_once('#')
@@ -819,16 +821,30 @@ fn variant_field_type(
     else {
         return Ok(None);
     };
-    let (owner, name) = match path.rsplit_once("::") {
-        Some((owner, name)) => (Some(last_segment(owner)).filter(|o| *o != "Self"), name),
-        None => (None, path),
+    let owners: Vec<&str> = match path.rsplit_once("::") {
+        Some((owner, _)) => Some(last_segment(owner))
+            .filter(|o| *o != "Self")
+            .into_iter()
+            .collect(),
+        None => context.variant_owners(from, path),
     };
-    let mut variants = cached_lookup(store, cache, name)?.iter().filter(|c| {
-        c.kind == NodeKind::Variant && owner.is_none_or(|o| member_of(&c.qualified_name, o, name))
-    });
-    let (Some(variant), None) = (variants.next().map(|c| c.id), variants.next()) else {
+    let name = last_segment(path);
+    let mut variants: Vec<&Candidate> = cached_lookup(store, cache, name)?
+        .iter()
+        .filter(|c| {
+            c.kind == NodeKind::Variant
+                && (owners.is_empty()
+                    || owners.iter().any(|o| member_of(&c.qualified_name, o, name)))
+        })
+        .collect();
+    // Several enums of that name (`map::Entry`, `set::Entry`): the file's own.
+    if variants.len() > 1 && variants.iter().any(|c| c.file == context.path) {
+        variants.retain(|c| c.file == context.path);
+    }
+    let [variant] = variants[..] else {
         return Ok(None);
     };
+    let variant = variant.id;
     let field = store
         .get_node(variant)?
         .and_then(|n| n.signature)
@@ -1385,6 +1401,9 @@ struct FileContext<'a> {
     /// somewhere other than the standard library (hashbrown's
     /// `use crate::HashMap`).
     own_std_types: HashSet<&'a str>,
+    /// Rust: the names of the types (structs, enums, traits..) the file
+    /// defines.
+    own_types: HashSet<&'a str>,
 }
 
 impl<'a> FileContext<'a> {
@@ -1488,22 +1507,19 @@ impl<'a> FileContext<'a> {
             },
             renamed: HashMap::new(),
             own_std_types: HashSet::new(),
+            own_types: HashSet::new(),
         };
         if language == Language::Rust {
-            let defined = nodes
+            context.own_types = nodes
                 .values()
                 .filter(|n| n.kind.is_type_container())
-                .map(|n| n.name.as_str());
+                .map(|n| n.name.as_str())
+                .collect();
+            let defined = context.own_types.iter().copied();
             let imported = context
                 .imported
                 .iter()
-                .filter(|(_, module)| {
-                    !["std", "core", "alloc"].iter().any(|root| {
-                        module
-                            .strip_prefix(root)
-                            .is_some_and(|r| r.starts_with("::"))
-                    })
-                })
+                .filter(|(_, module)| !codegraph_core::in_rust_std(module))
                 .map(|(&name, _)| name);
             context.own_std_types = defined
                 .chain(imported)
@@ -1530,7 +1546,8 @@ impl<'a> FileContext<'a> {
     /// A Rust standard type's name (`Vec`, `HashMap`) that means the
     /// standard type here, not one the tree defines (`own_std_types`).
     fn is_std_type(&self, name: &str) -> bool {
-        crate::builtins::is_rust_std_type(name) && !self.own_std_types.contains(name)
+        name.starts_with(codegraph_core::RUST_STD_PREFIX)
+            || (crate::builtins::is_rust_std_type(name) && !self.own_std_types.contains(name))
     }
 
     /// `reference` as the name it was imported under is defined: `n(1)`
@@ -1707,6 +1724,35 @@ impl<'a> FileContext<'a> {
     }
 
     /// The type whose member `from` is (or `from` itself, if a type).
+    /// The enums a bare variant name (`Occupied` in `Occupied(e) => ..`)
+    /// may be of where `from` is: the one the nearest import of the name
+    /// names (`use super::Entry::{Occupied, Vacant}` in this module or an
+    /// enclosing one), else the types the file glob-imports from (`use
+    /// self::RustcEntry::*`); none known, any enum.
+    fn variant_owners(&self, from: NodeId, name: &str) -> Vec<&'a str> {
+        let imports: Vec<&Node> = self
+            .nodes
+            .values()
+            .filter(|n| n.kind == NodeKind::Import && n.name == name)
+            .collect();
+        let nearest = self
+            .scopes_of(from)
+            .find_map(|scope| imports.iter().find(|i| i.parent == Some(scope.id)))
+            .or_else(|| {
+                imports
+                    .iter()
+                    .find(|i| i.parent.is_none_or(|p| !self.nodes.contains_key(&p)))
+            });
+        if let Some((owner, _)) = nearest.and_then(|i| owner_and_name(&i.qualified_name)) {
+            return vec![owner];
+        }
+        self.wildcards
+            .iter()
+            .map(|module| last_segment(module))
+            .filter(|owner| looks_like_type(owner))
+            .collect()
+    }
+
     fn enclosing_type(&self, from: NodeId) -> Option<&'a Node> {
         self.scopes_of(from)
             .find(|node| node.kind.is_type_container())
@@ -1942,6 +1988,17 @@ fn choose(
                     Box::new(move |c| {
                         member_of(&c.qualified_name, ty, name)
                             && context.defines_import(&c.file, module)
+                    }),
+                ));
+            } else if context.own_types.contains(ty.as_str()) {
+                // A Rust type the file defines (`map::Iter` in map.rs, with
+                // `set::Iter` and `table::Iter` elsewhere): its methods
+                // here first.
+                rules.push(rule(
+                    confidence,
+                    Resolution::ReceiverType,
+                    Box::new(move |c| {
+                        c.file == context.path && member_of(&c.qualified_name, ty, name)
                     }),
                 ));
             }
@@ -2710,6 +2767,19 @@ fn looks_like_type(name: &str) -> bool {
 
 /// The candidates of the first rule that admits any (one, for a
 /// unique-only rule), with its confidence.
+/// How many different items `chosen` holds: a Rust item written twice
+/// under exclusive `#[cfg]`s with one signature (`make_hash` with and
+/// without a nightly feature) is one.
+fn distinct_items(chosen: &[&Candidate]) -> usize {
+    let mut seen: Vec<(&str, u64)> = Vec::new();
+    for c in chosen {
+        if c.signature_hash == 0 || !seen.contains(&(c.qualified_name.as_str(), c.signature_hash)) {
+            seen.push((c.qualified_name.as_str(), c.signature_hash));
+        }
+    }
+    seen.len()
+}
+
 fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<Chosen> {
     for rule in rules {
         let chosen: Vec<&Candidate> = candidates
@@ -2717,7 +2787,7 @@ fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<Chosen> {
             .copied()
             .filter(|c| (rule.admits)(c))
             .collect();
-        if chosen.len() > 1 && rule.unique_only {
+        if rule.unique_only && distinct_items(&chosen) > 1 {
             continue;
         }
         if !chosen.is_empty() {

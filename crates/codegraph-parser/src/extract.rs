@@ -1040,6 +1040,12 @@ impl<'t> Captured<'t> {
                         written = format!("{}.{field}", unborrowed(&written));
                     }
                     let ty = match (constructed, normalize_type(&written)) {
+                        // `iter: slice::Iter<'a, T>`: the module path kept,
+                        // so the resolver can tell std's `Iter` from the
+                        // file's own.
+                        (Bound::Declared, Some(t)) if spec.language == Language::Rust => {
+                            Some(with_module_path(&written, t))
+                        }
                         (Bound::Declared, ty) => ty,
                         // A class called: an instance of it.
                         (Bound::Constructed, Some(t))
@@ -1244,7 +1250,11 @@ impl<'t> Captured<'t> {
             defs: &defs,
             scope_parent: &scope_parent,
         };
-        let facts = TypeFacts::new(std::mem::take(&mut self.bindings), &scopes);
+        let mut bindings = std::mem::take(&mut self.bindings);
+        if language == Language::Rust {
+            qualify_std_types(&self.imports, &mut bindings);
+        }
+        let facts = TypeFacts::new(bindings, &scopes);
         let implicit_this = language.has_implicit_this();
         // A definition's own name is no reference to it. A scope's is (the
         // type `impl PutBack<I> { .. }` or a Swift `extension` is for),
@@ -1579,6 +1589,62 @@ fn expand_use_tree(tree: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk("", tree, &mut out);
     out
+}
+
+/// Rust types declared by a module path (`slice::Iter<'a, T>`, from
+/// `with_module_path`): std's, written `std::Iter`, where the path
+/// starts in the standard library or at a module the file imports
+/// from it (`use core::slice`); else the tree's, by its name alone.
+fn qualify_std_types(imports: &[RawImport], bindings: &mut [Binding]) {
+    for binding in bindings {
+        let Some((path, name)) = binding.ty.rsplit_once("::") else {
+            continue;
+        };
+        if !binding
+            .ty
+            .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let root = path.split("::").next().unwrap_or(path);
+        let from_std = codegraph_core::in_rust_std(root)
+            || imports.iter().any(|import| {
+                import.name.as_deref() == Some(root) && codegraph_core::in_rust_std(&import.path)
+            });
+        binding.ty = if from_std {
+            format!("{}{name}", codegraph_core::RUST_STD_PREFIX)
+        } else {
+            name.to_string()
+        };
+    }
+}
+
+/// `ty` (the type `normalize_type` read off `written`) with the module
+/// path written before it, unless that path is the crate's own (`crate::`,
+/// `self::`, `super::`): `slice::Iter` for `&mut slice::Iter<'a, T>`,
+/// where the resolver tells std's modules from the tree's.
+fn with_module_path(written: &str, ty: String) -> String {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let Some(at) = written.match_indices(ty.as_str()).find_map(|(at, _)| {
+        let before = written[..at].chars().next_back();
+        let after = &written[at + ty.len()..];
+        (!before.is_some_and(is_word) && !after.starts_with(is_word) && !after.starts_with("::"))
+            .then_some(at)
+    }) else {
+        return ty;
+    };
+    let head = &written[..at];
+    let Some(path) = head.strip_suffix("::") else {
+        return ty;
+    };
+    let start = path
+        .rfind(|c: char| !(is_word(c) || c == ':'))
+        .map_or(0, |i| i + 1);
+    let path = &path[start..];
+    match path.split("::").next() {
+        None | Some("" | "crate" | "self" | "super" | "Self") => ty,
+        Some(_) => format!("{path}::{ty}"),
+    }
 }
 
 /// Whitespace runs collapsed to one space: receivers span lines in

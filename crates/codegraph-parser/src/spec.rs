@@ -119,6 +119,7 @@ fn role(capture: &str) -> Result<Role, String> {
 }
 
 pub(crate) struct LanguageSpec {
+    pub language: Language,
     pub grammar: tree_sitter::Language,
     pub query: Query,
     /// The role of each capture, by capture index.
@@ -258,6 +259,7 @@ fn build(language: Language) -> LanguageSpec {
         query,
         roles,
         separator,
+        language,
         expands_use_trees: language == Language::Rust,
         parses_macro_arguments: language == Language::Rust,
         blanks_macros: matches!(language, Language::C | Language::Cpp),

@@ -696,6 +696,57 @@ fn rust_types_named_like_std_ones_and_built_variants_have_their_methods() {
 }
 
 #[test]
+fn rust_receivers_of_the_file_s_own_types_and_std_paths() {
+    // map.rs and set.rs each define an `Iter`: map.rs's `Keys` wraps
+    // map.rs's. `set::Iter` wraps std's `slice::Iter`, whose `len` is
+    // std's, never the file's own `Iter::len`. A function written twice
+    // under exclusive `#[cfg]`s is one, found through a glob import; a bare
+    // variant pattern is of the enum its import names.
+    let dir = tree(&[
+        ("src/lib.rs", "pub mod map;\npub mod set;\n"),
+        (
+            "src/map.rs",
+            "pub struct Iter {\n    n: usize,\n}\n\n\
+             impl Iter {\n    pub fn len(&self) -> usize {\n        self.n\n    }\n}\n\n\
+             pub struct Keys {\n    inner: Iter,\n}\n\n\
+             impl Keys {\n    pub fn len(&self) -> usize {\n        self.inner.len()\n    }\n}\n\n\
+             #[cfg(not(feature = \"nightly\"))]\npub fn make_hash(v: u8) -> u64 {\n    v as u64\n}\n\n\
+             #[cfg(feature = \"nightly\")]\npub fn make_hash(v: u8) -> u64 {\n    v as u64\n}\n\n\
+             pub struct Slot {\n    v: u8,\n}\n\n\
+             impl Slot {\n    pub fn take(self) -> u8 {\n        self.v\n    }\n}\n\n\
+             pub enum Entry {\n    Full(Slot),\n    Empty,\n}\n",
+        ),
+        (
+            "src/set.rs",
+            "use core::slice;\nuse crate::map::*;\n\n\
+             pub struct Iter<'a> {\n    iter: slice::Iter<'a, u8>,\n}\n\n\
+             impl<'a> Iter<'a> {\n    pub fn len(&self) -> usize {\n        self.iter.len()\n    }\n}\n\n\
+             pub fn hash() -> u64 {\n    make_hash(1)\n}\n\n\
+             mod tests {\n    use crate::map::Entry::{Empty, Full};\n\n\
+             \x20   fn drain(e: crate::map::Entry) -> u8 {\n        match e {\n            Full(slot) => slot.take(),\n            Empty => 0,\n        }\n    }\n}\n",
+        ),
+        (
+            "src/other.rs",
+            "pub enum Other {\n    Full(u8),\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "map::Iter::len"),
+        ["map::Keys::len receiver-type"]
+    );
+    assert!(callers(dir.path(), "set::Iter::len", &["--guesses"]).is_empty());
+    assert_eq!(
+        caller_lines(dir.path(), "src/map.rs:22"),
+        ["set::hash import"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "Slot::take"),
+        ["set::tests::drain receiver-type"]
+    );
+}
+
+#[test]
 fn rust_types_imported_by_relative_paths_are_that_module_s() {
     // `map` and `set` each have a `Slice`; `self::` and `super::` imports
     // say which one a file means.
