@@ -212,7 +212,9 @@ class Spans:
         return node_id
 
 
-CALL_AFTER = re.compile(r"\s*(<[^()]*>)?\s*\(")
+# Type arguments balanced to one nesting level (`make<Map<K, V>>(`): the
+# `HashSet` of `collect::<HashSet<_>>()` is a type argument, not called.
+CALL_AFTER = re.compile(r"\s*(<[^()<>]*(?:<[^()<>]*>[^()<>]*)*>)?\s*\(")
 
 
 def written_as_call(source_lines, line0, end_col):

@@ -1252,7 +1252,12 @@ impl<'t> Captured<'t> {
         };
         let mut bindings = std::mem::take(&mut self.bindings);
         if language == Language::Rust {
-            qualify_std_types(&self.imports, &mut bindings);
+            let own: HashSet<&str> = defs
+                .iter()
+                .filter(|d| d.kind.is_some_and(NodeKind::is_type_container))
+                .map(|d| d.name.as_str())
+                .collect();
+            qualify_std_types(&self.imports, &own, &mut bindings);
         }
         let facts = TypeFacts::new(bindings, &scopes);
         let implicit_this = language.has_implicit_this();
@@ -1592,37 +1597,39 @@ fn expand_use_tree(tree: &str) -> Vec<(String, String)> {
 }
 
 /// Rust types declared by a module path (`slice::Iter<'a, T>`, from
-/// `with_module_path`): std's, written `std::Iter`, where the path
-/// starts in the standard library or at a module the file imports
-/// from it (`use core::slice`); else the tree's, by its name alone.
-fn qualify_std_types(imports: &[RawImport], bindings: &mut [Binding]) {
+/// `with_module_path`): std's, written `std::Iter`, where the path starts
+/// in the standard library or at a module the file imports from it (`use
+/// core::slice`); the tree's by its name alone, unless the file defines a
+/// type of that name too (`map::Drain` in set.rs, beside set.rs's own
+/// `Drain`), where the path stays to tell them apart.
+fn qualify_std_types(imports: &[RawImport], own: &HashSet<&str>, bindings: &mut [Binding]) {
     for binding in bindings {
-        let Some((path, name)) = binding.ty.rsplit_once("::") else {
-            continue;
-        };
         if !binding
             .ty
             .starts_with(|c: char| c.is_alphanumeric() || c == '_')
         {
             continue;
         }
+        let Some((path, name)) = binding.ty.rsplit_once("::") else {
+            continue;
+        };
         let root = path.split("::").next().unwrap_or(path);
         let from_std = codegraph_core::in_rust_std(root)
             || imports.iter().any(|import| {
                 import.name.as_deref() == Some(root) && codegraph_core::in_rust_std(&import.path)
             });
-        binding.ty = if from_std {
-            format!("{}{name}", codegraph_core::RUST_STD_PREFIX)
-        } else {
-            name.to_string()
-        };
+        if from_std {
+            binding.ty = format!("{}{name}", codegraph_core::RUST_STD_PREFIX);
+        } else if !own.contains(name) {
+            binding.ty = name.to_string();
+        }
     }
 }
 
 /// `ty` (the type `normalize_type` read off `written`) with the module
-/// path written before it, unless that path is the crate's own (`crate::`,
-/// `self::`, `super::`): `slice::Iter` for `&mut slice::Iter<'a, T>`,
-/// where the resolver tells std's modules from the tree's.
+/// path written before it (from the crate's root for `crate::`; none for
+/// `self::` and `super::`): `slice::Iter` for `&mut slice::Iter<'a, T>`,
+/// for `qualify_std_types` to tell std's modules from the tree's.
 fn with_module_path(written: &str, ty: String) -> String {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let Some(at) = written.match_indices(ty.as_str()).find_map(|(at, _)| {
@@ -1642,7 +1649,13 @@ fn with_module_path(written: &str, ty: String) -> String {
         .map_or(0, |i| i + 1);
     let path = &path[start..];
     match path.split("::").next() {
-        None | Some("" | "crate" | "self" | "super" | "Self") => ty,
+        // `crate::map::Drain`: the module path from the crate's root, as
+        // qualified names are written.
+        Some("crate") => match path.strip_prefix("crate::") {
+            Some(module) => format!("{module}::{ty}"),
+            None => ty,
+        },
+        None | Some("" | "self" | "super" | "Self") => ty,
         Some(_) => format!("{path}::{ty}"),
     }
 }

@@ -701,9 +701,15 @@ fn rust_receivers_of_the_file_s_own_types_and_std_paths() {
     // map.rs's. `set::Iter` wraps std's `slice::Iter`, whose `len` is
     // std's, never the file's own `Iter::len`. A function written twice
     // under exclusive `#[cfg]`s is one, found through a glob import; a bare
-    // variant pattern is of the enum its import names.
+    // variant pattern is of the enum its import names. A typed `static` is
+    // typed wherever used; `crate::map::Iter` in set.rs is map.rs's.
     let dir = tree(&[
-        ("src/lib.rs", "pub mod map;\npub mod set;\n"),
+        ("src/lib.rs", "pub mod consts;\npub mod map;\npub mod set;\n"),
+        (
+            "src/consts.rs",
+            "use crate::map::Iter;\n\npub static FIRST: Iter = Iter { n: 1 };\n\n\
+             pub fn first() -> usize {\n    FIRST.len()\n}\n",
+        ),
         (
             "src/map.rs",
             "pub struct Iter {\n    n: usize,\n}\n\n\
@@ -722,6 +728,8 @@ fn rust_receivers_of_the_file_s_own_types_and_std_paths() {
              pub struct Iter<'a> {\n    iter: slice::Iter<'a, u8>,\n}\n\n\
              impl<'a> Iter<'a> {\n    pub fn len(&self) -> usize {\n        self.iter.len()\n    }\n}\n\n\
              pub fn hash() -> u64 {\n    make_hash(1)\n}\n\n\
+             pub struct Wrap {\n    inner: crate::map::Iter,\n}\n\n\
+             impl Wrap {\n    pub fn size(&self) -> usize {\n        self.inner.len()\n    }\n}\n\n\
              mod tests {\n    use crate::map::Entry::{Empty, Full};\n\n\
              \x20   fn drain(e: crate::map::Entry) -> u8 {\n        match e {\n            Full(slot) => slot.take(),\n            Empty => 0,\n        }\n    }\n}\n",
         ),
@@ -733,7 +741,11 @@ fn rust_receivers_of_the_file_s_own_types_and_std_paths() {
     index(dir.path());
     assert_eq!(
         caller_lines(dir.path(), "map::Iter::len"),
-        ["map::Keys::len receiver-type"]
+        [
+            "consts::first receiver-type",
+            "map::Keys::len receiver-type",
+            "set::Wrap::size receiver-type"
+        ]
     );
     assert!(callers(dir.path(), "set::Iter::len", &["--guesses"]).is_empty());
     assert_eq!(

@@ -125,6 +125,9 @@
 ; fields; `let x = T::new(..)` and `let x = T { .. }`.
 (parameter pattern: (identifier) @binding.name type: (_) @binding.type) @binding
 (let_declaration pattern: (identifier) @binding.name type: (_) @binding.type) @binding
+; `static MAP: Table = ..`, `const EMPTY: Set = ..`: typed wherever seen.
+(static_item name: (identifier) @binding.name type: (_) @binding.type) @binding
+(const_item name: (identifier) @binding.name type: (_) @binding.type) @binding
 (let_declaration
   pattern: (identifier) @binding.name
   value: (call_expression function: (scoped_identifier path: (_) @binding.class name: (identifier) @_new))
