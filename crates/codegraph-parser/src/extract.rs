@@ -670,6 +670,17 @@ fn destructured_field<'s>(name: tree_sitter::Node, source: &'s str) -> Option<&'
 
 /// A Rust path without its turbofish type arguments: `Vec::<u8>::new` →
 /// `Vec::new`, `SmallVec::<[_; 0]>` → `SmallVec`.
+/// The path a Rust qualified-self receiver goes through: the trait of
+/// `<Ix as IndexType>::max()`, the type of `<Vec<u8>>::new()` (without its
+/// arguments); any other path as written.
+fn qualified_self(path: &str) -> String {
+    let Some(inner) = path.strip_prefix('<').and_then(|p| p.strip_suffix('>')) else {
+        return path.to_string();
+    };
+    let named = inner.rsplit_once(" as ").map_or(inner, |(_, t)| t).trim();
+    named.split('<').next().unwrap_or(named).to_string()
+}
+
 fn strip_turbofish(path: &str) -> String {
     if !path.contains("::<") {
         return path.to_string();
@@ -889,7 +900,7 @@ impl<'t> Captured<'t> {
                         let written = one_line(text(node, source).trim_end_matches('.'));
                         // `SmallVec::<[u8; 4]>::new()` goes through `SmallVec`.
                         receiver = Some(if path_receiver {
-                            strip_turbofish(&written)
+                            strip_turbofish(&qualified_self(&written))
                         } else {
                             dereferenced(&written).unwrap_or(written)
                         });

@@ -137,7 +137,8 @@
 ; what the callee declares it returns, looked up when resolving.
 (let_declaration
   pattern: (identifier) @binding.name
-  value: (call_expression function: [(identifier) (field_expression)] @binding.class)) @binding
+  value: (call_expression
+    function: [(identifier) (field_expression) (generic_function)] @binding.class)) @binding
 ((let_declaration
   pattern: (identifier) @binding.name
   value: (call_expression function: (scoped_identifier name: (identifier) @_fn) @binding.class)) @binding
