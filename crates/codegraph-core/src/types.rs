@@ -119,6 +119,12 @@ pub const MEMBERS: &str = "\u{21a6}";
 /// signature, `Occupied(OccupiedEntry<'a, K, V>)`, off the index).
 pub const VARIANT: &str = "\u{21a4}";
 
+/// A receiver type written `ITEM` + type (`↠Edges`, `↠→Graph.edges`):
+/// an element of a value of that type, as a Rust `for` loop binds it
+/// (`for edge in g.edges(a)`); the resolver reads the type's `Iterator`
+/// (or `IntoIterator`) impl's `type Item = ..` off the index.
+pub const ITEM: &str = "\u{21a0}";
+
 /// Methods that hand back the value they are called on, or the one it
 /// wraps (`cell.borrow_mut()`, `opt.unwrap()`, `arc.clone()`): since
 /// declared types are read without their wrappers (`RefCell<Inner>` is

@@ -305,6 +305,7 @@ fn resolve_file(
                 if ty.starts_with(codegraph_core::RETURNS)
                     || ty.starts_with(codegraph_core::MEMBERS)
                     || ty.starts_with(codegraph_core::VARIANT)
+                    || ty.starts_with(codegraph_core::ITEM)
                     || ty.contains('(') =>
             {
                 match derived.get(&(reference.from, ty)) {
@@ -316,6 +317,8 @@ fn resolve_file(
                             member_path_type(store, cache, path)?
                         } else if let Some(field) = ty.strip_prefix(codegraph_core::VARIANT) {
                             variant_field_type(store, cache, field, &context, reference.from)?
+                        } else if let Some(walked) = ty.strip_prefix(codegraph_core::ITEM) {
+                            walked_item_type(store, cache, reference, walked, &context)?
                         } else {
                             callback_type(store, cache, reference, ty, &context)?
                         };
@@ -602,10 +605,58 @@ fn cached_lookup<'c>(
     name: &str,
 ) -> Result<&'c [Candidate], StoreError> {
     if !cache.names.contains_key(name) {
-        let candidates = lookup(store, name)?;
+        // A Rust type written with its module path (`graph_impl::Edges`,
+        // from `type_near`): the types of that name whose qualified name
+        // ends so.
+        let candidates = match name.rsplit_once("::") {
+            Some((_, last)) if !last.is_empty() => {
+                let suffix = format!("::{name}");
+                lookup(store, last)?
+                    .into_iter()
+                    .filter(|c| c.qualified_name == name || c.qualified_name.ends_with(&suffix))
+                    .collect()
+            }
+            _ => lookup(store, name)?,
+        };
         bounded_insert(&mut cache.names, name.to_string(), candidates);
     }
     Ok(&cache.names[name])
+}
+
+/// `ty` as `indexed_type` finds it, written with its module path where
+/// the index has several Rust types of that name and one of them is
+/// defined in `file`, where the signature naming it was written
+/// (`graph_impl::Edges` for `Graph::edges`' return type, not also
+/// `csr::Edges` and `stable_graph::Edges`).
+fn type_near(
+    store: &Store,
+    cache: &mut Caches,
+    ty: String,
+    file: &str,
+) -> Result<Option<String>, StoreError> {
+    let Some(found) = indexed_type(store, cache, ty)? else {
+        return Ok(None);
+    };
+    if found.contains("::") {
+        return Ok(Some(found));
+    }
+    let types: Vec<&Candidate> = cached_lookup(store, cache, &found)?
+        .iter()
+        .filter(|c| c.kind.is_type_container() && c.language == Language::Rust)
+        .collect();
+    let distinct: HashSet<&str> = types.iter().map(|c| c.qualified_name.as_str()).collect();
+    if distinct.len() < 2 {
+        return Ok(Some(found));
+    }
+    let local: HashSet<&str> = types
+        .iter()
+        .filter(|c| c.file == file)
+        .map(|c| c.qualified_name.as_str())
+        .collect();
+    Ok(Some(match local.into_iter().collect::<Vec<_>>()[..] {
+        [one] if one.contains("::") => one.to_string(),
+        _ => found,
+    }))
 }
 
 /// Every ancestor type name reachable from the direct bases `direct`
@@ -791,13 +842,16 @@ fn declared_field_type(
     let (Some(id), None) = (declared.next(), declared.next()) else {
         return Ok(None);
     };
-    let ty = store
-        .get_node(id)?
-        .and_then(|n| n.signature)
+    let Some(node) = store.get_node(id)? else {
+        return Ok(None);
+    };
+    let ty = node
+        .signature
+        .as_deref()
         .and_then(|s| s.split_once(':').map(|(_, ty)| ty.to_string()))
         .and_then(|ty| normalize_type(&ty));
     match ty {
-        Some(ty) => indexed_type(store, cache, ty),
+        Some(ty) => type_near(store, cache, ty, &node.file),
         None => Ok(None),
     }
 }
@@ -845,13 +899,16 @@ fn variant_field_type(
         return Ok(None);
     };
     let variant = variant.id;
-    let field = store
-        .get_node(variant)?
-        .and_then(|n| n.signature)
-        .and_then(|signature| tuple_fields(&signature).into_iter().nth(position))
+    let Some(node) = store.get_node(variant)? else {
+        return Ok(None);
+    };
+    let field = node
+        .signature
+        .as_deref()
+        .and_then(|signature| tuple_fields(signature).into_iter().nth(position))
         .and_then(|field| normalize_type(&field));
     match field {
-        Some(ty) => indexed_type(store, cache, ty),
+        Some(ty) => type_near(store, cache, ty, &node.file),
         None => Ok(None),
     }
 }
@@ -879,6 +936,94 @@ fn variant_enum(
     }
     let owner = owner.to_string();
     indexed_type(store, cache, owner)
+}
+
+/// The type of each element of a value `walked` (`→Graph.edges`, a type
+/// name, `↦Graph.nodes`), as a Rust `for` loop binds it.
+fn walked_item_type(
+    store: &Store,
+    cache: &mut Caches,
+    reference: &UnresolvedRef,
+    walked: &str,
+    context: &FileContext,
+) -> Result<Option<String>, StoreError> {
+    let collection = if let Some(callee) = walked.strip_prefix(codegraph_core::RETURNS) {
+        returned_type(store, cache, reference, callee, context, 0)?
+    } else if let Some(path) = walked.strip_prefix(codegraph_core::MEMBERS) {
+        member_path_type(store, cache, path)?
+    } else if walked.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+        indexed_type(store, cache, walked.to_string())?
+    } else {
+        None
+    };
+    match collection {
+        Some(ty) => item_type(store, cache, &ty, 0),
+        None => Ok(None),
+    }
+}
+
+/// The type of the elements of a value of type `ty`: its `Iterator`
+/// impl's `type Item = ..` (or its reference's, `impl IntoIterator for
+/// &Graph`), else that of what its `into_iter` returns; `None` unless
+/// every impl found names one type.
+fn item_type(
+    store: &Store,
+    cache: &mut Caches,
+    ty: &str,
+    depth: usize,
+) -> Result<Option<String>, StoreError> {
+    let borrowed = match ty.rsplit_once("::") {
+        Some((module, name)) => format!("{module}::&{name}"),
+        None => format!("&{ty}"),
+    };
+    let owned_by = |c: &Candidate, name: &str| {
+        member_of(&c.qualified_name, ty, name) || member_of(&c.qualified_name, &borrowed, name)
+    };
+    let mut found = None;
+    for (member, kind) in [
+        ("Item", NodeKind::TypeAlias),
+        ("into_iter", NodeKind::Method),
+    ] {
+        let ids: Vec<NodeId> = cached_lookup(store, cache, member)?
+            .iter()
+            .filter(|c| c.kind == kind && owned_by(c, member))
+            .map(|c| c.id)
+            .collect();
+        let mut named: Vec<(String, String)> = Vec::new();
+        for node in store.get_nodes(&ids)?.into_iter().flatten() {
+            let written = match kind {
+                NodeKind::TypeAlias => node
+                    .signature
+                    .as_deref()
+                    .and_then(|s| s.split_once('=').map(|(_, t)| t.to_string())),
+                _ => node
+                    .signature
+                    .as_deref()
+                    .and_then(codegraph_core::return_type)
+                    .map(str::to_string),
+            };
+            if let Some(name) = written.as_deref().and_then(normalize_type) {
+                if !named.iter().any(|(n, _)| *n == name) {
+                    named.push((name, node.file));
+                }
+            }
+        }
+        if let [(name, file)] = &named[..] {
+            found = Some((kind, name.clone(), file.clone()));
+            break;
+        }
+        if !named.is_empty() {
+            return Ok(None);
+        }
+    }
+    match found {
+        Some((NodeKind::TypeAlias, name, file)) => type_near(store, cache, name, &file),
+        Some((_, name, file)) if depth == 0 => match type_near(store, cache, name, &file)? {
+            Some(iterator) => item_type(store, cache, &iterator, depth + 1),
+            None => Ok(None),
+        },
+        _ => Ok(None),
+    }
 }
 
 /// The field types of a tuple struct's or variant's signature, `Name(A,
@@ -1069,7 +1214,7 @@ fn returned_type(
     };
     // `inner.borrow_mut()`, `x.clone()`: the value's own type.
     if let (Some(ty), true) = (qualifier, codegraph_core::passes_type_through(name)) {
-        if ty.starts_with(|c: char| c.is_ascii_uppercase()) && !ty.contains(['.', ':']) {
+        if last_segment(ty).starts_with(|c: char| c.is_ascii_uppercase()) && !ty.contains('.') {
             return indexed_type(store, cache, ty.to_string());
         }
     }
@@ -1108,7 +1253,7 @@ fn returned_type(
         };
         ty = owner.name;
     }
-    indexed_type(store, cache, ty)
+    type_near(store, cache, ty, &target.file)
 }
 
 fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {

@@ -189,6 +189,8 @@ enum Bound {
     Value,
     /// A Rust tuple-variant pattern's path (`Entry::Occupied(e)`).
     Variant,
+    /// The value a Rust `for` loop walks (`for e in g.edges(a)`).
+    Item,
 }
 
 struct RawImport<'t> {
@@ -889,6 +891,7 @@ impl<'t> Captured<'t> {
                     Role::BindingClass => binding_type = Some((node, Bound::Constructed)),
                     Role::BindingValue => binding_type = Some((node, Bound::Value)),
                     Role::BindingVariant => binding_type = Some((node, Bound::Variant)),
+                    Role::BindingItem => binding_type = Some((node, Bound::Item)),
                     Role::Name => name = Some(node),
                     Role::Owner => owner = Some(text(node, source).to_string()),
                     Role::Receiver => {
@@ -1079,6 +1082,8 @@ impl<'t> Captured<'t> {
                                 strip_turbofish(&written)
                             )
                         }),
+                        // The walked value as written; `TypeFacts` types it.
+                        (Bound::Item, _) => Some(format!("{}{written}", codegraph_core::ITEM)),
                     };
                     if let Some(ty) = ty {
                         self.bindings.push(Binding {
@@ -1087,7 +1092,7 @@ impl<'t> Captured<'t> {
                                 .unwrap_or_else(|| one_line(text(name, source))),
                             ty,
                             member,
-                            within: matches!(constructed, Bound::Variant)
+                            within: matches!(constructed, Bound::Variant | Bound::Item)
                                 .then(|| (node.start_byte(), node.end_byte())),
                         });
                     }

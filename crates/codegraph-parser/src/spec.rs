@@ -51,6 +51,9 @@ pub(crate) enum Role {
     /// match arm, the `if let`) only; it has the type of that variant's
     /// field in its position, read off the index when resolving.
     BindingVariant,
+    /// `@binding.item`: the name is bound to each element of this value
+    /// (a Rust `for` loop's pattern), inside the `@binding` node only.
+    BindingItem,
     /// `@binding.callback`: a function passed as an argument to the call of
     /// `@binding.callee`; its untyped parameters take the types the callee's
     /// signature declares for them, looked up when resolving.
@@ -96,6 +99,7 @@ fn role(capture: &str) -> Result<Role, String> {
         "binding.class" => Role::BindingClass,
         "binding.value" => Role::BindingValue,
         "binding.variant" => Role::BindingVariant,
+        "binding.item" => Role::BindingItem,
         "binding.callback" => Role::Callback,
         "binding.callee" => Role::Callee,
         "local" => Role::Local { any_scope: false },

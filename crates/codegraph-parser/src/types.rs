@@ -144,6 +144,18 @@ impl TypeFacts {
         bindings.extend(rest);
         for mut b in bindings {
             if let Some((start, end)) = b.within {
+                // `for e in g.edges(a)`: an element of what the walked
+                // value's type is where the loop starts, if known.
+                if let Some(walked) = b.ty.strip_prefix(codegraph_core::ITEM) {
+                    let walked = walked
+                        .trim_start_matches('&')
+                        .trim_start_matches("mut ")
+                        .trim();
+                    match facts.value_type(walked, b.byte, scopes, false, 0) {
+                        Some(ty) => b.ty = format!("{}{ty}", codegraph_core::ITEM),
+                        None => continue,
+                    }
+                }
                 facts.within.push((start, end, b.name, b.ty));
                 continue;
             }

@@ -759,6 +759,40 @@ fn rust_receivers_of_the_file_s_own_types_and_std_paths() {
 }
 
 #[test]
+fn rust_for_loops_bind_the_walked_value_s_items() {
+    // `for e in g.edges(1)` walks an `Edges`, whose `Iterator` impl says
+    // its items are `EdgeRef`s; `for e in g` goes through `&Graph`'s
+    // `IntoIterator`. Another module's `EdgeRef` never qualifies.
+    let dir = tree(&[
+        ("src/lib.rs", "pub mod graph;\npub mod other;\n"),
+        (
+            "src/graph.rs",
+            "pub struct EdgeRef {\n    s: u32,\n}\n\n\
+             impl EdgeRef {\n    pub fn source(&self) -> u32 {\n        self.s\n    }\n}\n\n\
+             pub struct Edges {\n    i: u32,\n}\n\n\
+             impl Iterator for Edges {\n    type Item = EdgeRef;\n\n\
+             \x20   fn next(&mut self) -> Option<EdgeRef> {\n        None\n    }\n}\n\n\
+             pub struct Graph {\n    n: u32,\n}\n\n\
+             impl Graph {\n    pub fn edges(&self, a: u32) -> Edges {\n        Edges { i: a }\n    }\n}\n\n\
+             impl<'a> IntoIterator for &'a Graph {\n    type Item = EdgeRef;\n    type IntoIter = Edges;\n\n\
+             \x20   fn into_iter(self) -> Edges {\n        self.edges(0)\n    }\n}\n\n\
+             pub fn walk(g: &Graph) -> u32 {\n    let mut t = 0;\n    for e in g.edges(1) {\n        t += e.source();\n    }\n    t\n}\n\n\
+             pub fn walk_all(g: &Graph) -> u32 {\n    let mut t = 0;\n    for e in g {\n        t += e.source();\n    }\n    t\n}\n",
+        ),
+        (
+            "src/other.rs",
+            "pub struct EdgeRef;\n\nimpl EdgeRef {\n    pub fn source(&self) -> u32 {\n        0\n    }\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "graph::EdgeRef::source"),
+        ["graph::walk receiver-type", "graph::walk_all receiver-type"]
+    );
+    assert!(callers(dir.path(), "other::EdgeRef::source", &["--guesses"]).is_empty());
+}
+
+#[test]
 fn rust_types_imported_by_relative_paths_are_that_module_s() {
     // `map` and `set` each have a `Slice`; `self::` and `super::` imports
     // say which one a file means.

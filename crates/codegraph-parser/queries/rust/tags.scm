@@ -143,6 +143,8 @@
   pattern: (identifier) @binding.name
   value: (call_expression function: (scoped_identifier name: (identifier) @_fn) @binding.class)) @binding
   (#not-eq? @_fn "new"))
+; `for edge in g.edges(a)`: an element of the walked value, in the loop.
+(for_expression pattern: (identifier) @binding.name value: (_) @binding.item) @binding
 ; `let it = match k { 3 => Left(0..10), _ => Right(17..) }`: each arm has
 ; the match's type, so the first arm that is a call says it.
 (let_declaration
