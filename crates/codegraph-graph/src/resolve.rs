@@ -117,6 +117,9 @@ struct Caches {
     /// The module file a Python package's `__init__.py` imports each
     /// (package, name) from.
     package_exports: HashMap<(String, String), Option<String>>,
+    /// The `pub use` paths declared inside each Rust inline module (`pub
+    /// mod graph { pub use crate::graph_impl::node_index; }`), by name.
+    inline_uses: HashMap<NodeId, Vec<(String, String)>>,
 }
 
 /// Most files one module's re-exports are followed into.
@@ -219,6 +222,18 @@ fn resolve_file(
         .map(|n| (n.id, n))
         .collect();
     let mut context = FileContext::new(path, record.language, &nodes, files, aliases);
+    if context.language == Language::Rust {
+        let through: Vec<(&str, String)> = context
+            .imported
+            .iter()
+            .map(|(&name, module)| (name, module.to_string()))
+            .collect();
+        for (name, module) in through {
+            if let Some(target) = inline_reexport(store, cache, &context, &module)? {
+                context.imported.insert(name, Cow::Owned(target));
+            }
+        }
+    }
     let imported_files: Vec<String> = context
         .import_files
         .values()
@@ -936,6 +951,89 @@ fn variant_enum(
     }
     let owner = owner.to_string();
     indexed_type(store, cache, owner)
+}
+
+/// Most `pub use` hops followed from one import.
+const MAX_INLINE_HOPS: usize = 4;
+
+/// Where a Rust import through an inline module's re-export leads: `use
+/// petgraph::graph::node_index` with lib.rs declaring `pub mod graph { pub
+/// use crate::graph_impl::{node_index, ..}; }` is
+/// `petgraph::graph_impl::node_index`, so the import names the file that
+/// defines it (not also `matrix_graph::node_index`). `None` unless the path
+/// goes through such a module.
+fn inline_reexport(
+    store: &Store,
+    cache: &mut Caches,
+    context: &FileContext,
+    module: &str,
+) -> Result<Option<String>, StoreError> {
+    let mut current = module.to_string();
+    let mut changed = false;
+    for _ in 0..MAX_INLINE_HOPS {
+        let segments: Vec<&str> = current.split("::").collect();
+        let [root, inner @ .., item] = &segments[..] else {
+            break;
+        };
+        if inner.is_empty() {
+            break;
+        }
+        let crate_dir = match *root {
+            "crate" => context.crate_root,
+            other => match context.aliases.rust_crate(other) {
+                Some(dir) => dir,
+                None => break,
+            },
+        };
+        let path = inner.join("::");
+        let Some(owner) = cached_lookup(store, cache, inner[inner.len() - 1])?
+            .iter()
+            .find(|c| {
+                c.kind == NodeKind::Module
+                    && c.qualified_name == path
+                    && c.file.starts_with(crate_dir)
+            })
+            .map(|c| (c.id, c.file.clone()))
+        else {
+            break;
+        };
+        if !cache.inline_uses.contains_key(&owner.0) {
+            let mut uses = Vec::new();
+            if let Some(record) = store.file(&owner.1)? {
+                for node in store.get_nodes(&record.node_ids)?.into_iter().flatten() {
+                    if node.kind == NodeKind::Import && node.parent == Some(owner.0) {
+                        uses.push((node.name, node.qualified_name));
+                    }
+                }
+            }
+            bounded_insert(&mut cache.inline_uses, owner.0, uses);
+        }
+        let uses = &cache.inline_uses[&owner.0];
+        let target = uses
+            .iter()
+            .find(|(name, _)| name == item)
+            .map(|(_, path)| path.clone())
+            .or_else(|| {
+                uses.iter()
+                    .find(|(name, _)| name == "*")
+                    .map(|(_, path)| format!("{}::{item}", path.trim_end_matches("::*")))
+            });
+        let Some(target) = target else {
+            break;
+        };
+        // The re-export's path is written from the module's crate.
+        let target = match target.split_once("::") {
+            Some(("crate", rest)) => format!("{root}::{rest}"),
+            Some(("self", rest)) => format!("{root}::{path}::{rest}"),
+            _ => break,
+        };
+        if target == current {
+            break;
+        }
+        current = target;
+        changed = true;
+    }
+    Ok(changed.then_some(current))
 }
 
 /// The type of each element of a value `walked` (`→Graph.edges`, a type

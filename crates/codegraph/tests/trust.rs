@@ -793,6 +793,31 @@ fn rust_for_loops_bind_the_walked_value_s_items() {
 }
 
 #[test]
+fn rust_imports_through_inline_modules_reach_the_re_exported_item() {
+    // `pg::graph` is an inline module re-exporting `graph_impl`'s
+    // `node_index`; `matrix` has a function of the same name.
+    let dir = tree(&[
+        ("Cargo.toml", "[package]\nname = \"pg\"\nversion = \"0.1.0\"\n"),
+        (
+            "src/lib.rs",
+            "mod graph_impl;\nmod matrix;\n\npub mod graph {\n    pub use crate::graph_impl::node_index;\n}\n",
+        ),
+        ("src/graph_impl.rs", "pub fn node_index(i: usize) -> usize {\n    i\n}\n"),
+        ("src/matrix.rs", "pub fn node_index(i: usize) -> usize {\n    i\n}\n"),
+        (
+            "tests/graph.rs",
+            "use pg::graph::node_index as n;\n\n#[test]\nfn t() {\n    n(1);\n}\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "graph_impl::node_index"),
+        ["tests::graph::t import"]
+    );
+    assert!(callers(dir.path(), "matrix::node_index", &["--guesses"]).is_empty());
+}
+
+#[test]
 fn rust_types_imported_by_relative_paths_are_that_module_s() {
     // `map` and `set` each have a `Slice`; `self::` and `super::` imports
     // say which one a file means.

@@ -145,6 +145,13 @@
   (#not-eq? @_fn "new"))
 ; `for edge in g.edges(a)`: an element of the walked value, in the loop.
 (for_expression pattern: (identifier) @binding.name value: (_) @binding.item) @binding
+; `g.edges(a).filter(|e| e.source() == n)`: an iterator adaptor's closure
+; takes the items of the value it is called on, in the closure.
+((call_expression
+  function: (field_expression value: (_) @binding.item field: (field_identifier) @_adaptor)
+  arguments: (arguments .
+    (closure_expression parameters: (closure_parameters . (identifier) @binding.name)) @binding))
+  (#match? @_adaptor "^(map|filter|for_each|any|all|find|filter_map|flat_map|take_while|skip_while|position|inspect|max_by_key|min_by_key|find_map|map_while|partition|try_for_each)$"))
 ; `let it = match k { 3 => Left(0..10), _ => Right(17..) }`: each arm has
 ; the match's type, so the first arm that is a call says it.
 (let_declaration
