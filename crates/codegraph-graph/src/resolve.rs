@@ -3010,17 +3010,18 @@ fn looks_like_type(name: &str) -> bool {
 
 /// The candidates of the first rule that admits any (one, for a
 /// unique-only rule), with its confidence.
-/// How many different items `chosen` holds: a Rust item written twice
+/// Whether `chosen` holds more than one item: a Rust item written twice
 /// under exclusive `#[cfg]`s with one signature (`make_hash` with and
 /// without a nightly feature) is one.
-fn distinct_items(chosen: &[&Candidate]) -> usize {
-    let mut seen: Vec<(&str, u64)> = Vec::new();
-    for c in chosen {
-        if c.signature_hash == 0 || !seen.contains(&(c.qualified_name.as_str(), c.signature_hash)) {
-            seen.push((c.qualified_name.as_str(), c.signature_hash));
-        }
-    }
-    seen.len()
+fn several_items(chosen: &[&Candidate]) -> bool {
+    let Some((first, rest)) = chosen.split_first() else {
+        return false;
+    };
+    rest.iter().any(|c| {
+        c.signature_hash == 0
+            || c.signature_hash != first.signature_hash
+            || c.qualified_name != first.qualified_name
+    })
 }
 
 fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<Chosen> {
@@ -3030,7 +3031,7 @@ fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<Chosen> {
             .copied()
             .filter(|c| (rule.admits)(c))
             .collect();
-        if rule.unique_only && distinct_items(&chosen) > 1 {
+        if rule.unique_only && several_items(&chosen) {
             continue;
         }
         if !chosen.is_empty() {
