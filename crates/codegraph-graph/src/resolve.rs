@@ -1640,9 +1640,9 @@ struct FileContext<'a> {
     /// local name and the one defined.
     renamed: HashMap<&'a str, &'a str>,
     /// Rust: names of standard types (`HashMap`, `Vec`) that mean the
-    /// tree's own type here: the file defines one, or imports it from
-    /// somewhere other than the standard library (hashbrown's
-    /// `use crate::HashMap`).
+    /// tree's own type here: the file defines one, or imports it from the
+    /// tree (hashbrown's `use crate::HashMap`, its benches' `use
+    /// hashbrown::HashMap`).
     own_std_types: HashSet<&'a str>,
     /// Rust: the names of the types (structs, enums, traits..) the file
     /// defines.
@@ -1759,10 +1759,16 @@ impl<'a> FileContext<'a> {
                 .map(|n| n.name.as_str())
                 .collect();
             let defined = context.own_types.iter().copied();
+            // Imported from the tree: the crate itself or a crate of the
+            // workspace (a dependency's `parking_lot::Mutex` is no type of
+            // the tree's, and std's rules still apply to it).
             let imported = context
                 .imported
                 .iter()
-                .filter(|(_, module)| !codegraph_core::in_rust_std(module))
+                .filter(|(_, module)| {
+                    let root = module.split("::").next().unwrap_or(module);
+                    matches!(root, "crate" | "self" | "super") || aliases.rust_crate(root).is_some()
+                })
                 .map(|(&name, _)| name);
             context.own_std_types = defined
                 .chain(imported)

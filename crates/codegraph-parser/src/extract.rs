@@ -670,8 +670,6 @@ fn destructured_field<'s>(name: tree_sitter::Node, source: &'s str) -> Option<&'
     Some(text(field.child_by_field_name("name")?, source))
 }
 
-/// A Rust path without its turbofish type arguments: `Vec::<u8>::new` →
-/// `Vec::new`, `SmallVec::<[_; 0]>` → `SmallVec`.
 /// The path a Rust qualified-self receiver goes through: the trait of
 /// `<Ix as IndexType>::max()`, the type of `<Vec<u8>>::new()` (without its
 /// arguments); any other path as written.
@@ -683,6 +681,8 @@ fn qualified_self(path: &str) -> String {
     named.split('<').next().unwrap_or(named).to_string()
 }
 
+/// A Rust path without its turbofish type arguments: `Vec::<u8>::new` →
+/// `Vec::new`, `SmallVec::<[_; 0]>` → `SmallVec`.
 fn strip_turbofish(path: &str) -> String {
     if !path.contains("::<") {
         return path.to_string();
