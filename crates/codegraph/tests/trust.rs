@@ -683,6 +683,11 @@ fn rust_types_named_like_std_ones_and_built_variants_have_their_methods() {
             "use std::collections::HashMap;\n\n\
              pub fn std_size() -> usize {\n    let m: HashMap<u8, u8> = HashMap::new();\n    m.len()\n}\n",
         ),
+        // A dependency's `HashMap` is not the tree's either.
+        (
+            "src/dep_user.rs",
+            "use dep::HashMap;\n\npub fn dep_size(m: &HashMap) -> usize {\n    m.len()\n}\n",
+        ),
     ]);
     index(dir.path());
     assert_eq!(
