@@ -98,6 +98,14 @@ fn lookups_go_exact_then_prefix_then_fuzzy() {
     assert_eq!(store.suggest("rendr", 3).unwrap(), ["render"]);
     let node = store.get_node(fuzzy[0].id).unwrap().unwrap();
     assert_eq!(node.kind, NodeKind::Function);
+    drop(store);
+    // A store opened for name lookups only (`find`) answers them all the
+    // same, from the few families it opens.
+    let lookup = Store::open(dir.path(), OpenMode::Lookup).unwrap();
+    assert_eq!(lookup.find_prefix("parse_conf", 10).unwrap(), prefix);
+    assert_eq!(lookup.find_fuzzy("parse_cfg", 10).unwrap(), fuzzy);
+    assert_eq!(lookup.suggest("rendr", 3).unwrap(), ["render"]);
+    assert_eq!(lookup.get_node(fuzzy[0].id).unwrap().unwrap(), node);
 }
 
 #[test]

@@ -354,8 +354,14 @@ fn print_json(value: &Value) -> std::io::Result<()> {
 }
 
 fn open_engine(cli: &Cli) -> Result<Engine> {
+    open_engine_for(cli, OpenMode::QueryOnce)
+}
+
+/// The engine over the index, its store opened in `mode` (`Lookup` for a
+/// command that only finds symbols by name).
+fn open_engine_for(cli: &Cli, mode: OpenMode) -> Result<Engine> {
     let dir = find_index(cli.db.as_deref())?;
-    Ok(Engine::open(&dir, OpenMode::QueryOnce)?)
+    Ok(Engine::open(&dir, mode)?)
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -420,7 +426,7 @@ fn run(cli: Cli) -> Result<()> {
             language,
             limit,
         } => {
-            let engine = open_engine(&cli)?;
+            let engine = open_engine_for(&cli, OpenMode::Lookup)?;
             let params = FindParams {
                 name: name.clone(),
                 kind: kind.map(|k| k.as_str().to_string()),
