@@ -11,6 +11,34 @@
 
 use std::collections::HashMap;
 
+/// Suffix of the name that holds a collection's element type: a Rust
+/// `items: Vec<Foo>` also binds `items#item` to `Foo`, for what a loop
+/// over it or an adaptor's closure on its iterator binds.
+pub(crate) const ELEMENT: &str = "#item";
+
+/// Iterator adaptors that hand on the items of the iterator they are
+/// called on (`v.iter().rev()`, `.filter(..)`), and the methods that make
+/// a collection's iterator of its elements.
+const SAME_ITEMS: &[&str] = &[
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "drain",
+    "rev",
+    "filter",
+    "skip",
+    "take",
+    "cloned",
+    "copied",
+    "skip_while",
+    "take_while",
+    "inspect",
+    "by_ref",
+    "peekable",
+    "fuse",
+    "step_by",
+];
+
 /// One `name has type T` fact, as the query matched it.
 pub(crate) struct Binding {
     /// Where it is declared: its scope is the innermost one containing this.
@@ -151,9 +179,18 @@ impl TypeFacts {
                         .trim_start_matches('&')
                         .trim_start_matches("mut ")
                         .trim();
-                    match facts.value_type(walked, b.byte, scopes, false, 0) {
-                        Some(ty) => b.ty = format!("{}{ty}", codegraph_core::ITEM),
-                        None => continue,
+                    // A collection the file declares (`for x in &self.items`,
+                    // `v.iter().filter(..)`): its element type.
+                    let collection = facts.collection(walked);
+                    let element = collection.and_then(|c| {
+                        facts.receiver_type(&format!("{c}{ELEMENT}"), b.byte, scopes, false)
+                    });
+                    match element {
+                        Some(ty) => b.ty = ty,
+                        None => match facts.value_type(walked, b.byte, scopes, false, 0) {
+                            Some(ty) => b.ty = format!("{}{ty}", codegraph_core::ITEM),
+                            None => continue,
+                        },
                     }
                 }
                 facts.within.push((start, end, b.name, b.ty));
@@ -383,6 +420,29 @@ impl TypeFacts {
                 Some(format!("{returns}{callee}"))
             }
             None => None,
+        }
+    }
+
+    /// The collection whose items a walked value yields, as written:
+    /// `self.items` for `self.items`, `self.items.iter()` and
+    /// `self.items.iter().rev().filter(f)`; `None` for any other value.
+    fn collection<'w>(&self, walked: &'w str) -> Option<&'w str> {
+        let mut current = walked.trim();
+        loop {
+            let plain = |t: &str| {
+                !t.is_empty()
+                    && t.chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+            };
+            if plain(current) {
+                return Some(current);
+            }
+            let callee = strip_call(current)?;
+            let (base, method) = split_member(callee)?;
+            if !SAME_ITEMS.contains(&method) {
+                return None;
+            }
+            current = base.trim();
         }
     }
 

@@ -798,6 +798,31 @@ fn rust_for_loops_bind_the_walked_value_s_items() {
 }
 
 #[test]
+fn rust_collections_hand_their_element_type_to_loops_and_closures() {
+    // `items: Vec<Foo>` and `xs: &[Foo]`: a loop over them, or an adaptor's
+    // closure on their iterator, binds a `Foo`.
+    let dir = tree(&[(
+        "src/lib.rs",
+        "pub struct Foo {\n    n: u32,\n}\n\n\
+         impl Foo {\n    pub fn size(&self) -> u32 {\n        self.n\n    }\n}\n\n\
+         pub struct Bag {\n    items: Vec<Foo>,\n}\n\n\
+         impl Bag {\n    pub fn total(&self) -> u32 {\n        let mut t = 0;\n\
+         \x20       for f in &self.items {\n            t += f.size();\n        }\n        t\n    }\n\n\
+         \x20   pub fn big(&self) -> usize {\n        self.items.iter().rev().filter(|f| f.size() > 3).count()\n    }\n}\n\n\
+         pub fn sum(xs: &[Foo]) -> u32 {\n    xs.iter().map(|x| x.size()).sum()\n}\n",
+    )]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "Foo::size"),
+        [
+            "Bag::big receiver-type",
+            "Bag::total receiver-type",
+            "sum receiver-type"
+        ]
+    );
+}
+
+#[test]
 fn rust_imports_through_inline_modules_reach_the_re_exported_item() {
     // `pg::graph` is an inline module re-exporting `graph_impl`'s
     // `node_index`; `matrix` has a function of the same name.
