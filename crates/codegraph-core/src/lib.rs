@@ -21,8 +21,8 @@ pub use span::Span;
 pub use table::{CompactNode, Interner, NodeTable, Sym};
 pub use types::{
     callback_parameter_type, first_parameter_type, in_rust_std, normalize_type,
-    passes_type_through, return_type, rust_type_head, ALIAS, ITEM, MEMBERS, RETURNS,
-    RUST_CONSTRUCTORS, RUST_STD_PREFIX, VARIANT,
+    passes_type_through, return_type, rust_item_type, rust_type_head, ALIAS, ITEM, MEMBERS,
+    RETURNS, RUST_CONSTRUCTORS, RUST_SAME_ITEMS, RUST_STD_PREFIX, VARIANT,
 };
 
 /// Version of the on-disk schema. Bump it whenever key or value encodings

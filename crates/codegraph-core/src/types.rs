@@ -98,6 +98,94 @@ pub fn in_rust_std(path: &str) -> bool {
 /// `slice::Iter<'a, T>` in a file with its own `Iter`).
 pub const RUST_STD_PREFIX: &str = "std::";
 
+/// Iterator adaptors that hand on the items of the iterator they are
+/// called on (`v.iter().rev()`, `.filter(..)`), and the methods that make
+/// a collection's iterator of its elements.
+#[rustfmt::skip]
+pub const RUST_SAME_ITEMS: &[&str] = &[
+    "iter", "iter_mut", "into_iter", "drain", "rev", "filter", "skip", "take", "cloned", "copied",
+    "skip_while", "take_while", "inspect", "by_ref", "peekable", "fuse", "step_by",
+];
+
+/// Standard Rust collections whose first type argument is their element.
+const RUST_COLLECTIONS: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "HashSet",
+    "BTreeSet",
+    "BinaryHeap",
+    "LinkedList",
+    "SmallVec",
+    "ArrayVec",
+];
+
+/// The text up to the first `,` or `>` outside brackets: one type argument.
+fn first_argument(rest: &str) -> Option<&str> {
+    let mut depth = 0usize;
+    let end = rest.char_indices().find_map(|(i, c)| match c {
+        '<' | '(' | '[' => {
+            depth += 1;
+            None
+        }
+        '>' if i > 0 && rest.as_bytes()[i - 1] == b'-' => None,
+        '>' | ')' | ']' if depth > 0 => {
+            depth -= 1;
+            None
+        }
+        ',' | '>' if depth == 0 => Some(i),
+        _ => None,
+    })?;
+    Some(&rest[..end])
+}
+
+/// The type of the items of a Rust value declared `written`: `Foo` for
+/// `Vec<Foo>`, `&[Foo]`, `[Foo; 4]`, `&mut VecDeque<Box<Foo>>`, `impl
+/// Iterator<Item = &Foo>`, `Box<dyn Iterator<Item = Foo> + '_>`; `None`
+/// for any other type (or items of a lowercase type, a primitive or a
+/// type parameter's path).
+pub fn rust_item_type(written: &str) -> Option<String> {
+    // `Iterator<Item = X>`: the binding, not a name that starts so.
+    let bound = written.match_indices("Item").find_map(|(at, _)| {
+        let word_before = written[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        (!word_before)
+            .then(|| written[at + 4..].trim_start().strip_prefix('='))
+            .flatten()
+    });
+    let argument = if let Some(rest) = bound {
+        first_argument(rest)?
+    } else {
+        let mut ty = written.trim();
+        loop {
+            let before = ty;
+            ty = ty.trim_start_matches('&').trim_start();
+            if let Some(rest) = ty.strip_prefix('\'') {
+                ty = rest
+                    .trim_start_matches(|c: char| c.is_alphanumeric() || c == '_')
+                    .trim_start();
+            }
+            ty = ty.strip_prefix("mut ").unwrap_or(ty).trim_start();
+            if ty == before {
+                break;
+            }
+        }
+        if let Some(slice) = ty.strip_prefix('[') {
+            slice.split([';', ']']).next()?
+        } else {
+            let (head, rest) = ty.split_once('<')?;
+            let head = head.trim();
+            let last = head.rsplit("::").next().unwrap_or(head);
+            if !RUST_COLLECTIONS.contains(&last) {
+                return None;
+            }
+            first_argument(rest)?
+        }
+    };
+    normalize_type(argument).filter(|t| t.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
 /// Rust associated functions that, by convention, return a value of the
 /// type they are called through (`Bytes::from(v)`, `Config::default()`).
 pub const RUST_CONSTRUCTORS: &[&str] = &["new", "from", "default", "with_capacity"];
@@ -324,6 +412,27 @@ pub fn rust_type_head(ty: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rust_item_types_come_from_collections_and_iterator_bindings() {
+        use super::rust_item_type as item;
+        assert_eq!(item("Vec<Foo>").as_deref(), Some("Foo"));
+        assert_eq!(item("&'a mut [Foo]").as_deref(), Some("Foo"));
+        assert_eq!(item("[Foo; 4]").as_deref(), Some("Foo"));
+        assert_eq!(item("VecDeque<Box<Foo>>").as_deref(), Some("Foo"));
+        assert_eq!(
+            item("impl Iterator<Item = &'a Foo> + '_").as_deref(),
+            Some("Foo")
+        );
+        assert_eq!(
+            item("Box<dyn Iterator<Item = Foo>>").as_deref(),
+            Some("Foo")
+        );
+        assert_eq!(item("Vec<ItemRef>").as_deref(), Some("ItemRef"));
+        assert_eq!(item("Vec<u8>"), None);
+        assert_eq!(item("HashMap<K, Foo>"), None);
+        assert_eq!(item("Foo"), None);
+    }
+
     #[test]
     fn rust_parameter_types_and_their_heads() {
         use super::{first_parameter_type, rust_type_head};

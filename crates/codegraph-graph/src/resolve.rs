@@ -1046,6 +1046,21 @@ fn walked_item_type(
     context: &FileContext,
 ) -> Result<Option<String>, StoreError> {
     let collection = if let Some(callee) = walked.strip_prefix(codegraph_core::RETURNS) {
+        if context.language == Language::Rust {
+            // `b.list().iter().rev()`: the items of what `b.list()` returns.
+            let mut source = callee;
+            while let Some((inner, method)) = source.rsplit_once('.') {
+                match inner.strip_prefix(codegraph_core::RETURNS) {
+                    Some(call) if codegraph_core::RUST_SAME_ITEMS.contains(&method) => {
+                        source = call;
+                    }
+                    _ => break,
+                }
+            }
+            if let Some(item) = returned_items(store, cache, reference, source, context)? {
+                return Ok(Some(item));
+            }
+        }
         returned_type(store, cache, reference, callee, context, 0)?
     } else if let Some(path) = walked.strip_prefix(codegraph_core::MEMBERS) {
         member_path_type(store, cache, path)?
@@ -1272,6 +1287,69 @@ fn most_likely(targets: &[Chosen]) -> Option<NodeId> {
     best.filter(|_| !tied).map(|(id, _)| id)
 }
 
+/// `callee` (`→Config::load.get`, `self.make`, `parse`) split into what
+/// it is called through and its name, at the last separator, with a
+/// qualifier that is itself a call's value (`→Config::load`) replaced by
+/// that call's type; `None` where that type is unknown.
+fn callee_parts<'c>(
+    store: &Store,
+    cache: &mut Caches,
+    reference: &UnresolvedRef,
+    callee: &'c str,
+    context: &FileContext,
+    depth: usize,
+) -> Result<Option<(Option<String>, &'c str)>, StoreError> {
+    let split = match (callee.rfind("::"), callee.rfind('.')) {
+        (Some(c), Some(d)) if d > c => Some((&callee[..d], &callee[d + 1..])),
+        (Some(c), _) => Some((&callee[..c], &callee[c + 2..])),
+        (None, Some(d)) => Some((&callee[..d], &callee[d + 1..])),
+        (None, None) => None,
+    };
+    let (qualifier, name) = match split {
+        Some((q, n)) => (Some(q), n),
+        None => (None, callee),
+    };
+    // A method on a value a call returned: that call's type first.
+    Ok(
+        match qualifier.and_then(|q| q.strip_prefix(codegraph_core::RETURNS)) {
+            Some(inner) if depth < MAX_RETURN_CHAIN => {
+                returned_type(store, cache, reference, inner, context, depth + 1)?
+                    .map(|ty| (Some(ty), name))
+            }
+            Some(_) => None,
+            None => Some((qualifier.map(str::to_string), name)),
+        },
+    )
+}
+
+/// The element type of what `callee(…)` returns, where its signature
+/// says so: `impl Iterator<Item = Foo>`, `Vec<Foo>`, `&[Foo]`
+/// (`for n in g.nodes()` binds a `Foo`).
+fn returned_items(
+    store: &Store,
+    cache: &mut Caches,
+    reference: &UnresolvedRef,
+    callee: &str,
+    context: &FileContext,
+) -> Result<Option<String>, StoreError> {
+    let Some((qualifier, name)) = callee_parts(store, cache, reference, callee, context, 0)? else {
+        return Ok(None);
+    };
+    let Some(target) = callee_node(store, cache, reference, qualifier.as_deref(), name, context)?
+    else {
+        return Ok(None);
+    };
+    let element = target
+        .signature
+        .as_deref()
+        .and_then(codegraph_core::return_type)
+        .and_then(codegraph_core::rust_item_type);
+    match element {
+        Some(ty) => type_near(store, cache, ty, &target.file),
+        None => Ok(None),
+    }
+}
+
 /// The type of the value `callee(…)` returns (`self.make_context`,
 /// `Config::load`, `parse`), called from where `reference` is: the callee
 /// resolved like a call from there, its signature's declared return type
@@ -1285,31 +1363,11 @@ fn returned_type(
     context: &FileContext,
     depth: usize,
 ) -> Result<Option<String>, StoreError> {
-    // The last separator splits: `→Config::load.get` is `get` on what
-    // `Config::load` returns.
-    let split = match (callee.rfind("::"), callee.rfind('.')) {
-        (Some(c), Some(d)) if d > c => Some((&callee[..d], &callee[d + 1..])),
-        (Some(c), _) => Some((&callee[..c], &callee[c + 2..])),
-        (None, Some(d)) => Some((&callee[..d], &callee[d + 1..])),
-        (None, None) => None,
+    let Some((qualifier, name)) = callee_parts(store, cache, reference, callee, context, depth)?
+    else {
+        return Ok(None);
     };
-    let (qualifier, name) = match split {
-        Some((q, n)) => (Some(q), n),
-        None => (None, callee),
-    };
-    // A method on a value a call returned: that call's type first.
-    let derived;
-    let qualifier = match qualifier.and_then(|q| q.strip_prefix(codegraph_core::RETURNS)) {
-        Some(inner) if depth < MAX_RETURN_CHAIN => {
-            derived = returned_type(store, cache, reference, inner, context, depth + 1)?;
-            match derived.as_deref() {
-                Some(ty) => Some(ty),
-                None => return Ok(None),
-            }
-        }
-        Some(_) => return Ok(None),
-        None => qualifier,
-    };
+    let qualifier = qualifier.as_deref();
     // `inner.borrow_mut()`, `x.clone()`: the value's own type.
     if let (Some(ty), true) = (qualifier, codegraph_core::passes_type_through(name)) {
         if last_segment(ty).starts_with(|c: char| c.is_ascii_uppercase()) && !ty.contains('.') {

@@ -670,61 +670,6 @@ fn destructured_field<'s>(name: tree_sitter::Node, source: &'s str) -> Option<&'
     Some(text(field.child_by_field_name("name")?, source))
 }
 
-/// Standard Rust collections whose first type argument is their element.
-const RUST_COLLECTIONS: &[&str] = &[
-    "Vec",
-    "VecDeque",
-    "HashSet",
-    "BTreeSet",
-    "BinaryHeap",
-    "LinkedList",
-    "SmallVec",
-    "ArrayVec",
-];
-
-/// The element type of a declared Rust collection: `Foo` for `Vec<Foo>`,
-/// `&[Foo]`, `[Foo; 4]`, `&mut VecDeque<Box<Foo>>`; `None` for any other
-/// type.
-fn rust_element_type(written: &str) -> Option<String> {
-    let mut ty = written.trim();
-    loop {
-        let before = ty;
-        ty = ty.trim_start_matches('&').trim_start();
-        if let Some(rest) = ty.strip_prefix('\'') {
-            ty = rest
-                .trim_start_matches(|c: char| c.is_alphanumeric() || c == '_')
-                .trim_start();
-        }
-        ty = ty.strip_prefix("mut ").unwrap_or(ty).trim_start();
-        if ty == before {
-            break;
-        }
-    }
-    let argument = if let Some(slice) = ty.strip_prefix('[') {
-        slice.split([';', ']']).next()?
-    } else {
-        let (head, rest) = ty.split_once('<')?;
-        if !RUST_COLLECTIONS.contains(&last_segment(head.trim())) {
-            return None;
-        }
-        let mut depth = 0usize;
-        let end = rest.char_indices().find_map(|(i, c)| match c {
-            '<' | '(' | '[' => {
-                depth += 1;
-                None
-            }
-            '>' | ')' | ']' if depth > 0 => {
-                depth -= 1;
-                None
-            }
-            ',' | '>' if depth == 0 => Some(i),
-            _ => None,
-        })?;
-        &rest[..end]
-    };
-    normalize_type(argument).filter(|t| t.starts_with(|c: char| c.is_ascii_uppercase()))
-}
-
 /// The path a Rust qualified-self receiver goes through: the trait of
 /// `<Ix as IndexType>::max()`, the type of `<Vec<u8>>::new()` (without its
 /// arguments); any other path as written.
@@ -1149,7 +1094,7 @@ impl<'t> Captured<'t> {
                         // are, as the name `items#item`.
                         let element = match constructed {
                             Bound::Declared if spec.language == Language::Rust => {
-                                rust_element_type(&written)
+                                codegraph_core::rust_item_type(&written)
                             }
                             _ => None,
                         };

@@ -16,29 +16,6 @@ use std::collections::HashMap;
 /// over it or an adaptor's closure on its iterator binds.
 pub(crate) const ELEMENT: &str = "#item";
 
-/// Iterator adaptors that hand on the items of the iterator they are
-/// called on (`v.iter().rev()`, `.filter(..)`), and the methods that make
-/// a collection's iterator of its elements.
-const SAME_ITEMS: &[&str] = &[
-    "iter",
-    "iter_mut",
-    "into_iter",
-    "drain",
-    "rev",
-    "filter",
-    "skip",
-    "take",
-    "cloned",
-    "copied",
-    "skip_while",
-    "take_while",
-    "inspect",
-    "by_ref",
-    "peekable",
-    "fuse",
-    "step_by",
-];
-
 /// One `name has type T` fact, as the query matched it.
 pub(crate) struct Binding {
     /// Where it is declared: its scope is the innermost one containing this.
@@ -439,7 +416,7 @@ impl TypeFacts {
             }
             let callee = strip_call(current)?;
             let (base, method) = split_member(callee)?;
-            if !SAME_ITEMS.contains(&method) {
+            if !codegraph_core::RUST_SAME_ITEMS.contains(&method) {
                 return None;
             }
             current = base.trim();

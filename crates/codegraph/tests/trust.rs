@@ -799,8 +799,9 @@ fn rust_for_loops_bind_the_walked_value_s_items() {
 
 #[test]
 fn rust_collections_hand_their_element_type_to_loops_and_closures() {
-    // `items: Vec<Foo>` and `xs: &[Foo]`: a loop over them, or an adaptor's
-    // closure on their iterator, binds a `Foo`.
+    // `items: Vec<Foo>` and `xs: &[Foo]`, and calls returning `impl
+    // Iterator<Item = &Foo>` or `Vec<Foo>`: a loop over them, or an
+    // adaptor's closure on their iterator, binds a `Foo`.
     let dir = tree(&[(
         "src/lib.rs",
         "pub struct Foo {\n    n: u32,\n}\n\n\
@@ -809,7 +810,11 @@ fn rust_collections_hand_their_element_type_to_loops_and_closures() {
          impl Bag {\n    pub fn total(&self) -> u32 {\n        let mut t = 0;\n\
          \x20       for f in &self.items {\n            t += f.size();\n        }\n        t\n    }\n\n\
          \x20   pub fn big(&self) -> usize {\n        self.items.iter().rev().filter(|f| f.size() > 3).count()\n    }\n}\n\n\
-         pub fn sum(xs: &[Foo]) -> u32 {\n    xs.iter().map(|x| x.size()).sum()\n}\n",
+         pub fn sum(xs: &[Foo]) -> u32 {\n    xs.iter().map(|x| x.size()).sum()\n}\n\n\
+         impl Bag {\n    pub fn all(&self) -> impl Iterator<Item = &Foo> + '_ {\n        self.items.iter()\n    }\n\n\
+         \x20   pub fn list(&self) -> Vec<Foo> {\n        Vec::new()\n    }\n}\n\n\
+         pub fn walk(b: &Bag) -> u32 {\n    let mut t = 0;\n    for f in b.all() {\n        t += f.size();\n    }\n    t\n}\n\n\
+         pub fn listed(b: &Bag) -> u32 {\n    b.list().iter().map(|f| f.size()).sum()\n}\n",
     )]);
     index(dir.path());
     assert_eq!(
@@ -817,7 +822,9 @@ fn rust_collections_hand_their_element_type_to_loops_and_closures() {
         [
             "Bag::big receiver-type",
             "Bag::total receiver-type",
-            "sum receiver-type"
+            "listed receiver-type",
+            "sum receiver-type",
+            "walk receiver-type"
         ]
     );
 }
