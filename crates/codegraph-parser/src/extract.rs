@@ -670,6 +670,18 @@ fn destructured_field<'s>(name: tree_sitter::Node, source: &'s str) -> Option<&'
     Some(text(field.child_by_field_name("name")?, source))
 }
 
+/// The receiver written before a name among a macro's tokens (`inner` in
+/// `inner.seek(pos)`): the identifier before a `.` right before `at`.
+fn token_receiver(source: &str, at: usize) -> Option<&str> {
+    let before = source[..at].trim_end().strip_suffix('.')?.trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let receiver = &before[start..];
+    (!receiver.is_empty() && !receiver.starts_with(|c: char| c.is_ascii_digit()))
+        .then_some(receiver)
+}
+
 /// The path a Rust qualified-self receiver goes through: the trait of
 /// `<Ix as IndexType>::max()`, the type of `<Vec<u8>>::new()` (without its
 /// arguments); any other path as written.
@@ -965,6 +977,15 @@ impl<'t> Captured<'t> {
                 Role::Reference(kind) => {
                     let name = name.unwrap_or(node);
                     let pos = name.start_position();
+                    // `inner.seek(pos)` among a macro's tokens: a method of
+                    // `inner`, never a free function `seek`.
+                    if receiver.is_none() && name.parent().is_some_and(|p| p.kind() == "token_tree")
+                    {
+                        if let Some(value) = token_receiver(source, name.start_byte()) {
+                            receiver = Some(value.to_string());
+                            through_value = true;
+                        }
+                    }
                     // Which of a type's `From` impls `Bytes::from(v)` runs
                     // depends on `v`'s type.
                     let argument = (path_receiver

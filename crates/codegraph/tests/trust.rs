@@ -830,6 +830,29 @@ fn rust_collections_hand_their_element_type_to_loops_and_closures() {
 }
 
 #[test]
+fn rust_if_branches_type_their_let_and_macro_tokens_keep_their_receiver() {
+    // `let r = if c { Left(1) } else { Right(2) }` is an `Either`. Among a
+    // macro's tokens that do not parse as an expression, `inner.seek(0)`
+    // is a method call on `inner`, never the free function `seek`.
+    let dir = tree(&[(
+        "src/lib.rs",
+        "pub enum Either {\n    Left(u8),\n    Right(u8),\n}\n\n\
+         pub use Either::{Left, Right};\n\n\
+         impl Either {\n    pub fn flip(self) -> Either {\n        self\n    }\n}\n\n\
+         macro_rules! both {\n    ($v:expr, $p:pat => $r:expr) => {\n        match $v {\n            $p => $r,\n        }\n    };\n}\n\n\
+         pub fn pick(c: bool) -> Either {\n    let r = if c { Left(1) } else { Right(2) };\n    r.flip()\n}\n\n\
+         pub fn seek() -> u8 {\n    0\n}\n\n\
+         pub fn wrapped(x: u8) -> u8 {\n    both!(x, inner => inner.seek(0))\n}\n",
+    )]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "Either::flip"),
+        ["pick receiver-type"]
+    );
+    assert!(callers(dir.path(), "seek", &["--guesses"]).is_empty());
+}
+
+#[test]
 fn rust_imports_through_inline_modules_reach_the_re_exported_item() {
     // `pg::graph` is an inline module re-exporting `graph_impl`'s
     // `node_index`; `matrix` has a function of the same name.

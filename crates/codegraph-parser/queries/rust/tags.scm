@@ -143,6 +143,13 @@
   pattern: (identifier) @binding.name
   value: (call_expression function: (scoped_identifier name: (identifier) @_fn) @binding.class)) @binding
   (#not-eq? @_fn "new"))
+; `let r = if c { Left(a) } else { Right(b) }`: the branches have the
+; `if`'s type, so the first branch's last expression, if a call, says it.
+(let_declaration
+  pattern: (identifier) @binding.name
+  value: (if_expression
+    consequence: (block
+      (call_expression function: [(identifier) (scoped_identifier)] @binding.class) .))) @binding
 ; `for edge in g.edges(a)`: an element of the walked value, in the loop.
 (for_expression pattern: (identifier) @binding.name value: (_) @binding.item) @binding
 ; `g.edges(a).filter(|e| e.source() == n)`: an iterator adaptor's closure
