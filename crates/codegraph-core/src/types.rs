@@ -157,33 +157,35 @@ pub fn rust_item_type(written: &str) -> Option<String> {
     let argument = if let Some(rest) = bound {
         first_argument(rest)?
     } else {
-        let mut ty = written.trim();
-        loop {
-            let before = ty;
-            ty = ty.trim_start_matches('&').trim_start();
-            if let Some(rest) = ty.strip_prefix('\'') {
-                ty = rest
-                    .trim_start_matches(|c: char| c.is_alphanumeric() || c == '_')
-                    .trim_start();
-            }
-            ty = ty.strip_prefix("mut ").unwrap_or(ty).trim_start();
-            if ty == before {
-                break;
-            }
-        }
-        if let Some(slice) = ty.strip_prefix('[') {
-            slice.split([';', ']']).next()?
-        } else {
-            let (head, rest) = ty.split_once('<')?;
-            let head = head.trim();
-            let last = head.rsplit("::").next().unwrap_or(head);
-            if !RUST_COLLECTIONS.contains(&last) {
-                return None;
-            }
-            first_argument(rest)?
+        let ty = unreferenced(written);
+        match rust_type_head(ty)? {
+            "[]" => ty.strip_prefix('[')?.split([';', ']']).next()?,
+            head if RUST_COLLECTIONS.contains(&head) => first_argument(ty.split_once('<')?.1)?,
+            _ => return None,
         }
     };
     normalize_type(argument).filter(|t| t.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
+/// A Rust type without the references before it: `Vec<u8>` for `&'a mut
+/// Vec<u8>`.
+fn unreferenced(ty: &str) -> &str {
+    let mut ty = ty.trim();
+    loop {
+        let before = ty.len();
+        ty = ty.trim_start_matches('&').trim_start();
+        if let Some(rest) = ty.strip_prefix('\'') {
+            ty = rest
+                .trim_start_matches(|c: char| c.is_alphanumeric() || c == '_')
+                .trim_start();
+        }
+        if let Some(rest) = ty.strip_prefix("mut ") {
+            ty = rest.trim_start();
+        }
+        if ty.len() == before {
+            return ty;
+        }
+    }
 }
 
 /// Rust associated functions that, by convention, return a value of the
@@ -381,22 +383,7 @@ pub fn first_parameter_type(signature: &str) -> Option<&str> {
 /// array. `None` for what cannot be told apart by its text: a generic
 /// parameter (`T`), `impl Trait`, `dyn Trait`, tuples, pointers.
 pub fn rust_type_head(ty: &str) -> Option<&str> {
-    let mut ty = ty.trim();
-    loop {
-        let before = ty.len();
-        ty = ty.trim_start_matches('&').trim_start();
-        if let Some(rest) = ty.strip_prefix('\'') {
-            ty = rest
-                .trim_start_matches(|c: char| c.is_alphanumeric() || c == '_')
-                .trim_start();
-        }
-        if let Some(rest) = ty.strip_prefix("mut ") {
-            ty = rest.trim_start();
-        }
-        if ty.len() == before {
-            break;
-        }
-    }
+    let ty = unreferenced(ty);
     if ty.starts_with('[') {
         return Some("[]");
     }

@@ -857,15 +857,29 @@ fn declared_field_type(
     let (Some(id), None) = (declared.next(), declared.next()) else {
         return Ok(None);
     };
-    let Some(node) = store.get_node(id)? else {
-        return Ok(None);
-    };
-    let ty = node
+    match store.get_node(id)? {
+        Some(node) => signature_type(store, cache, &node, |s| {
+            s.split_once(':').map(|(_, ty)| ty.to_string())
+        }),
+        None => Ok(None),
+    }
+}
+
+/// The type `read` finds written in `node`'s signature (a field's
+/// declared type, a variant's field, a return type's items), as
+/// `type_near` names it from the file the signature is in.
+fn signature_type(
+    store: &Store,
+    cache: &mut Caches,
+    node: &Node,
+    read: impl FnOnce(&str) -> Option<String>,
+) -> Result<Option<String>, StoreError> {
+    match node
         .signature
         .as_deref()
-        .and_then(|s| s.split_once(':').map(|(_, ty)| ty.to_string()))
-        .and_then(|ty| normalize_type(&ty));
-    match ty {
+        .and_then(read)
+        .and_then(|ty| normalize_type(&ty))
+    {
         Some(ty) => type_near(store, cache, ty, &node.file),
         None => Ok(None),
     }
@@ -913,17 +927,10 @@ fn variant_field_type(
     let [variant] = variants[..] else {
         return Ok(None);
     };
-    let variant = variant.id;
-    let Some(node) = store.get_node(variant)? else {
-        return Ok(None);
-    };
-    let field = node
-        .signature
-        .as_deref()
-        .and_then(|signature| tuple_fields(signature).into_iter().nth(position))
-        .and_then(|field| normalize_type(&field));
-    match field {
-        Some(ty) => type_near(store, cache, ty, &node.file),
+    match store.get_node(variant.id)? {
+        Some(node) => signature_type(store, cache, &node, |signature| {
+            tuple_fields(signature).into_iter().nth(position)
+        }),
         None => Ok(None),
     }
 }
@@ -1339,15 +1346,9 @@ fn returned_items(
     else {
         return Ok(None);
     };
-    let element = target
-        .signature
-        .as_deref()
-        .and_then(codegraph_core::return_type)
-        .and_then(codegraph_core::rust_item_type);
-    match element {
-        Some(ty) => type_near(store, cache, ty, &target.file),
-        None => Ok(None),
-    }
+    signature_type(store, cache, &target, |signature| {
+        codegraph_core::return_type(signature).and_then(codegraph_core::rust_item_type)
+    })
 }
 
 /// The type of the value `callee(…)` returns (`self.make_context`,

@@ -132,6 +132,26 @@ fn split_member(callee: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// The collection whose items a walked value yields, as written:
+/// `self.items` for `self.items`, `self.items.iter()` and
+/// `self.items.iter().rev().filter(f)`; `None` for any other value.
+fn walked_collection(walked: &str) -> Option<&str> {
+    let plain = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+    };
+    let mut current = walked.trim();
+    while !plain(current) {
+        let (base, method) = split_member(strip_call(current)?)?;
+        if !codegraph_core::RUST_SAME_ITEMS.contains(&method) {
+            return None;
+        }
+        current = base.trim();
+    }
+    Some(current)
+}
+
 /// Named like a generic type parameter (`T`, `S`, `Fut`): short and
 /// capitalised.
 fn is_generic_parameter(name: &str) -> bool {
@@ -158,7 +178,7 @@ impl TypeFacts {
                         .trim();
                     // A collection the file declares (`for x in &self.items`,
                     // `v.iter().filter(..)`): its element type.
-                    let collection = facts.collection(walked);
+                    let collection = walked_collection(walked);
                     let element = collection.and_then(|c| {
                         facts.receiver_type(&format!("{c}{ELEMENT}"), b.byte, scopes, false)
                     });
@@ -397,29 +417,6 @@ impl TypeFacts {
                 Some(format!("{returns}{callee}"))
             }
             None => None,
-        }
-    }
-
-    /// The collection whose items a walked value yields, as written:
-    /// `self.items` for `self.items`, `self.items.iter()` and
-    /// `self.items.iter().rev().filter(f)`; `None` for any other value.
-    fn collection<'w>(&self, walked: &'w str) -> Option<&'w str> {
-        let mut current = walked.trim();
-        loop {
-            let plain = |t: &str| {
-                !t.is_empty()
-                    && t.chars()
-                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
-            };
-            if plain(current) {
-                return Some(current);
-            }
-            let callee = strip_call(current)?;
-            let (base, method) = split_member(callee)?;
-            if !codegraph_core::RUST_SAME_ITEMS.contains(&method) {
-                return None;
-            }
-            current = base.trim();
         }
     }
 
