@@ -28,6 +28,9 @@ pub const DEFAULT_EMBEDDER: &str = "static";
 const STATE_VERSION: u32 = 3;
 /// Files whose documents are built and embedded together.
 const CHUNK_FILES: usize = 512;
+/// Files beyond which a first build fits the embedder's corpus
+/// statistics on an even sample of the files rather than on all of them.
+const FIT_SAMPLE_FILES: usize = 16_384;
 /// Texts per embedding call.
 const EMBED_BATCH: usize = 256;
 
@@ -252,29 +255,33 @@ pub fn sync(
         None
     };
     if let Some(files) = &first_build {
-        // First build: fit the embedder's corpus statistics to every
-        // document before embedding any, streaming a chunk of files at a
-        // time so memory stays bounded.
+        // First build: fit the embedder's corpus statistics before
+        // embedding any document, streaming a chunk of files at a time so
+        // memory stays bounded. A large tree is fitted on an even sample
+        // of its files: a token's share of documents is as well estimated
+        // from a hundred thousand of them as from a million, and each
+        // document read costs as much as reading it again to embed it.
+        let sample = even_sample(files, FIT_SAMPLE_FILES);
         let mut failure = None;
-        let mut texts = files.chunks(CHUNK_FILES).flat_map(|chunk| {
-            let built: Result<Vec<Vec<SearchDoc>>, SearchError> = chunk
+        let mut batches = sample.chunks(CHUNK_FILES).map(|chunk| {
+            let built: Result<Vec<String>, SearchError> = chunk
                 .par_iter()
-                .map(|(path, record)| file_docs(store, path, record))
-                .collect();
-            match built {
-                Ok(docs) => docs
-                    .iter()
-                    .flatten()
-                    .map(SearchDoc::embedding_text)
-                    .collect::<Vec<_>>(),
-                Err(e) => {
-                    failure.get_or_insert(e);
-                    Vec::new()
-                }
-            }
+                .map(|(path, record)| {
+                    let docs = file_docs(store, path, record)?;
+                    Ok(docs
+                        .iter()
+                        .map(SearchDoc::embedding_text)
+                        .collect::<Vec<_>>())
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(|texts| texts.concat());
+            built.unwrap_or_else(|e| {
+                failure.get_or_insert(e);
+                Vec::new()
+            })
         });
-        state.header.corpus_stats = embedder.fit_corpus(&mut texts).unwrap_or_default();
-        drop(texts);
+        state.header.corpus_stats = embedder.fit_corpus(&mut batches).unwrap_or_default();
+        drop(batches);
         if let Some(e) = failure {
             return Err(e);
         }
@@ -382,6 +389,13 @@ pub fn sync(
     report.vector_bytes = vector_bytes(dir);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// At most `limit` of `items`, evenly spaced from the first: all of them
+/// when there are no more.
+fn even_sample<T>(items: &[T], limit: usize) -> Vec<&T> {
+    let step = items.len().div_ceil(limit.max(1)).max(1);
+    items.iter().step_by(step).collect()
 }
 
 /// Paths removed, files changed (with their records), and files in all.
@@ -547,6 +561,18 @@ mod tests {
             out.extend(std::iter::repeat_n(0.5, texts.len() * 8));
             Ok(())
         }
+    }
+
+    #[test]
+    fn corpus_statistics_of_a_large_tree_come_from_an_even_sample() {
+        let files: Vec<u32> = (0..100).collect();
+        assert_eq!(even_sample(&files, 1000).len(), 100);
+        assert_eq!(even_sample(&files, 100).len(), 100);
+        // Every fourth file, spread over the whole tree.
+        let sample: Vec<u32> = even_sample(&files, 30).into_iter().copied().collect();
+        assert_eq!(sample, (0..100).step_by(4).collect::<Vec<_>>());
+        assert_eq!(even_sample(&files, 0), [&0]);
+        assert!(even_sample::<u32>(&[], 30).is_empty());
     }
 
     #[test]

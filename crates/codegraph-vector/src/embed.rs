@@ -15,7 +15,9 @@ pub trait Embedder: Send + Sync {
     /// index before embedding them (the static model's token weights), or
     /// `None` if it has none. Persisted by the caller and handed back
     /// through [`Embedder::load_corpus_stats`] for later batches and queries.
-    fn fit_corpus(&mut self, _texts: &mut dyn Iterator<Item = String>) -> Option<Vec<f32>> {
+    /// The documents come in batches, so an embedder may read each batch
+    /// on several threads.
+    fn fit_corpus(&mut self, _batches: &mut dyn Iterator<Item = Vec<String>>) -> Option<Vec<f32>> {
         None
     }
 

@@ -3,6 +3,8 @@
 //! `scripts/model/distill.py`. A text's embedding is the L2-normalised
 //! mean of its tokens' rows: no attention, so it runs at memory speed.
 
+use rayon::prelude::*;
+
 use crate::embed::{EmbedError, Embedder};
 use crate::wordpiece::WordPiece;
 
@@ -11,6 +13,8 @@ static BUILTIN: &[u8] = include_bytes!("../model/static-minilm.cgsm");
 
 /// Tokens per text beyond which the rest is ignored.
 pub const MAX_TOKENS: usize = 256;
+/// Texts one thread counts at a time while fitting the token weights.
+const FIT_CHUNK: usize = 1024;
 
 pub struct StaticModel {
     dim: usize,
@@ -152,22 +156,38 @@ impl Embedder for StaticEmbedder {
         Ok(())
     }
 
-    fn fit_corpus(&mut self, texts: &mut dyn Iterator<Item = String>) -> Option<Vec<f32>> {
-        let mut df = vec![0u32; self.model.vocab_size()];
-        let mut seen = vec![u32::MAX; self.model.vocab_size()];
-        let mut ids = Vec::with_capacity(MAX_TOKENS);
-        let mut n = 0u32;
-        for text in texts {
-            self.model.tokenize(&text, &mut ids);
-            for &id in &ids {
-                if seen[id as usize] != n {
-                    seen[id as usize] = n;
-                    df[id as usize] += 1;
-                }
+    fn fit_corpus(&mut self, batches: &mut dyn Iterator<Item = Vec<String>>) -> Option<Vec<f32>> {
+        let vocab = self.model.vocab_size();
+        let mut df = vec![0u32; vocab];
+        let mut n = 0u64;
+        for batch in batches {
+            // Each thread counts the documents of its share of the batch
+            // that hold each token; the counts add up.
+            let counted = batch
+                .par_chunks(FIT_CHUNK)
+                .map(|texts| {
+                    let mut df = vec![0u32; vocab];
+                    let mut ids = Vec::with_capacity(MAX_TOKENS);
+                    for text in texts {
+                        self.model.tokenize(text, &mut ids);
+                        ids.sort_unstable();
+                        ids.dedup();
+                        for &id in &ids {
+                            df[id as usize] += 1;
+                        }
+                    }
+                    df
+                })
+                .reduce_with(|mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                    a
+                });
+            if let Some(counted) = counted {
+                df.iter_mut().zip(counted).for_each(|(a, b)| *a += b);
             }
-            n += 1;
+            n += batch.len() as u64;
         }
-        let total = f64::from(n.max(1));
+        let total = n.max(1) as f64;
         let weights: Vec<f32> = df
             .iter()
             .map(|&d| (total / f64::from(d.max(1))).ln().max(0.0) as f32)
@@ -200,6 +220,38 @@ mod tests {
         let norm: f32 = out[..256].iter().map(|v| v * v).sum();
         assert!((norm - 1.0).abs() < 1e-4, "{norm}");
         assert!(out[256..].iter().all(|&v| v == 0.0));
+    }
+
+    #[test]
+    fn token_weights_count_each_document_once_whatever_the_batches() {
+        let texts: Vec<String> = (0..3000)
+            .map(|i| match i % 3 {
+                0 => format!("retry retry retry request {i}"),
+                1 => format!("parse config file {i}"),
+                _ => "retry the parse".to_string(),
+            })
+            .collect();
+        let fit = |batches: Vec<Vec<String>>| {
+            let mut e = StaticEmbedder::builtin().unwrap();
+            e.fit_corpus(&mut batches.into_iter()).unwrap()
+        };
+        let whole = fit(vec![texts.clone()]);
+        let split = fit(texts.chunks(700).map(<[String]>::to_vec).collect());
+        assert_eq!(whole, split);
+        let e = StaticEmbedder::builtin().unwrap();
+        let id = |word: &str| {
+            let mut ids = Vec::new();
+            e.model.tokenize(word, &mut ids);
+            ids[0] as usize
+        };
+        // "retry" is in two documents of three, however often each says it.
+        let expected = (3.0f64 / 2.0).ln() as f32;
+        assert!(
+            (whole[id("retry")] - expected).abs() < 1e-4,
+            "{}",
+            whole[id("retry")]
+        );
+        assert!(whole[id("config")] > whole[id("retry")]);
     }
 
     #[test]
