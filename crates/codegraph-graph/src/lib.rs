@@ -32,7 +32,7 @@ mod writer;
 pub use imports::{join as join_path, AliasScope, Package, PathAliases};
 pub use lookup::{fuzzy_score, NameMatch};
 pub use resolve::{resolve_files, ResolveReport};
-pub use store::{FileRecord, OpenMode, ResolvedRecord, Stats, Store, StoreError};
+pub use store::{FileRecord, NodeHead, OpenMode, ResolvedRecord, Stats, Store, StoreError};
 pub use traverse::{
     shortest_path, walk, walk_filtered, walk_sequential, Direction, EdgeFilter, Hop, Walk,
     PARALLEL_FRONTIER,

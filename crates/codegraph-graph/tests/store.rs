@@ -77,6 +77,44 @@ fn replacing_a_file_replaces_its_nodes_edges_names_and_counts() {
 }
 
 #[test]
+fn a_scan_of_the_nodes_finds_the_chosen_ones_of_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    write(&store, "pkg/cfg.py", V1);
+    write(&store, "pkg/other.py", "def helper():\n    pass\n");
+    let callables = store
+        .node_ids_by_file(|head| matches!(head.kind, NodeKind::Function | NodeKind::Method))
+        .unwrap();
+    let names = |path: &str| {
+        let mut names: Vec<String> = store
+            .get_nodes(&callables[path])
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .map(|n| n.name)
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(callables.len(), 2);
+    assert_eq!(names("pkg/cfg.py"), ["load", "parse_config"]);
+    assert_eq!(names("pkg/other.py"), ["helper"]);
+    // What a scan reads of each node is what the node holds.
+    let heads = store
+        .node_ids_by_file(|head| {
+            head.name == "parse_config"
+                && head.qualified_name == "pkg.cfg.parse_config"
+                && head.language == Language::Python
+                && head.span.start_line == 1
+                && head
+                    .signature
+                    .is_some_and(|s| s.starts_with("def parse_config(path)"))
+        })
+        .unwrap();
+    assert_eq!(heads["pkg/cfg.py"].len(), 1);
+}
+
+#[test]
 fn lookups_go_exact_then_prefix_then_fuzzy() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();

@@ -3,6 +3,7 @@
 //! from the stored node and its source text.
 
 use codegraph_core::{truncate_at_char, Language, Node, NodeKind};
+use codegraph_graph::NodeHead;
 use codegraph_vector::symbol_text;
 
 /// Bytes of a body kept for the lexical index.
@@ -26,7 +27,26 @@ pub struct SearchDoc {
 /// not object-like C macros (`#define PAGE_SIZE 4096`), which outnumber
 /// everything else in C trees.
 pub fn is_searchable(node: &Node, body: &str) -> bool {
-    match node.kind {
+    searchable(node.kind, node.language, &node.name, body)
+}
+
+/// [`is_searchable`] judged from a node's head alone, its signature
+/// standing for its body: a macro's signature is its `#define` line, which
+/// shows a function-like macro's parenthesis as the body does. A macro
+/// whose signature does not name it is kept for its body to decide.
+pub fn may_be_searchable(head: &NodeHead<'_>) -> bool {
+    match head.signature {
+        Some(signature) if signature.contains(head.name) => {
+            searchable(head.kind, head.language, head.name, signature)
+        }
+        _ => head.kind == NodeKind::Macro || searchable(head.kind, head.language, head.name, ""),
+    }
+}
+
+/// Whether a node of `kind` named `name`, whose source is `text`, is a
+/// search document.
+fn searchable(kind: NodeKind, language: Language, name: &str, text: &str) -> bool {
+    match kind {
         NodeKind::Module
         | NodeKind::Namespace
         | NodeKind::Class
@@ -39,10 +59,10 @@ pub fn is_searchable(node: &Node, body: &str) -> bool {
         | NodeKind::Function
         | NodeKind::Method
         | NodeKind::Constructor => true,
-        NodeKind::Macro => match node.language {
-            Language::C | Language::Cpp => body
-                .find(node.name.as_str())
-                .is_some_and(|at| body[at + node.name.len()..].starts_with('(')),
+        NodeKind::Macro => match language {
+            Language::C | Language::Cpp => text
+                .find(name)
+                .is_some_and(|at| text[at + name.len()..].starts_with('(')),
             _ => true,
         },
         _ => false,
@@ -91,5 +111,41 @@ impl SearchDoc {
             doc,
             Some(&self.body),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codegraph_core::{NodeId, Span};
+
+    fn head<'a>(kind: NodeKind, name: &'a str, signature: Option<&'a str>) -> NodeHead<'a> {
+        NodeHead {
+            id: NodeId(1),
+            kind,
+            language: Language::C,
+            name,
+            qualified_name: name,
+            file: "a.h",
+            span: Span::default(),
+            signature,
+        }
+    }
+
+    #[test]
+    fn a_head_keeps_every_node_its_body_would_make_a_document() {
+        let kept = |kind, name, signature| may_be_searchable(&head(kind, name, signature));
+        assert!(kept(NodeKind::Function, "f", Some("int f(void)")));
+        assert!(kept(NodeKind::Macro, "MAX", Some("#define MAX(a, b) \\")));
+        assert!(!kept(
+            NodeKind::Macro,
+            "PAGE_SIZE",
+            Some("#define PAGE_SIZE 4096")
+        ));
+        assert!(!kept(NodeKind::Field, "len", Some("size_t len;")));
+        // Without a signature, or one that does not name the macro, the
+        // body decides.
+        assert!(kept(NodeKind::Macro, "M", None));
+        assert!(kept(NodeKind::Macro, "inner", Some("#define OUTER(x) \\")));
     }
 }

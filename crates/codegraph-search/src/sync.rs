@@ -8,10 +8,11 @@
 //! sync is redone by the next one: deleting a file's documents by path
 //! and re-adding its vectors by key are both idempotent.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use codegraph_core::NodeId;
 use codegraph_graph::{FileRecord, Store};
 use codegraph_vector::{
     compaction_due, default_model_dir, delta_path, Delta, Embedder, HttpEmbedder, MiniLmEmbedder,
@@ -20,7 +21,7 @@ use codegraph_vector::{
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::docs::SearchDoc;
+use crate::docs::{may_be_searchable, SearchDoc};
 use crate::lexical::LexicalIndex;
 use crate::{damaged, SearchError};
 
@@ -248,9 +249,27 @@ pub fn sync(
         },
     };
     // A first build reads every file's record: each file is new, and its
-    // documents fit the embedder first.
+    // documents fit the embedder first. It finds the nodes that may be
+    // documents in one scan of the nodes rather than reading each file's
+    // nodes one by one (a C tree's object-like macros, fields and
+    // variables, more than half of its nodes, are never documents).
     let first_build = if state.files.is_empty() {
-        Some(store.files()?)
+        let mut candidates = store.node_ids_by_file(may_be_searchable)?;
+        let files: Vec<(String, FileRecord)> = store
+            .files()?
+            .into_iter()
+            .map(|(path, mut record)| {
+                // Only the candidates, in the file's own order.
+                let kept: HashSet<NodeId> = candidates
+                    .remove(&path)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect();
+                record.node_ids.retain(|id| kept.contains(id));
+                (path, record)
+            })
+            .collect();
+        Some(files)
     } else {
         None
     };
@@ -529,6 +548,9 @@ pub fn file_docs(
     path: &str,
     record: &FileRecord,
 ) -> Result<Vec<SearchDoc>, SearchError> {
+    if record.node_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let Some(source) = store.file_source(path)? else {
         return Ok(Vec::new());
     };
