@@ -4,6 +4,10 @@
 use crate::{EdgeKind, Language, NodeId, NodeKind, Span};
 
 /// One definition (or file, or import) in the code graph.
+///
+/// The field order is the stored encoding's: a scan of the store decodes
+/// the fields up to `signature` alone (`NodeHead` in codegraph-graph), so
+/// reordering them changes the schema.
 #[derive(Clone, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     pub id: NodeId,

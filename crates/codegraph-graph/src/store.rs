@@ -173,7 +173,10 @@ pub struct Store {
 }
 
 /// The leading fields of a stored [`Node`], borrowed from its encoding:
-/// what a scan needs to choose nodes without decoding them whole.
+/// what a scan needs to choose nodes without decoding them whole. They
+/// are `Node`'s first fields in `Node`'s order (the encoding has no field
+/// names); `a_scan_of_the_nodes_finds_the_chosen_ones_of_every_file`
+/// fails if the two part.
 #[derive(serde::Deserialize, Debug)]
 pub struct NodeHead<'a> {
     pub id: NodeId,

@@ -12,7 +12,7 @@ mod lexical;
 mod searcher;
 mod sync;
 
-pub use docs::{is_searchable, may_be_searchable, SearchDoc};
+pub use docs::{is_searchable, SearchDoc};
 pub use lexical::LexicalIndex;
 pub use searcher::{Candidates, Filters, Hit, Mode, Searcher};
 pub use sync::{
