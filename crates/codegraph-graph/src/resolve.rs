@@ -3073,8 +3073,6 @@ fn looks_like_type(name: &str) -> bool {
         && name.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
-/// The candidates of the first rule that admits any (one, for a
-/// unique-only rule), with its confidence.
 /// Whether `chosen` holds more than one item: a Rust item written twice
 /// under exclusive `#[cfg]`s with one signature (`make_hash` with and
 /// without a nightly feature) is one.
@@ -3089,6 +3087,8 @@ fn several_items(chosen: &[&Candidate]) -> bool {
     })
 }
 
+/// The candidates of the first rule that admits any (one, for a
+/// unique-only rule), with its confidence.
 fn first_admitted(candidates: &[&Candidate], rules: &[Rule]) -> Vec<Chosen> {
     for rule in rules {
         let chosen: Vec<&Candidate> = candidates

@@ -17,12 +17,18 @@ fn write(store: &Store, path: &str, source: &str) {
     writer.commit().unwrap();
 }
 
-#[test]
-fn replacing_a_file_replaces_its_nodes_edges_names_and_counts() {
+/// A store holding `pkg/cfg.py` (V1) and `pkg/other.py`.
+fn two_files() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
     write(&store, "pkg/cfg.py", V1);
     write(&store, "pkg/other.py", "def helper():\n    pass\n");
+    (dir, store)
+}
+
+#[test]
+fn replacing_a_file_replaces_its_nodes_edges_names_and_counts() {
+    let (_dir, store) = two_files();
 
     let stats = store.stats().unwrap();
     assert_eq!((stats.files, stats.nodes, stats.edges), (2, 6, 4));
@@ -78,10 +84,7 @@ fn replacing_a_file_replaces_its_nodes_edges_names_and_counts() {
 
 #[test]
 fn a_scan_of_the_nodes_finds_the_chosen_ones_of_every_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
-    write(&store, "pkg/cfg.py", V1);
-    write(&store, "pkg/other.py", "def helper():\n    pass\n");
+    let (_dir, store) = two_files();
     let callables = store
         .node_ids_by_file(|head| matches!(head.kind, NodeKind::Function | NodeKind::Method))
         .unwrap();

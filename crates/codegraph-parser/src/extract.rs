@@ -742,7 +742,7 @@ fn dereferenced(receiver: &str) -> Option<String> {
 
 /// A Rust value without the borrows and dereferences written before it:
 /// `&mut self` → `self`, `**boxed` → `boxed`.
-fn unborrowed(value: &str) -> &str {
+pub(crate) fn unborrowed(value: &str) -> &str {
     let value = value.trim_start_matches(['&', '*', ' ']);
     value.strip_prefix("mut ").unwrap_or(value).trim()
 }

@@ -172,10 +172,7 @@ impl TypeFacts {
                 // `for e in g.edges(a)`: an element of what the walked
                 // value's type is where the loop starts, if known.
                 if let Some(walked) = b.ty.strip_prefix(codegraph_core::ITEM) {
-                    let walked = walked
-                        .trim_start_matches('&')
-                        .trim_start_matches("mut ")
-                        .trim();
+                    let walked = crate::extract::unborrowed(walked);
                     // A collection the file declares (`for x in &self.items`,
                     // `v.iter().filter(..)`): its element type.
                     let collection = walked_collection(walked);
