@@ -83,6 +83,42 @@ fn replacing_a_file_replaces_its_nodes_edges_names_and_counts() {
 }
 
 #[test]
+fn a_bulk_load_once_flushed_reads_as_a_store_written_in_place() {
+    let (_dir, written) = two_files();
+    let dir = tempfile::tempdir().unwrap();
+    let bulk = Store::open(dir.path(), OpenMode::BulkLoad).unwrap();
+    write(&bulk, "pkg/cfg.py", V1);
+    write(&bulk, "pkg/other.py", "def helper():\n    pass\n");
+    bulk.flush().unwrap();
+    let same = |store: &Store| {
+        let stats = store.stats().unwrap();
+        assert_eq!(stats, written.stats().unwrap());
+        let hits = store.find_exact("parse_config", 10).unwrap();
+        let node = store.get_node(hits[0].id).unwrap().unwrap();
+        assert_eq!(Some(&node), written.get_node(node.id).unwrap().as_ref());
+        assert_eq!(
+            store.in_edges(node.id).unwrap(),
+            written.in_edges(node.id).unwrap()
+        );
+        assert_eq!(store.refs_from(&node).unwrap()[0].name, "load");
+        assert_eq!(
+            store.node_source(&node).unwrap(),
+            written.node_source(&node).unwrap()
+        );
+        assert_eq!(store.files().unwrap(), written.files().unwrap());
+    };
+    same(&bulk);
+    // Reopened for incremental work, the bulk load's writes are all there
+    // and a file replaced in place drops what it no longer defines.
+    drop(bulk);
+    let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    same(&store);
+    write(&store, "pkg/cfg.py", V2);
+    assert!(store.find_exact("parse_config", 10).unwrap().is_empty());
+    assert_eq!(store.find_exact("parse_config_file", 10).unwrap().len(), 1);
+}
+
+#[test]
 fn a_scan_of_the_nodes_finds_the_chosen_ones_of_every_file() {
     let (_dir, store) = two_files();
     let callables = store

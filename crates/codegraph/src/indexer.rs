@@ -549,7 +549,11 @@ pub struct Indexer {
     root: PathBuf,
     /// The index directory, canonical.
     db_dir: PathBuf,
-    store: Store,
+    /// `None` only when reopening it failed ([`Indexer::run`]).
+    store: Option<Store>,
+    /// Whether a run has started: an empty store is opened for a bulk load
+    /// (`OpenMode::BulkLoad`), which only the first run is.
+    ran: bool,
     /// Reported by the first run only (the store was opened for it).
     rebuilt_older_schema: bool,
 }
@@ -578,12 +582,18 @@ impl Indexer {
             format!("cannot create index directory {}", config.db_dir.display())
         })?;
         let mut rebuilt_older_schema = false;
-        let store = match Store::open(&config.db_dir, OpenMode::ReadWrite) {
+        let mut bulk = !config.db_dir.join("CURRENT").exists();
+        let mode = |bulk| match bulk {
+            true => OpenMode::BulkLoad,
+            false => OpenMode::ReadWrite,
+        };
+        let store = match Store::open(&config.db_dir, mode(bulk)) {
             Err(codegraph_graph::StoreError::OlderSchema { .. }) => {
                 // Nothing of an older layout can be reused: start again.
                 remove_index(&config.db_dir)?;
                 rebuilt_older_schema = true;
-                Store::open(&config.db_dir, OpenMode::ReadWrite)?
+                bulk = true;
+                Store::open(&config.db_dir, mode(bulk))?
             }
             opened => opened?,
         };
@@ -595,7 +605,8 @@ impl Indexer {
             config: config.clone(),
             root,
             db_dir,
-            store,
+            store: Some(store),
+            ran: false,
             rebuilt_older_schema,
         })
     }
@@ -610,15 +621,31 @@ impl Indexer {
         &self.db_dir
     }
 
+    #[cfg(test)]
+    pub(crate) fn store_mode(&self) -> Option<OpenMode> {
+        self.store.as_ref().map(Store::mode)
+    }
+
     /// One index run over `scope`. A run that finds nothing changed
     /// writes nothing (not even a new generation).
     pub fn run(&mut self, scope: &Scope) -> Result<IndexReport> {
         let started = Instant::now();
+        let later = std::mem::replace(&mut self.ran, true);
+        if later && self.store.as_ref().map(Store::mode) == Some(OpenMode::BulkLoad) {
+            // Later runs read what they replace while they write: their
+            // memtables must be sorted. The log holds whatever was not
+            // flushed, so closing loses nothing.
+            self.store = None;
+            self.store = Some(Store::open(&self.config.db_dir, OpenMode::ReadWrite)?);
+        }
         let mut report = IndexReport {
             rebuilt_older_schema: std::mem::take(&mut self.rebuilt_older_schema),
             ..IndexReport::default()
         };
-        let store = &self.store;
+        let store = self
+            .store
+            .as_ref()
+            .context("the index is closed: reopening it after the first run failed")?;
         let config = &self.config;
         let extractor = codegraph_parser::EXTRACTOR_FINGERPRINT;
         let stored_extractor = store.extractor()?;
@@ -811,8 +838,9 @@ impl Indexer {
         // Resolution reads back what the run wrote: from table files with
         // their index blocks and filters it is faster than from the large
         // memtables a bulk write leaves (boost's resolution 55 -> 50 s).
-        if to_resolve.len() >= FLUSH_BEFORE_RESOLVING {
-            store.flush()?;
+        // A bulk load's memtables are sorted only when flushed.
+        if to_resolve.len() >= FLUSH_BEFORE_RESOLVING || store.mode() == OpenMode::BulkLoad {
+            store.flush_before_resolving()?;
         }
         codegraph_graph::fault::checkpoint("resolve-start");
         report.resolution = codegraph_graph::resolve_files(store, &mut writer, &to_resolve)?;

@@ -232,12 +232,16 @@ mod tests {
         // `.ignore` applies in or out of git (`.gitignore` only in git).
         std::fs::write(root.join(".ignore"), "build/\n").unwrap();
         let mut indexer = Indexer::open(&config(&root, &db)).unwrap();
+        // A first build into an empty store is a bulk load; later runs
+        // write to sorted memtables again.
+        assert_eq!(indexer.store_mode(), Some(OpenMode::BulkLoad));
         indexer.run(&Scope::All).unwrap();
         let root = indexer.root().to_path_buf();
 
         // Nothing changed: nothing written.
         let report = indexer.run(&Scope::Paths(vec![root.join("a.py")])).unwrap();
         assert_eq!((report.files_parsed, report.files_unchanged), (0, 1));
+        assert_eq!(indexer.store_mode(), Some(OpenMode::ReadWrite));
 
         // An edit, a new file, an ignored file, and a deleted directory.
         std::fs::write(root.join("a.py"), "def alpha():\n    delta()\n").unwrap();
