@@ -391,6 +391,7 @@ fn resolve_file(
             &lineage,
             exported.as_deref(),
         );
+
         if targets.is_empty() {
             continue;
         }
@@ -1425,6 +1426,9 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
         .flatten()
         .filter(|n| n.name == name && !matches!(n.kind, NodeKind::Import | NodeKind::File))
         .collect();
+    // In source order, not id order: where rules tie, the first written
+    // wins, whatever the ids hash to.
+    nodes.sort_by(|a, b| (&a.file, a.span.start_byte).cmp(&(&b.file, b.span.start_byte)));
     // A call reaches the definition, not also its declaration in a header.
     codegraph_core::prefer_definitions(&mut nodes);
     prefer_implementations(&mut nodes);

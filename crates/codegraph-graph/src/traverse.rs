@@ -234,7 +234,9 @@ fn walk_with(
 }
 
 /// The shortest chain of out-edges of `kinds` from `from` to `to`, as the
-/// edges walked, or `None` within `max_depth` hops and `limit` nodes.
+/// edges walked, or `None` within `max_depth` hops and `limit` nodes. Of
+/// equally short chains, the one with fewest containment steps: a path of
+/// calls and references says more than one through a class to its method.
 pub fn shortest_path(
     store: &Store,
     from: NodeId,
@@ -247,12 +249,17 @@ pub fn shortest_path(
         return Ok(Some(Vec::new()));
     }
     let kinds = &in_key_order(kinds)[..];
-    let mut came_from: HashMap<NodeId, Edge> = HashMap::new();
+    // How each node was first reached, and the containment steps on the way.
+    let mut came_from: HashMap<NodeId, (Edge, u32)> = HashMap::new();
     let mut frontier = vec![from];
     let mut seen: HashSet<NodeId> = HashSet::from([from]);
     for _ in 0..max_depth {
-        let mut next_frontier = Vec::new();
+        // This level's nodes in the order first reached, each by its
+        // cheapest edge.
+        let mut next_frontier: Vec<NodeId> = Vec::new();
+        let mut level: HashSet<NodeId> = HashSet::new();
         for &node in &frontier {
+            let steps = came_from.get(&node).map_or(0, |(_, steps)| *steps);
             for edge in neighbours(
                 store,
                 node,
@@ -261,28 +268,35 @@ pub fn shortest_path(
                 &EdgeFilter::ALL,
                 usize::MAX,
             )? {
-                if !seen.insert(edge.to) {
-                    continue;
-                }
-                came_from.insert(edge.to, edge);
-                if edge.to == to {
-                    let mut path = vec![edge];
-                    let mut at = edge.from;
-                    while at != from {
-                        let Some(step) = came_from.get(&at) else {
-                            break;
-                        };
-                        path.push(*step);
-                        at = step.from;
+                let steps = steps + u32::from(edge.kind == EdgeKind::Contains);
+                if seen.insert(edge.to) {
+                    came_from.insert(edge.to, (edge, steps));
+                    level.insert(edge.to);
+                    next_frontier.push(edge.to);
+                } else if level.contains(&edge.to) {
+                    // Reached again on this level: the fewer containment
+                    // steps win.
+                    if let Some(known) = came_from.get_mut(&edge.to).filter(|k| steps < k.1) {
+                        *known = (edge, steps);
                     }
-                    path.reverse();
-                    return Ok(Some(path));
                 }
-                if seen.len() > limit {
-                    return Ok(None);
-                }
-                next_frontier.push(edge.to);
             }
+            if seen.len() > limit {
+                return Ok(None);
+            }
+        }
+        if seen.contains(&to) {
+            let mut path = Vec::new();
+            let mut at = to;
+            while at != from {
+                let Some((step, _)) = came_from.get(&at) else {
+                    break;
+                };
+                path.push(*step);
+                at = step.from;
+            }
+            path.reverse();
+            return Ok(Some(path));
         }
         if next_frontier.is_empty() {
             break;

@@ -488,11 +488,15 @@ impl Engine {
             .collect();
         ids.push(root.id);
         let nodes = self.nodes_by_id(&ids)?;
-        let hops = walked
+        let mut hops: Vec<CallHop> = walked
             .hops
             .iter()
             .filter_map(|hop| call_hop(hop, &nodes, direction))
             .collect();
+        // Each depth in source order of its call sites, not id order.
+        hops.sort_by(|a, b| {
+            (a.depth, &a.edge.file, a.edge.line).cmp(&(b.depth, &b.edge.file, b.edge.line))
+        });
         Ok(CallTree {
             root: Symbol::new(&root, 1.0),
             direction: if direction == Direction::In {

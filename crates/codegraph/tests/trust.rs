@@ -82,8 +82,8 @@ fn builtin_methods_on_unknown_receivers_make_no_edge_and_guesses_are_opt_in() {
     assert_eq!(
         callers(dir.path(), "Writer.append", &[]),
         pairs(&[
-            ("app.main.built", "receiver-type"),
             ("app.main.typed", "receiver-type"),
+            ("app.main.built", "receiver-type"),
         ])
     );
     // `thing.flush_all()`: the one method of that name, receiver unknown.
