@@ -391,7 +391,6 @@ fn resolve_file(
             &lineage,
             exported.as_deref(),
         );
-
         if targets.is_empty() {
             continue;
         }

@@ -421,6 +421,7 @@ impl Store {
         &self.path
     }
 
+    /// How the store was opened.
     pub fn mode(&self) -> OpenMode {
         self.mode
     }

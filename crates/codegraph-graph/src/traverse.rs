@@ -253,12 +253,17 @@ pub fn shortest_path(
     let mut came_from: HashMap<NodeId, (Edge, u32)> = HashMap::new();
     let mut frontier = vec![from];
     let mut seen: HashSet<NodeId> = HashSet::from([from]);
+    let mut over_limit = false;
     for _ in 0..max_depth {
         // This level's nodes in the order first reached, each by its
         // cheapest edge.
         let mut next_frontier: Vec<NodeId> = Vec::new();
         let mut level: HashSet<NodeId> = HashSet::new();
         for &node in &frontier {
+            if seen.len() > limit {
+                over_limit = true;
+                break;
+            }
             let steps = came_from.get(&node).map_or(0, |(_, steps)| *steps);
             for edge in neighbours(
                 store,
@@ -281,9 +286,6 @@ pub fn shortest_path(
                     }
                 }
             }
-            if seen.len() > limit {
-                return Ok(None);
-            }
         }
         if seen.contains(&to) {
             let mut path = Vec::new();
@@ -298,7 +300,7 @@ pub fn shortest_path(
             path.reverse();
             return Ok(Some(path));
         }
-        if next_frontier.is_empty() {
+        if over_limit || next_frontier.is_empty() {
             break;
         }
         frontier = next_frontier;

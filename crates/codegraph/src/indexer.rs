@@ -583,9 +583,12 @@ impl Indexer {
         })?;
         let mut rebuilt_older_schema = false;
         let mut bulk = !config.db_dir.join("CURRENT").exists();
-        let mode = |bulk| match bulk {
-            true => OpenMode::BulkLoad,
-            false => OpenMode::ReadWrite,
+        let mode = |bulk| {
+            if bulk {
+                OpenMode::BulkLoad
+            } else {
+                OpenMode::ReadWrite
+            }
         };
         let store = match Store::open(&config.db_dir, mode(bulk)) {
             Err(codegraph_graph::StoreError::OlderSchema { .. }) => {
