@@ -905,8 +905,9 @@ impl Store {
 
     /// The ids of the nodes `keep` admits, by file, in one sequential scan
     /// of the nodes: each table block is read once, and no value is
-    /// decoded past its signature or copied. Reading a kernel's 4.5M nodes
-    /// one id at a time reads a block per node instead.
+    /// decoded past its signature or copied, where reading a node by id
+    /// decodes it whole (a kernel's 4.5M nodes, of which 0.93M are search
+    /// documents).
     pub fn node_ids_by_file(
         &self,
         keep: impl Fn(&NodeHead<'_>) -> bool,
