@@ -328,6 +328,7 @@ fn resolve_file(
     let unrenamed: Vec<Option<UnresolvedRef>> = refs.iter().map(|r| context.unrenamed(r)).collect();
     for (reference, unrenamed) in refs.iter().zip(&unrenamed) {
         counted += 1;
+        context.bind_renamed(reference);
         let reference = unrenamed.as_ref().unwrap_or(reference);
         if reference.kind == RefKind::Import {
             let targets = resolve_import(files, aliases, path, record.language, &reference.name);
@@ -1723,6 +1724,13 @@ fn reexported(
     Ok(found)
 }
 
+/// How a file binds one imported name: its module, barrel and file.
+struct Bound<'a> {
+    module: Option<Cow<'a, str>>,
+    barrel: Option<String>,
+    file: Option<(String, bool)>,
+}
+
 /// What resolution needs to know about the file a reference sits in.
 struct FileContext<'a> {
     path: &'a str,
@@ -1760,6 +1768,11 @@ struct FileContext<'a> {
     /// .core import Command as Base`, `import { build as make }`): the
     /// local name and the one defined.
     renamed: HashMap<&'a str, &'a str>,
+    /// The local names of `renamed` whose defined name another local
+    /// name also stands for.
+    shared_renames: HashSet<&'a str>,
+    /// What `bind_renamed` rebound for the reference before, to restore.
+    rebound: Vec<(&'a str, Bound<'a>)>,
     /// Rust: names of standard types (`HashMap`, `Vec`) that mean the
     /// tree's own type here: the file defines one, or imports it from the
     /// tree (hashbrown's `use crate::HashMap`, its benches' `use
@@ -1805,11 +1818,15 @@ impl<'a> FileContext<'a> {
         };
         let (wildcard, mut named): (Vec<&Node>, Vec<&Node>) =
             imports.into_iter().partition(|n| n.name == "*");
-        named.reverse();
-        let renamed: HashMap<&'a str, &'a str> = named
+        // Renamed imports in source order: where two bind one defined name
+        // (`Router as NewRouter`, `Router as OldRouter`), the first binds
+        // it, and `bind_renamed` rebinds it for each reference.
+        let renames: Vec<(&'a str, &'a str)> = named
             .iter()
             .filter_map(|n| renamed_import(n, language))
             .collect();
+        named.reverse();
+        let renamed: HashMap<&'a str, &'a str> = renames.iter().rev().copied().collect();
         let mut barrels = HashMap::new();
         let mut import_files = HashMap::new();
         let mut context = FileContext {
@@ -1870,6 +1887,8 @@ impl<'a> FileContext<'a> {
                 ""
             },
             renamed: HashMap::new(),
+            shared_renames: HashSet::new(),
+            rebound: Vec::new(),
             own_std_types: HashSet::new(),
             own_types: HashSet::new(),
         };
@@ -1898,19 +1917,89 @@ impl<'a> FileContext<'a> {
         }
         // The defined name is bound as the local one is: it is what a
         // reference through the local name is looked up by.
-        for (&local, &original) in &renamed {
-            if let Some(module) = context.imported.get(local).cloned() {
-                context.imported.entry(original).or_insert(module);
-            }
-            if let Some(dir) = context.barrels.get(local).cloned() {
-                context.barrels.entry(original).or_insert(dir);
-            }
-            if let Some(file) = context.import_files.get(local).cloned() {
-                context.import_files.entry(original).or_insert(file);
-            }
+        for &(local, original) in &renames {
+            context.bind_as(local, original, false);
         }
+        let mut binders: HashMap<&str, usize> = HashMap::new();
+        for &(_, original) in &renames {
+            *binders.entry(original).or_default() += 1;
+        }
+        context.shared_renames = renames
+            .iter()
+            .filter(|(_, original)| binders[original] > 1)
+            .map(|&(local, _)| local)
+            .collect();
         context.renamed = renamed;
         context
+    }
+
+    /// Binds the defined name `original` as the local name `local` is
+    /// bound: to its module, its barrel and its file. Only where nothing
+    /// binds it yet, unless `replace`.
+    fn bind_as(&mut self, local: &'a str, original: &'a str, replace: bool) {
+        if let Some(module) = self.imported.get(local).cloned() {
+            if replace || !self.imported.contains_key(original) {
+                self.imported.insert(original, module);
+            }
+        }
+        if let Some(dir) = self.barrels.get(local).cloned() {
+            if replace || !self.barrels.contains_key(original) {
+                self.barrels.insert(original, dir);
+            }
+        }
+        if let Some(file) = self.import_files.get(local).cloned() {
+            if replace || !self.import_files.contains_key(original) {
+                self.import_files.insert(original, file);
+            }
+        }
+    }
+
+    /// Before resolving `reference` as written: a defined name that two
+    /// renamed imports bind (`Router as NewRouter` and `Router as
+    /// OldRouter`) is bound as the local name the reference uses, and
+    /// bound back as before for the references after it.
+    fn bind_renamed(&mut self, reference: &UnresolvedRef) {
+        if self.shared_renames.is_empty() {
+            return;
+        }
+        // Last rebound first: a reference may rebind one name twice.
+        for (original, bound) in std::mem::take(&mut self.rebound).into_iter().rev() {
+            self.restore(original, bound);
+        }
+        let used = [
+            Some(reference.name.as_str()),
+            reference.qualifier.as_deref(),
+            reference.receiver_type.as_deref(),
+        ];
+        for name in used.into_iter().flatten() {
+            let Some(&local) = self.shared_renames.get(name) else {
+                continue;
+            };
+            let original = self.renamed[local];
+            let bound = Bound {
+                module: self.imported.get(original).cloned(),
+                barrel: self.barrels.get(original).cloned(),
+                file: self.import_files.get(original).cloned(),
+            };
+            self.rebound.push((original, bound));
+            self.bind_as(local, original, true);
+        }
+    }
+
+    /// Binds `name` as `bound` says, unbinding what it does not bind.
+    fn restore(&mut self, name: &'a str, bound: Bound<'a>) {
+        match bound.module {
+            Some(module) => self.imported.insert(name, module),
+            None => self.imported.remove(name),
+        };
+        match bound.barrel {
+            Some(dir) => self.barrels.insert(name, dir),
+            None => self.barrels.remove(name),
+        };
+        match bound.file {
+            Some(file) => self.import_files.insert(name, file),
+            None => self.import_files.remove(name),
+        };
     }
 
     /// A Rust standard type's name (`Vec`, `HashMap`) that means the

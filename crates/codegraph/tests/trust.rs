@@ -617,6 +617,53 @@ fn names_renamed_on_import_are_called_by_the_names_they_were_defined_as() {
 }
 
 #[test]
+fn one_name_imported_under_two_names_reaches_each_its_own_module() {
+    // `build as make_new` and `build as make_old` both stand for `build`:
+    // each call goes to the module its own import names, and a call of a
+    // directly imported `build` after them is still the direct one's.
+    let dir = tree(&[
+        ("app/__init__.py", ""),
+        ("app/new.py", "def build():\n    return 1\n"),
+        ("app/old.py", "def build():\n    return 0\n"),
+        ("app/direct.py", "def build():\n    return 2\n"),
+        (
+            "app/use.py",
+            "from .new import build as make_new\n\
+             from .old import build as make_old\n\n\
+             def fresh():\n    return make_new()\n\n\
+             def stale():\n    return make_old()\n\n\
+             def fresh_again():\n    return make_new()\n",
+        ),
+        (
+            "app/mixed.py",
+            "from .direct import build\n\
+             from .new import build as make_new\n\
+             from .old import build as make_old\n\n\
+             def a():\n    return make_old()\n\n\
+             def b():\n    return build()\n\n\
+             def c():\n    return make_new()\n",
+        ),
+    ]);
+    index(dir.path());
+    assert_eq!(
+        caller_lines(dir.path(), "app.new.build"),
+        [
+            "app.mixed.c import",
+            "app.use.fresh import",
+            "app.use.fresh_again import"
+        ]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "app.old.build"),
+        ["app.mixed.a import", "app.use.stale import"]
+    );
+    assert_eq!(
+        caller_lines(dir.path(), "app.direct.build"),
+        ["app.mixed.b import"]
+    );
+}
+
+#[test]
 fn rust_tuple_variant_patterns_type_the_names_they_bind() {
     // In each arm (and `if let`), `entry` has the type of that variant's
     // field: the two arms' `entry.index()` are two different methods.
