@@ -47,7 +47,7 @@ impl Store {
         score: impl Fn(&str) -> Option<f32>,
     ) -> Result<Vec<NameMatch>, StoreError> {
         let mut hits = Vec::new();
-        for item in self.prefix_iter(CF_NAMES, prefix) {
+        for item in self.prefix_iter(CF_NAMES, prefix)? {
             let (key, _) = item.map_err(|e| self.db_err(e))?;
             let (text, id) =
                 keys::decode_name_key(&key).ok_or_else(|| self.corrupt("bad name key"))?;
@@ -110,7 +110,7 @@ impl Store {
             } else {
                 first_char
             };
-            for item in self.prefix_iter(CF_TOKENS, prefix.as_bytes()) {
+            for item in self.prefix_iter(CF_TOKENS, prefix.as_bytes())? {
                 let (key, _) = item.map_err(|e| self.db_err(e))?;
                 scanned += 1;
                 if scanned > FUZZY_SCAN_LIMIT {
@@ -163,7 +163,7 @@ impl Store {
             let max_distance = (lower.chars().count() / 4).clamp(1, 3);
             let mut close: Vec<(usize, String)> = Vec::new();
             for item in self
-                .prefix_iter(CF_NAMES, prefix.as_bytes())
+                .prefix_iter(CF_NAMES, prefix.as_bytes())?
                 .take(SUGGEST_SCAN_LIMIT)
             {
                 let (key, _) = item.map_err(|e| self.db_err(e))?;

@@ -92,6 +92,10 @@ pub enum StoreError {
     Corrupt { path: PathBuf, detail: String },
     #[error("cannot write to the index at {path} ({detail}); it still answers queries as they stood at its last commit, and rerunning `codegraph index` once the cause is fixed completes it")]
     WriteFailed { path: PathBuf, detail: String },
+    #[error(
+        "the index at {path} was opened without its {family} table, which this operation reads"
+    )]
+    NotOpened { path: PathBuf, family: String },
     #[error("index storage error at {path}: {source}")]
     Db {
         path: PathBuf,
@@ -386,7 +390,7 @@ impl Store {
     fn check_schema(&self, mode: OpenMode) -> Result<(), StoreError> {
         match self
             .db
-            .get_pinned_cf(self.cf(CF_META), META_SCHEMA)
+            .get_pinned_cf(self.cf(CF_META)?, META_SCHEMA)
             .map_err(|e| self.db_err(e))?
         {
             Some(bytes) => {
@@ -411,7 +415,7 @@ impl Store {
             }
             None if !mode.is_read_only() => self
                 .db
-                .put_cf(self.cf(CF_META), META_SCHEMA, SCHEMA_VERSION.to_be_bytes())
+                .put_cf(self.cf(CF_META)?, META_SCHEMA, SCHEMA_VERSION.to_be_bytes())
                 .map_err(|e| self.db_err(e)),
             None => Err(StoreError::NotFound(self.path.clone())),
         }
@@ -426,11 +430,15 @@ impl Store {
         self.mode
     }
 
-    pub(crate) fn cf(&self, name: &str) -> &ColumnFamily {
-        // Every column family is created on open; a missing one is a bug.
+    /// The column family `name`; an error if this store's open mode did
+    /// not open it (`OpenMode::Lookup` opens only what `find` reads).
+    pub(crate) fn cf(&self, name: &str) -> Result<&ColumnFamily, StoreError> {
         self.db
             .cf_handle(name)
-            .unwrap_or_else(|| panic!("column family {name} was not opened"))
+            .ok_or_else(|| StoreError::NotOpened {
+                path: self.path.clone(),
+                family: name.to_string(),
+            })
     }
 
     pub(crate) fn db_err(&self, source: rocksdb::Error) -> StoreError {
@@ -476,7 +484,7 @@ impl Store {
     ) -> Result<Option<T>, StoreError> {
         match self
             .db
-            .get_pinned_cf(self.cf(cf), key)
+            .get_pinned_cf(self.cf(cf)?, key)
             .map_err(|e| self.db_err(e))?
         {
             Some(bytes) => self.decode(what, &bytes).map(Some),
@@ -549,7 +557,7 @@ impl Store {
     fn read_nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<Node>>, StoreError> {
         let keys: Vec<[u8; 8]> = ids.iter().map(|id| id.to_be_bytes()).collect();
         self.db
-            .batched_multi_get_cf(self.cf(CF_NODES), keys.iter(), false)
+            .batched_multi_get_cf(self.cf(CF_NODES)?, keys.iter(), false)
             .into_iter()
             .map(|r| match r.map_err(|e| self.db_err(e))? {
                 Some(bytes) => self.decode("node", &bytes).map(Some),
@@ -588,7 +596,7 @@ impl Store {
     pub fn files_under(&self, prefix: &str) -> Result<Vec<(String, FileRecord)>, StoreError> {
         let mut out = Vec::new();
         let mode = IteratorMode::From(prefix.as_bytes(), rocksdb::Direction::Forward);
-        for item in self.db.iterator_cf(self.cf(CF_FILES), mode) {
+        for item in self.db.iterator_cf(self.cf(CF_FILES)?, mode) {
             let (key, value) = item.map_err(|e| self.db_err(e))?;
             if !key.starts_with(prefix.as_bytes()) {
                 break;
@@ -606,7 +614,7 @@ impl Store {
         mut each: impl FnMut(String, &[u8]) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
         let mut out = Vec::new();
-        for item in self.db.iterator_cf(self.cf(CF_FILES), IteratorMode::Start) {
+        for item in self.db.iterator_cf(self.cf(CF_FILES)?, IteratorMode::Start) {
             let (key, value) = item.map_err(|e| self.db_err(e))?;
             let path = String::from_utf8(key.to_vec())
                 .map_err(|_| self.corrupt("file path is not UTF-8"))?;
@@ -619,7 +627,7 @@ impl Store {
     pub fn file_source(&self, path: &str) -> Result<Option<String>, StoreError> {
         match self
             .db
-            .get_pinned_cf(self.cf(CF_SOURCES), path.as_bytes())
+            .get_pinned_cf(self.cf(CF_SOURCES)?, path.as_bytes())
             .map_err(|e| self.db_err(e))?
         {
             Some(bytes) => String::from_utf8(bytes.to_vec())
@@ -634,7 +642,7 @@ impl Store {
     pub fn node_source(&self, node: &Node) -> Result<Option<String>, StoreError> {
         let Some(bytes) = self
             .db
-            .get_pinned_cf(self.cf(CF_SOURCES), node.file.as_bytes())
+            .get_pinned_cf(self.cf(CF_SOURCES)?, node.file.as_bytes())
             .map_err(|e| self.db_err(e))?
         else {
             return Ok(None);
@@ -705,7 +713,7 @@ impl Store {
         cap: usize,
     ) -> Result<usize, StoreError> {
         let mut n = 0;
-        for item in self.prefix_iter(CF_IN, &kind_prefix(id, kind)).take(cap) {
+        for item in self.prefix_iter(CF_IN, &kind_prefix(id, kind))?.take(cap) {
             item.map_err(|e| self.db_err(e))?;
             n += 1;
         }
@@ -772,7 +780,7 @@ impl Store {
         keep: &dyn Fn(&Edge) -> bool,
     ) -> Result<Vec<Edge>, StoreError> {
         let mut edges = Vec::new();
-        for item in self.prefix_iter(cf, prefix) {
+        for item in self.prefix_iter(cf, prefix)? {
             if edges.len() >= limit {
                 break;
             }
@@ -815,7 +823,7 @@ impl Store {
     pub fn files_referring_to(&self, name: &str) -> Result<Vec<String>, StoreError> {
         let prefix = keys::name_exact_prefix(name);
         let mut files = Vec::new();
-        for item in self.prefix_iter(CF_REF_NAMES, &prefix) {
+        for item in self.prefix_iter(CF_REF_NAMES, &prefix)? {
             let (key, _) = item.map_err(|e| self.db_err(e))?;
             let path = std::str::from_utf8(&key[prefix.len()..])
                 .map_err(|_| self.corrupt("referring path is not UTF-8"))?;
@@ -832,7 +840,7 @@ impl Store {
         let mut paths = Vec::new();
         for item in self
             .db
-            .iterator_cf(self.cf(CF_PENDING), IteratorMode::Start)
+            .iterator_cf(self.cf(CF_PENDING)?, IteratorMode::Start)
         {
             let (key, _) = item.map_err(|e| self.db_err(e))?;
             let path =
@@ -874,7 +882,7 @@ impl Store {
         let key = keys::edge_key(from, kind, to);
         Ok(self
             .db
-            .get_pinned_cf(self.cf(CF_OUT), key)
+            .get_pinned_cf(self.cf(CF_OUT)?, key)
             .map_err(|e| self.db_err(e))?
             .is_some())
     }
@@ -891,16 +899,16 @@ impl Store {
         &'a self,
         cf: &str,
         prefix: &[u8],
-    ) -> rocksdb::DBIteratorWithThreadMode<'a, DB> {
+    ) -> Result<rocksdb::DBIteratorWithThreadMode<'a, DB>, StoreError> {
         let mut opts = ReadOptions::default();
         if let Some(upper) = prefix_successor(prefix) {
             opts.set_iterate_upper_bound(upper);
         }
-        self.db.iterator_cf_opt(
-            self.cf(cf),
+        Ok(self.db.iterator_cf_opt(
+            self.cf(cf)?,
             opts,
             IteratorMode::From(prefix, Direction::Forward),
-        )
+        ))
     }
 
     /// The ids of the nodes `keep` admits, by file, in one sequential scan
@@ -913,7 +921,7 @@ impl Store {
         keep: impl Fn(&NodeHead<'_>) -> bool,
     ) -> Result<std::collections::HashMap<String, Vec<NodeId>>, StoreError> {
         let mut found: std::collections::HashMap<String, Vec<NodeId>> = Default::default();
-        for item in self.db.iterator_cf(self.cf(CF_NODES), IteratorMode::Start) {
+        for item in self.db.iterator_cf(self.cf(CF_NODES)?, IteratorMode::Start) {
             let (_, value) = item.map_err(|e| self.db_err(e))?;
             let (head, _) = postcard::take_from_bytes::<NodeHead<'_>>(&value)
                 .map_err(|e| self.corrupt(&format!("node: {e}")))?;
@@ -932,7 +940,7 @@ impl Store {
     /// Every node, in the compact in-memory form (one full scan).
     pub fn load_node_table(&self) -> Result<codegraph_core::NodeTable, StoreError> {
         let mut table = codegraph_core::NodeTable::default();
-        for item in self.db.iterator_cf(self.cf(CF_NODES), IteratorMode::Start) {
+        for item in self.db.iterator_cf(self.cf(CF_NODES)?, IteratorMode::Start) {
             let (_, value) = item.map_err(|e| self.db_err(e))?;
             table.push(&self.decode::<Node>("node", &value)?);
         }
@@ -979,7 +987,7 @@ impl Store {
         queued.set_wait(false);
         for name in names {
             self.db
-                .flush_cf_opt(self.cf(name), &queued)
+                .flush_cf_opt(self.cf(name)?, &queued)
                 .map_err(|e| self.write_failed(e))?;
         }
         self.db
@@ -993,13 +1001,13 @@ impl Store {
             .families()
             .iter()
             .map(|name| {
-                let bytes = self
-                    .db
-                    .property_int_value_cf(self.cf(name), "rocksdb.total-sst-files-size")
-                    .ok()
-                    .flatten()
-                    .unwrap_or(0);
-                (*name, bytes)
+                let bytes = self.cf(name).ok().and_then(|cf| {
+                    let size = self
+                        .db
+                        .property_int_value_cf(cf, "rocksdb.total-sst-files-size");
+                    size.ok().flatten()
+                });
+                (*name, bytes.unwrap_or(0))
             })
             .collect()
     }

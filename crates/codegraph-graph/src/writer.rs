@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use codegraph_core::{
     split_identifier, Edge, FileGraph, Language, Node, NodeId, NodeKind, RefKind, UnresolvedRef,
 };
-use rocksdb::{WriteBatch, WriteOptions};
+use rocksdb::{ColumnFamily, WriteBatch, WriteOptions};
 
 use crate::keys;
 use crate::store::{
@@ -16,8 +16,47 @@ use crate::store::{
     META_COVERAGE, META_EXTRACTOR, META_PATH_ALIASES, META_STATS,
 };
 
+/// The column families a writer writes, looked up once: a store opened
+/// for lookups alone lacks most of them, and a writer over it is refused
+/// when it is made rather than failing a write.
+#[derive(Clone, Copy)]
+struct Families<'s> {
+    nodes: &'s ColumnFamily,
+    out: &'s ColumnFamily,
+    incoming: &'s ColumnFamily,
+    names: &'s ColumnFamily,
+    tokens: &'s ColumnFamily,
+    refs: &'s ColumnFamily,
+    ref_names: &'s ColumnFamily,
+    files: &'s ColumnFamily,
+    sources: &'s ColumnFamily,
+    resolved: &'s ColumnFamily,
+    pending: &'s ColumnFamily,
+    meta: &'s ColumnFamily,
+}
+
+impl<'s> Families<'s> {
+    fn of(store: &'s Store) -> Result<Families<'s>, StoreError> {
+        Ok(Families {
+            nodes: store.cf(CF_NODES)?,
+            out: store.cf(CF_OUT)?,
+            incoming: store.cf(CF_IN)?,
+            names: store.cf(CF_NAMES)?,
+            tokens: store.cf(CF_TOKENS)?,
+            refs: store.cf(CF_REFS)?,
+            ref_names: store.cf(CF_REF_NAMES)?,
+            files: store.cf(CF_FILES)?,
+            sources: store.cf(CF_SOURCES)?,
+            resolved: store.cf(CF_RESOLVED)?,
+            pending: store.cf(CF_PENDING)?,
+            meta: store.cf(CF_META)?,
+        })
+    }
+}
+
 pub struct IndexWriter<'s> {
     store: &'s Store,
+    cf: Families<'s>,
     batch: WriteBatch,
     stats: Stats,
     pending_files: usize,
@@ -98,6 +137,7 @@ impl<'s> IndexWriter<'s> {
     pub fn new(store: &'s Store) -> Result<IndexWriter<'s>, StoreError> {
         Ok(IndexWriter {
             store,
+            cf: Families::of(store)?,
             batch: WriteBatch::default(),
             stats: store.stats()?,
             pending_files: 0,
@@ -200,7 +240,7 @@ impl<'s> IndexWriter<'s> {
     /// Records the project's module path aliases (with the next commit).
     pub fn set_path_aliases(&mut self, aliases: &crate::PathAliases) {
         self.batch.put_cf(
-            self.store.cf(CF_META),
+            self.cf.meta,
             META_PATH_ALIASES,
             postcard::to_allocvec(aliases).unwrap_or_default(),
         );
@@ -210,7 +250,7 @@ impl<'s> IndexWriter<'s> {
     /// parsed with.
     pub fn set_extractor(&mut self, fingerprint: &str) {
         self.batch.put_cf(
-            self.store.cf(CF_META),
+            self.cf.meta,
             META_EXTRACTOR,
             postcard::to_allocvec(fingerprint).unwrap_or_default(),
         );
@@ -219,7 +259,7 @@ impl<'s> IndexWriter<'s> {
     /// Records what a whole index run covered per language (JSON).
     pub fn set_coverage(&mut self, json: &str) {
         self.batch.put_cf(
-            self.store.cf(CF_META),
+            self.cf.meta,
             META_COVERAGE,
             postcard::to_allocvec(json).unwrap_or_default(),
         );
@@ -241,15 +281,13 @@ impl<'s> IndexWriter<'s> {
     /// resolved again. Durable: a run killed before resolving it leaves the
     /// mark for the next run ([`Store::pending_paths`]).
     pub fn mark_pending(&mut self, path: &str) {
-        self.batch
-            .put_cf(self.store.cf(CF_PENDING), path.as_bytes(), []);
+        self.batch.put_cf(self.cf.pending, path.as_bytes(), []);
     }
 
     /// Drops `path`'s pending mark with the next commit (its resolution is
     /// in the same batch, or it has no references left to resolve).
     pub fn clear_pending(&mut self, path: &str) {
-        self.batch
-            .delete_cf(self.store.cf(CF_PENDING), path.as_bytes());
+        self.batch.delete_cf(self.cf.pending, path.as_bytes());
     }
 
     /// Writes the batch and the counters atomically.
@@ -257,7 +295,7 @@ impl<'s> IndexWriter<'s> {
         crate::fault::before_write("commit").map_err(|e| self.store.write_failed(e))?;
         let stats =
             postcard::to_allocvec(&self.stats).map_err(|e| self.store.corrupt(&e.to_string()))?;
-        self.batch.put_cf(self.store.cf(CF_META), META_STATS, stats);
+        self.batch.put_cf(self.cf.meta, META_STATS, stats);
         let batch = std::mem::take(&mut self.batch);
         let mut opts = WriteOptions::default();
         // The WAL makes each batch durable against a process crash; an fsync
@@ -274,7 +312,7 @@ impl<'s> IndexWriter<'s> {
 
     fn put_edge(&mut self, edge: &Edge) {
         let value = keys::edge_value(edge.confidence, edge.line, edge.resolution);
-        let (out, inc) = (self.store.cf(CF_OUT), self.store.cf(CF_IN));
+        let (out, inc) = (self.cf.out, self.cf.incoming);
         self.batch
             .put_cf(out, keys::edge_key(edge.from, edge.kind, edge.to), value);
         self.batch
@@ -296,9 +334,9 @@ impl<'s> IndexWriter<'s> {
             // Edges into a since-replaced file are already gone.
             if store.has_edge(from, kind, to)? {
                 self.batch
-                    .delete_cf(store.cf(CF_OUT), keys::edge_key(from, kind, to));
+                    .delete_cf(self.cf.out, keys::edge_key(from, kind, to));
                 self.batch
-                    .delete_cf(store.cf(CF_IN), keys::edge_key(to, kind, from));
+                    .delete_cf(self.cf.incoming, keys::edge_key(to, kind, from));
                 add(&mut self.stats.edges, -1);
             }
         }
@@ -313,7 +351,7 @@ impl<'s> IndexWriter<'s> {
             resolved_refs,
         };
         self.batch.put_cf(
-            store.cf(CF_RESOLVED),
+            self.cf.resolved,
             path.as_bytes(),
             postcard::to_allocvec(&record).unwrap_or_default(),
         );
@@ -330,7 +368,7 @@ impl<'s> IndexWriter<'s> {
         if node.kind == NodeKind::Import {
             return;
         }
-        let names = self.store.cf(CF_NAMES);
+        let names = self.cf.names;
         let lower = node.name.to_lowercase();
         let qualified = node.qualified_name.to_lowercase();
         let mut name_keys = vec![keys::name_key(&lower, node.id)];
@@ -353,7 +391,7 @@ impl<'s> IndexWriter<'s> {
         let mut subwords = split_identifier(&node.name);
         subwords.sort();
         subwords.dedup();
-        let tokens = self.store.cf(CF_TOKENS);
+        let tokens = self.cf.tokens;
         for subword in &subwords {
             self.batch
                 .put_cf(tokens, keys::token_key(subword, &node.name), []);
@@ -371,12 +409,11 @@ impl<'s> IndexWriter<'s> {
     }
 
     fn insert(&mut self, path: &str, language: Language, graph: &FileGraph, source: &str) {
-        let store = self.store;
         for node in &graph.nodes {
             // Encoding a plain struct into a Vec cannot fail.
             let value = postcard::to_allocvec(node).unwrap_or_default();
             self.batch
-                .put_cf(store.cf(CF_NODES), node.id.to_be_bytes(), value);
+                .put_cf(self.cf.nodes, node.id.to_be_bytes(), value);
             self.index_names(node, false);
             self.count_node(node, 1);
         }
@@ -386,11 +423,11 @@ impl<'s> IndexWriter<'s> {
         add(&mut self.stats.edges, graph.edges.len() as i64);
         if !graph.refs.is_empty() {
             let value = postcard::to_allocvec(&graph.refs).unwrap_or_default();
-            self.batch.put_cf(store.cf(CF_REFS), path.as_bytes(), value);
+            self.batch.put_cf(self.cf.refs, path.as_bytes(), value);
             let names: HashSet<&str> = graph.refs.iter().map(ref_name).collect();
             for name in names.into_iter().filter(|n| !n.is_empty()) {
                 self.batch
-                    .put_cf(store.cf(CF_REF_NAMES), keys::ref_name_key(name, path), []);
+                    .put_cf(self.cf.ref_names, keys::ref_name_key(name, path), []);
             }
         }
         add(&mut self.stats.refs, graph.refs.len() as i64);
@@ -403,12 +440,12 @@ impl<'s> IndexWriter<'s> {
             has_syntax_errors: graph.has_syntax_errors,
         };
         self.batch.put_cf(
-            store.cf(CF_FILES),
+            self.cf.files,
             path.as_bytes(),
             postcard::to_allocvec(&record).unwrap_or_default(),
         );
         self.batch
-            .put_cf(store.cf(CF_SOURCES), path.as_bytes(), source.as_bytes());
+            .put_cf(self.cf.sources, path.as_bytes(), source.as_bytes());
         self.count_file(&record, 1);
     }
 
@@ -447,25 +484,22 @@ impl<'s> IndexWriter<'s> {
             None => HashSet::new(),
         };
         for node in &old_nodes {
-            self.batch
-                .delete_cf(store.cf(CF_NODES), node.id.to_be_bytes());
+            self.batch.delete_cf(self.cf.nodes, node.id.to_be_bytes());
             self.index_names(node, true);
             self.count_node(node, -1);
         }
         let names: HashSet<&str> = old_refs.iter().map(ref_name).collect();
         for name in names {
             self.batch
-                .delete_cf(store.cf(CF_REF_NAMES), keys::ref_name_key(name, path));
+                .delete_cf(self.cf.ref_names, keys::ref_name_key(name, path));
         }
         let mut removed_edges = 0i64;
         for &id in &old.node_ids {
             for edge in store.out_edges(id)? {
+                self.batch
+                    .delete_cf(self.cf.out, keys::edge_key(edge.from, edge.kind, edge.to));
                 self.batch.delete_cf(
-                    store.cf(CF_OUT),
-                    keys::edge_key(edge.from, edge.kind, edge.to),
-                );
-                self.batch.delete_cf(
-                    store.cf(CF_IN),
+                    self.cf.incoming,
                     keys::edge_key(edge.to, edge.kind, edge.from),
                 );
                 removed_edges += 1;
@@ -476,7 +510,7 @@ impl<'s> IndexWriter<'s> {
                     continue;
                 }
                 self.batch.delete_cf(
-                    store.cf(CF_IN),
+                    self.cf.incoming,
                     keys::edge_key(edge.to, edge.kind, edge.from),
                 );
                 // Edges from inside this file were counted by the scan above.
@@ -486,25 +520,23 @@ impl<'s> IndexWriter<'s> {
                             self.mark_pending(&source.file);
                         }
                     }
-                    self.batch.delete_cf(
-                        store.cf(CF_OUT),
-                        keys::edge_key(edge.from, edge.kind, edge.to),
-                    );
+                    self.batch
+                        .delete_cf(self.cf.out, keys::edge_key(edge.from, edge.kind, edge.to));
                     removed_edges += 1;
                 }
             }
         }
         add(&mut self.stats.edges, -removed_edges);
         add(&mut self.stats.refs, -i64::from(old.ref_count));
-        self.batch.delete_cf(store.cf(CF_REFS), path.as_bytes());
+        self.batch.delete_cf(self.cf.refs, path.as_bytes());
         let resolved = store.resolved(path)?;
         add(
             &mut self.stats.resolved_refs,
             -i64::from(resolved.resolved_refs),
         );
-        self.batch.delete_cf(store.cf(CF_RESOLVED), path.as_bytes());
-        self.batch.delete_cf(store.cf(CF_FILES), path.as_bytes());
-        self.batch.delete_cf(store.cf(CF_SOURCES), path.as_bytes());
+        self.batch.delete_cf(self.cf.resolved, path.as_bytes());
+        self.batch.delete_cf(self.cf.files, path.as_bytes());
+        self.batch.delete_cf(self.cf.sources, path.as_bytes());
         self.count_file(old, -1);
         Ok(old_nodes
             .iter()

@@ -183,6 +183,12 @@ fn lookups_go_exact_then_prefix_then_fuzzy() {
     assert_eq!(lookup.find_fuzzy("parse_cfg", 10).unwrap(), fuzzy);
     assert_eq!(lookup.suggest("rendr", 3).unwrap(), ["render"]);
     assert_eq!(lookup.get_node(fuzzy[0].id).unwrap().unwrap(), node);
+    // What it did not open is an error, never a panic; so is a writer.
+    let err = lookup.file("cfg.py").err().unwrap();
+    assert!(matches!(err, StoreError::NotOpened { .. }), "{err}");
+    assert!(err.to_string().contains("files"), "{err}");
+    let err = IndexWriter::new(&lookup).err().unwrap();
+    assert!(matches!(err, StoreError::NotOpened { .. }), "{err}");
 }
 
 #[test]

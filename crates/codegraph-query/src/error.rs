@@ -119,7 +119,9 @@ impl From<StoreError> for QueryError {
             StoreError::NewerSchema { .. } => QueryError::NewerSchema(message),
             StoreError::OlderSchema { .. } => QueryError::OlderSchema(message),
             StoreError::Corrupt { .. } => QueryError::Damaged(message),
-            StoreError::WriteFailed { .. } | StoreError::Db { .. } => QueryError::Internal(message),
+            StoreError::WriteFailed { .. }
+            | StoreError::NotOpened { .. }
+            | StoreError::Db { .. } => QueryError::Internal(message),
         }
     }
 }
