@@ -113,6 +113,9 @@ struct Caches {
     names: HashMap<String, Vec<Candidate>>,
     /// How many candidates `names` holds in all.
     names_held: usize,
+    /// Names of `names` defined more often than one lookup reads
+    /// (`LOOKUP_LIMIT`): their candidates are a subset.
+    truncated: HashSet<String>,
     /// The direct base types (by name) of each type name looked up.
     bases: HashMap<String, Vec<String>>,
     /// Each file's inheritance references (`class A : B`, `impl T for
@@ -326,6 +329,8 @@ fn resolve_file(
     let mut derived: HashMap<(NodeId, &str), Option<String>> = HashMap::new();
     let (mut counted, mut resolved) = (0u32, 0u32);
     let unrenamed: Vec<Option<UnresolvedRef>> = refs.iter().map(|r| context.unrenamed(r)).collect();
+    // The owners of the file's own definitions, once one is needed.
+    let mut own_owners: Option<Owners> = None;
     for (reference, unrenamed) in refs.iter().zip(&unrenamed) {
         counted += 1;
         context.bind_renamed(reference);
@@ -422,7 +427,18 @@ fn resolve_file(
             None => Vec::new(),
         };
         let exported = package_export(store, files, aliases, cache, &context, reference)?;
-        let candidates = cached_lookup(store, cache, &reference.name)?;
+        cached_lookup(store, cache, &reference.name)?;
+        let candidates = cache.names[reference.name.as_str()].as_slice();
+        // A name defined more often than a lookup reads has candidates that
+        // may miss the file's own definitions: they are added.
+        let completed: Vec<Candidate>;
+        let candidates = if cache.truncated.contains(reference.name.as_str()) {
+            let owners = own_owners.get_or_insert_with(|| Owners::of(nodes.values()));
+            completed = with_own_definitions(candidates, &nodes, &reference.name, owners);
+            &completed
+        } else {
+            candidates
+        };
         // A name imported under another is not the file's own definition
         // of the name it was imported as (`from ._funcs import asdict as
         // _asdict` inside `def asdict(..)`).
@@ -677,13 +693,15 @@ fn cached_lookup<'c>(
         // A Rust type written with its module path (`graph_impl::Edges`,
         // from `type_near`): the types of that name whose qualified name
         // ends so.
-        let candidates = match name.rsplit_once("::") {
+        let (candidates, truncated) = match name.rsplit_once("::") {
             Some((_, last)) if !last.is_empty() => {
                 let suffix = format!("::{name}");
-                lookup(store, last)?
+                let (found, truncated) = lookup(store, last)?;
+                let found = found
                     .into_iter()
                     .filter(|c| c.qualified_name == name || c.qualified_name.ends_with(&suffix))
-                    .collect()
+                    .collect();
+                (found, truncated)
             }
             _ => lookup(store, name)?,
         };
@@ -691,6 +709,10 @@ fn cached_lookup<'c>(
         if cache.names.len() >= CACHE_NAMES || held > CACHE_CANDIDATES {
             cache.names.clear();
             cache.names_held = 0;
+            cache.truncated.clear();
+        }
+        if truncated {
+            cache.truncated.insert(name.to_string());
         }
         cache.names_held += candidates.len();
         cache.names.insert(name.to_string(), candidates);
@@ -1473,12 +1495,16 @@ fn returned_type(
     type_near(store, cache, ty, &target.file)
 }
 
-fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
+/// The definitions named `name`, and whether they are only some of them:
+/// a name matched more than `LOOKUP_LIMIT` times (kernel names such as
+/// `probe`) is read no further.
+fn lookup(store: &Store, name: &str) -> Result<(Vec<Candidate>, bool), StoreError> {
     let ids: Vec<NodeId> = store
         .find_exact(name, LOOKUP_LIMIT)?
         .into_iter()
         .map(|m| m.id)
         .collect();
+    let truncated = ids.len() >= LOOKUP_LIMIT;
     let mut nodes: Vec<Node> = store
         .get_nodes(&ids)?
         .into_iter()
@@ -1491,25 +1517,64 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
     // A call reaches the definition, not also its declaration in a header.
     codegraph_core::prefer_definitions(&mut nodes);
     prefer_implementations(&mut nodes);
-    // The definitions' enclosing definitions (not files): the traits that
-    // declare Rust methods of this name, the types whose members they are.
+    // The definitions' enclosing definitions (not files).
     let owners: Vec<NodeId> = nodes
         .iter()
         .filter_map(|n| n.parent.filter(|&p| p != NodeId::for_file(&n.file)))
         .collect();
-    let mut traits: HashMap<NodeId, String> = HashMap::new();
-    let mut types: HashSet<NodeId> = HashSet::new();
-    for owner in store.get_nodes(&owners)?.into_iter().flatten() {
-        if owner.kind == NodeKind::Trait {
-            traits.insert(owner.id, owner.name.clone());
+    let owners: Vec<Node> = store.get_nodes(&owners)?.into_iter().flatten().collect();
+    let owners = Owners::of(&owners);
+    let candidates = nodes.into_iter().map(|n| owners.candidate(n)).collect();
+    Ok((candidates, truncated))
+}
+
+/// `candidates` of `name` with the definitions of it among `nodes` (one
+/// file's) that they lack, in source order.
+fn with_own_definitions(
+    candidates: &[Candidate],
+    nodes: &HashMap<NodeId, Node>,
+    name: &str,
+    owners: &Owners,
+) -> Vec<Candidate> {
+    let mut all = candidates.to_vec();
+    let known: HashSet<NodeId> = candidates.iter().map(|c| c.id).collect();
+    all.extend(
+        nodes
+            .values()
+            .filter(|n| n.name == name && !known.contains(&n.id))
+            .filter(|n| !matches!(n.kind, NodeKind::Import | NodeKind::File))
+            .map(|n| owners.candidate(n.clone())),
+    );
+    all.sort_by(|a, b| (&a.file, a.start_byte).cmp(&(&b.file, b.start_byte)));
+    all
+}
+
+/// The enclosing definitions of some candidates: the traits that declare
+/// Rust methods, and the types whose members they are.
+#[derive(Default)]
+struct Owners {
+    traits: HashMap<NodeId, String>,
+    types: HashSet<NodeId>,
+}
+
+impl Owners {
+    fn of<'n>(owners: impl IntoIterator<Item = &'n Node>) -> Owners {
+        let mut found = Owners::default();
+        for owner in owners {
+            if owner.kind == NodeKind::Trait {
+                found.traits.insert(owner.id, owner.name.clone());
+            }
+            if owner.kind.is_type_container() {
+                found.types.insert(owner.id);
+            }
         }
-        if owner.kind.is_type_container() {
-            types.insert(owner.id);
-        }
+        found
     }
-    Ok(nodes
-        .into_iter()
-        .map(|n| Candidate {
+
+    /// `n` as a candidate, its owner among these.
+    fn candidate(&self, n: Node) -> Candidate {
+        let (traits, types) = (&self.traits, &self.types);
+        Candidate {
             id: n.id,
             kind: n.kind,
             in_trait: n
@@ -1548,8 +1613,8 @@ fn lookup(store: &Store, name: &str) -> Result<Vec<Candidate>, StoreError> {
             parent: n.parent,
             file: n.file,
             qualified_name: n.qualified_name,
-        })
-        .collect())
+        }
+    }
 }
 
 /// A type stub (`.pyi`, `.d.ts`) only declares what its module defines:

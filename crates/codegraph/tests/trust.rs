@@ -664,6 +664,33 @@ fn one_name_imported_under_two_names_reaches_each_its_own_module() {
 }
 
 #[test]
+fn a_name_defined_hundreds_of_times_still_reaches_the_files_own_definition() {
+    // 600 modules each define `state` and call it: more definitions than
+    // one lookup reads, so most files' own `state` is not among those read.
+    let texts: Vec<(String, String)> = (0..600)
+        .map(|i| {
+            (
+                format!("m{i}.py"),
+                format!("def state():\n    return {i}\n\ndef use_{i}():\n    return state()\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = tree(&files);
+    index(dir.path());
+    for i in (0..600).step_by(25) {
+        let found: Vec<String> = callers(dir.path(), &format!("m{i}.state"), &[])
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(found, [format!("m{i}.use_{i}")], "m{i}.py");
+    }
+}
+
+#[test]
 fn rust_tuple_variant_patterns_type_the_names_they_bind() {
     // In each arm (and `if let`), `entry` has the type of that variant's
     // field: the two arms' `entry.index()` are two different methods.
