@@ -434,7 +434,7 @@ fn resolve_file(
         let completed: Vec<Candidate>;
         let candidates = if cache.truncated.contains(reference.name.as_str()) {
             let owners = own_owners.get_or_insert_with(|| Owners::of(nodes.values()));
-            completed = with_own_definitions(candidates, &nodes, &reference.name, owners);
+            completed = with_own_definitions(candidates, path, &nodes, &reference.name, owners);
             &completed
         } else {
             candidates
@@ -1528,23 +1528,32 @@ fn lookup(store: &Store, name: &str) -> Result<(Vec<Candidate>, bool), StoreErro
     Ok((candidates, truncated))
 }
 
-/// `candidates` of `name` with the definitions of it among `nodes` (one
-/// file's) that they lack, in source order.
+/// `candidates` of `name`, a subset, with all the definitions of it in
+/// the file `nodes` are (in place of those of them the subset holds: it
+/// may hold one of two), chosen as `lookup` chooses, in source order.
 fn with_own_definitions(
     candidates: &[Candidate],
+    path: &str,
     nodes: &HashMap<NodeId, Node>,
     name: &str,
     owners: &Owners,
 ) -> Vec<Candidate> {
-    let mut all = candidates.to_vec();
-    let known: HashSet<NodeId> = candidates.iter().map(|c| c.id).collect();
-    all.extend(
-        nodes
-            .values()
-            .filter(|n| n.name == name && !known.contains(&n.id))
-            .filter(|n| !matches!(n.kind, NodeKind::Import | NodeKind::File))
-            .map(|n| owners.candidate(n.clone())),
-    );
+    let mut own: Vec<Node> = nodes
+        .values()
+        .filter(|n| n.name == name)
+        .filter(|n| !matches!(n.kind, NodeKind::Import | NodeKind::File))
+        .cloned()
+        .collect();
+    own.sort_by_key(|n| n.span.start_byte);
+    // A forward declaration is not a target beside its definition.
+    codegraph_core::prefer_definitions(&mut own);
+    prefer_implementations(&mut own);
+    let mut all: Vec<Candidate> = candidates
+        .iter()
+        .filter(|c| c.file != path)
+        .cloned()
+        .collect();
+    all.extend(own.into_iter().map(|n| owners.candidate(n)));
     all.sort_by(|a, b| (&a.file, a.start_byte).cmp(&(&b.file, b.start_byte)));
     all
 }

@@ -23,6 +23,15 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// `tree` of generated files.
+fn owned_tree(files: &[(String, String)]) -> tempfile::TempDir {
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    tree(&files)
+}
+
 fn codegraph(repo: &Path, args: &[&str]) -> std::process::Output {
     Command::new(assert_cmd::cargo::cargo_bin("codegraph"))
         .current_dir(repo)
@@ -675,11 +684,7 @@ fn a_name_defined_hundreds_of_times_still_reaches_the_files_own_definition() {
             )
         })
         .collect();
-    let files: Vec<(&str, &str)> = texts
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let dir = tree(&files);
+    let dir = owned_tree(&texts);
     index(dir.path());
     for i in (0..600).step_by(25) {
         let found: Vec<String> = callers(dir.path(), &format!("m{i}.state"), &[])
@@ -687,6 +692,35 @@ fn a_name_defined_hundreds_of_times_still_reaches_the_files_own_definition() {
             .map(|(name, _)| name)
             .collect();
         assert_eq!(found, [format!("m{i}.use_{i}")], "m{i}.py");
+    }
+}
+
+#[test]
+fn a_name_defined_hundreds_of_times_reaches_the_definition_that_runs() {
+    // The same where each module defines `state` twice, the second
+    // replacing the first: the call reaches the one that runs.
+    let texts: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            (
+                format!("m{i}.py"),
+                format!(
+                    "def state():\n    return 0\n\ndef state():\n    return {i}\n\n\
+                     def use_{i}():\n    return state()\n"
+                ),
+            )
+        })
+        .collect();
+    let dir = owned_tree(&texts);
+    index(dir.path());
+    for i in (0..400).step_by(40) {
+        let callees = json(dir.path(), &["callees", &format!("m{i}.use_{i}")]);
+        let found: Vec<String> = callees["hops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| format!("{}:{}", h["file"].as_str().unwrap(), h["start_line"]))
+            .collect();
+        assert_eq!(found, [format!("m{i}.py:4")], "m{i}.py");
     }
 }
 
