@@ -31,7 +31,7 @@ const CACHE_NAMES: usize = 100_000;
 /// Candidates one thread's name cache holds before it is dropped. Common
 /// names have hundreds of definitions: bounded by names alone, the
 /// caches took the kernel's resolution stage from 1.08 to 1.40 GB peak;
-/// bounded so, to 1.20 GB.
+/// bounded so, to 1.20-1.29 GB across runs.
 const CACHE_CANDIDATES: usize = 250_000;
 /// Most definitions read for one name.
 const LOOKUP_LIMIT: usize = 256;
