@@ -110,12 +110,9 @@ const CHUNK_FILES: usize = 256;
 #[derive(Default)]
 struct Caches {
     /// The definitions of each name looked up.
-    names: HashMap<String, Vec<Candidate>>,
+    names: HashMap<String, Definitions>,
     /// How many candidates `names` holds in all.
     names_held: usize,
-    /// Names of `names` defined more often than one lookup reads
-    /// (`LOOKUP_LIMIT`): their candidates are a subset.
-    truncated: HashSet<String>,
     /// The direct base types (by name) of each type name looked up.
     bases: HashMap<String, Vec<String>>,
     /// Each file's inheritance references (`class A : B`, `impl T for
@@ -427,17 +424,17 @@ fn resolve_file(
             None => Vec::new(),
         };
         let exported = package_export(store, files, aliases, cache, &context, reference)?;
-        cached_lookup(store, cache, &reference.name)?;
-        let candidates = cache.names[reference.name.as_str()].as_slice();
+        let found = cached_definitions(store, cache, &reference.name)?;
         // A name defined more often than a lookup reads has candidates that
         // may miss the file's own definitions: they are added.
         let completed: Vec<Candidate>;
-        let candidates = if cache.truncated.contains(reference.name.as_str()) {
+        let candidates = if found.truncated {
             let owners = own_owners.get_or_insert_with(|| Owners::of(nodes.values()));
-            completed = with_own_definitions(candidates, path, &nodes, &reference.name, owners);
+            completed =
+                with_own_definitions(&found.candidates, path, &nodes, &reference.name, owners);
             &completed
         } else {
-            candidates
+            &found.candidates
         };
         // A name imported under another is not the file's own definition
         // of the name it was imported as (`from ._funcs import asdict as
@@ -689,33 +686,37 @@ fn cached_lookup<'c>(
     cache: &'c mut Caches,
     name: &str,
 ) -> Result<&'c [Candidate], StoreError> {
+    Ok(&cached_definitions(store, cache, name)?.candidates)
+}
+
+/// `cached_lookup`, with whether the candidates are only some of them.
+fn cached_definitions<'c>(
+    store: &Store,
+    cache: &'c mut Caches,
+    name: &str,
+) -> Result<&'c Definitions, StoreError> {
     if !cache.names.contains_key(name) {
         // A Rust type written with its module path (`graph_impl::Edges`,
         // from `type_near`): the types of that name whose qualified name
         // ends so.
-        let (candidates, truncated) = match name.rsplit_once("::") {
+        let found = match name.rsplit_once("::") {
             Some((_, last)) if !last.is_empty() => {
                 let suffix = format!("::{name}");
-                let (found, truncated) = lookup(store, last)?;
-                let found = found
-                    .into_iter()
-                    .filter(|c| c.qualified_name == name || c.qualified_name.ends_with(&suffix))
-                    .collect();
-                (found, truncated)
+                let mut found = lookup(store, last)?;
+                found
+                    .candidates
+                    .retain(|c| c.qualified_name == name || c.qualified_name.ends_with(&suffix));
+                found
             }
             _ => lookup(store, name)?,
         };
-        let held = cache.names_held + candidates.len();
+        let held = cache.names_held + found.candidates.len();
         if cache.names.len() >= CACHE_NAMES || held > CACHE_CANDIDATES {
             cache.names.clear();
             cache.names_held = 0;
-            cache.truncated.clear();
         }
-        if truncated {
-            cache.truncated.insert(name.to_string());
-        }
-        cache.names_held += candidates.len();
-        cache.names.insert(name.to_string(), candidates);
+        cache.names_held += found.candidates.len();
+        cache.names.insert(name.to_string(), found);
     }
     Ok(&cache.names[name])
 }
@@ -1495,10 +1496,17 @@ fn returned_type(
     type_near(store, cache, ty, &target.file)
 }
 
-/// The definitions named `name`, and whether they are only some of them:
-/// a name matched more than `LOOKUP_LIMIT` times (kernel names such as
-/// `probe`) is read no further.
-fn lookup(store: &Store, name: &str) -> Result<(Vec<Candidate>, bool), StoreError> {
+/// What a lookup found of a name.
+struct Definitions {
+    candidates: Vec<Candidate>,
+    /// Whether they are only some of them: a name matched more than
+    /// `LOOKUP_LIMIT` times (kernel names such as `probe`) is read no
+    /// further.
+    truncated: bool,
+}
+
+/// The definitions named `name`.
+fn lookup(store: &Store, name: &str) -> Result<Definitions, StoreError> {
     let ids: Vec<NodeId> = store
         .find_exact(name, LOOKUP_LIMIT)?
         .into_iter()
@@ -1525,7 +1533,10 @@ fn lookup(store: &Store, name: &str) -> Result<(Vec<Candidate>, bool), StoreErro
     let owners: Vec<Node> = store.get_nodes(&owners)?.into_iter().flatten().collect();
     let owners = Owners::of(&owners);
     let candidates = nodes.into_iter().map(|n| owners.candidate(n)).collect();
-    Ok((candidates, truncated))
+    Ok(Definitions {
+        candidates,
+        truncated,
+    })
 }
 
 /// `candidates` of `name`, a subset, with all the definitions of it in
