@@ -245,7 +245,15 @@ fn cf_options(name: &str, cache: &Cache, mode: OpenMode) -> Options {
         table.set_bloom_filter(10.0, false);
     }
     if hot {
-        table.set_block_size(4 << 10);
+        // Names are only ever scanned from a seek, and a one-shot reader
+        // reads a table file's whole index block to seek in it: 16 KiB
+        // blocks make that index a quarter the size. On the kernel's index,
+        // those whole-index reads were 2.3M of a one-shot `find`'s 16.5M
+        // instructions; with 16 KiB blocks (and the shorter manifest below)
+        // it took 12.5M, and the in-process lookup path's count did not
+        // move. Partitioning the index instead saved as much one-shot but
+        // cost in-process lookups 8.7 %.
+        table.set_block_size(if name == CF_NAMES { 16 << 10 } else { 4 << 10 });
         opts.set_compression_type(DBCompressionType::Lz4);
     } else {
         table.set_block_size(if name == CF_SOURCES {
