@@ -245,3 +245,19 @@ fn parallel_and_sequential_walks_agree() {
     assert!(cut.truncated);
     assert_eq!(cut.hops[..], sequential.hops[..200]);
 }
+
+#[test]
+fn the_manifest_stays_short_however_many_flushes_it_records() {
+    // Every reader replays the manifest when it opens the store: after a
+    // hundred flushes it must not hold a record of each.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    for i in 0..100 {
+        write(&store, "pkg/cfg.py", if i % 2 == 0 { V1 } else { V2 });
+        store.flush().unwrap();
+    }
+    let current = std::fs::read_to_string(dir.path().join("CURRENT")).unwrap();
+    let manifest = std::fs::metadata(dir.path().join(current.trim())).unwrap();
+    assert!(manifest.len() < 16 << 10, "{} bytes", manifest.len());
+    assert_eq!(store.find_exact("parse_config_file", 10).unwrap().len(), 1);
+}
