@@ -108,6 +108,12 @@ fn a_bulk_load_once_flushed_reads_as_a_store_written_in_place() {
         assert_eq!(store.files().unwrap(), written.files().unwrap());
     };
     same(&bulk);
+    // The families a one-shot lookup reads keep no level-0 file, whose
+    // whole index and filter every reader would read on opening it.
+    let level0 = bulk.level0_files_by_family().unwrap();
+    for family in ["nodes", "names", "meta"] {
+        assert!(level0.contains(&(family, 0)), "{family}: {level0:?}");
+    }
     // Reopened for incremental work, the bulk load's writes are all there
     // and a file replaced in place drops what it no longer defines.
     drop(bulk);
