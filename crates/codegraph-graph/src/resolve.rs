@@ -1513,18 +1513,7 @@ fn lookup(store: &Store, name: &str) -> Result<Definitions, StoreError> {
         .map(|m| m.id)
         .collect();
     let truncated = ids.len() >= LOOKUP_LIMIT;
-    let mut nodes: Vec<Node> = store
-        .get_nodes(&ids)?
-        .into_iter()
-        .flatten()
-        .filter(|n| n.name == name && !matches!(n.kind, NodeKind::Import | NodeKind::File))
-        .collect();
-    // In source order, not id order: where rules tie, the first written
-    // wins, whatever the ids hash to.
-    nodes.sort_by(|a, b| (&a.file, a.span.start_byte).cmp(&(&b.file, b.span.start_byte)));
-    // A call reaches the definition, not also its declaration in a header.
-    codegraph_core::prefer_definitions(&mut nodes);
-    prefer_implementations(&mut nodes);
+    let nodes = definitions_among(store.get_nodes(&ids)?.into_iter().flatten(), name);
     // The definitions' enclosing definitions (not files).
     let owners: Vec<NodeId> = nodes
         .iter()
@@ -1539,6 +1528,22 @@ fn lookup(store: &Store, name: &str) -> Result<Definitions, StoreError> {
     })
 }
 
+/// The definitions of `name` among `nodes`, chosen as a call's targets
+/// are: in source order, not id order (where rules tie, the first written
+/// wins, whatever the ids hash to), a definition in place of its
+/// declaration in a header, and the implementation a stub or an earlier
+/// Python definition stands for.
+fn definitions_among(nodes: impl IntoIterator<Item = Node>, name: &str) -> Vec<Node> {
+    let mut found: Vec<Node> = nodes
+        .into_iter()
+        .filter(|n| n.name == name && !matches!(n.kind, NodeKind::Import | NodeKind::File))
+        .collect();
+    found.sort_by(|a, b| (&a.file, a.span.start_byte).cmp(&(&b.file, b.span.start_byte)));
+    codegraph_core::prefer_definitions(&mut found);
+    prefer_implementations(&mut found);
+    found
+}
+
 /// `candidates` of `name`, a subset, with all the definitions of it in
 /// the file `nodes` are (in place of those of them the subset holds: it
 /// may hold one of two), chosen as `lookup` chooses, in source order.
@@ -1549,16 +1554,7 @@ fn with_own_definitions(
     name: &str,
     owners: &Owners,
 ) -> Vec<Candidate> {
-    let mut own: Vec<Node> = nodes
-        .values()
-        .filter(|n| n.name == name)
-        .filter(|n| !matches!(n.kind, NodeKind::Import | NodeKind::File))
-        .cloned()
-        .collect();
-    own.sort_by_key(|n| n.span.start_byte);
-    // A forward declaration is not a target beside its definition.
-    codegraph_core::prefer_definitions(&mut own);
-    prefer_implementations(&mut own);
+    let own = definitions_among(nodes.values().filter(|n| n.name == name).cloned(), name);
     let mut all: Vec<Candidate> = candidates
         .iter()
         .filter(|c| c.file != path)
