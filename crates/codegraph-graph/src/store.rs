@@ -1063,32 +1063,33 @@ impl Store {
     /// Table files at level 0 per column family: each is read whole
     /// (index and filter) by every reader that opens it.
     pub fn level0_files_by_family(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
-        self.mode
-            .families()
-            .iter()
-            .map(|name| {
-                let files = self
-                    .db
-                    .property_int_value_cf(self.cf(name)?, "rocksdb.num-files-at-level0")
-                    .map_err(|e| self.db_err(e))?;
-                Ok((*name, files.unwrap_or(0)))
-            })
+        self.property_by_family("rocksdb.num-files-at-level0")
+            .into_iter()
+            .map(|(name, files)| Ok((name, files?)))
             .collect()
     }
 
     /// Bytes of table files per column family.
     pub fn disk_bytes_by_family(&self) -> Vec<(&'static str, u64)> {
+        self.property_by_family("rocksdb.total-sst-files-size")
+            .into_iter()
+            .map(|(name, bytes)| (name, bytes.unwrap_or(0)))
+            .collect()
+    }
+
+    /// RocksDB's integer `property` of each column family opened (0 where
+    /// it has none).
+    fn property_by_family(&self, property: &str) -> Vec<(&'static str, Result<u64, StoreError>)> {
         self.mode
             .families()
             .iter()
             .map(|name| {
-                let bytes = self.cf(name).ok().and_then(|cf| {
-                    let size = self
-                        .db
-                        .property_int_value_cf(cf, "rocksdb.total-sst-files-size");
-                    size.ok().flatten()
+                let value = self.cf(name).and_then(|cf| {
+                    self.db
+                        .property_int_value_cf(cf, property)
+                        .map_err(|e| self.db_err(e))
                 });
-                (*name, bytes.unwrap_or(0))
+                (*name, value.map(|v| v.unwrap_or(0)))
             })
             .collect()
     }
