@@ -1,10 +1,15 @@
 //! Parses every supported file under a directory on one thread and reports
 //! the time spent, for profiling the parser alone (no store):
-//!   cargo run --release -p codegraph-parser --example parse_tree -- DIR
+//!   cargo run --release -p codegraph-parser --example parse_tree -- DIR [--grammar-only]
+//! `--grammar-only` runs the grammar and nothing else (no extraction): the
+//! floor under the parse stage, for setting beside a tagger's time.
 use std::path::Path;
 use std::time::Instant;
 
 use codegraph_core::Language;
+
+/// `codegraph index`'s default `--max-file-size`.
+const MAX_FILE_BYTES: u64 = 1 << 20;
 
 fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -14,7 +19,14 @@ fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         let path = entry.path();
         match entry.file_type() {
             Ok(t) if t.is_dir() => walk(&path, out),
-            Ok(t) if t.is_file() && Language::from_path(&path).is_some() => out.push(path),
+            // As `codegraph index` by default, files over 1 MiB are skipped.
+            Ok(t)
+                if t.is_file()
+                    && Language::from_path(&path).is_some()
+                    && entry.metadata().is_ok_and(|m| m.len() <= MAX_FILE_BYTES) =>
+            {
+                out.push(path)
+            }
             _ => {}
         }
     }
@@ -22,8 +34,16 @@ fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 fn main() {
     let Some(dir) = std::env::args().nth(1) else {
-        eprintln!("usage: parse_tree DIR");
+        eprintln!("usage: parse_tree DIR [--grammar-only]");
         std::process::exit(2);
+    };
+    let grammar_only = match std::env::args().nth(2).as_deref() {
+        None => false,
+        Some("--grammar-only") => true,
+        Some(other) => {
+            eprintln!("parse_tree: unknown option {other}");
+            std::process::exit(2);
+        }
     };
     let mut files = Vec::new();
     walk(Path::new(&dir), &mut files);
@@ -43,13 +63,23 @@ fn main() {
     let mut nodes = 0;
     let mut refs = 0;
     for (path, text, language) in &sources {
+        if grammar_only {
+            let tree = codegraph_parser::syntax_tree_only(text, *language);
+            nodes += tree.map_or(0, |tree| tree.root_node().descendant_count());
+            continue;
+        }
         let graph = codegraph_parser::parse_file(path, text, *language);
         nodes += graph.nodes.len();
         refs += graph.refs.len();
     }
     let secs = start.elapsed().as_secs_f64();
+    let what = if grammar_only {
+        "syntax nodes"
+    } else {
+        "nodes"
+    };
     println!(
-        "{} files, {:.1} MB, {nodes} nodes, {refs} refs in {secs:.2} s: {:.0} nodes/s, {:.1} MB/s (one thread)",
+        "{} files, {:.1} MB, {nodes} {what}, {refs} refs in {secs:.2} s: {:.0} nodes/s, {:.1} MB/s (one thread)",
         sources.len(),
         bytes as f64 / 1e6,
         nodes as f64 / secs,

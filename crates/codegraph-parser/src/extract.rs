@@ -10,6 +10,7 @@ use codegraph_core::{
 };
 use tree_sitter::{Parser, QueryCursor, StreamingIterator};
 
+use crate::kin::Kin;
 use crate::spec::{spec, LanguageSpec, Role};
 use crate::text::{doc_comment, signature, truncate};
 use crate::types::{Binding, Scopes, TypeFacts};
@@ -211,17 +212,7 @@ struct RawImport<'t> {
 /// parsed, with `has_syntax_errors` set.
 pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
     let spec = spec(language);
-    // The grammar reads the blanked text; the extractor reads the file's
-    // own, at the same offsets.
-    let blanked = spec
-        .blanks_macros
-        .then(|| crate::mask::blank_macros(source))
-        .flatten();
-    let tree = PARSER.with_borrow_mut(|parser| {
-        // Only fails on a grammar ABI mismatch, which the tests rule out.
-        parser.set_language(&spec.grammar).ok()?;
-        parser.parse(blanked.as_deref().unwrap_or(source), None)
-    });
+    let tree = syntax(spec, source);
     let file_node = file_node(path, source, language);
     let Some(tree) = tree else {
         return FileGraph {
@@ -243,9 +234,30 @@ pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
         macro_argument_refs(spec, root, source, at, 0, &mut found);
         found.finish();
     }
-    let mut graph = raw.into_graph(spec, path, source, language, file_node);
+    let mut graph = raw.into_graph(root, spec, path, source, language, file_node);
     graph.has_syntax_errors = root.has_error();
     graph
+}
+
+/// The grammar's pass alone over one file: the syntax tree `parse_file`
+/// extracts from, with nothing extracted (for measuring what the grammar
+/// costs apart from the extraction; `None` as `parse_file` would see it).
+pub fn syntax_tree_only(source: &str, language: Language) -> Option<tree_sitter::Tree> {
+    syntax(spec(language), source)
+}
+
+fn syntax(spec: &LanguageSpec, source: &str) -> Option<tree_sitter::Tree> {
+    // The grammar reads the blanked text; the extractor reads the file's
+    // own, at the same offsets.
+    let blanked = spec
+        .blanks_macros
+        .then(|| crate::mask::blank_macros(source))
+        .flatten();
+    PARSER.with_borrow_mut(|parser| {
+        // Only fails on a grammar ABI mismatch, which the tests rule out.
+        parser.set_language(&spec.grammar).ok()?;
+        parser.parse(blanked.as_deref().unwrap_or(source), None)
+    })
 }
 
 /// Where a text parsed on its own sits in the file: its first byte's
@@ -549,6 +561,24 @@ struct Captured<'t> {
     locals: Vec<Local>,
     /// Name positions a `@not_reference` capture marks.
     not_references: HashSet<usize>,
+}
+
+/// `node`'s parent, searched for from `ancestor` down when `node` lies
+/// inside it: `Node::parent` searches from the root, through every earlier
+/// sibling of each ancestor on the way.
+fn parent_below<'t>(
+    ancestor: tree_sitter::Node<'t>,
+    node: tree_sitter::Node<'t>,
+) -> Option<tree_sitter::Node<'t>> {
+    let mut current = ancestor;
+    while current.id() != node.id() {
+        match current.child_with_descendant(node) {
+            Some(child) if child.id() == node.id() => return Some(current),
+            Some(child) => current = child,
+            None => break,
+        }
+    }
+    node.parent()
 }
 
 /// `node` sits in a function type (TypeScript `(a: A) => B`, Rust
@@ -880,9 +910,7 @@ impl<'t> Captured<'t> {
         let mut ref_index: HashMap<usize, (usize, usize)> = HashMap::new();
         let mut matches = cursor.matches(&spec.query, root, source.as_bytes());
         while let Some(m) = matches.next() {
-            let (mut main, mut name, mut owner, mut receiver) = (None, None, None, None);
-            let mut path_receiver = false;
-            let mut through_value = false;
+            let (mut main, mut name, mut owner, mut receiver_node) = (None, None, None, None);
             let mut relative_import = false;
             let (mut import_path, mut import_name, mut import_alias) = (None, None, None);
             let (mut binding_name, mut binding_type, mut callee) = (None, None, None);
@@ -906,20 +934,7 @@ impl<'t> Captured<'t> {
                     Role::BindingItem => binding_type = Some((node, Bound::Item)),
                     Role::Name => name = Some(node),
                     Role::Owner => owner = Some(text(node, source).to_string()),
-                    Role::Receiver => {
-                        // Haskell's qualified names keep the dot (`M.`).
-                        let parent = node.parent().map(|p| p.kind());
-                        path_receiver =
-                            matches!(parent, Some("scoped_identifier" | "scoped_type_identifier"));
-                        through_value = parent == Some("field_expression");
-                        let written = one_line(text(node, source).trim_end_matches('.'));
-                        // `SmallVec::<[u8; 4]>::new()` goes through `SmallVec`.
-                        receiver = Some(if path_receiver {
-                            strip_turbofish(&qualified_self(&written))
-                        } else {
-                            dereferenced(&written).unwrap_or(written)
-                        });
-                    }
+                    Role::Receiver => receiver_node = Some(node),
                     Role::ImportPath => import_path = Some(node),
                     Role::ImportRelative => {
                         import_path = Some(node);
@@ -939,6 +954,22 @@ impl<'t> Captured<'t> {
                 }
             }
             let Some((role, node)) = main else { continue };
+            let mut path_receiver = false;
+            let mut through_value = false;
+            let mut receiver = receiver_node.map(|receiver| {
+                let parent = parent_below(node, receiver).map(|p| p.kind());
+                path_receiver =
+                    matches!(parent, Some("scoped_identifier" | "scoped_type_identifier"));
+                through_value = parent == Some("field_expression");
+                // Haskell's qualified names keep the dot (`M.`).
+                let written = one_line(text(receiver, source).trim_end_matches('.'));
+                // `SmallVec::<[u8; 4]>::new()` goes through `SmallVec`.
+                if path_receiver {
+                    strip_turbofish(&qualified_self(&written))
+                } else {
+                    dereferenced(&written).unwrap_or(written)
+                }
+            });
             match role {
                 Role::Definition(_) | Role::Scope => {
                     // A pattern may capture the definition alone, its name
@@ -979,7 +1010,9 @@ impl<'t> Captured<'t> {
                     let pos = name.start_position();
                     // `inner.seek(pos)` among a macro's tokens: a method of
                     // `inner`, never a free function `seek`.
-                    if receiver.is_none() && name.parent().is_some_and(|p| p.kind() == "token_tree")
+                    if receiver.is_none()
+                        && spec.has_token_trees
+                        && parent_below(node, name).is_some_and(|p| p.kind() == "token_tree")
                     {
                         if let Some(value) = token_receiver(source, name.start_byte()) {
                             receiver = Some(value.to_string());
@@ -1152,6 +1185,7 @@ impl<'t> Captured<'t> {
 
     fn into_graph(
         mut self,
+        root: tree_sitter::Node<'t>,
         spec: &LanguageSpec,
         path: &str,
         source: &str,
@@ -1201,13 +1235,14 @@ impl<'t> Captured<'t> {
         let mut occurrences: HashMap<(String, NodeKind), u32> = HashMap::new();
         let mut type_ids: HashMap<String, NodeId> = HashMap::new();
         let overloads = overload_signatures(&defs, &scope_parent);
+        let kin = Kin::new(root, defs.iter().map(|d| d.node));
         let mut test_of: Vec<bool> = Vec::with_capacity(defs.len());
         for (i, def) in defs.iter().enumerate() {
             let parent = scope_parent[i];
             test_of.push(
                 test_file
                     || parent.is_some_and(|p| test_of[p])
-                    || crate::testing::marks_test(def.node, &def.name, language, source),
+                    || crate::testing::marks_test(def.node, &def.name, language, source, &kin),
             );
             // The file's own package declaration (PHP's and C#'s
             // `namespace X;`) is named X, not X within X.
@@ -1259,8 +1294,8 @@ impl<'t> Captured<'t> {
                 qualified_name: qname.clone(),
                 file: path.to_string(),
                 span: span_of(node),
-                signature: signature(node, source),
-                doc: doc_comment(node, source),
+                signature: signature(node, source, &kin),
+                doc: doc_comment(node, source, &kin),
                 parent: Some(parent_id),
                 content_hash: content_hash(source.as_bytes().get(node.byte_range()).unwrap_or(&[])),
                 test: test_of[i],

@@ -18,13 +18,14 @@
 //! ```
 
 mod extract;
+mod kin;
 mod mask;
 mod spec;
 mod testing;
 mod text;
 mod types;
 
-pub use extract::parse_file;
+pub use extract::{parse_file, syntax_tree_only};
 
 /// Identifies this extractor (its code, queries and the core types it
 /// fills): an index parsed by another one parses every file again.

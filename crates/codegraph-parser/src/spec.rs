@@ -139,6 +139,9 @@ pub(crate) struct LanguageSpec {
     /// (`f() const NOEXCEPT {`) are blanked before parsing (C, C++: see
     /// `mask.rs`).
     pub blanks_macros: bool,
+    /// The grammar has `token_tree` nodes (a macro's unparsed arguments),
+    /// among which a name may be a method called on the token before it.
+    pub has_token_trees: bool,
     module_path: fn(&str) -> Option<String>,
 }
 
@@ -258,6 +261,7 @@ fn build(language: Language) -> LanguageSpec {
         _ => no_module_path,
     };
     let separator = language.info().separator;
+    let has_token_trees = grammar.id_for_node_kind("token_tree", true) != 0;
     LanguageSpec {
         grammar,
         query,
@@ -267,6 +271,7 @@ fn build(language: Language) -> LanguageSpec {
         expands_use_trees: language == Language::Rust,
         parses_macro_arguments: language == Language::Rust,
         blanks_macros: matches!(language, Language::C | Language::Cpp),
+        has_token_trees,
         module_path,
     }
 }

@@ -7,6 +7,8 @@ use codegraph_core::testing::is_test_name;
 use codegraph_core::Language;
 use tree_sitter::Node;
 
+use crate::kin::Kin;
+
 /// Callees whose callback arguments are tests (Jest, Mocha, Vitest, Jasmine).
 const JS_TEST_CALLS: [&str; 10] = [
     "describe",
@@ -25,12 +27,18 @@ const JS_TEST_CALLS: [&str; 10] = [
 const MAX_ANCESTORS: usize = 32;
 
 /// Whether the definition `node` named `name` is itself marked a test.
-pub(crate) fn marks_test(node: Node<'_>, name: &str, language: Language, source: &str) -> bool {
+pub(crate) fn marks_test<'t>(
+    node: Node<'t>,
+    name: &str,
+    language: Language,
+    source: &str,
+    kin: &Kin<'t>,
+) -> bool {
     let text = |n: Node<'_>| source.get(n.byte_range()).unwrap_or("");
     match language {
         // `#[test]`, `#[tokio::test]`, `#[cfg(test)] mod tests`, `#[bench]`.
         Language::Rust => {
-            let mut previous = node.prev_sibling();
+            let mut previous = kin.prev_sibling(node);
             while let Some(sibling) = previous {
                 match sibling.kind() {
                     "attribute_item" => {
@@ -44,7 +52,7 @@ pub(crate) fn marks_test(node: Node<'_>, name: &str, language: Language, source:
                     "line_comment" | "block_comment" => {}
                     _ => break,
                 }
-                previous = sibling.prev_sibling();
+                previous = kin.prev_sibling(sibling);
             }
             false
         }
@@ -71,7 +79,7 @@ pub(crate) fn marks_test(node: Node<'_>, name: &str, language: Language, source:
         }
         Language::Go => false,
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            let mut current = node.parent();
+            let mut current = kin.parent(node);
             for _ in 0..MAX_ANCESTORS {
                 let Some(n) = current else { break };
                 if n.kind() == "call_expression" {
@@ -81,7 +89,7 @@ pub(crate) fn marks_test(node: Node<'_>, name: &str, language: Language, source:
                         return true;
                     }
                 }
-                current = n.parent();
+                current = kin.parent(n);
             }
             false
         }

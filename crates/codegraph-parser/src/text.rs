@@ -3,6 +3,8 @@
 
 use tree_sitter::Node;
 
+use crate::kin::Kin;
+
 const MAX_DOC_BYTES: usize = 2048;
 const MAX_SIGNATURE_BYTES: usize = 300;
 
@@ -33,27 +35,27 @@ fn is_wrapper(kind: &str) -> bool {
 
 /// The doc comment of a definition: the run of comments right above it (or
 /// above its wrapper), or a Python docstring.
-pub(crate) fn doc_comment(def: Node, source: &str) -> Option<String> {
+pub(crate) fn doc_comment<'t>(def: Node<'t>, source: &str, kin: &Kin<'t>) -> Option<String> {
     if let Some(doc) = python_docstring(def, source) {
         return Some(doc);
     }
     let mut anchor = def;
-    while anchor
-        .prev_sibling()
+    while kin
+        .prev_sibling(anchor)
         .is_none_or(|p| !is_comment(&p) && !is_attribute(&p))
     {
-        match anchor.parent() {
+        match kin.parent(anchor) {
             Some(parent) if is_wrapper(parent.kind()) => anchor = parent,
             _ => break,
         }
     }
     let mut lines = Vec::new();
     let mut next_row = anchor.start_position().row;
-    let mut sibling = anchor.prev_sibling();
+    let mut sibling = kin.prev_sibling(anchor);
     while let Some(node) = sibling {
         if is_attribute(&node) {
             next_row = node.start_position().row;
-            sibling = node.prev_sibling();
+            sibling = kin.prev_sibling(node);
             continue;
         }
         // Comments must touch each other and the definition: a blank line
@@ -67,7 +69,7 @@ pub(crate) fn doc_comment(def: Node, source: &str) -> Option<String> {
         }
         lines.push(clean_comment(text));
         next_row = node.start_position().row;
-        sibling = node.prev_sibling();
+        sibling = kin.prev_sibling(node);
     }
     lines.reverse();
     finish(lines.join("\n"))
@@ -139,20 +141,22 @@ fn finish(doc: String) -> Option<String> {
 
 /// The head of a definition up to its body, whitespace collapsed:
 /// `pub fn parse(input: &str) -> Result<Ast>`.
-pub(crate) fn signature(def: Node, source: &str) -> Option<String> {
+pub(crate) fn signature<'t>(def: Node<'t>, source: &str, kin: &Kin<'t>) -> Option<String> {
     // One name of a Haskell record field (`note` of `note, tag :: String`)
     // is signed by the whole field.
     let def = match def.kind() {
-        "field_name" => def.parent().filter(|p| p.kind() == "field").unwrap_or(def),
+        "field_name" => kin
+            .parent(def)
+            .filter(|p| p.kind() == "field")
+            .unwrap_or(def),
         _ => def,
     };
     // A declarator alone (`repo`) says little: start at its declaration.
-    let start = match def.parent() {
-        Some(parent) if def.kind() == "variable_declarator" && is_wrapper(parent.kind()) => {
-            parent.start_byte()
-        }
-        _ => def.start_byte(),
-    };
+    let wrapper = (def.kind() == "variable_declarator")
+        .then(|| kin.parent(def))
+        .flatten()
+        .filter(|parent| is_wrapper(parent.kind()));
+    let start = wrapper.unwrap_or(def).start_byte();
     // A function bound to a name (`const f = (x) => ..`) ends at its body.
     let function_value = ["value", "right"]
         .iter()
