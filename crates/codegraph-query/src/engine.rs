@@ -197,9 +197,14 @@ impl Engine {
     }
 
     fn nodes_by_id(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Node>> {
+        // Each node read once: a call tree names the root as every first
+        // hop's parent.
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
         Ok(self
             .store
-            .get_nodes(ids)?
+            .get_nodes(&ids)?
             .into_iter()
             .flatten()
             .map(|n| (n.id, n))
