@@ -32,6 +32,13 @@ pub const MAX_DEPTH: u32 = 10;
 const FAN_IN_CAP: usize = 10_000;
 /// How many index entries a name lookup considers before ranking.
 const PREFIX_CANDIDATES: usize = 5000;
+
+/// Accepted hits a ranking reads before it stops: twice what it returns,
+/// so that the preferences it sorts by (exact case, definitions before
+/// imports) have some to choose among.
+fn read_enough(limit: usize) -> usize {
+    limit.saturating_mul(2).max(8)
+}
 /// Lines of source shown with each search hit.
 const SNIPPET_LINES: usize = 3;
 /// Nodes a path search may visit.
@@ -223,12 +230,17 @@ impl Engine {
         let accepts =
             |n: &Node| kind.is_none_or(|k| n.kind == k) && language.is_none_or(|l| n.language == l);
         for match_kind in ["exact", "prefix", "fuzzy"] {
-            let matches = match match_kind {
-                "exact" => self.exact_or_qualified_suffix(name)?,
-                "prefix" => self.store.find_prefix(name, PREFIX_CANDIDATES)?,
-                _ => self.store.find_fuzzy(name, PREFIX_CANDIDATES)?,
+            let hits = match match_kind {
+                "exact" => self.rank_exact(name, &accepts, limit)?,
+                "prefix" => {
+                    let matches = self.store.find_prefix(name, PREFIX_CANDIDATES)?;
+                    self.rank(name, matches, &accepts, limit)?
+                }
+                _ => {
+                    let matches = self.store.find_fuzzy(name, PREFIX_CANDIDATES)?;
+                    self.rank(name, matches, &accepts, limit)?
+                }
             };
-            let hits = self.rank(name, matches, &accepts, limit)?;
             if !hits.is_empty() {
                 return Ok(hits
                     .iter()
@@ -274,15 +286,54 @@ impl Engine {
         Ok(hits)
     }
 
+    /// [`Engine::rank`] of the exact matches of `name`, reading only the
+    /// first few when they settle the answer. Exact matches all score alike
+    /// and are ranked in the order the name index holds them, so the answer
+    /// comes from the first of them unless the filter turns most away: a
+    /// name defined thousands of times (`get`, `String`, `type`) scanned
+    /// and sorted every one of them on each lookup. The answer is the same
+    /// as from all of them.
+    fn rank_exact(
+        &self,
+        name: &str,
+        accepts: &dyn Fn(&Node) -> bool,
+        limit: usize,
+    ) -> Result<Vec<(Node, f32)>> {
+        let few = read_enough(limit).saturating_mul(4);
+        let first = self.store.find_exact(name, few)?;
+        if first.is_empty() {
+            return self.rank(name, self.exact_or_qualified_suffix(name)?, accepts, limit);
+        }
+        let all_read = first.len() < few;
+        let (hits, settled) = self.rank_reading(name, first, accepts, limit)?;
+        if all_read || settled {
+            return Ok(hits);
+        }
+        let matches = self.store.find_exact(name, PREFIX_CANDIDATES)?;
+        self.rank(name, matches, accepts, limit)
+    }
+
     /// Orders hits: better match, exact case, definitions before imports,
     /// shorter qualified names; then reads the nodes and applies the filter.
     fn rank(
         &self,
         query: &str,
-        mut matches: Vec<NameMatch>,
+        matches: Vec<NameMatch>,
         accepts: &dyn Fn(&Node) -> bool,
         limit: usize,
     ) -> Result<Vec<(Node, f32)>> {
+        Ok(self.rank_reading(query, matches, accepts, limit)?.0)
+    }
+
+    /// [`Engine::rank`], and whether it stopped reading with enough hits in
+    /// hand (so more candidates after these could not change the answer).
+    fn rank_reading(
+        &self,
+        query: &str,
+        mut matches: Vec<NameMatch>,
+        accepts: &dyn Fn(&Node) -> bool,
+        limit: usize,
+    ) -> Result<(Vec<(Node, f32)>, bool)> {
         let mut seen = HashSet::new();
         matches.retain(|m| seen.insert(m.id));
         matches.sort_by(|a, b| {
@@ -295,7 +346,8 @@ impl Engine {
         // still stops early once enough hits are in hand to rank: a common
         // name (`__init__`, `new`) has thousands of exact matches, equal
         // in score, and reading them all would cost every lookup of it.
-        let enough = limit.saturating_mul(2).max(8);
+        let enough = read_enough(limit);
+        let mut settled = false;
         for chunk in matches.chunks(enough) {
             let ids: Vec<NodeId> = chunk.iter().map(|m| m.id).collect();
             for (m, node) in chunk.iter().zip(self.store.get_nodes(&ids)?) {
@@ -304,6 +356,7 @@ impl Engine {
                 }
             }
             if hits.len() >= enough {
+                settled = true;
                 break;
             }
         }
@@ -316,7 +369,7 @@ impl Engine {
                 .then_with(|| a.span.start_line.cmp(&b.span.start_line))
         });
         hits.truncate(limit);
-        Ok(hits)
+        Ok((hits, settled))
     }
 
     /// The error for a name nothing matches, with close names if any.
@@ -868,6 +921,43 @@ mod tests {
         }
         let engine = Engine::open(&db, OpenMode::ReadOnly).unwrap();
         (dir, engine)
+    }
+
+    #[test]
+    fn a_name_defined_many_times_is_ranked_as_from_all_its_definitions() {
+        // 60 functions named `get` and one class `Get`: more exact matches
+        // than the first read takes for small limits.
+        let sources: Vec<(String, String)> = (0..60)
+            .map(|i| {
+                (
+                    format!("m{i:02}.py"),
+                    format!("def get(x):\n    return x + {i}\n"),
+                )
+            })
+            .chain([("z.py".to_string(), "class Get:\n    pass\n".to_string())])
+            .collect();
+        let files: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|(p, s)| (p.as_str(), s.as_str()))
+            .collect();
+        let (_dir, engine) = engine(&files);
+        let ids = |hits: &[(Node, f32)]| hits.iter().map(|(n, _)| n.id).collect::<Vec<_>>();
+        for limit in [1, 3, 10, 100] {
+            for kind in [None, Some(NodeKind::Class), Some(NodeKind::Function)] {
+                let accepts = |n: &Node| kind.is_none_or(|k| n.kind == k);
+                let all = engine.store.find_exact("get", PREFIX_CANDIDATES).unwrap();
+                assert_eq!(all.len(), 61);
+                let expected = engine.rank("get", all, &accepts, limit).unwrap();
+                let got = engine.rank_exact("get", &accepts, limit).unwrap();
+                assert_eq!(ids(&got), ids(&expected), "limit {limit}, kind {kind:?}");
+                assert!(!got.is_empty());
+            }
+        }
+        // The class is found however deep among the functions it sits.
+        let class = engine
+            .rank_exact("get", &|n: &Node| n.kind == NodeKind::Class, 1)
+            .unwrap();
+        assert_eq!(class[0].0.name, "Get");
     }
 
     const APP: &str =
