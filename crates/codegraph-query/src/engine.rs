@@ -32,6 +32,10 @@ pub const MAX_DEPTH: u32 = 10;
 const FAN_IN_CAP: usize = 10_000;
 /// How many index entries a name lookup considers before ranking.
 const PREFIX_CANDIDATES: usize = 5000;
+/// Lines of source shown with each search hit.
+const SNIPPET_LINES: usize = 3;
+/// Nodes a path search may visit.
+const PATH_VISITS: usize = 200_000;
 
 /// Accepted hits a ranking reads before it stops: twice what it returns,
 /// so that the preferences it sorts by (exact case, definitions before
@@ -39,10 +43,6 @@ const PREFIX_CANDIDATES: usize = 5000;
 fn read_enough(limit: usize) -> usize {
     limit.saturating_mul(2).max(8)
 }
-/// Lines of source shown with each search hit.
-const SNIPPET_LINES: usize = 3;
-/// Nodes a path search may visit.
-const PATH_VISITS: usize = 200_000;
 
 /// Each query's limit when the request names none.
 pub mod defaults {
