@@ -262,8 +262,14 @@ impl Engine {
         if !exact.is_empty() {
             return Ok(exact);
         }
+        self.qualified_suffix(symbol)
+    }
+
+    /// The definitions whose qualified names a partly qualified `symbol`
+    /// ends (none for a bare name).
+    fn qualified_suffix(&self, symbol: &str) -> Result<Vec<NameMatch>> {
         let Some((_, last)) = symbol.rsplit_once("::").or_else(|| symbol.rsplit_once('.')) else {
-            return Ok(exact);
+            return Ok(Vec::new());
         };
         let candidates = self.store.find_exact(last, PREFIX_CANDIDATES)?;
         let ids: Vec<NodeId> = candidates.iter().map(|m| m.id).collect();
@@ -302,7 +308,8 @@ impl Engine {
         let few = read_enough(limit).saturating_mul(4);
         let first = self.store.find_exact(name, few)?;
         if first.is_empty() {
-            return self.rank(name, self.exact_or_qualified_suffix(name)?, accepts, limit);
+            // No exact match: the first scan read them all.
+            return self.rank(name, self.qualified_suffix(name)?, accepts, limit);
         }
         let all_read = first.len() < few;
         let (hits, settled) = self.rank_reading(name, first, accepts, limit)?;
