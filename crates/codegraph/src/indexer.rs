@@ -329,14 +329,14 @@ pub fn peak_rss_bytes() -> u64 {
 }
 
 /// Hands the allocator's free memory back to the system between stages:
-/// resolution frees its lookups' blocks across every thread's arena, and
-/// without this the search stage's allocations came on top of them.
+/// resolution frees its lookups' blocks, and without this the search
+/// stage's allocations came on top of them. (mimalloc also returns the
+/// pages other threads freed on its own, after a short delay.)
 fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages of glibc's heaps to the
-    // system; it takes the allocator's own locks.
+    // SAFETY: mi_collect only frees and decommits pages mimalloc holds
+    // unused; every allocation in the process goes through mimalloc.
     unsafe {
-        libc::malloc_trim(0);
+        libmimalloc_sys::mi_collect(true);
     }
 }
 

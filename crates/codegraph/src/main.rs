@@ -20,6 +20,13 @@ use codegraph_query::{text, Engine, QueryError};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// mimalloc serves every allocation in the process: Rust's through this,
+/// and (its `override` feature) RocksDB's and tree-sitter's through
+/// `malloc` itself. See ARCHITECTURE.md for what it measured against
+/// glibc's malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "codegraph",
@@ -789,32 +796,15 @@ const MCP_MAX_RESULTS: usize = 1000;
 
 /// The runtime of a long-running server (`serve`, `mcp`).
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    limit_malloc_arenas();
     // Blocking threads (walks, searches) are kept rather than retired and
-    // respawned: each new thread would take a fresh malloc arena and grow
-    // the server's memory over a long run.
+    // respawned: each new thread would take a fresh heap and grow the
+    // server's memory over a long run.
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(64)
         .thread_keep_alive(std::time::Duration::from_secs(24 * 3600))
         .build()?)
 }
-
-/// Caps glibc's malloc arenas for a long-running server. By default every
-/// thread that allocates under contention gets its own arena, and the
-/// server's memory crept up through a soak (+6 % in 10 minutes on the
-/// load test's mix); with a few arenas it levels off within a minute.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; it is called
-    // before the runtime starts its threads.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
-    }
-}
-
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const MALLOC_ARENAS: libc::c_int = 4;
 
 /// Most direct edges `show` lists in each direction (`refs` and `callers`
 /// page through the rest).
