@@ -216,7 +216,7 @@ fn bench(c: &mut Criterion) {
             &truth,
             dim,
         );
-        index.set_expansion_search(codegraph_vector::EXPANSION_SEARCH);
+        index.set_expansion_search(codegraph_vector::expansion_search_for(index.len()));
         let mut i = 0;
         group.bench_function(format!("k10_{size}"), |b| {
             b.iter(|| {
