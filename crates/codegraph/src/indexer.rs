@@ -333,8 +333,8 @@ pub fn peak_rss_bytes() -> u64 {
 /// stage's allocations came on top of them. (mimalloc also returns the
 /// pages other threads freed on its own, after a short delay.)
 fn release_free_memory() {
-    // SAFETY: mi_collect only frees and decommits pages mimalloc holds
-    // unused; every allocation in the process goes through mimalloc.
+    // SAFETY: mi_collect has no preconditions: it only frees and
+    // decommits pages that mimalloc holds unused.
     unsafe {
         libmimalloc_sys::mi_collect(true);
     }
