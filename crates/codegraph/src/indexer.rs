@@ -328,18 +328,6 @@ pub fn peak_rss_bytes() -> u64 {
     codegraph_query::peak_resident_bytes().unwrap_or(0)
 }
 
-/// Hands the allocator's free memory back to the system between stages:
-/// resolution frees its lookups' blocks, and without this the search
-/// stage's allocations came on top of them. (mimalloc also returns the
-/// pages other threads freed on its own, after a short delay.)
-fn release_free_memory() {
-    // SAFETY: mi_collect has no preconditions: it only frees and
-    // decommits pages that mimalloc holds unused.
-    unsafe {
-        libmimalloc_sys::mi_collect(true);
-    }
-}
-
 #[derive(Clone, Copy)]
 enum SkipReason {
     TooLarge,
@@ -859,7 +847,6 @@ impl Indexer {
         }
         report.stages.flush = lap(&mut stage);
         report.stage_peak_bytes.flush = peak_rss_bytes();
-        release_free_memory();
 
         if let Some(name) = &config.embedder {
             report_progress(Progress::Stage("search"));
