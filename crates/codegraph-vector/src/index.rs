@@ -136,7 +136,7 @@ impl VectorIndex {
             index.index.load(&path_str(path)?).map_err(native)?;
             index.check_dim(path)?;
         }
-        index.reserve_search_slots()?;
+        index.ready_for_search()?;
         Ok(index)
     }
 
@@ -145,13 +145,13 @@ impl VectorIndex {
         let index = VectorIndex::new(dim)?;
         index.index.view(&path_str(path)?).map_err(native)?;
         index.check_dim(path)?;
-        index.reserve_search_slots()?;
+        index.ready_for_search()?;
         Ok(index)
     }
 
     /// Sizes the index's search expansion to what it holds, and reserves
     /// its search slots.
-    fn reserve_search_slots(&self) -> Result<(), VectorIndexError> {
+    fn ready_for_search(&self) -> Result<(), VectorIndexError> {
         self.set_expansion_search(expansion_search_for(self.len()));
         let members = self.index.capacity().max(self.index.size());
         self.index
