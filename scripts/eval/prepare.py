@@ -6,7 +6,11 @@ documented definition, the first sentence of its doc comment, with the
 definition it should find (file, name, line of its header). Searching the
 stripped copy means the answer cannot be matched verbatim.
 
-Languages: python (docstrings, via ast), rust (/// comments).
+Languages: python (docstrings, via ast), rust (/// comments), go (//
+comments above a func or type), typescript and java (/** */ comments).
+For go, typescript and java the definition's own name is dropped from its
+question: Go's doc comments start with it by convention ("Match returns
+..."), and a question that names its answer tests lexical search only.
 Usage: prepare.py LANG CORPUS OUT QUERIES [--max N]
 """
 
@@ -98,11 +102,108 @@ def rust_file(path, rel, queries):
     return "\n".join(lines)
 
 
+GO_ITEM = re.compile(r"^(?:func\s+(?:\([^)]*\)\s*)?|type\s+)([A-Za-z_][A-Za-z0-9_]*)")
+
+TS_ITEM = re.compile(
+    r"^\s*(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
+    r"(?:function\*?|class|interface|type|enum|const|let)\s+([A-Za-z_$][A-Za-z0-9_$]*)"
+    r"|^\s+(?:(?:public|private|protected|static|readonly|async|abstract|override|get|set)\s+)*"
+    r"([A-Za-z_$][A-Za-z0-9_$]*)\s*(?:<[^>]*>)?\s*\("
+)
+
+JAVA_ITEM = re.compile(
+    r"^\s*(?:(?:public|protected|private|static|final|abstract|sealed|non-sealed|strictfp)\s+)*"
+    r"(?:class|interface|enum|record|@interface)\s+([A-Za-z_$][A-Za-z0-9_$]*)"
+    r"|^\s*(?:(?:public|protected|private|static|final|abstract|synchronized|native|default|strictfp)\s+)*"
+    r"(?:<[^>]*>\s+)?[A-Za-z_$][A-Za-z0-9_$.<>\[\], ?]*\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*\("
+)
+
+# Words a Java or TypeScript method regex would take for a name.
+NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "new", "throw", "function", "else"}
+
+
+def without_name(sent, name):
+    """The question with its answer's name taken out, or None when too
+    little is left to ask."""
+    if not sent:
+        return None
+    words = [w for w in sent.split() if re.sub(r"[^A-Za-z0-9_$]", "", w) != name]
+    if len(words) < 4:
+        return None
+    out = " ".join(words)
+    return out[0].upper() + out[1:]
+
+
+def go_file(path, rel, queries):
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith("//"):
+            i += 1
+            continue
+        block = []
+        while i < len(lines) and lines[i].startswith("//"):
+            text = lines[i][2:]
+            if not text.startswith(("go:", "line ", "nolint", "+build")):
+                block.append(text)
+            lines[i] = ""
+            i += 1
+        m = GO_ITEM.match(lines[i]) if i < len(lines) else None
+        if m and block:
+            sent = without_name(first_sentence("\n".join(block)), m.group(1))
+            if sent:
+                queries.append({"query": sent, "file": rel, "name": m.group(1), "line": i + 1})
+    return "\n".join(lines)
+
+
+def block_comment_file(item, decorator):
+    """Strips /** */ comments; the definition a comment stands above (past
+    blank lines and decorators or annotations) is asked for."""
+    def strip(path, rel, queries):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        asks = rel.endswith((".ts", ".tsx", ".java")) and not rel.endswith(".d.ts")
+        i = 0
+        while i < len(lines):
+            if not lines[i].lstrip().startswith("/**"):
+                i += 1
+                continue
+            block = []
+            while i < len(lines):
+                line = lines[i]
+                end = "*/" in line
+                text = line.strip().removeprefix("/**").split("*/")[0].strip().removeprefix("*").strip()
+                block.append(text)
+                lines[i] = ""
+                i += 1
+                if end:
+                    break
+            j = i
+            while j < len(lines) and (lines[j].strip() == "" or lines[j].lstrip().startswith(decorator)):
+                j += 1
+            m = item.match(lines[j]) if j < len(lines) and asks else None
+            name = m and (m.group(1) or m.group(2))
+            if name and name not in NOT_NAMES:
+                prose = []
+                for text in block:
+                    if text.startswith("@"):
+                        break
+                    prose.append(text)
+                text = re.sub(r"\{@\w+\s+([^}]*)\}", r"\1", "\n".join(prose))
+                text = re.sub(r"<[^>]+>", "", text)
+                sent = without_name(first_sentence(text), name)
+                if sent:
+                    queries.append({"query": sent, "file": rel, "name": name, "line": j + 1})
+        return "\n".join(lines)
+    return strip
+
+
 def is_test(rel):
     parts = rel.lower().split("/")
     name = parts[-1]
     return (any(p in ("test", "tests", "testing", "benches", "examples") for p in parts[:-1])
-            or name.startswith("test_") or name.endswith(("_test.py", "_tests.py", "_test.rs")))
+            or name.startswith("test_")
+            or name.endswith(("_test.py", "_tests.py", "_test.rs", "_test.go", ".test.ts", ".spec.ts"))
+            or any(p in ("dist", "build", "node_modules") for p in parts[:-1]))
 
 
 def main():
@@ -114,7 +215,13 @@ def main():
         del args[k:k + 2]
     lang, corpus, out, queries_path = args
     corpus, out = Path(corpus), Path(out)
-    ext, strip = {"python": (".py", python_file), "rust": (".rs", rust_file)}[lang]
+    ext, strip = {
+        "python": ((".py",), python_file),
+        "rust": ((".rs",), rust_file),
+        "go": ((".go",), go_file),
+        "typescript": ((".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs"), block_comment_file(TS_ITEM, "@")),
+        "java": ((".java",), block_comment_file(JAVA_ITEM, "@")),
+    }[lang]
     if out.exists():
         shutil.rmtree(out)
     queries = []
@@ -122,9 +229,13 @@ def main():
         if path.is_dir() or path.is_symlink():
             continue
         rel = path.relative_to(corpus).as_posix()
+        # An npm package ships its sources' bundles (dist/: CommonJS, ESM,
+        # UMD), each a copy of every definition; a repository has none.
+        if lang == "typescript" and rel.split("/")[0] in ("dist", "build"):
+            continue
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ext:
+        if path.suffix in ext:
             try:
                 dest.write_text(strip(path, rel, queries), encoding="utf-8")
             except UnicodeDecodeError:
