@@ -173,7 +173,12 @@ def block_comment_file(item, decorator):
                 end = "*/" in line
                 text = line.strip().removeprefix("/**").split("*/")[0].strip().removeprefix("*").strip()
                 block.append(text)
-                lines[i] = ""
+                # Code after the comment on its closing line stays, where
+                # it stood: `/** @internal */ export function f() {`.
+                rest = line.split("*/", 1)[1] if end else ""
+                lines[i] = " " * (len(line) - len(rest)) + rest if rest.strip() else ""
+                if end and rest.strip():
+                    break
                 i += 1
                 if end:
                     break
