@@ -21,7 +21,7 @@ const CONNECTIVITY: usize = 12;
 const EXPANSION_ADD: usize = 64;
 /// Candidates an HNSW search keeps (recall against time), from
 /// [`SMALL_BELOW`] vectors up.
-pub const EXPANSION_SEARCH: usize = 512;
+const EXPANSION_SEARCH: usize = 512;
 /// Candidates an HNSW search keeps in an index of fewer than
 /// [`SMALL_BELOW`] vectors.
 const SMALL_EXPANSION_SEARCH: usize = 256;

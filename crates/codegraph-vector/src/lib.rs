@@ -25,9 +25,7 @@ mod wordpiece;
 pub use delta::{compaction_due, delta_path, shared_view, Delta, LayeredIndex};
 pub use embed::{symbol_text, EmbedError, Embedder};
 pub use http::HttpEmbedder;
-pub use index::{
-    expansion_search_for, VectorHit, VectorIndex, VectorIndexError, EXACT_BELOW, EXPANSION_SEARCH,
-};
+pub use index::{expansion_search_for, VectorHit, VectorIndex, VectorIndexError, EXACT_BELOW};
 pub use minilm::{default_model_dir, MiniLm, MiniLmEmbedder, Precision};
 pub use npy::write_npy;
 pub use static_model::{StaticEmbedder, StaticModel};
