@@ -73,10 +73,16 @@ pub struct ContextPack {
 pub const DEFAULT_BUDGET: usize = 4000;
 /// Largest budget a request may ask for.
 pub const MAX_BUDGET: usize = 200_000;
-/// Search hits taken as seeds for a question: as deep as the baseline
-/// reads, so a large budget is never left with nothing to add (the best
-/// are whole, the rest signatures).
-const SEEDS: usize = BASELINE_HITS;
+/// Search hits taken as seeds for a question, and by the baseline: as
+/// many as a budget could show, one per [`TOKENS_PER_HIT`], and at least
+/// [`MIN_HITS`], so a large budget is never left with nothing to add (the
+/// best seeds go in whole, the rest as signatures).
+fn hits_for(budget: usize) -> usize {
+    MIN_HITS.max(budget / TOKENS_PER_HIT)
+}
+const MIN_HITS: usize = 50;
+/// About what a signature snippet takes with its header.
+const TOKENS_PER_HIT: usize = 64;
 /// Seeds whose neighbourhoods are expanded.
 const EXPANDED: usize = 5;
 /// Neighbours taken per relation and seed.
@@ -88,8 +94,6 @@ const CORE_SHARE: f32 = 0.4;
 const SAME_FILE: f32 = 0.8;
 /// Fewer tokens than any snippet takes (its header alone is more).
 const MIN_SNIPPET_TOKENS: usize = 12;
-/// Search hits the baseline considers.
-const BASELINE_HITS: usize = 50;
 
 /// How a neighbour relates to its seed, and what that is worth.
 #[derive(Clone, Copy)]
@@ -185,7 +189,7 @@ impl Engine {
             "question"
         };
         let candidates = match (strategy, named) {
-            ("search", _) => self.search_hits(query, BASELINE_HITS, true)?,
+            ("search", _) => self.search_hits(query, hits_for(budget), true)?,
             (_, Some(node)) => self.expand(vec![Candidate {
                 why: "the symbol asked for".into(),
                 node,
@@ -194,7 +198,7 @@ impl Engine {
                 seed: true,
             }])?,
             (_, None) => {
-                let seeds = self.search_hits(query, SEEDS, false)?;
+                let seeds = self.search_hits(query, hits_for(budget), false)?;
                 self.expand(seeds)?
             }
         };
@@ -503,5 +507,14 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn larger_budgets_read_deeper_into_the_hits() {
+        use super::{hits_for, MIN_HITS};
+        assert_eq!(hits_for(1), MIN_HITS);
+        assert_eq!(hits_for(2_000), MIN_HITS);
+        assert_eq!(hits_for(8_000), 125);
+        assert!(hits_for(16_000) > hits_for(8_000));
     }
 }
