@@ -27,7 +27,7 @@ pub use types::{
 
 /// Version of the on-disk schema. Bump it whenever key or value encodings
 /// change; an index written by a newer version is refused on open.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Splits an identifier into lower-case subwords: `parseHTTPConfig_v2` →
 /// `["parse", "http", "config", "v", "2"]`. Used by fuzzy lookup and search.

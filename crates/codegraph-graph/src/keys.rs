@@ -115,6 +115,28 @@ pub fn decode_token_key(key: &[u8]) -> Option<(&str, &str)> {
     Some((subword, name))
 }
 
+/// Bytes of a file's text per `sources` entry. A node's text is read from
+/// the few chunks its span covers, not from the whole file: a snippet of a
+/// 200 KiB file decompresses one 16 KiB table block, not the file's.
+pub const SOURCE_CHUNK: usize = 4096;
+
+/// `path · 0x00 · chunk index (u32, big-endian)`: chunk `index` of a
+/// file's text, so one file's chunks sort together and in order. (No path
+/// holds a NUL byte, so no path's chunks sort among another's.)
+pub fn source_key(path: &str, index: u32) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.len() + 5);
+    key.extend_from_slice(path.as_bytes());
+    key.push(0);
+    key.extend_from_slice(&index.to_be_bytes());
+    key
+}
+
+/// How many chunks a text of `len` bytes is stored in (an empty text in
+/// one empty chunk, so that it reads back as "", not as missing).
+pub fn source_chunks(len: usize) -> u32 {
+    len.div_ceil(SOURCE_CHUNK).max(1) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +194,15 @@ mod tests {
         bad_kind[8] = 99;
         assert_eq!(decode_edge_key(&bad_kind), None);
         assert_eq!(decode_name_key(b"short"), None);
+    }
+
+    #[test]
+    fn source_chunks_sort_by_file_then_index() {
+        assert!(source_key("a.c", 1) < source_key("a.c", 2));
+        assert!(source_key("a.c", u32::MAX) < source_key("a.c2", 0));
+        assert!(source_key("a.c", 255) < source_key("a.c", 256));
+        assert_eq!(source_chunks(0), 1);
+        assert_eq!(source_chunks(SOURCE_CHUNK), 1);
+        assert_eq!(source_chunks(SOURCE_CHUNK + 1), 2);
     }
 }

@@ -444,8 +444,13 @@ impl<'s> IndexWriter<'s> {
             path.as_bytes(),
             postcard::to_allocvec(&record).unwrap_or_default(),
         );
-        self.batch
-            .put_cf(self.cf.sources, path.as_bytes(), source.as_bytes());
+        let text = source.as_bytes();
+        for index in 0..keys::source_chunks(text.len()) {
+            let start = index as usize * keys::SOURCE_CHUNK;
+            let chunk = &text[start..(start + keys::SOURCE_CHUNK).min(text.len())];
+            self.batch
+                .put_cf(self.cf.sources, keys::source_key(path, index), chunk);
+        }
         self.count_file(&record, 1);
     }
 
@@ -536,7 +541,10 @@ impl<'s> IndexWriter<'s> {
         );
         self.batch.delete_cf(self.cf.resolved, path.as_bytes());
         self.batch.delete_cf(self.cf.files, path.as_bytes());
-        self.batch.delete_cf(self.cf.sources, path.as_bytes());
+        for index in 0..keys::source_chunks(old.size_bytes as usize) {
+            self.batch
+                .delete_cf(self.cf.sources, keys::source_key(path, index));
+        }
         self.count_file(old, -1);
         Ok(old_nodes
             .iter()

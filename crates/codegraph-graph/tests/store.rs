@@ -267,3 +267,51 @@ fn the_manifest_stays_short_however_many_flushes_it_records() {
     assert!(manifest.len() < 16 << 10, "{} bytes", manifest.len());
     assert_eq!(store.find_exact("parse_config_file", 10).unwrap().len(), 1);
 }
+
+/// A module of `n` functions, each with a non-ASCII string, so that spans
+/// and chunk boundaries fall everywhere, characters across them included.
+fn many_functions(n: usize, tag: &str) -> String {
+    (0..n)
+        .map(|i| format!("def f{i}_{tag}():\n    return \"é{i}—ü\" * {i}\n\n"))
+        .collect()
+}
+
+#[test]
+fn sources_in_chunks_read_back_whole_and_per_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let big = many_functions(600, "a");
+    assert!(big.len() > 5 * codegraph_graph::keys::SOURCE_CHUNK);
+    write(&store, "big.py", &big);
+    write(&store, "empty.py", "");
+    assert_eq!(store.file_source("big.py").unwrap().unwrap(), big);
+    assert_eq!(store.file_source("empty.py").unwrap().unwrap(), "");
+    assert!(store.file_source("big.p").unwrap().is_none());
+    let record = store.file("big.py").unwrap().unwrap();
+    let nodes = store.get_nodes(&record.node_ids).unwrap();
+    assert_eq!(nodes.len(), 601, "the file node and 600 functions");
+    for node in nodes.into_iter().flatten() {
+        let span = node.span.start_byte as usize..node.span.end_byte as usize;
+        assert_eq!(
+            store.node_source(&node).unwrap().as_deref(),
+            Some(&big[span]),
+            "{}",
+            node.name
+        );
+    }
+
+    // A shorter version leaves none of the longer one's chunks behind.
+    let small = many_functions(3, "b");
+    write(&store, "big.py", &small);
+    assert_eq!(store.file_source("big.py").unwrap().unwrap(), small);
+    let stale = {
+        let mut n = store
+            .get_node(store.find_exact("f0_b", 1).unwrap()[0].id)
+            .unwrap()
+            .unwrap();
+        n.span.start_byte = 3 * codegraph_graph::keys::SOURCE_CHUNK as u32;
+        n.span.end_byte = n.span.start_byte + 10;
+        n
+    };
+    assert_eq!(store.node_source(&stale).unwrap(), None);
+}
