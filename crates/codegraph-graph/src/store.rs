@@ -785,6 +785,33 @@ impl Store {
         Ok(n)
     }
 
+    /// [`Store::in_degree`] of each of `ids`, in their order, from one
+    /// iterator sought to each (creating an iterator per node costs more
+    /// than counting its edges).
+    pub fn in_degrees(
+        &self,
+        ids: &[NodeId],
+        kind: codegraph_core::EdgeKind,
+        cap: usize,
+    ) -> Result<Vec<usize>, StoreError> {
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by_key(|&i| ids[i]);
+        let mut out = vec![0; ids.len()];
+        let mut iter = self.db.raw_iterator_cf(self.cf(CF_IN)?);
+        for i in order {
+            let prefix = kind_prefix(ids[i], kind);
+            iter.seek(prefix);
+            let mut n = 0;
+            while n < cap && iter.key().is_some_and(|k| k.starts_with(&prefix)) {
+                n += 1;
+                iter.next();
+            }
+            iter.status().map_err(|e| self.db_err(e))?;
+            out[i] = n;
+        }
+        Ok(out)
+    }
+
     /// `id`'s edges in `cf` (`CF_OUT`: keyed by source; `CF_IN`: by
     /// target), of `kind` or all kinds, that `keep` accepts, at most
     /// `limit`; through the adjacency cache when the store has one.

@@ -315,3 +315,31 @@ fn sources_in_chunks_read_back_whole_and_per_node() {
     };
     assert_eq!(store.node_source(&stale).unwrap(), None);
 }
+
+#[test]
+fn in_degrees_count_as_in_degree_does_one_by_one() {
+    let (_dir, store) = two_files();
+    write(&store, "pkg/third.py", &many_functions(40, "c"));
+    let mut ids: Vec<_> = store
+        .files()
+        .unwrap()
+        .into_iter()
+        .flat_map(|(_, record)| record.node_ids)
+        .collect();
+    ids.reverse();
+    for kind in [EdgeKind::Contains, EdgeKind::Calls] {
+        for cap in [1, 3, 1000] {
+            let one_by_one: Vec<usize> = ids
+                .iter()
+                .map(|&id| store.in_degree(id, kind, cap).unwrap())
+                .collect();
+            assert_eq!(store.in_degrees(&ids, kind, cap).unwrap(), one_by_one);
+        }
+    }
+    let contained: usize = store
+        .in_degrees(&ids, EdgeKind::Contains, 1000)
+        .unwrap()
+        .iter()
+        .sum();
+    assert!(contained > 40, "the functions are contained: {contained}");
+}

@@ -335,12 +335,13 @@ impl<S: std::ops::Deref<Target = Store>> Searcher<S> {
             if chunk[0].1 .0 * (1.0 + FANIN_WEIGHT) < kth_best {
                 break;
             }
+            let ids: Vec<NodeId> = chunk.iter().map(|c| NodeId(c.0)).collect();
+            let callers = self
+                .store
+                .in_degrees(&ids, EdgeKind::Calls, FANIN_CAP)
+                .unwrap_or_else(|_| vec![0; ids.len()]);
             let mut weighed = Vec::with_capacity(chunk.len());
-            for &(id, (fused, lexical_rank, semantic_rank)) in chunk {
-                let calls = self
-                    .store
-                    .in_degree(NodeId(id), EdgeKind::Calls, FANIN_CAP)
-                    .unwrap_or(0);
+            for (&(id, (fused, lexical_rank, semantic_rank)), calls) in chunk.iter().zip(callers) {
                 let score = fused * fanin_factor(calls);
                 if score >= kth_best {
                     weighed.push((NodeId(id), score, lexical_rank, semantic_rank));
