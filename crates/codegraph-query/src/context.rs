@@ -76,11 +76,13 @@ pub const MAX_BUDGET: usize = 200_000;
 /// Search hits taken as seeds for a question, and by the baseline: as
 /// many as a budget could show, one per [`TOKENS_PER_HIT`], and at least
 /// [`MIN_HITS`], so a large budget is never left with nothing to add (the
-/// best seeds go in whole, the rest as signatures).
+/// best seeds go in whole, the rest as signatures), and at most
+/// [`MAX_HITS`], so a pack near [`MAX_BUDGET`] does not rank thousands.
 fn hits_for(budget: usize) -> usize {
-    MIN_HITS.max(budget / TOKENS_PER_HIT)
+    (budget / TOKENS_PER_HIT).clamp(MIN_HITS, MAX_HITS)
 }
 const MIN_HITS: usize = 50;
+const MAX_HITS: usize = 500;
 /// About what a signature snippet takes with its header.
 const TOKENS_PER_HIT: usize = 64;
 /// Seeds whose neighbourhoods are expanded.
@@ -511,10 +513,11 @@ mod tests {
 
     #[test]
     fn larger_budgets_read_deeper_into_the_hits() {
-        use super::{hits_for, MIN_HITS};
+        use super::{hits_for, MAX_BUDGET, MAX_HITS, MIN_HITS};
         assert_eq!(hits_for(1), MIN_HITS);
         assert_eq!(hits_for(2_000), MIN_HITS);
         assert_eq!(hits_for(8_000), 125);
         assert!(hits_for(16_000) > hits_for(8_000));
+        assert_eq!(hits_for(MAX_BUDGET), MAX_HITS);
     }
 }
