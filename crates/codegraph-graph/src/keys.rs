@@ -117,7 +117,7 @@ pub fn decode_token_key(key: &[u8]) -> Option<(&str, &str)> {
 
 /// Bytes of a file's text per `sources` entry. A node's text is read from
 /// the few chunks its span covers, not from the whole file: a snippet of a
-/// 200 KiB file decompresses one ~4 KiB table block, not the file's.
+/// 200 KiB file decompresses one 16 KiB table block, not the file's.
 pub const SOURCE_CHUNK: usize = 4096;
 
 /// `path · 0x00 · chunk index (u32, big-endian)`: chunk `index` of a

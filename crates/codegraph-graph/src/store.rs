@@ -236,10 +236,11 @@ fn cf_options(name: &str, cache: &Cache, mode: OpenMode) -> Options {
     // subword tokens and file records are read a file or a scan at a time:
     // there zstd in larger blocks saves space (tokens: 0.94 GB to 0.16 GB
     // with the name-only keys). Sources are read a node at a time, from
-    // 4 KiB chunks (`keys::SOURCE_CHUNK`): zstd blocks of about one chunk,
-    // so a search hit's snippet decompresses ~4 KiB, not its whole file
-    // (drivers/net: hybrid searches over HTTP 1.04-1.09x as many per second
-    // as with whole files in 64 KiB blocks; the index 5 % larger).
+    // 4 KiB chunks (`keys::SOURCE_CHUNK`) in 16 KiB blocks, so a search
+    // hit's snippet decompresses 16 KiB, not its whole file. Blocks of one
+    // chunk (4 KiB) made the kernel's index blocks so large (300k data
+    // blocks) that the 64 MB cache thrashed: re-embedding the kernel took
+    // 114-119 s against 80 s, where 16 KiB blocks take 77.5 s.
     let hot = matches!(name, CF_NODES | CF_NAMES | CF_OUT | CF_IN | CF_META);
     // Hot families keep index and filter blocks in the table reader (loaded
     // when a file opens, never evicted); cold ones load them into the block
@@ -264,11 +265,7 @@ fn cf_options(name: &str, cache: &Cache, mode: OpenMode) -> Options {
         table.set_block_size(if name == CF_NAMES { 16 << 10 } else { 4 << 10 });
         opts.set_compression_type(DBCompressionType::Lz4);
     } else {
-        table.set_block_size(if name == CF_SOURCES {
-            4 << 10
-        } else {
-            16 << 10
-        });
+        table.set_block_size(16 << 10);
         opts.set_compression_type(DBCompressionType::Lz4);
         opts.set_bottommost_compression_type(DBCompressionType::Zstd);
         if name == CF_SOURCES {
