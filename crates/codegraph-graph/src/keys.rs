@@ -59,30 +59,19 @@ pub fn decode_edge_value(value: &[u8]) -> Option<(f32, u32, Resolution)> {
 
 /// `text · 0x00 · id`, for the `names` index.
 pub fn name_key(text: &str, id: NodeId) -> Vec<u8> {
-    let mut key = Vec::with_capacity(text.len() + 9);
-    key.extend_from_slice(text.as_bytes());
-    key.push(0);
-    key.extend_from_slice(&id.to_be_bytes());
-    key
+    nul_joined(text.as_bytes(), &id.to_be_bytes())
 }
 
 /// The prefix shared by every `name_key(text, _)`: an exact-match scan.
 pub fn name_exact_prefix(text: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(text.len() + 1);
-    key.extend_from_slice(text.as_bytes());
-    key.push(0);
-    key
+    nul_joined(text.as_bytes(), &[])
 }
 
 /// `name · 0x00 · path` for `ref_names`: `path` has a reference to
 /// `name` (for imports, the module's last segment). Scanned with
 /// [`name_exact_prefix`] when a definition of `name` appears.
 pub fn ref_name_key(name: &str, path: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(name.len() + path.len() + 1);
-    key.extend_from_slice(name.as_bytes());
-    key.push(0);
-    key.extend_from_slice(path.as_bytes());
-    key
+    nul_joined(name.as_bytes(), path.as_bytes())
 }
 
 /// Splits a `names`/`tokens` key back into text and id.
@@ -100,11 +89,7 @@ pub fn decode_name_key(key: &[u8]) -> Option<(&str, NodeId)> {
 /// in original case so its subwords can be split again. Fuzzy lookup scores
 /// names from these keys alone, then finds their nodes in `names`.
 pub fn token_key(subword: &str, name: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(subword.len() + name.len() + 1);
-    key.extend_from_slice(subword.as_bytes());
-    key.push(0);
-    key.extend_from_slice(name.as_bytes());
-    key
+    nul_joined(subword.as_bytes(), name.as_bytes())
 }
 
 /// Splits a `tokens` key into subword and name.
@@ -124,10 +109,22 @@ pub const SOURCE_CHUNK: usize = 4096;
 /// file's text, so one file's chunks sort together and in order. (No path
 /// holds a NUL byte, so no path's chunks sort among another's.)
 pub fn source_key(path: &str, index: u32) -> Vec<u8> {
-    let mut key = Vec::with_capacity(path.len() + 5);
-    key.extend_from_slice(path.as_bytes());
+    nul_joined(path.as_bytes(), &index.to_be_bytes())
+}
+
+/// The prefix shared by every `source_key(path, _)`: one file's chunks.
+pub fn source_prefix(path: &str) -> Vec<u8> {
+    nul_joined(path.as_bytes(), &[])
+}
+
+/// `head · 0x00 · tail`: the layout of every key with a text head (the
+/// separator sorts below every byte a text holds, so one head's keys sort
+/// together, before any longer head that starts with it).
+fn nul_joined(head: &[u8], tail: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(head.len() + 1 + tail.len());
+    key.extend_from_slice(head);
     key.push(0);
-    key.extend_from_slice(&index.to_be_bytes());
+    key.extend_from_slice(tail);
     key
 }
 

@@ -654,8 +654,7 @@ impl Store {
 
     /// The whole text of an indexed file, as it was when indexed.
     pub fn file_source(&self, path: &str) -> Result<Option<String>, StoreError> {
-        let mut prefix = path.as_bytes().to_vec();
-        prefix.push(0);
+        let prefix = keys::source_prefix(path);
         let mut text: Vec<u8> = Vec::new();
         let mut chunks = 0u32;
         for item in self.prefix_iter(CF_SOURCES, &prefix)? {
