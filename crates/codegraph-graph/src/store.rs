@@ -684,29 +684,14 @@ impl Store {
         const C: usize = keys::SOURCE_CHUNK;
         let (first, last) = (start / C, (end - 1) / C);
         let cf = self.cf(CF_SOURCES)?;
-        if first == last {
-            // Most nodes lie within one chunk: a plain get, no batch.
-            let key = keys::source_key(&node.file, first as u32);
-            let (from, to) = (start - first * C, end - first * C);
-            return Ok(
-                match self.db.get_pinned_cf(cf, key).map_err(|e| self.db_err(e))? {
-                    Some(chunk) => chunk
-                        .get(from..to)
-                        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-                        .map(str::to_string),
-                    None => None,
-                },
-            );
-        }
-        let wanted: Vec<Vec<u8>> = (first..=last)
-            .map(|i| keys::source_key(&node.file, i as u32))
-            .collect();
+        // Most nodes lie within one chunk: one get, no batch (a batched
+        // multi-get cost the search path 5 % more instructions).
         let mut text: Vec<u8> = Vec::with_capacity(end - start);
-        let chunks = self.db.batched_multi_get_cf(cf, &wanted, true);
-        for (index, chunk) in (first..=last).zip(chunks) {
+        for index in first..=last {
             let at = index * C;
             let (from, to) = (start.saturating_sub(at), (end - at).min(C));
-            match chunk.map_err(|e| self.db_err(e))? {
+            let key = keys::source_key(&node.file, index as u32);
+            match self.db.get_pinned_cf(cf, key).map_err(|e| self.db_err(e))? {
                 Some(chunk) if to <= chunk.len() => text.extend_from_slice(&chunk[from..to]),
                 // Past the stored text's end: a stale span, no source.
                 _ => return Ok(None),
