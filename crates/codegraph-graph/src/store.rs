@@ -758,12 +758,7 @@ impl Store {
         kind: codegraph_core::EdgeKind,
         cap: usize,
     ) -> Result<usize, StoreError> {
-        let mut n = 0;
-        for item in self.prefix_iter(CF_IN, &kind_prefix(id, kind))?.take(cap) {
-            item.map_err(|e| self.db_err(e))?;
-            n += 1;
-        }
-        Ok(n)
+        Ok(self.in_degrees(&[id], kind, cap)?[0])
     }
 
     /// [`Store::in_degree`] of each of `ids`, in their order, from one

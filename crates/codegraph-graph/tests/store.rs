@@ -317,7 +317,7 @@ fn sources_in_chunks_read_back_whole_and_per_node() {
 }
 
 #[test]
-fn in_degrees_count_as_in_degree_does_one_by_one() {
+fn in_degrees_count_the_incoming_edges_of_each_kind_up_to_the_cap() {
     let (_dir, store) = two_files();
     write(&store, "pkg/third.py", &many_functions(40, "c"));
     let mut ids: Vec<_> = store
@@ -329,11 +329,20 @@ fn in_degrees_count_as_in_degree_does_one_by_one() {
     ids.reverse();
     for kind in [EdgeKind::Contains, EdgeKind::Calls] {
         for cap in [1, 3, 1000] {
+            // Counted independently: every incoming edge, filtered by kind.
+            let counted: Vec<usize> = ids
+                .iter()
+                .map(|&id| {
+                    let all = store.in_edges(id).unwrap();
+                    all.iter().filter(|e| e.kind == kind).count().min(cap)
+                })
+                .collect();
+            assert_eq!(store.in_degrees(&ids, kind, cap).unwrap(), counted);
             let one_by_one: Vec<usize> = ids
                 .iter()
                 .map(|&id| store.in_degree(id, kind, cap).unwrap())
                 .collect();
-            assert_eq!(store.in_degrees(&ids, kind, cap).unwrap(), one_by_one);
+            assert_eq!(one_by_one, counted);
         }
     }
     let contained: usize = store
