@@ -7,6 +7,14 @@ vocabulary order.
 
 The rows are centred and reduced with PCA to DIM dimensions.
 
+With --refine DIR, the rows are first pulled toward the teacher itself on
+real code (DIR/teacher.npy: the teacher's sentence embeddings of every
+training text, from scripts/model/training-set): each text's static
+embedding, as codegraph computes it, should point where the teacher's
+(centred, in the same PCA space) points. A few light epochs only: the
+teacher is weaker than the refined model at matching a sentence to code,
+and pulled all the way the refined model scored lower.
+
 With --refine DIR (a training set from scripts/model/training-set: real
 symbols in eight languages, none from the evaluation's django or tokio), the
 rows are then fine-tuned contrastively on (doc comment's first sentence,
@@ -47,6 +55,13 @@ from minilm import MiniLM  # noqa: E402
 
 DIM = 256
 SIF_A = 1e-3
+# Pulling toward the teacher's sentence embeddings: epochs and Adam's step
+# (relative to the rows' mean magnitude), chosen on the tuning sets'
+# semantic ranking (scripts/model/eval_static.py: django docstrings, tokio
+# docstrings, the hand-written questions); stronger pulls (step 0.03-0.1,
+# or 15 epochs) scored lower on all three.
+REGRESS_EPOCHS = 5
+REGRESS_LR = 0.01
 # Fine-tuning, chosen on held-out training pairs (not on the evaluation):
 # epochs over the pairs, Adam's step relative to the rows' mean magnitude,
 # and the softmax temperature.
@@ -122,15 +137,32 @@ def heldout_mrr(rows, a, pairs):
     return float(np.mean(rr))
 
 
+class SparseAdam:
+    """Adam on the rows a batch uses; the others keep their moments. The
+    step is relative to the rows' mean magnitude."""
+
+    def __init__(self, rows, lr, b1=0.9, b2=0.999):
+        self.lr = lr * np.abs(rows).mean()
+        self.m1, self.m2 = np.zeros_like(rows), np.zeros_like(rows)
+        self.b1, self.b2, self.step = b1, b2, 0
+
+    def update(self, rows, cols, g):
+        b1, b2 = self.b1, self.b2
+        self.step += 1
+        self.m1[cols] = b1 * self.m1[cols] + (1 - b1) * g
+        self.m2[cols] = b2 * self.m2[cols] + (1 - b2) * g * g
+        m1 = self.m1[cols] / (1 - b1**self.step)
+        m2 = self.m2[cols] / (1 - b2**self.step)
+        rows[cols] -= self.lr * m1 / (np.sqrt(m2) + 1e-12)
+
+
 def contrast(rows, a, pairs, epochs=EPOCHS, lr=LR, tau=TAU, batch=128, seed=0):
     """Fine-tunes rows so that a query's embedding is nearest its own code
     among a batch of the same corpus's code (symmetric InfoNCE with
     temperature tau, cosine similarity), by Adam on the rows a batch uses."""
     rng = np.random.default_rng(seed)
     rows = rows.copy()
-    lr *= np.abs(rows).mean()
-    m1, m2 = np.zeros_like(rows), np.zeros_like(rows)
-    b1, b2, step = 0.9, 0.999, 0
+    adam = SparseAdam(rows, lr)
     by_corpus = {}
     for p in pairs:
         by_corpus.setdefault(p[0], []).append(p)
@@ -159,16 +191,44 @@ def contrast(rows, a, pairs, epochs=EPOCHS, lr=LR, tau=TAU, batch=128, seed=0):
             dk = (dk - k * (k * dk).sum(1, keepdims=True)) / nk
             cols = np.unique(np.concatenate([aq.indices, ac.indices]))
             g = aq[:, cols].T @ dq + ac[:, cols].T @ dk
-            step += 1
-            m1[cols] = b1 * m1[cols] + (1 - b1) * g
-            m2[cols] = b2 * m2[cols] + (1 - b2) * g * g
-            rows[cols] -= lr * (m1[cols] / (1 - b1**step)) / (np.sqrt(m2[cols] / (1 - b2**step)) + 1e-12)
+            adam.update(rows, cols, g)
         log(f"epoch {epoch + 1}: loss {loss / len(batches):.3f}")
     return rows
 
 
-def refine(rows, training):
+def regress(rows, a, targets, epochs=REGRESS_EPOCHS, lr=REGRESS_LR, batch=256, seed=0):
+    """Moves rows so that each text's embedding (a row of `a` times the
+    rows, normalised) nears its target's direction: cosine loss, by Adam on
+    the rows a batch uses."""
+    rng = np.random.default_rng(seed)
+    rows = rows.copy()
+    adam = SparseAdam(rows, lr)
+    goal, _ = unit(targets)
+    for epoch in range(epochs):
+        order = rng.permutation(a.shape[0])
+        loss, batches = 0.0, 0
+        for start in range(0, len(order), batch):
+            idx = order[start:start + batch]
+            x = a[idx]
+            u, n = unit(x @ rows)
+            t = goal[idx]
+            dot = (u * t).sum(1, keepdims=True)
+            loss += float((1 - dot).mean())
+            batches += 1
+            d_e = -(t - u * dot) / n / len(idx)
+            cols = np.unique(x.indices)
+            g = x[:, cols].T @ d_e
+            adam.update(rows, cols, g)
+        log(f"regress epoch {epoch + 1}: loss {loss / batches:.4f}")
+    return rows
+
+
+def refine(rows, training, project):
     a, pairs = load_pairs(training, len(rows))
+    teacher = np.load(Path(training) / "teacher.npy").astype(np.float32)
+    assert len(teacher) == a.shape[0], "teacher.npy and texts.jsonl disagree; rebuild the training set"
+    targets = project(teacher - teacher.mean(0)).astype(np.float32)
+    rows = regress(rows, a, targets)
     held = np.random.default_rng(1).random(len(pairs)) < 0.1
     train = [p for p, h in zip(pairs, held) if not h]
     test = [p for p, h in zip(pairs, held) if h]
@@ -182,11 +242,12 @@ def refine(rows, training):
 
 def reduce(rows, sample):
     """Centres on the mean of `sample` (embeddings the rows produce) and
-    projects rows onto the sample's DIM principal directions."""
+    projects rows onto the sample's DIM principal directions; also returns
+    that projection, for vectors already centred."""
     mean = sample.mean(0)
     _, s, vt = np.linalg.svd(sample - mean, full_matrices=False)
     log(f"pca: {DIM} dims keep {(s[:DIM] ** 2).sum() / (s ** 2).sum():.3f} of the variance")
-    return (rows - mean) @ vt[:DIM].T
+    return (rows - mean) @ vt[:DIM].T, lambda v: v @ vt[:DIM].T
 
 
 def write(path, vocab, reduced):
@@ -224,11 +285,12 @@ def main():
         vecs = token_vectors(m)
         if args.token_cache:
             np.save(args.token_cache, vecs)
-    reduced = reduce(vecs, vecs) * sif_weights(len(vecs))[:, None]
+    reduced, project = reduce(vecs, vecs)
+    reduced *= sif_weights(len(vecs))[:, None]
     special = [m.ids[t] for t in SPECIAL]
     reduced[special] = 0.0
     if args.refine:
-        reduced = refine(reduced.astype(np.float32), args.refine)
+        reduced = refine(reduced.astype(np.float32), args.refine, project)
         reduced[special] = 0.0
     write(args.out, m.vocab, reduced.astype(np.float32))
 

@@ -84,21 +84,24 @@ pub fn search_dir(db_dir: &Path) -> PathBuf {
 /// vectors cannot be queried with today's, so `search` asks for
 /// `codegraph index`, which (through [`sync`]) rebuilds the search indexes.
 /// `static-minilm-l6-v2@2` and `minilm*@1` embedded each body with its
-/// signature repeated (and MiniLM 128 tokens, not 96).
+/// signature repeated (and MiniLM 128 tokens, not 96);
+/// `static-minilm-l6-v2@3` is the model before its rows were pulled
+/// toward the teacher's sentence embeddings.
 const RETIRED: &[&str] = &[
     "static-minilm-l6-v2@1",
     "static-minilm-l6-v2@2",
+    "static-minilm-l6-v2@3",
     "minilm-l6-v2-int8@1",
     "minilm-l6-v2@1",
 ];
 
 /// The embedder a name on the command line (`static`) or an id recorded
-/// in an index (`static-minilm-l6-v2@3`) stands for.
+/// in an index (`static-minilm-l6-v2@4`) stands for.
 /// `http` (or a recorded `http:MODEL`) reads its endpoint and model from
 /// the environment (see [`HttpEmbedder`]).
 pub fn embedder_for(name: &str) -> Result<Box<dyn Embedder>, SearchError> {
     match name {
-        "static" | "static-minilm-l6-v2@3" => Ok(Box::new(StaticEmbedder::builtin()?)),
+        "static" | "static-minilm-l6-v2@4" => Ok(Box::new(StaticEmbedder::builtin()?)),
         retired if RETIRED.contains(&retired) => Err(SearchError::Retired {
             id: name.to_string(),
             embedder: if name.starts_with("minilm") {
@@ -615,9 +618,9 @@ mod tests {
         sync(&store, &search, &mut Other("static-minilm-l6-v2@1")).unwrap();
         let mut builtin = embedder_for(DEFAULT_EMBEDDER).unwrap();
         let report = sync(&store, &search, builtin.as_mut()).unwrap();
-        assert_eq!(report.embedder, "static-minilm-l6-v2@3");
+        assert_eq!(report.embedder, "static-minilm-l6-v2@4");
         let header = load_header(&search).unwrap().unwrap();
-        assert_eq!(header.embedder, "static-minilm-l6-v2@3");
+        assert_eq!(header.embedder, "static-minilm-l6-v2@4");
         assert!(crate::Searcher::open(&store, &search).is_ok());
     }
 
@@ -651,7 +654,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("built with embedder 'static-minilm-l6-v2@3', not 'other@1'")
+            err.contains("built with embedder 'static-minilm-l6-v2@4', not 'other@1'")
                 && err.contains("--reembed"),
             "{err}"
         );
