@@ -7,21 +7,19 @@ vocabulary order.
 
 The rows are centred and reduced with PCA to DIM dimensions.
 
-With --refine DIR, the rows are first pulled toward the teacher itself on
-real code (DIR/teacher.npy: the teacher's sentence embeddings of every
-training text, from scripts/model/training-set): each text's static
-embedding, as codegraph computes it, should point where the teacher's
-(centred, in the same PCA space) points. A few light epochs only: the
-teacher is weaker than the refined model at matching a sentence to code,
-and pulled all the way the refined model scored lower.
-
 With --refine DIR (a training set from scripts/model/training-set: real
 symbols in eight languages, none from the evaluation's django or tokio), the
-rows are then fine-tuned contrastively on (doc comment's first sentence,
+rows are first pulled toward the teacher itself on that code: each text's
+static embedding, as codegraph computes it, should point where the
+teacher's embedding of it (DIR/teacher.npy; centred, in the same PCA space)
+points. A few light epochs only: the teacher is weaker than the refined
+model at matching a sentence to code, and pulled all the way the refined
+model scored lower. The rows are then fine-tuned contrastively on (doc
+comment's first sentence,
 the symbol's code without its doc) pairs, each text embedded as codegraph
 embeds it (IDF-weighted token rows, IDF fitted per corpus as an index does):
 a sentence should land nearer its own code than the rest of a batch of the
-same corpus's code. Tokens no pair uses keep their distilled rows.
+same corpus's code. Tokens no pair uses keep the rows the pull left.
 
 Rows are quantised to int8 with one f32 scale each. A sentence embedding is
 the weighted mean of its token rows (done in Rust, crates/codegraph-vector).
@@ -229,6 +227,8 @@ def refine(rows, training, project):
     assert len(teacher) == a.shape[0], "teacher.npy and texts.jsonl disagree; rebuild the training set"
     targets = project(teacher - teacher.mean(0)).astype(np.float32)
     rows = regress(rows, a, targets)
+    # The pull saw the held-out pairs' texts too, but only the teacher's
+    # embeddings of them, never which sentence goes with which code.
     held = np.random.default_rng(1).random(len(pairs)) < 0.1
     train = [p for p, h in zip(pairs, held) if not h]
     test = [p for p, h in zip(pairs, held) if h]
