@@ -15,11 +15,10 @@ teacher's embedding of it (DIR/teacher.npy; centred, in the same PCA space)
 points. A few light epochs only: the teacher is weaker than the refined
 model at matching a sentence to code, and pulled all the way the refined
 model scored lower. The rows are then fine-tuned contrastively on (doc
-comment's first sentence,
-the symbol's code without its doc) pairs, each text embedded as codegraph
-embeds it (IDF-weighted token rows, IDF fitted per corpus as an index does):
-a sentence should land nearer its own code than the rest of a batch of the
-same corpus's code. Tokens no pair uses keep the rows the pull left.
+comment's first sentence, the symbol's code without its doc) pairs, each
+text embedded as codegraph embeds it (IDF-weighted token rows, IDF fitted
+per corpus as an index does): a sentence should land nearer its own code
+than the rest of a batch of the same corpus's code. Tokens no pair uses keep the rows the pull left.
 
 Rows are quantised to int8 with one f32 scale each. A sentence embedding is
 the weighted mean of its token rows (done in Rust, crates/codegraph-vector).
