@@ -101,7 +101,7 @@ const RETIRED: &[&str] = &[
 /// the environment (see [`HttpEmbedder`]).
 pub fn embedder_for(name: &str) -> Result<Box<dyn Embedder>, SearchError> {
     match name {
-        "static" | "static-minilm-l6-v2@4" => Ok(Box::new(StaticEmbedder::builtin()?)),
+        "static" | StaticEmbedder::ID => Ok(Box::new(StaticEmbedder::builtin()?)),
         retired if RETIRED.contains(&retired) => Err(SearchError::Retired {
             id: name.to_string(),
             embedder: if name.starts_with("minilm") {

@@ -124,6 +124,13 @@ pub struct StaticEmbedder {
 }
 
 impl StaticEmbedder {
+    /// The id an index records for the built-in model (and symbol text).
+    /// @1 was the distilled rows alone; @2 adds the contrastive fine-tuning
+    /// (scripts/model/distill.py --refine); @3 embeds the body without the
+    /// signature it repeats; @4 pulls the rows toward the teacher's
+    /// embeddings of real code before the fine-tuning.
+    pub const ID: &'static str = "static-minilm-l6-v2@4";
+
     pub fn builtin() -> Result<StaticEmbedder, EmbedError> {
         Ok(StaticEmbedder {
             model: StaticModel::builtin()?,
@@ -134,11 +141,7 @@ impl StaticEmbedder {
 
 impl Embedder for StaticEmbedder {
     fn id(&self) -> &str {
-        // @1 was the distilled rows alone; @2 adds the contrastive
-        // fine-tuning (scripts/model/distill.py --refine); @3 embeds the
-        // body without the signature it repeats; @4 pulls the rows toward
-        // the teacher's embeddings of real code before the fine-tuning.
-        "static-minilm-l6-v2@4"
+        Self::ID
     }
 
     fn dim(&self) -> usize {
