@@ -354,10 +354,17 @@ async fn api(
             } else {
                 "bad_request"
             };
-            return error_response(
+            let mut response = error_response(
                 status,
                 json!({ "error": rejection.body_text(), "code": code }),
             );
+            // The rest of the body is never read, so the connection closes
+            // after this answer: said, so a client does not send its next
+            // request down it.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
         }
     };
     let engine = app.live.engine();

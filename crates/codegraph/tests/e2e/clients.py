@@ -149,6 +149,8 @@ def http_api(base):
         check(r.status_code == 400, "api: an out-of-range confidence is 400", r.text)
         r = http.post("/api/search", content=b"x" * 200_000)
         check(r.status_code == 413 and r.json()["code"] == "too_large", "api: an oversized body is 413", r.text)
+        check(r.headers.get("connection") == "close",
+              "api: a 413 closes its connection and says so (the body is left unread)", str(r.headers))
         r = http.get("/api/nothing_here")
         check(r.status_code == 404, "api: an unknown endpoint is 404", r.text)
         r = http.get("/api/find", params={"name": "parse", "limit": "50"})
