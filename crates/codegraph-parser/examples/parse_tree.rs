@@ -1,8 +1,13 @@
 //! Parses every supported file under a directory on one thread and reports
 //! the time spent, for profiling the parser alone (no store):
-//!   cargo run --release -p codegraph-parser --example parse_tree -- DIR [--grammar-only]
+//!   cargo run --release -p codegraph-parser --example parse_tree -- DIR [--grammar-only|--by-query|--check-walk]
 //! `--grammar-only` runs the grammar and nothing else (no extraction): the
 //! floor under the parse stage, for setting beside a tagger's time.
+//! `--by-query` extracts with each language's query even where a
+//! hand-written walk stands in for it (C), to time the two in one build.
+//! `--check-walk` parses every file twice, with the hand-written walk that
+//! stands in for a language's query (C) and with the query itself, and
+//! fails if any file's graph differs.
 use std::path::Path;
 use std::time::Instant;
 
@@ -37,9 +42,12 @@ fn main() {
         eprintln!("usage: parse_tree DIR [--grammar-only]");
         std::process::exit(2);
     };
-    let grammar_only = match std::env::args().nth(2).as_deref() {
-        None => false,
-        Some("--grammar-only") => true,
+    let (mut grammar_only, mut by_query, mut check_walk) = (false, false, false);
+    match std::env::args().nth(2).as_deref() {
+        None => {}
+        Some("--grammar-only") => grammar_only = true,
+        Some("--by-query") => by_query = true,
+        Some("--check-walk") => check_walk = true,
         Some(other) => {
             eprintln!("parse_tree: unknown option {other}");
             std::process::exit(2);
@@ -59,6 +67,25 @@ fn main() {
         })
         .collect();
     let bytes: usize = sources.iter().map(|s| s.1.len()).sum();
+    if check_walk {
+        let (mut checked, mut differ) = (0, 0);
+        for (path, text, language) in &sources {
+            if *language != Language::C {
+                continue;
+            }
+            checked += 1;
+            let walked = codegraph_parser::parse_file(path, text, *language);
+            let queried = codegraph_parser::parse_file_by_query(path, text, *language);
+            if walked != queried {
+                differ += 1;
+                if differ <= 10 {
+                    println!("differs: {path}");
+                }
+            }
+        }
+        println!("{checked} C files checked, {differ} differ");
+        std::process::exit(i32::from(differ > 0));
+    }
     let start = Instant::now();
     let mut nodes = 0;
     let mut refs = 0;
@@ -68,7 +95,11 @@ fn main() {
             nodes += tree.map_or(0, |tree| tree.root_node().descendant_count());
             continue;
         }
-        let graph = codegraph_parser::parse_file(path, text, *language);
+        let graph = if by_query {
+            codegraph_parser::parse_file_by_query(path, text, *language)
+        } else {
+            codegraph_parser::parse_file(path, text, *language)
+        };
         nodes += graph.nodes.len();
         refs += graph.refs.len();
     }

@@ -55,6 +55,17 @@ impl RawDef<'_> {
     }
 }
 
+/// What `Captured::take` has kept so far, to keep one definition per node
+/// and one reference per name position: the first (most specific)
+/// pattern's in each case.
+#[derive(Default)]
+struct Seen {
+    /// A definition's node id: its index in `defs`.
+    defs: HashMap<usize, usize>,
+    /// A reference's start byte: its pattern and its index in `refs`.
+    refs: HashMap<usize, (usize, usize)>,
+}
+
 /// A name a scope binds itself (`@local`, `@local.type`).
 struct Local {
     at: usize,
@@ -211,6 +222,25 @@ struct RawImport<'t> {
 /// extracts its graph. Never fails: a file with syntax errors yields what
 /// parsed, with `has_syntax_errors` set.
 pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
+    parse(path, source, language, Matcher::Fastest)
+}
+
+/// As [`parse_file`], but always matching with the language's query, never
+/// a hand-written walk that stands in for it: for checking that the walk
+/// finds exactly what the query finds (`parse_tree --check-walk`).
+pub fn parse_file_by_query(path: &str, source: &str, language: Language) -> FileGraph {
+    parse(path, source, language, Matcher::Query)
+}
+
+/// How a file's rules are matched.
+#[derive(Clone, Copy, PartialEq)]
+enum Matcher {
+    /// The hand-written walk where a language has one (C), else the query.
+    Fastest,
+    Query,
+}
+
+fn parse(path: &str, source: &str, language: Language, matcher: Matcher) -> FileGraph {
     let spec = spec(language);
     let tree = syntax(spec, source);
     let file_node = file_node(path, source, language);
@@ -223,7 +253,11 @@ pub fn parse_file(path: &str, source: &str, language: Language) -> FileGraph {
     };
     let root = tree.root_node();
     let mut raw = Captured::default();
-    CURSOR.with_borrow_mut(|cursor| raw.collect(spec, cursor, root, source));
+    if language == Language::C && matcher == Matcher::Fastest {
+        raw.collect_c(spec, root, source);
+    } else {
+        CURSOR.with_borrow_mut(|cursor| raw.collect(spec, cursor, root, source));
+    }
     if spec.parses_macro_arguments {
         let at = Origin {
             byte: 0,
@@ -898,6 +932,7 @@ impl<'t> Captured<'t> {
         }
     }
 
+    /// Runs the language's query over the tree and takes each match.
     fn collect(
         &mut self,
         spec: &LanguageSpec,
@@ -905,18 +940,51 @@ impl<'t> Captured<'t> {
         root: tree_sitter::Node<'t>,
         source: &str,
     ) {
-        let mut def_index: HashMap<usize, usize> = HashMap::new();
-        // One reference per name position; the first (most specific) pattern wins.
-        let mut ref_index: HashMap<usize, (usize, usize)> = HashMap::new();
+        let mut seen = Seen::default();
+        let mut captures = Vec::new();
         let mut matches = cursor.matches(&spec.query, root, source.as_bytes());
         while let Some(m) = matches.next() {
+            captures.clear();
+            captures.extend(
+                m.captures
+                    .iter()
+                    .map(|c| (spec.roles[c.index as usize], c.node)),
+            );
+            self.take(spec, m.pattern_index, &captures, source, &mut seen);
+        }
+    }
+
+    /// C's rules found by a hand-written walk instead of the query
+    /// (`c_walk.rs`): the same matches, at a fraction of the query
+    /// engine's cost. The query reports references in source order; the
+    /// walk finds a call's name after the names in its receiver, so they
+    /// are put in that order.
+    fn collect_c(&mut self, spec: &LanguageSpec, root: tree_sitter::Node<'t>, source: &str) {
+        let mut seen = Seen::default();
+        crate::c_walk::matches(root, |pattern, captures| {
+            self.take(spec, pattern, captures, source, &mut seen)
+        });
+        self.refs.sort_by_key(|r| r.start_byte);
+    }
+
+    /// Takes one match: `pattern` is its index in the query, `captures`
+    /// each captured node with its role.
+    fn take(
+        &mut self,
+        spec: &LanguageSpec,
+        pattern: usize,
+        captures: &[(Role, tree_sitter::Node<'t>)],
+        source: &str,
+        seen: &mut Seen,
+    ) {
+        let (def_index, ref_index) = (&mut seen.defs, &mut seen.refs);
+        {
             let (mut main, mut name, mut owner, mut receiver_node) = (None, None, None, None);
             let mut relative_import = false;
             let (mut import_path, mut import_name, mut import_alias) = (None, None, None);
             let (mut binding_name, mut binding_type, mut callee) = (None, None, None);
-            for capture in m.captures {
-                let node = capture.node;
-                match spec.roles[capture.index as usize] {
+            for &(role, node) in captures {
+                match role {
                     role @ (Role::Definition(_)
                     | Role::Scope
                     | Role::Reference(_)
@@ -953,7 +1021,7 @@ impl<'t> Captured<'t> {
                     Role::Ignored => {}
                 }
             }
-            let Some((role, node)) = main else { continue };
+            let Some((role, node)) = main else { return };
             let mut path_receiver = false;
             let mut through_value = false;
             let mut receiver = receiver_node.map(|receiver| {
@@ -977,7 +1045,7 @@ impl<'t> Captured<'t> {
                     // big grammar's node can cost a third of a second to
                     // compile (Swift's `function_declaration`).
                     let Some(name) = name.or_else(|| node.child_by_field_name("name")) else {
-                        continue;
+                        return;
                     };
                     let kind = match role {
                         Role::Definition(kind) => Some(kind),
@@ -993,7 +1061,7 @@ impl<'t> Captured<'t> {
                         name: name_text,
                         name_start: name.start_byte(),
                         owner,
-                        pattern: m.pattern_index,
+                        pattern,
                     };
                     // The first (most specific) pattern that matches a node wins.
                     match def_index.get(&node.id()) {
@@ -1037,15 +1105,15 @@ impl<'t> Captured<'t> {
                         line: pos.row as u32 + 1,
                         col: pos.column as u32,
                     };
-                    self.push_ref(raw, m.pattern_index, &mut ref_index);
+                    self.push_ref(raw, pattern, ref_index);
                 }
                 Role::TypeTree => {
                     for raw in type_tree_refs(node, source) {
-                        self.push_ref(raw, m.pattern_index, &mut ref_index);
+                        self.push_ref(raw, pattern, ref_index);
                     }
                 }
                 Role::Import => {
-                    let Some(path) = import_path else { continue };
+                    let Some(path) = import_path else { return };
                     // A whole declaration where the grammar has no one path
                     // node (Scala's `import a.b.C`).
                     let path = text(path, source);
@@ -1091,12 +1159,12 @@ impl<'t> Captured<'t> {
                 }
                 Role::Binding { member } => {
                     let (Some(name), Some((ty, constructed))) = (binding_name, binding_type) else {
-                        continue;
+                        return;
                     };
                     // A parameter of a function *type* (`cb: (r: Public)
                     // => void`) binds nothing in the scope it is written in.
                     if in_function_type(node) {
-                        continue;
+                        return;
                     }
                     let mut written = one_line(text(ty, source));
                     if matches!(constructed, Bound::Constructed) {
@@ -1171,7 +1239,7 @@ impl<'t> Captured<'t> {
                     }
                 }
                 Role::Callback => {
-                    let Some(callee) = callee else { continue };
+                    let Some(callee) = callee else { return };
                     self.bindings
                         .extend(callback_bindings(node, text(callee, source), source));
                 }

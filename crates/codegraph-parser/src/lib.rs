@@ -17,6 +17,7 @@
 //! assert_eq!(graph.refs[0].name, "load");
 //! ```
 
+mod c_walk;
 mod extract;
 mod kin;
 mod mask;
@@ -25,7 +26,7 @@ mod testing;
 mod text;
 mod types;
 
-pub use extract::{parse_file, syntax_tree_only};
+pub use extract::{parse_file, parse_file_by_query, syntax_tree_only};
 
 /// Identifies this extractor (its code, queries and the core types it
 /// fills): an index parsed by another one parses every file again.

@@ -1454,3 +1454,83 @@ fn the_type_an_impl_block_is_for_is_referenced_from_where_the_block_stands() {
         graph.refs
     );
 }
+
+/// C is matched by a hand-written walk instead of its query (for speed);
+/// the two must find exactly the same, on every rule and its edge cases.
+#[test]
+fn the_c_walk_finds_what_the_c_query_finds() {
+    let source = r#"#include <stdio.h>
+#include "local.h"
+#include MACRO_PATH
+#define A 1
+#define F(x) ((x) + 1)
+struct s { int a, b; char name[8]; void (*cb)(int); struct s *next, **pp; };
+struct fwd;
+union u { int i; float f; };
+enum e { E1, E2 = 3 };
+typedef struct { int x; } anon_t, *anon_p;
+typedef union { int i; } anon_u;
+typedef enum { Z } anon_e;
+typedef struct named { int y; } named_t;
+typedef int myint, *myintp;
+typedef void (*handler_t)(int);
+int top, *ptop, arr[3], init = 1, *pinit = 0, ainit[2] = {0}, **pp;
+int arr2[3]; int init2 = 1; int *pinit2 = 0; int ainit2[2] = {0}; int *ptop2;
+static const char *names[] = { "a" };
+int f(int a) { int local = 1; struct s v; return g(a) + v.cb(local); }
+char *p(void) { return ((struct s *)0)->next->cb(1); }
+char **pp2(void) { return 0; }
+static void (*signal_like(int sig))(int) { return 0; }
+int broken( { h(1); size_t n = sizeof(struct s); }
+void k(void) { obj->ops->run(obj, (mytype_t)2); F(3); }
+"#;
+    let walked = codegraph_parser::parse_file("x.c", source, Language::C);
+    let queried = codegraph_parser::parse_file_by_query("x.c", source, Language::C);
+    assert_eq!(walked, queried);
+    let names: Vec<&str> = walked.nodes.iter().map(|n| n.name.as_str()).collect();
+    for name in [
+        "A",
+        "F",
+        "s",
+        "cb",
+        "next",
+        "u",
+        "e",
+        "E2",
+        "anon_t",
+        "anon_u",
+        "anon_e",
+        "named",
+        "named_t",
+        "myint",
+        "handler_t",
+        "top",
+        "arr2",
+        "init2",
+        "pinit2",
+        "ainit2",
+        "f",
+        "p",
+        "pp2",
+    ] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let refs: Vec<&str> = walked.refs.iter().map(|r| r.name.as_str()).collect();
+    for name in ["g", "cb", "run", "h", "mytype_t", "stdio.h", "local.h"] {
+        assert!(refs.contains(&name), "{name} missing from {refs:?}");
+    }
+    for fixture in ["log.c", "main.c", "store.c", "store.h", "log.h"] {
+        let path = format!(
+            "{}/../codegraph/tests/fixtures/calls-c/src/{fixture}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        assert_eq!(
+            codegraph_parser::parse_file(&path, &text, Language::C),
+            codegraph_parser::parse_file_by_query(&path, &text, Language::C),
+            "{path}"
+        );
+    }
+}
