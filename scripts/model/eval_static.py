@@ -44,16 +44,16 @@ def read_model(path):
     return rows.astype(np.float32) * scale[:, None]
 
 
-def tokens(binary, texts, cache):
-    if cache.exists():
-        return [json.loads(line) for line in open(cache)]
+def tokens(binary, texts):
+    """The built-in tokenizer's ids of each text, from the binary itself
+    (never cached: a cache outlives a tokenizer change and silently scores
+    a model on token ids the product no longer produces)."""
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "t.jsonl")
         with open(src, "w", encoding="utf-8") as f:
             for t in texts:
                 f.write(json.dumps({"text": t}) + "\n")
         out = subprocess.run([binary, "tokens", src], check=True, capture_output=True, text=True).stdout
-    cache.write_text(out)
     return [json.loads(line) for line in out.splitlines()]
 
 
@@ -88,8 +88,8 @@ def evaluate(rows, eval_dir, binary):
         docs = load(eval_dir / f"{label}.docs.jsonl")
         qpath = eval_dir / qfile if qfile else Path(__file__).resolve().parent.parent / "eval/django-questions.jsonl"
         queries = load(qpath)
-        d_ids = tokens(binary, [d["text"] for d in docs], eval_dir / f"{label}.static-tokens.jsonl")
-        q_ids = tokens(binary, [q["query"] for q in queries], eval_dir / f"{label}.query-tokens.jsonl")
+        d_ids = tokens(binary, [d["text"] for d in docs])
+        q_ids = tokens(binary, [q["query"] for q in queries])
         w = idf(d_ids, vocab)
         de = normalise(sparse(d_ids, vocab, w) @ rows)
         qe = normalise(sparse(q_ids, vocab, w) @ rows)
