@@ -300,7 +300,7 @@ fn an_http_embedder_indexes_and_answers_and_is_never_mixed() {
     ok(&repo, &["index", ".", "--reembed"]);
     assert_eq!(
         ok(&repo, &["search", "slug"])["embedder"],
-        "static-minilm-l6-v2@4"
+        "static-minilm-l6-v2@5"
     );
 }
 
