@@ -978,276 +978,272 @@ impl<'t> Captured<'t> {
         seen: &mut Seen,
     ) {
         let (def_index, ref_index) = (&mut seen.defs, &mut seen.refs);
-        {
-            let (mut main, mut name, mut owner, mut receiver_node) = (None, None, None, None);
-            let mut relative_import = false;
-            let (mut import_path, mut import_name, mut import_alias) = (None, None, None);
-            let (mut binding_name, mut binding_type, mut callee) = (None, None, None);
-            for &(role, node) in captures {
-                match role {
-                    role @ (Role::Definition(_)
-                    | Role::Scope
-                    | Role::Reference(_)
-                    | Role::TypeTree
-                    | Role::Import
-                    | Role::Binding { .. }
-                    | Role::Callback
-                    | Role::Package) => main = Some((role, node)),
-                    Role::Callee => callee = Some(node),
-                    Role::BindingName => binding_name = Some(node),
-                    Role::BindingType => binding_type = Some((node, Bound::Declared)),
-                    Role::BindingClass => binding_type = Some((node, Bound::Constructed)),
-                    Role::BindingValue => binding_type = Some((node, Bound::Value)),
-                    Role::BindingVariant => binding_type = Some((node, Bound::Variant)),
-                    Role::BindingItem => binding_type = Some((node, Bound::Item)),
-                    Role::Name => name = Some(node),
-                    Role::Owner => owner = Some(text(node, source).to_string()),
-                    Role::Receiver => receiver_node = Some(node),
-                    Role::ImportPath => import_path = Some(node),
-                    Role::ImportRelative => {
-                        import_path = Some(node);
-                        relative_import = true;
+        let (mut main, mut name, mut owner, mut receiver_node) = (None, None, None, None);
+        let mut relative_import = false;
+        let (mut import_path, mut import_name, mut import_alias) = (None, None, None);
+        let (mut binding_name, mut binding_type, mut callee) = (None, None, None);
+        for &(role, node) in captures {
+            match role {
+                role @ (Role::Definition(_)
+                | Role::Scope
+                | Role::Reference(_)
+                | Role::TypeTree
+                | Role::Import
+                | Role::Binding { .. }
+                | Role::Callback
+                | Role::Package) => main = Some((role, node)),
+                Role::Callee => callee = Some(node),
+                Role::BindingName => binding_name = Some(node),
+                Role::BindingType => binding_type = Some((node, Bound::Declared)),
+                Role::BindingClass => binding_type = Some((node, Bound::Constructed)),
+                Role::BindingValue => binding_type = Some((node, Bound::Value)),
+                Role::BindingVariant => binding_type = Some((node, Bound::Variant)),
+                Role::BindingItem => binding_type = Some((node, Bound::Item)),
+                Role::Name => name = Some(node),
+                Role::Owner => owner = Some(text(node, source).to_string()),
+                Role::Receiver => receiver_node = Some(node),
+                Role::ImportPath => import_path = Some(node),
+                Role::ImportRelative => {
+                    import_path = Some(node);
+                    relative_import = true;
+                }
+                Role::ImportName => import_name = Some(node),
+                Role::ImportAlias => import_alias = Some(node),
+                Role::Local { any_scope } => self.locals.push(Local {
+                    at: node.start_byte(),
+                    name: text(node, source).to_string(),
+                    any_scope,
+                }),
+                Role::NotReference => {
+                    self.not_references.insert(node.start_byte());
+                }
+                Role::Ignored => {}
+            }
+        }
+        let Some((role, node)) = main else { return };
+        let mut path_receiver = false;
+        let mut through_value = false;
+        let mut receiver = receiver_node.map(|receiver| {
+            let parent = parent_below(node, receiver).map(|p| p.kind());
+            path_receiver = matches!(parent, Some("scoped_identifier" | "scoped_type_identifier"));
+            through_value = parent == Some("field_expression");
+            // Haskell's qualified names keep the dot (`M.`).
+            let written = one_line(text(receiver, source).trim_end_matches('.'));
+            // `SmallVec::<[u8; 4]>::new()` goes through `SmallVec`.
+            if path_receiver {
+                strip_turbofish(&qualified_self(&written))
+            } else {
+                dereferenced(&written).unwrap_or(written)
+            }
+        });
+        match role {
+            Role::Definition(_) | Role::Scope => {
+                // A pattern may capture the definition alone, its name
+                // being the `name` field: a pattern reaching into a
+                // big grammar's node can cost a third of a second to
+                // compile (Swift's `function_declaration`).
+                let Some(name) = name.or_else(|| node.child_by_field_name("name")) else {
+                    return;
+                };
+                let kind = match role {
+                    Role::Definition(kind) => Some(kind),
+                    _ => None,
+                };
+                let mut name_text = text(name, source).to_string();
+                if kind.is_none() && borrowed_impl(name) {
+                    name_text.insert(0, '&');
+                }
+                let def = RawDef {
+                    kind,
+                    node,
+                    name: name_text,
+                    name_start: name.start_byte(),
+                    owner,
+                    pattern,
+                };
+                // The first (most specific) pattern that matches a node wins.
+                match def_index.get(&node.id()) {
+                    Some(&i) if self.defs[i].pattern <= def.pattern => {}
+                    Some(&i) => self.defs[i] = def,
+                    None => {
+                        def_index.insert(node.id(), self.defs.len());
+                        self.defs.push(def);
                     }
-                    Role::ImportName => import_name = Some(node),
-                    Role::ImportAlias => import_alias = Some(node),
-                    Role::Local { any_scope } => self.locals.push(Local {
-                        at: node.start_byte(),
-                        name: text(node, source).to_string(),
-                        any_scope,
-                    }),
-                    Role::NotReference => {
-                        self.not_references.insert(node.start_byte());
-                    }
-                    Role::Ignored => {}
                 }
             }
-            let Some((role, node)) = main else { return };
-            let mut path_receiver = false;
-            let mut through_value = false;
-            let mut receiver = receiver_node.map(|receiver| {
-                let parent = parent_below(node, receiver).map(|p| p.kind());
-                path_receiver =
-                    matches!(parent, Some("scoped_identifier" | "scoped_type_identifier"));
-                through_value = parent == Some("field_expression");
-                // Haskell's qualified names keep the dot (`M.`).
-                let written = one_line(text(receiver, source).trim_end_matches('.'));
-                // `SmallVec::<[u8; 4]>::new()` goes through `SmallVec`.
-                if path_receiver {
-                    strip_turbofish(&qualified_self(&written))
-                } else {
-                    dereferenced(&written).unwrap_or(written)
-                }
-            });
-            match role {
-                Role::Definition(_) | Role::Scope => {
-                    // A pattern may capture the definition alone, its name
-                    // being the `name` field: a pattern reaching into a
-                    // big grammar's node can cost a third of a second to
-                    // compile (Swift's `function_declaration`).
-                    let Some(name) = name.or_else(|| node.child_by_field_name("name")) else {
-                        return;
-                    };
-                    let kind = match role {
-                        Role::Definition(kind) => Some(kind),
-                        _ => None,
-                    };
-                    let mut name_text = text(name, source).to_string();
-                    if kind.is_none() && borrowed_impl(name) {
-                        name_text.insert(0, '&');
-                    }
-                    let def = RawDef {
-                        kind,
-                        node,
-                        name: name_text,
-                        name_start: name.start_byte(),
-                        owner,
-                        pattern,
-                    };
-                    // The first (most specific) pattern that matches a node wins.
-                    match def_index.get(&node.id()) {
-                        Some(&i) if self.defs[i].pattern <= def.pattern => {}
-                        Some(&i) => self.defs[i] = def,
-                        None => {
-                            def_index.insert(node.id(), self.defs.len());
-                            self.defs.push(def);
-                        }
+            Role::Reference(kind) => {
+                let name = name.unwrap_or(node);
+                let pos = name.start_position();
+                // `inner.seek(pos)` among a macro's tokens: a method of
+                // `inner`, never a free function `seek`.
+                if receiver.is_none()
+                    && spec.has_token_trees
+                    && parent_below(node, name).is_some_and(|p| p.kind() == "token_tree")
+                {
+                    if let Some(value) = token_receiver(source, name.start_byte()) {
+                        receiver = Some(value.to_string());
+                        through_value = true;
                     }
                 }
-                Role::Reference(kind) => {
-                    let name = name.unwrap_or(node);
-                    let pos = name.start_position();
-                    // `inner.seek(pos)` among a macro's tokens: a method of
-                    // `inner`, never a free function `seek`.
-                    if receiver.is_none()
-                        && spec.has_token_trees
-                        && parent_below(node, name).is_some_and(|p| p.kind() == "token_tree")
-                    {
-                        if let Some(value) = token_receiver(source, name.start_byte()) {
-                            receiver = Some(value.to_string());
-                            through_value = true;
-                        }
-                    }
-                    // Which of a type's `From` impls `Bytes::from(v)` runs
-                    // depends on `v`'s type.
-                    let argument = (path_receiver
-                        && kind == RefKind::Call
-                        && node.kind() == "call_expression")
+                // Which of a type's `From` impls `Bytes::from(v)` runs
+                // depends on `v`'s type.
+                let argument =
+                    (path_receiver && kind == RefKind::Call && node.kind() == "call_expression")
                         .then(|| rust_argument(node, source))
                         .flatten();
-                    let raw = RawRef {
-                        kind,
-                        name: text(name, source).to_string(),
-                        receiver,
-                        path_receiver,
-                        through_value,
-                        argument,
-                        start_byte: name.start_byte(),
-                        line: pos.row as u32 + 1,
-                        col: pos.column as u32,
-                    };
+                let raw = RawRef {
+                    kind,
+                    name: text(name, source).to_string(),
+                    receiver,
+                    path_receiver,
+                    through_value,
+                    argument,
+                    start_byte: name.start_byte(),
+                    line: pos.row as u32 + 1,
+                    col: pos.column as u32,
+                };
+                self.push_ref(raw, pattern, ref_index);
+            }
+            Role::TypeTree => {
+                for raw in type_tree_refs(node, source) {
                     self.push_ref(raw, pattern, ref_index);
                 }
-                Role::TypeTree => {
-                    for raw in type_tree_refs(node, source) {
-                        self.push_ref(raw, pattern, ref_index);
-                    }
-                }
-                Role::Import => {
-                    let Some(path) = import_path else { return };
-                    // A whole declaration where the grammar has no one path
-                    // node (Scala's `import a.b.C`).
-                    let path = text(path, source);
-                    let path = path.strip_prefix("import ").unwrap_or(path).trim();
-                    let path = path.trim_matches(|c| matches!(c, '"' | '\'' | '`' | '<' | '>'));
-                    let declared;
-                    let path = if node.kind() == "mod_item" {
-                        declared = format!("mod::{path}");
-                        declared.as_str()
-                    } else if relative_import && !path.starts_with(['.', '/']) {
-                        declared = format!("./{path}");
-                        declared.as_str()
-                    } else {
-                        path
-                    };
-                    let named = |n: tree_sitter::Node| Some(text(n, source).to_string());
-                    // A member (`from m import a`), perhaps renamed (`as b`),
-                    // or the module itself under a local name.
-                    let (name, qualifies, local) = match (import_name, import_alias) {
-                        (Some(member), alias) => (named(member), true, alias.and_then(named)),
-                        (None, Some(alias)) => (named(alias), false, None),
-                        (None, None) => (None, false, None),
-                    };
-                    if spec.expands_use_trees {
-                        for (path, name) in expand_use_tree(path) {
-                            self.imports.push(RawImport {
-                                node,
-                                path,
-                                name: Some(name),
-                                qualifies: false,
-                                local: None,
-                            });
-                        }
-                    } else {
+            }
+            Role::Import => {
+                let Some(path) = import_path else { return };
+                // A whole declaration where the grammar has no one path
+                // node (Scala's `import a.b.C`).
+                let path = text(path, source);
+                let path = path.strip_prefix("import ").unwrap_or(path).trim();
+                let path = path.trim_matches(|c| matches!(c, '"' | '\'' | '`' | '<' | '>'));
+                let declared;
+                let path = if node.kind() == "mod_item" {
+                    declared = format!("mod::{path}");
+                    declared.as_str()
+                } else if relative_import && !path.starts_with(['.', '/']) {
+                    declared = format!("./{path}");
+                    declared.as_str()
+                } else {
+                    path
+                };
+                let named = |n: tree_sitter::Node| Some(text(n, source).to_string());
+                // A member (`from m import a`), perhaps renamed (`as b`),
+                // or the module itself under a local name.
+                let (name, qualifies, local) = match (import_name, import_alias) {
+                    (Some(member), alias) => (named(member), true, alias.and_then(named)),
+                    (None, Some(alias)) => (named(alias), false, None),
+                    (None, None) => (None, false, None),
+                };
+                if spec.expands_use_trees {
+                    for (path, name) in expand_use_tree(path) {
                         self.imports.push(RawImport {
                             node,
-                            path: path.to_string(),
-                            name,
-                            qualifies,
-                            local,
+                            path,
+                            name: Some(name),
+                            qualifies: false,
+                            local: None,
                         });
                     }
+                } else {
+                    self.imports.push(RawImport {
+                        node,
+                        path: path.to_string(),
+                        name,
+                        qualifies,
+                        local,
+                    });
                 }
-                Role::Binding { member } => {
-                    let (Some(name), Some((ty, constructed))) = (binding_name, binding_type) else {
-                        return;
+            }
+            Role::Binding { member } => {
+                let (Some(name), Some((ty, constructed))) = (binding_name, binding_type) else {
+                    return;
+                };
+                // A parameter of a function *type* (`cb: (r: Public)
+                // => void`) binds nothing in the scope it is written in.
+                if in_function_type(node) {
+                    return;
+                }
+                let mut written = one_line(text(ty, source));
+                if matches!(constructed, Bound::Constructed) {
+                    written = strip_turbofish(&written);
+                }
+                // A field of a destructured value: `let Self { f } =
+                // self` types `f` as `self.f`.
+                if let Some(field) = destructured_field(name, source) {
+                    written = format!("{}.{field}", unborrowed(&written));
+                }
+                let ty = match (constructed, normalize_type(&written)) {
+                    // `iter: slice::Iter<'a, T>`: the module path kept,
+                    // so the resolver can tell std's `Iter` from the
+                    // file's own.
+                    (Bound::Declared, Some(t)) if spec.language == Language::Rust => {
+                        Some(with_module_path(&written, t))
+                    }
+                    (Bound::Declared, ty) => ty,
+                    // A class called: an instance of it.
+                    (Bound::Constructed, Some(t))
+                        if t.starts_with(|c: char| c.is_ascii_uppercase()) =>
+                    {
+                        Some(t)
+                    }
+                    // A function called: whatever it declares it returns,
+                    // looked up when resolving (`codegraph_core::RETURNS`).
+                    (Bound::Constructed, _) => {
+                        Some(format!("{}{written}", codegraph_core::RETURNS))
+                    }
+                    // Another name's value: its type, if known there.
+                    (Bound::Value, _) => Some(format!("{}{written}", codegraph_core::ALIAS)),
+                    // A variant's field, by position (`↤Entry::Occupied#0`).
+                    (Bound::Variant, _) => variant_position(name).map(|at| {
+                        format!(
+                            "{}{}#{at}",
+                            codegraph_core::VARIANT,
+                            strip_turbofish(&written)
+                        )
+                    }),
+                    // The walked value as written; `TypeFacts` types it.
+                    (Bound::Item, _) => Some(format!("{}{written}", codegraph_core::ITEM)),
+                };
+                if let Some(ty) = ty {
+                    let name =
+                        positional_field(name).unwrap_or_else(|| one_line(text(name, source)));
+                    let within = matches!(constructed, Bound::Variant | Bound::Item)
+                        .then(|| (node.start_byte(), node.end_byte()));
+                    // `items: Vec<Foo>`, `xs: &[Foo]`: what its elements
+                    // are, as the name `items#item`.
+                    let element = match constructed {
+                        Bound::Declared if spec.language == Language::Rust => {
+                            codegraph_core::rust_item_type(&written)
+                        }
+                        _ => None,
                     };
-                    // A parameter of a function *type* (`cb: (r: Public)
-                    // => void`) binds nothing in the scope it is written in.
-                    if in_function_type(node) {
-                        return;
-                    }
-                    let mut written = one_line(text(ty, source));
-                    if matches!(constructed, Bound::Constructed) {
-                        written = strip_turbofish(&written);
-                    }
-                    // A field of a destructured value: `let Self { f } =
-                    // self` types `f` as `self.f`.
-                    if let Some(field) = destructured_field(name, source) {
-                        written = format!("{}.{field}", unborrowed(&written));
-                    }
-                    let ty = match (constructed, normalize_type(&written)) {
-                        // `iter: slice::Iter<'a, T>`: the module path kept,
-                        // so the resolver can tell std's `Iter` from the
-                        // file's own.
-                        (Bound::Declared, Some(t)) if spec.language == Language::Rust => {
-                            Some(with_module_path(&written, t))
-                        }
-                        (Bound::Declared, ty) => ty,
-                        // A class called: an instance of it.
-                        (Bound::Constructed, Some(t))
-                            if t.starts_with(|c: char| c.is_ascii_uppercase()) =>
-                        {
-                            Some(t)
-                        }
-                        // A function called: whatever it declares it returns,
-                        // looked up when resolving (`codegraph_core::RETURNS`).
-                        (Bound::Constructed, _) => {
-                            Some(format!("{}{written}", codegraph_core::RETURNS))
-                        }
-                        // Another name's value: its type, if known there.
-                        (Bound::Value, _) => Some(format!("{}{written}", codegraph_core::ALIAS)),
-                        // A variant's field, by position (`↤Entry::Occupied#0`).
-                        (Bound::Variant, _) => variant_position(name).map(|at| {
-                            format!(
-                                "{}{}#{at}",
-                                codegraph_core::VARIANT,
-                                strip_turbofish(&written)
-                            )
-                        }),
-                        // The walked value as written; `TypeFacts` types it.
-                        (Bound::Item, _) => Some(format!("{}{written}", codegraph_core::ITEM)),
-                    };
-                    if let Some(ty) = ty {
-                        let name =
-                            positional_field(name).unwrap_or_else(|| one_line(text(name, source)));
-                        let within = matches!(constructed, Bound::Variant | Bound::Item)
-                            .then(|| (node.start_byte(), node.end_byte()));
-                        // `items: Vec<Foo>`, `xs: &[Foo]`: what its elements
-                        // are, as the name `items#item`.
-                        let element = match constructed {
-                            Bound::Declared if spec.language == Language::Rust => {
-                                codegraph_core::rust_item_type(&written)
-                            }
-                            _ => None,
-                        };
-                        if let Some(element) = element {
-                            self.bindings.push(Binding {
-                                byte: node.start_byte(),
-                                name: format!("{name}{}", crate::types::ELEMENT),
-                                ty: element,
-                                member,
-                                within,
-                            });
-                        }
+                    if let Some(element) = element {
                         self.bindings.push(Binding {
                             byte: node.start_byte(),
-                            name,
-                            ty,
+                            name: format!("{name}{}", crate::types::ELEMENT),
+                            ty: element,
                             member,
                             within,
                         });
                     }
+                    self.bindings.push(Binding {
+                        byte: node.start_byte(),
+                        name,
+                        ty,
+                        member,
+                        within,
+                    });
                 }
-                Role::Callback => {
-                    let Some(callee) = callee else { return };
-                    self.bindings
-                        .extend(callback_bindings(node, text(callee, source), source));
-                }
-                Role::Package => {
-                    self.package = Some(text(name.unwrap_or(node), source).to_string());
-                }
-                _ => {}
             }
+            Role::Callback => {
+                let Some(callee) = callee else { return };
+                self.bindings
+                    .extend(callback_bindings(node, text(callee, source), source));
+            }
+            Role::Package => {
+                self.package = Some(text(name.unwrap_or(node), source).to_string());
+            }
+            _ => {}
         }
     }
 
