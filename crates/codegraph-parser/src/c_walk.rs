@@ -8,6 +8,7 @@
 //! holds the two equal on the C fixtures; `parse_tree --check-walk DIR`
 //! does so on any tree.
 
+use std::num::NonZeroU16;
 use std::sync::OnceLock;
 
 use codegraph_core::{Language, NodeKind, RefKind};
@@ -78,7 +79,8 @@ struct Grammar {
     translation_unit: u16,
     string_literal: u16,
     system_lib_string: u16,
-    declarator: u16,
+    /// Non-zero, as listing the children in a field takes it.
+    declarator: NonZeroU16,
     name: u16,
     body: u16,
     type_: u16,
@@ -101,7 +103,6 @@ fn grammar() -> &'static Grammar {
             language
                 .field_id_for_name(name)
                 .unwrap_or_else(|| panic!("the C grammar has no field `{name}`"))
-                .get()
         };
         let mut actions = vec![Action::Nothing; language.node_kind_count()];
         for (name, action) in [
@@ -151,13 +152,13 @@ fn grammar() -> &'static Grammar {
             string_literal: kind("string_literal"),
             system_lib_string: kind("system_lib_string"),
             declarator: field("declarator"),
-            name: field("name"),
-            body: field("body"),
-            type_: field("type"),
-            function: field("function"),
-            argument: field("argument"),
-            field: field("field"),
-            path: field("path"),
+            name: field("name").get(),
+            body: field("body").get(),
+            type_: field("type").get(),
+            function: field("function").get(),
+            argument: field("argument").get(),
+            field: field("field").get(),
+            path: field("path").get(),
         }
     })
 }
@@ -208,27 +209,16 @@ impl<'t> Walk<'_, 't> {
             .filter(|c| c.kind_id() == kind)
     }
 
-    /// `node`'s children in `field`, in source order.
-    fn children(&mut self, node: Node<'t>, field: u16) -> Vec<Node<'t>> {
-        let mut out = Vec::new();
-        self.children.reset(node);
-        if self.children.goto_first_child() {
-            loop {
-                if self.children.field_id().map(|f| f.get()) == Some(field) {
-                    out.push(self.children.node());
-                }
-                if !self.children.goto_next_sibling() {
-                    break;
-                }
-            }
-        }
-        out
+    /// `node`'s declarators, in source order.
+    fn declarators(&mut self, node: Node<'t>) -> Vec<Node<'t>> {
+        node.children_by_field_id(self.g.declarator, &mut self.children)
+            .collect()
     }
 
     /// `declarator`'s own declarator if `declarator` is of the kind `kind`.
     fn inner(&self, declarator: Node<'t>, kind: u16) -> Option<Node<'t>> {
         (declarator.kind_id() == kind)
-            .then(|| declarator.child_by_field_id(self.g.declarator))
+            .then(|| declarator.child_by_field_id(self.g.declarator.get()))
             .flatten()
     }
 
@@ -240,26 +230,14 @@ impl<'t> Walk<'_, 't> {
         let parenthesized = self
             .inner(declarator, g.function_declarator)
             .filter(|p| p.kind_id() == g.parenthesized_declarator)?;
-        self.children.reset(parenthesized);
-        let mut found = None;
-        if self.children.goto_first_child() {
-            loop {
-                let child = self.children.node();
-                if child.kind_id() == g.pointer_declarator {
-                    if let Some(inner) = child
-                        .child_by_field_id(g.declarator)
-                        .filter(|n| n.kind_id() == name)
-                    {
-                        found = Some(inner);
-                        break;
-                    }
-                }
-                if !self.children.goto_next_sibling() {
-                    break;
-                }
-            }
-        }
-        found
+        parenthesized
+            .children(&mut self.children)
+            .filter(|child| child.kind_id() == g.pointer_declarator)
+            .find_map(|child| {
+                child
+                    .child_by_field_id(g.declarator.get())
+                    .filter(|n| n.kind_id() == name)
+            })
     }
 
     fn visit(
@@ -279,7 +257,7 @@ impl<'t> Walk<'_, 't> {
         match action {
             Action::Nothing => {}
             Action::FunctionDefinition => {
-                let Some(declarator) = node.child_by_field_id(g.declarator) else {
+                let Some(declarator) = node.child_by_field_id(g.declarator.get()) else {
                     return;
                 };
                 let function_name = |d: Node<'t>| {
@@ -325,7 +303,7 @@ impl<'t> Walk<'_, 't> {
                     let bodied = t.child_by_field_id(g.body).is_some_and(|b| b.is_named());
                     (t.child_by_field_id(g.name).is_none() && bodied).then_some((kind, at))
                 });
-                for declarator in self.children(node, g.declarator) {
+                for declarator in self.declarators(node) {
                     let id = declarator.kind_id();
                     if id == g.type_identifier {
                         if let Some((kind, at)) = anonymous {
@@ -347,7 +325,7 @@ impl<'t> Walk<'_, 't> {
                 }
             }
             Action::FieldDeclaration => {
-                for declarator in self.children(node, g.declarator) {
+                for declarator in self.declarators(node) {
                     let name = if declarator.kind_id() == g.field_identifier {
                         Some(declarator)
                     } else {
@@ -370,7 +348,7 @@ impl<'t> Walk<'_, 't> {
                 if !(self.top_level && depth_one) {
                     return;
                 }
-                for declarator in self.children(node, g.declarator) {
+                for declarator in self.declarators(node) {
                     let id = declarator.kind_id();
                     let name = if id == g.identifier {
                         Some(declarator)
