@@ -352,3 +352,45 @@ fn in_degrees_count_the_incoming_edges_of_each_kind_up_to_the_cap() {
         .sum();
     assert!(contained > 40, "the functions are contained: {contained}");
 }
+
+#[test]
+fn a_name_defined_again_after_its_tokens_were_written_is_still_found_by_subword() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let mut writer = IndexWriter::new(&store).unwrap();
+    // The same name in one batch, in a later batch of the same writer,
+    // and (below) from a second writer: its tokens are written once per
+    // writer, and every node of the name is found through them.
+    for (path, source) in [
+        ("a.py", "def parse_config(): pass\n"),
+        (
+            "b.py",
+            "def parse_config(): pass\ndef render_page(): pass\n",
+        ),
+    ] {
+        let graph = codegraph_parser::parse_file(path, source, Language::Python);
+        writer
+            .replace_file(path, Language::Python, None, &graph, source)
+            .unwrap();
+        let graph = codegraph_parser::parse_file(&format!("x{path}"), source, Language::Python);
+        writer
+            .replace_file(&format!("x{path}"), Language::Python, None, &graph, source)
+            .unwrap();
+        writer.commit().unwrap();
+    }
+    drop(writer);
+    let files = |name: &str| -> Vec<String> {
+        let mut files: Vec<String> = store
+            .find_fuzzy(name, 10)
+            .unwrap()
+            .iter()
+            .map(|m| store.get_node(m.id).unwrap().unwrap().file)
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(files("parse_cfg"), ["a.py", "b.py", "xa.py", "xb.py"]);
+    assert_eq!(files("rendr_page"), ["b.py", "xb.py"]);
+    write(&store, "c.py", "def render_page(): pass\n");
+    assert_eq!(files("rendr_page"), ["b.py", "c.py", "xb.py"]);
+}
