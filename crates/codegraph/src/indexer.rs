@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -775,11 +776,24 @@ impl Indexer {
                 let files = &files;
                 std::thread::scope(|scope| -> Result<()> {
                     scope.spawn(move || {
-                        files.par_iter().for_each_with(sender, |sender, file| {
-                            let known = prev.get(&file.path).filter(|_| !reparse);
-                            // The writer only hangs up on error; then the
-                            // rest is moot.
-                            let _ = sender.send(process(file, max_file_bytes, known));
+                        // Files are taken in path order, one at a time, so
+                        // the writer receives them nearly in order: each
+                        // memtable of the families keyed by path (sources,
+                        // references, file records) covers the range after
+                        // the last one's, and its table file moves down the
+                        // tree without being merged again. (Splitting the
+                        // list in halves, as a parallel iterator does,
+                        // interleaved two far-apart ranges in every one.)
+                        let next = AtomicUsize::new(0);
+                        rayon::broadcast(|_| {
+                            while let Some(file) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                                let known = prev.get(&file.path).filter(|_| !reparse);
+                                // The writer only hangs up on error; then the
+                                // rest is moot.
+                                if sender.send(process(file, max_file_bytes, known)).is_err() {
+                                    break;
+                                }
+                            }
                         });
                     });
                     for outcome in receiver {
@@ -815,6 +829,8 @@ impl Indexer {
             }
         }
         writer.commit()?;
+        // No node is written from here on: resolution needs the memory.
+        writer.forget_written_tokens();
         report.stages.remove = lap(&mut stage);
         report.stage_peak_bytes.remove = peak_rss_bytes();
 
