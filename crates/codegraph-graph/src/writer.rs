@@ -67,14 +67,6 @@ pub struct IndexWriter<'s> {
     /// newly defined may satisfy references elsewhere, and the files with
     /// such references are affected too. A first build resolves them all.
     track_new_names: bool,
-    /// Names whose `tokens` entries this writer has committed, and those
-    /// in the batch not yet committed, as 128-bit hashes: token entries are
-    /// per name and never deleted, so each name's are written once a run,
-    /// not once per node of that name. On the kernel that was 13.9M token
-    /// puts for about a tenth as many names, 18 % of a first build's bytes
-    /// through memtables, flushes and compactions.
-    tokens_committed: HashSet<u128>,
-    tokens_pending: HashSet<u128>,
 }
 
 /// The name a reference is filed under in `ref_names`: its name as
@@ -152,8 +144,6 @@ impl<'s> IndexWriter<'s> {
             batch_files: 2000,
             batch_bytes: 32 << 20,
             track_new_names: store.stats()?.files > 0,
-            tokens_committed: HashSet::new(),
-            tokens_pending: HashSet::new(),
         })
     }
 
@@ -300,13 +290,6 @@ impl<'s> IndexWriter<'s> {
         self.batch.delete_cf(self.cf.pending, path.as_bytes());
     }
 
-    /// Frees the memo of names whose tokens are written. It only saves
-    /// writes (a name's tokens written again are the same keys), so a
-    /// caller done writing nodes gives its memory back.
-    pub fn forget_written_tokens(&mut self) {
-        self.tokens_committed = HashSet::new();
-    }
-
     /// Writes the batch and the counters atomically.
     pub fn commit(&mut self) -> Result<(), StoreError> {
         crate::fault::before_write("commit").map_err(|e| self.store.write_failed(e))?;
@@ -318,13 +301,11 @@ impl<'s> IndexWriter<'s> {
         // The WAL makes each batch durable against a process crash; an fsync
         // per batch would only add safety against power loss, at high cost.
         opts.set_sync(false);
-        if let Err(e) = self.store.db.write_opt(batch, &opts) {
-            // The batch is gone: its names' tokens were not written.
-            self.tokens_pending.clear();
-            return Err(self.store.write_failed(e));
-        }
+        self.store
+            .db
+            .write_opt(batch, &opts)
+            .map_err(|e| self.store.write_failed(e))?;
         self.pending_files = 0;
-        self.tokens_committed.extend(self.tokens_pending.drain());
         crate::fault::checkpoint("commit");
         Ok(())
     }
@@ -405,10 +386,6 @@ impl<'s> IndexWriter<'s> {
         // name, so they are never deleted: a stale one leads fuzzy lookup
         // to a name with no nodes, which it drops.
         if delete {
-            return;
-        }
-        let hash = xxhash_rust::xxh3::xxh3_128(node.name.as_bytes());
-        if self.tokens_committed.contains(&hash) || !self.tokens_pending.insert(hash) {
             return;
         }
         let mut subwords = split_identifier(&node.name);

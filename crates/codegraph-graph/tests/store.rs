@@ -354,13 +354,14 @@ fn in_degrees_count_the_incoming_edges_of_each_kind_up_to_the_cap() {
 }
 
 #[test]
-fn a_name_defined_again_after_its_tokens_were_written_is_still_found_by_subword() {
+fn every_node_of_a_name_written_in_several_batches_is_found_by_subword() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
     let mut writer = IndexWriter::new(&store).unwrap();
     // The same name in one batch, in a later batch of the same writer,
-    // and (below) from a second writer: its tokens are written once per
-    // writer, and every node of the name is found through them.
+    // and (below) from a second writer: token entries are per name, shared
+    // by every node of it, and every node of the name is found through
+    // them.
     for (path, source) in [
         ("a.py", "def parse_config(): pass\n"),
         (

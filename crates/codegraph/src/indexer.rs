@@ -829,8 +829,6 @@ impl Indexer {
             }
         }
         writer.commit()?;
-        // No node is written from here on: resolution needs the memory.
-        writer.forget_written_tokens();
         report.stages.remove = lap(&mut stage);
         report.stage_peak_bytes.remove = peak_rss_bytes();
 
