@@ -35,6 +35,9 @@ const CACHE_NAMES: usize = 100_000;
 const CACHE_CANDIDATES: usize = 250_000;
 /// Most definitions read for one name.
 const LOOKUP_LIMIT: usize = 256;
+/// Most entries read for the types of a name whose lookup was truncated
+/// (once per name and thread, for its bases).
+const TYPE_LOOKUP_LIMIT: usize = 8192;
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ResolveReport {
@@ -789,11 +792,27 @@ fn direct_bases<'c>(
     name: &str,
 ) -> Result<&'c [String], StoreError> {
     if !cache.bases.contains_key(name) {
-        let types: Vec<Candidate> = cached_lookup(store, cache, name)?
-            .iter()
-            .filter(|c| c.kind.is_type_container() || c.kind == NodeKind::TypeAlias)
-            .cloned()
-            .collect();
+        let is_type = |c: &Candidate| c.kind.is_type_container() || c.kind == NodeKind::TypeAlias;
+        let found = cached_definitions(store, cache, name)?;
+        let types: Vec<Candidate> = if found.truncated {
+            // A lookup reads a name's first entries, any case and any kind:
+            // Go's `t` fields and variables (`struct{ s, t string }` in
+            // tests) crowded `testing.T` out of `T`'s, and with it every
+            // `t.Fatal` reaching `common` through `T`'s embedding. Types
+            // are looked for further.
+            lookup_limited(store, name, TYPE_LOOKUP_LIMIT)?
+                .candidates
+                .into_iter()
+                .filter(is_type)
+                .collect()
+        } else {
+            found
+                .candidates
+                .iter()
+                .filter(|c| is_type(c))
+                .cloned()
+                .collect()
+        };
         let mut bases = Vec::new();
         for ty in types.iter().take(MAX_CANDIDATES) {
             for (from, base) in file_inherits(store, cache, &ty.file)? {
@@ -1507,12 +1526,17 @@ struct Definitions {
 
 /// The definitions named `name`.
 fn lookup(store: &Store, name: &str) -> Result<Definitions, StoreError> {
+    lookup_limited(store, name, LOOKUP_LIMIT)
+}
+
+/// [`lookup`] reading at most `limit` entries of the name index.
+fn lookup_limited(store: &Store, name: &str, limit: usize) -> Result<Definitions, StoreError> {
     let ids: Vec<NodeId> = store
-        .find_exact(name, LOOKUP_LIMIT)?
+        .find_exact(name, limit)?
         .into_iter()
         .map(|m| m.id)
         .collect();
-    let truncated = ids.len() >= LOOKUP_LIMIT;
+    let truncated = ids.len() >= limit;
     let nodes = definitions_among(store.get_nodes(&ids)?.into_iter().flatten(), name);
     // The definitions' enclosing definitions (not files).
     let owners: Vec<NodeId> = nodes

@@ -2310,3 +2310,34 @@ fn rust_extension_trait_methods_reach_typed_receivers_when_their_own_do_not() {
         Vec::<String>::new()
     );
 }
+
+/// A type whose name is common in any case among other kinds (Go's `T`
+/// beside hundreds of `t` fields) still has its bases: `t.Fatal()` on a
+/// `*testing.T` reaches the `Fatal` of the `common` it embeds.
+#[test]
+fn a_type_crowded_out_of_its_names_lookup_keeps_its_bases() {
+    let mut files = vec![
+        (
+            "testing/testing.go".to_string(),
+            "package testing\n\ntype common struct{}\n\nfunc (c *common) Fatal(args ...any) {}\n\ntype T struct {\n\tcommon\n}\n".to_string(),
+        ),
+        (
+            "p/x_test.go".to_string(),
+            "package p\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {\n\tt.Fatal(\"x\")\n}\n".to_string(),
+        ),
+    ];
+    // 1,200 fields named `t`, more than one lookup of `T` reads.
+    for i in 0..400 {
+        let source: String = ["s", "u", "v"]
+            .iter()
+            .map(|ty| format!("type {ty}{i} struct {{\n\tt int\n}}\n\n"))
+            .collect();
+        files.push((format!("p/f{i}.go"), format!("package p\n\n{source}")));
+    }
+    let repo = owned_tree(&files);
+    index(repo.path());
+    assert_eq!(
+        callers(repo.path(), "testing.common.Fatal", &[]),
+        pairs(&[("p.TestX", "receiver-type")])
+    );
+}
