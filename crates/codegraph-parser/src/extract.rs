@@ -55,13 +55,16 @@ impl RawDef<'_> {
     }
 }
 
-/// What `Captured::take` has kept so far, to keep one definition per node
-/// and one reference per name position: the first (most specific)
-/// pattern's in each case.
+/// What `Captured::take` has kept so far, to keep the definitions of a
+/// node and one reference per name position that the first (most
+/// specific) pattern found.
 #[derive(Default)]
 struct Seen {
-    /// A definition's node id: its index in `defs`.
-    defs: HashMap<usize, usize>,
+    /// A definition's node id: the indices in `defs` of its names, all
+    /// found by one pattern (`int a, b;` defines both).
+    defs: HashMap<usize, Vec<usize>>,
+    /// Indices in `defs` that a more specific pattern replaced.
+    replaced: Vec<usize>,
     /// A reference's start byte: its pattern and its index in `refs`.
     refs: HashMap<usize, (usize, usize)>,
 }
@@ -952,6 +955,16 @@ impl<'t> Captured<'t> {
             );
             self.take(spec, m.pattern_index, &captures, source, &mut seen);
         }
+        self.drop_replaced(seen);
+    }
+
+    /// Drops the definitions a more specific pattern replaced.
+    fn drop_replaced(&mut self, mut seen: Seen) {
+        seen.replaced.sort_unstable();
+        seen.replaced.dedup();
+        for &i in seen.replaced.iter().rev() {
+            self.defs.remove(i);
+        }
     }
 
     /// C's rules found by a hand-written walk instead of the query
@@ -965,6 +978,7 @@ impl<'t> Captured<'t> {
             self.take(spec, pattern, captures, source, &mut seen)
         });
         self.refs.sort_by_key(|r| r.start_byte);
+        self.drop_replaced(seen);
     }
 
     /// Takes one match: `pattern` is its index in the query, `captures`
@@ -1061,12 +1075,23 @@ impl<'t> Captured<'t> {
                     owner,
                     pattern,
                 };
-                // The first (most specific) pattern that matches a node wins.
-                match def_index.get(&node.id()) {
-                    Some(&i) if self.defs[i].pattern <= def.pattern => {}
-                    Some(&i) => self.defs[i] = def,
-                    None => {
-                        def_index.insert(node.id(), self.defs.len());
+                // The first (most specific) pattern that matches a node
+                // wins; it defines every name it finds there (`int a, b;`).
+                let names = def_index.entry(node.id()).or_default();
+                let kept = names.first().map(|&i| self.defs[i].pattern);
+                match kept {
+                    Some(first) if first < def.pattern => {}
+                    Some(first)
+                        if first == def.pattern
+                            && names
+                                .iter()
+                                .any(|&i| self.defs[i].name_start == def.name_start) => {}
+                    Some(first) if first > def.pattern => {
+                        seen.replaced.extend(names.drain(1..));
+                        self.defs[names[0]] = def;
+                    }
+                    _ => {
+                        names.push(self.defs.len());
                         self.defs.push(def);
                     }
                 }
@@ -1273,17 +1298,25 @@ impl<'t> Captured<'t> {
         let mut scope_parent: Vec<Option<usize>> = Vec::with_capacity(defs.len());
         let mut stack: Vec<usize> = Vec::new();
         for (i, def) in defs.iter().enumerate() {
+            let mut parent = None;
             while let Some(&top) = stack.last() {
                 let t = &defs[top].node;
+                // Another name of the same declaration (`typedef struct
+                // { .. } a, b;`): its sibling, not inside it.
+                if t.id() == def.node.id() {
+                    parent = scope_parent[top];
+                    break;
+                }
                 if t.start_byte() <= def.node.start_byte()
                     && def.node.end_byte() <= t.end_byte()
                     && top != i
                 {
+                    parent = Some(top);
                     break;
                 }
                 stack.pop();
             }
-            scope_parent.push(stack.last().copied());
+            scope_parent.push(parent);
             if def.is_scope() {
                 stack.push(i);
             }

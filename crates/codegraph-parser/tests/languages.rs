@@ -1534,3 +1534,52 @@ void k(void) { obj->ops->run(obj, (mytype_t)2); F(3); }
         );
     }
 }
+
+/// A declaration of several names defines each of them, as ctags has them:
+/// `int a, b;`, a struct's `int x, y;`, a typedef's two names, Go's
+/// `X, Y int` fields and `var a, b = ...`.
+#[test]
+fn every_name_of_a_declaration_is_defined() {
+    let c = "int count, total;\nstruct point { int x, y; };\ntypedef unsigned int u32, uint32;\ntypedef struct { int w; } size2;\n";
+    let graph = codegraph_parser::parse_file("decl.c", c, Language::C);
+    assert_defines(
+        &graph,
+        &[
+            "variable count L1",
+            "variable total L1",
+            "field point.x L2",
+            "field point.y L2",
+            "type u32 L3",
+            "type uint32 L3",
+            "struct size2 L4",
+            "field size2.w L4",
+        ],
+    );
+    // Each name once: one definition per name and place.
+    let names: Vec<&str> = graph.nodes[1..].iter().map(|n| n.name.as_str()).collect();
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(names.len(), unique.len(), "{names:?}");
+    // The walk and the query agree on it too.
+    assert_eq!(
+        render(&graph),
+        render(&codegraph_parser::parse_file_by_query(
+            "decl.c",
+            c,
+            Language::C
+        ))
+    );
+
+    let go = "package p\n\ntype Point struct {\n\tX, Y int\n}\n\nvar a, b = 1, 2\n";
+    let graph = codegraph_parser::parse_file("p.go", go, Language::Go);
+    assert_defines(
+        &graph,
+        &[
+            "field p.Point.X L4",
+            "field p.Point.Y L4",
+            "variable p.a L7",
+            "variable p.b L7",
+        ],
+    );
+}
