@@ -699,20 +699,7 @@ fn cached_definitions<'c>(
     name: &str,
 ) -> Result<&'c Definitions, StoreError> {
     if !cache.names.contains_key(name) {
-        // A Rust type written with its module path (`graph_impl::Edges`,
-        // from `type_near`): the types of that name whose qualified name
-        // ends so.
-        let found = match name.rsplit_once("::") {
-            Some((_, last)) if !last.is_empty() => {
-                let suffix = format!("::{name}");
-                let mut found = lookup(store, last)?;
-                found
-                    .candidates
-                    .retain(|c| c.qualified_name == name || c.qualified_name.ends_with(&suffix));
-                found
-            }
-            _ => lookup(store, name)?,
-        };
+        let found = lookup(store, name, LOOKUP_LIMIT)?;
         let held = cache.names_held + found.candidates.len();
         if cache.names.len() >= CACHE_NAMES || held > CACHE_CANDIDATES {
             cache.names.clear();
@@ -800,7 +787,7 @@ fn direct_bases<'c>(
             // tests) crowded `testing.T` out of `T`'s, and with it every
             // `t.Fatal` reaching `common` through `T`'s embedding. Types
             // are looked for further.
-            lookup_limited(store, name, TYPE_LOOKUP_LIMIT)?
+            lookup(store, name, TYPE_LOOKUP_LIMIT)?
                 .candidates
                 .into_iter()
                 .filter(is_type)
@@ -1524,13 +1511,26 @@ struct Definitions {
     truncated: bool,
 }
 
-/// The definitions named `name`.
-fn lookup(store: &Store, name: &str) -> Result<Definitions, StoreError> {
-    lookup_limited(store, name, LOOKUP_LIMIT)
+/// The definitions named `name`, from at most `limit` entries of the name
+/// index. A Rust type written with its module path (`graph_impl::Edges`,
+/// from `type_near`): the types of its last segment whose qualified name
+/// ends so.
+fn lookup(store: &Store, name: &str, limit: usize) -> Result<Definitions, StoreError> {
+    match name.rsplit_once("::") {
+        Some((_, last)) if !last.is_empty() => {
+            let suffix = format!("::{name}");
+            let mut found = lookup_exact(store, last, limit)?;
+            found
+                .candidates
+                .retain(|c| c.qualified_name == name || c.qualified_name.ends_with(&suffix));
+            Ok(found)
+        }
+        _ => lookup_exact(store, name, limit),
+    }
 }
 
-/// [`lookup`] reading at most `limit` entries of the name index.
-fn lookup_limited(store: &Store, name: &str, limit: usize) -> Result<Definitions, StoreError> {
+/// The definitions whose name is exactly `name`.
+fn lookup_exact(store: &Store, name: &str, limit: usize) -> Result<Definitions, StoreError> {
     let ids: Vec<NodeId> = store
         .find_exact(name, limit)?
         .into_iter()
