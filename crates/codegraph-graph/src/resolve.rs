@@ -130,6 +130,11 @@ struct Caches {
     /// The `pub use` paths declared inside each Rust inline module (`pub
     /// mod graph { pub use crate::graph_impl::node_index; }`), by name.
     inline_uses: HashMap<NodeId, Vec<(String, String)>>,
+    /// The qualified names of the types of each type name whose bases
+    /// were read (at most `MAX_CANDIDATES`).
+    types: HashMap<String, Vec<String>>,
+    /// [`lineage_members`] by (receiver type, name).
+    members: HashMap<(String, String), Vec<Candidate>>,
 }
 
 /// The caches of one resolution run. rayon calls `map_init`'s init once
@@ -427,6 +432,17 @@ fn resolve_file(
             None => Vec::new(),
         };
         let exported = package_export(store, files, aliases, cache, &context, reference)?;
+        // A typed receiver whose type's member of that name may not be
+        // among a truncated lookup's candidates (`list.add(x)` where
+        // hundreds of `add`s come first): the type's members of that name,
+        // looked up by their qualified names.
+        let members = if !lineage.is_empty()
+            && cached_definitions(store, cache, &reference.name)?.truncated
+        {
+            lineage_members(store, cache, &lineage, &reference.name, context.language)?
+        } else {
+            Vec::new()
+        };
         let found = cached_definitions(store, cache, &reference.name)?;
         // A name defined more often than a lookup reads has candidates that
         // may miss the file's own definitions: they are added.
@@ -438,6 +454,18 @@ fn resolve_file(
             &completed
         } else {
             &found.candidates
+        };
+        let is_member = |c: &Candidate| {
+            lineage
+                .iter()
+                .any(|ty| member_of(&c.qualified_name, ty, &reference.name))
+        };
+        let widened: Vec<Candidate>;
+        let candidates = if !members.is_empty() && !candidates.iter().any(is_member) {
+            widened = candidates.iter().cloned().chain(members).collect();
+            &widened
+        } else {
+            candidates
         };
         // A name imported under another is not the file's own definition
         // of the name it was imported as (`from ._funcs import asdict as
@@ -800,6 +828,12 @@ fn direct_bases<'c>(
                 .cloned()
                 .collect()
         };
+        let qualified = types
+            .iter()
+            .take(MAX_CANDIDATES)
+            .map(|t| t.qualified_name.clone())
+            .collect();
+        bounded_insert(&mut cache.types, name.to_string(), qualified);
         let mut bases = Vec::new();
         for ty in types.iter().take(MAX_CANDIDATES) {
             for (from, base) in file_inherits(store, cache, &ty.file)? {
@@ -1511,6 +1545,45 @@ struct Definitions {
     truncated: bool,
 }
 
+/// The definitions named `name` that are members of a type of `lineage`
+/// (a receiver's type, nearest first, and its ancestors), found by their
+/// qualified names (`pkg.Type.name`, `mod::Type::name`: the language's
+/// separator) under each type so named: a few exact lookups, however
+/// common `name` is.
+fn lineage_members(
+    store: &Store,
+    cache: &mut Caches,
+    lineage: &[String],
+    name: &str,
+    language: Language,
+) -> Result<Vec<Candidate>, StoreError> {
+    let key = (lineage[0].clone(), name.to_string());
+    let separator = language.info().separator;
+    if let Some(found) = cache.members.get(&key) {
+        return Ok(found.clone());
+    }
+    let mut found = Vec::new();
+    for ty in lineage {
+        if !cache.types.contains_key(ty) {
+            direct_bases(store, cache, ty)?;
+        }
+        let types = cache.types.get(ty).cloned().unwrap_or_default();
+        for qualified in types {
+            let member = format!("{qualified}{separator}{name}");
+            let ids: Vec<NodeId> = store
+                .find_exact(&member, MAX_CANDIDATES)?
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
+            if !ids.is_empty() {
+                found.extend(candidates_of(store, &ids, name)?);
+            }
+        }
+    }
+    bounded_insert(&mut cache.members, key, found.clone());
+    Ok(found)
+}
+
 /// The definitions named `name`, from at most `limit` entries of the name
 /// index. A Rust type written with its module path (`graph_impl::Edges`,
 /// from `type_near`): the types of its last segment whose qualified name
@@ -1536,8 +1609,15 @@ fn lookup_exact(store: &Store, name: &str, limit: usize) -> Result<Definitions, 
         .into_iter()
         .map(|m| m.id)
         .collect();
-    let truncated = ids.len() >= limit;
-    let nodes = definitions_among(store.get_nodes(&ids)?.into_iter().flatten(), name);
+    Ok(Definitions {
+        truncated: ids.len() >= limit,
+        candidates: candidates_of(store, &ids, name)?,
+    })
+}
+
+/// The definitions named `name` among the nodes `ids`, as candidates.
+fn candidates_of(store: &Store, ids: &[NodeId], name: &str) -> Result<Vec<Candidate>, StoreError> {
+    let nodes = definitions_among(store.get_nodes(ids)?.into_iter().flatten(), name);
     // The definitions' enclosing definitions (not files).
     let owners: Vec<NodeId> = nodes
         .iter()
@@ -1545,11 +1625,7 @@ fn lookup_exact(store: &Store, name: &str, limit: usize) -> Result<Definitions, 
         .collect();
     let owners: Vec<Node> = store.get_nodes(&owners)?.into_iter().flatten().collect();
     let owners = Owners::of(&owners);
-    let candidates = nodes.into_iter().map(|n| owners.candidate(n)).collect();
-    Ok(Definitions {
-        candidates,
-        truncated,
-    })
+    Ok(nodes.into_iter().map(|n| owners.candidate(n)).collect())
 }
 
 /// The definitions of `name` among `nodes`, chosen as a call's targets

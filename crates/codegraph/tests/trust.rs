@@ -2341,3 +2341,33 @@ fn a_type_crowded_out_of_its_names_lookup_keeps_its_bases() {
         pairs(&[("p.TestX", "receiver-type")])
     );
 }
+
+/// A typed receiver's method whose name has more definitions than one
+/// lookup reads (1,200 `Add`s) is still found: through the type's
+/// qualified name, `q.Bag.Add`.
+#[test]
+fn a_typed_receivers_method_crowded_out_of_its_names_lookup_is_found() {
+    let mut files = vec![
+        (
+            "q/bag.go".to_string(),
+            "package q\n\ntype Bag struct{}\n\nfunc (b *Bag) Add(x int) {}\n".to_string(),
+        ),
+        (
+            "p/use.go".to_string(),
+            "package p\n\nimport \"q\"\n\nfunc Fill(b *q.Bag) {\n\tb.Add(1)\n}\n".to_string(),
+        ),
+    ];
+    for i in 0..400 {
+        let source: String = ["S", "U", "V"]
+            .iter()
+            .map(|ty| format!("type {ty}{i} struct{{}}\n\nfunc (x *{ty}{i}) Add(y int) {{}}\n\n"))
+            .collect();
+        files.push((format!("r/f{i}.go"), format!("package r\n\n{source}")));
+    }
+    let repo = owned_tree(&files);
+    index(repo.path());
+    assert_eq!(
+        callers(repo.path(), "q.Bag.Add", &[]),
+        pairs(&[("p.Fill", "receiver-type")])
+    );
+}
