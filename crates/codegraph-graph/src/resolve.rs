@@ -133,7 +133,7 @@ struct Caches {
     /// The qualified names of the types of each type name whose bases
     /// were read (at most `MAX_CANDIDATES`).
     types: HashMap<String, Vec<String>>,
-    /// [`lineage_members`] by (receiver type, name).
+    /// [`lineage_members`] by (separator and receiver type, name).
     members: HashMap<(String, String), Vec<Candidate>>,
 }
 
@@ -1557,12 +1557,13 @@ fn lineage_members(
     name: &str,
     language: Language,
 ) -> Result<Vec<Candidate>, StoreError> {
-    let key = (lineage[0].clone(), name.to_string());
     let separator = language.info().separator;
+    // By separator too: one type name in two languages of a repository.
+    let key = (format!("{separator}{}", lineage[0]), name.to_string());
     if let Some(found) = cache.members.get(&key) {
         return Ok(found.clone());
     }
-    let mut found = Vec::new();
+    let mut found: Vec<Candidate> = Vec::new();
     for ty in lineage {
         if !cache.types.contains_key(ty) {
             direct_bases(store, cache, ty)?;
@@ -1576,7 +1577,13 @@ fn lineage_members(
                 .map(|m| m.id)
                 .collect();
             if !ids.is_empty() {
-                found.extend(candidates_of(store, &ids, name)?);
+                // Two types of one qualified name (a declaration and its
+                // definition) name the same members: each once.
+                for candidate in candidates_of(store, &ids, name)? {
+                    if !found.iter().any(|c| c.id == candidate.id) {
+                        found.push(candidate);
+                    }
+                }
             }
         }
     }
