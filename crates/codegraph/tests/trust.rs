@@ -2311,30 +2311,50 @@ fn rust_extension_trait_methods_reach_typed_receivers_when_their_own_do_not() {
     );
 }
 
+/// A Go tree of `files` and 400 files `DIR/fN.go` of package `DIR`, each
+/// defining three types `S{N}`, `U{N}`, `V{N}` and what `member` writes for
+/// each (`member("S7")`): 1,200 names more than one lookup reads.
+fn crowded_go_tree(
+    files: &[(&str, &str)],
+    dir: &str,
+    member: impl Fn(&str) -> String,
+) -> tempfile::TempDir {
+    let mut all: Vec<(String, String)> = files
+        .iter()
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect();
+    for i in 0..400 {
+        let source: String = ["S", "U", "V"]
+            .iter()
+            .map(|ty| member(&format!("{ty}{i}")))
+            .collect();
+        all.push((
+            format!("{dir}/f{i}.go"),
+            format!("package {dir}\n\n{source}"),
+        ));
+    }
+    owned_tree(&all)
+}
+
 /// A type whose name is common in any case among other kinds (Go's `T`
 /// beside hundreds of `t` fields) still has its bases: `t.Fatal()` on a
 /// `*testing.T` reaches the `Fatal` of the `common` it embeds.
 #[test]
 fn a_type_crowded_out_of_its_names_lookup_keeps_its_bases() {
-    let mut files = vec![
-        (
-            "testing/testing.go".to_string(),
-            "package testing\n\ntype common struct{}\n\nfunc (c *common) Fatal(args ...any) {}\n\ntype T struct {\n\tcommon\n}\n".to_string(),
-        ),
-        (
-            "p/x_test.go".to_string(),
-            "package p\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {\n\tt.Fatal(\"x\")\n}\n".to_string(),
-        ),
-    ];
-    // 1,200 fields named `t`, more than one lookup of `T` reads.
-    for i in 0..400 {
-        let source: String = ["s", "u", "v"]
-            .iter()
-            .map(|ty| format!("type {ty}{i} struct {{\n\tt int\n}}\n\n"))
-            .collect();
-        files.push((format!("p/f{i}.go"), format!("package p\n\n{source}")));
-    }
-    let repo = owned_tree(&files);
+    let repo = crowded_go_tree(
+        &[
+            (
+                "testing/testing.go",
+                "package testing\n\ntype common struct{}\n\nfunc (c *common) Fatal(args ...any) {}\n\ntype T struct {\n\tcommon\n}\n",
+            ),
+            (
+                "p/x_test.go",
+                "package p\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {\n\tt.Fatal(\"x\")\n}\n",
+            ),
+        ],
+        "p",
+        |ty| format!("type {ty} struct {{\n\tt int\n}}\n\n"),
+    );
     index(repo.path());
     assert_eq!(
         callers(repo.path(), "testing.common.Fatal", &[]),
@@ -2347,24 +2367,20 @@ fn a_type_crowded_out_of_its_names_lookup_keeps_its_bases() {
 /// qualified name, `q.Bag.Add`.
 #[test]
 fn a_typed_receivers_method_crowded_out_of_its_names_lookup_is_found() {
-    let mut files = vec![
-        (
-            "q/bag.go".to_string(),
-            "package q\n\ntype Bag struct{}\n\nfunc (b *Bag) Add(x int) {}\n".to_string(),
-        ),
-        (
-            "p/use.go".to_string(),
-            "package p\n\nimport \"q\"\n\nfunc Fill(b *q.Bag) {\n\tb.Add(1)\n}\n".to_string(),
-        ),
-    ];
-    for i in 0..400 {
-        let source: String = ["S", "U", "V"]
-            .iter()
-            .map(|ty| format!("type {ty}{i} struct{{}}\n\nfunc (x *{ty}{i}) Add(y int) {{}}\n\n"))
-            .collect();
-        files.push((format!("r/f{i}.go"), format!("package r\n\n{source}")));
-    }
-    let repo = owned_tree(&files);
+    let repo = crowded_go_tree(
+        &[
+            (
+                "q/bag.go",
+                "package q\n\ntype Bag struct{}\n\nfunc (b *Bag) Add(x int) {}\n",
+            ),
+            (
+                "p/use.go",
+                "package p\n\nimport \"q\"\n\nfunc Fill(b *q.Bag) {\n\tb.Add(1)\n}\n",
+            ),
+        ],
+        "r",
+        |ty| format!("type {ty} struct{{}}\n\nfunc (x *{ty}) Add(y int) {{}}\n\n"),
+    );
     index(repo.path());
     assert_eq!(
         callers(repo.path(), "q.Bag.Add", &[]),
