@@ -949,7 +949,7 @@ impl<'t> Captured<'t> {
         while let Some(m) = matches.next() {
             captures.clear();
             captures.extend(
-                m.captures
+                m.captures()
                     .iter()
                     .map(|c| (spec.roles[c.index as usize], c.node)),
             );
