@@ -354,6 +354,8 @@ impl<'t> Walk<'_, 't> {
                         Some(declarator)
                     } else if id == g.array_declarator {
                         self.inner(declarator, g.array_declarator)
+                    } else if id == g.pointer_declarator {
+                        self.inner(declarator, g.pointer_declarator)
                     } else {
                         self.inner(declarator, g.init_declarator).and_then(|inner| {
                             if inner.kind_id() == g.identifier {

@@ -1035,6 +1035,12 @@ impl<'t> Captured<'t> {
             }
         }
         let Some((role, node)) = main else { return };
+        // A name error recovery made up (zero width, no text in the file)
+        // names nothing: `static DEFINE_PER_CPU(long, x);` reads as a
+        // declaration whose declarator's name is missing.
+        if name.is_some_and(|name| name.is_missing()) {
+            return;
+        }
         let mut path_receiver = false;
         let mut through_value = false;
         let mut receiver = receiver_node.map(|receiver| {
@@ -1056,7 +1062,10 @@ impl<'t> Captured<'t> {
                 // being the `name` field: a pattern reaching into a
                 // big grammar's node can cost a third of a second to
                 // compile (Swift's `function_declaration`).
-                let Some(name) = name.or_else(|| node.child_by_field_name("name")) else {
+                let Some(name) = name
+                    .or_else(|| node.child_by_field_name("name"))
+                    .filter(|name| !name.is_missing())
+                else {
                     return;
                 };
                 let kind = match role {

@@ -68,7 +68,8 @@ struct Edits {
 pub(crate) fn blank_macros(source: &str) -> Option<String> {
     let bytes = source.as_bytes();
     let tokens = lex(bytes);
-    let edits = macro_edits(bytes, &tokens);
+    let mut edits = macro_edits(bytes, &tokens);
+    annotation_edits(bytes, &tokens, &mut edits);
     if edits.blank.is_empty() {
         return None;
     }
@@ -147,6 +148,284 @@ fn macro_edits(bytes: &[u8], tokens: &[Token]) -> Edits {
         i += 1;
     }
     edits
+}
+
+/// Annotation macros inside a declaration, where C has no name to spare:
+/// the kernel's sparse and section markers (`char __user *buf`, `static
+/// void __iomem *base`, `int count __read_mostly;`, `static const char
+/// id[] __initconst = ..`, `struct s { .. } __packed;`, `static
+/// __always_inline int f(..)`). The grammar takes such a name for the
+/// declarator's (a variable `__read_mostly`, a struct instance `__packed`)
+/// or loses the declaration. Only `__lower_case` names that are not the
+/// compilers' own keywords or types ([`annotation_like`]), and only where
+/// C leaves no other reading: between a declaration's type and its
+/// declarator, after a declarator (before `;`, `,`, `=` or `)`), or before
+/// a declaration's type. A variable or field of such a name (`u32
+/// __reserved;`, `unsigned long __flags;`) keeps it, as does a function
+/// (`void __free_pages(..)`) or a call (`} __set_bit(nr, map);`).
+fn annotation_edits(bytes: &[u8], tokens: &[Token], edits: &mut Edits) {
+    let word = |i: usize| tokens[i].text(bytes);
+    let is_ident = |i: usize| tokens[i].kind == Kind::Ident;
+    let is_annotation = |i: usize| is_ident(i) && annotation_like(word(i));
+    let is_name = |i: usize| is_ident(i) && !keyword(word(i));
+    let primitive = |i: usize| is_ident(i) && PRIMITIVES.contains(&word(i));
+    let tag = |i: usize| is_ident(i) && matches!(word(i), b"struct" | b"union" | b"enum");
+    // Where a declaration starts: nothing, `;`, `{`, `}`, or (for a
+    // parameter) `(` and `,`.
+    let starts = |at: Option<usize>, parameter: bool| match at {
+        None => true,
+        Some(i) => match tokens[i].kind {
+            Kind::Punct(b';' | b'{' | b'}') => true,
+            Kind::Punct(b'(' | b',') => parameter,
+            Kind::Ident => QUALIFIERS.contains(&word(i)),
+            _ => false,
+        },
+    };
+    // The token at `history[k]` ends a type: a primitive keyword, a
+    // struct tag, or a type name where a declaration starts.
+    let ends_type = |history: &[Option<usize>; 3], k: usize| match history[k] {
+        Some(i) if primitive(i) => true,
+        Some(i) if is_name(i) => {
+            let before = history.get(k + 1).copied().flatten();
+            before.is_some_and(tag) || starts(before, true)
+        }
+        _ => false,
+    };
+    // The index of the first token from `from` that is not an annotation
+    // (with its argument group, when `groups`).
+    let past_annotations = |mut from: usize, groups: bool| {
+        while from < tokens.len() && is_annotation(from) {
+            let after = after_group(tokens, from + 1);
+            if after > from + 1 && !groups {
+                break;
+            }
+            from = after;
+        }
+        from
+    };
+    // The last three tokens not blanked, latest first.
+    let mut history: [Option<usize>; 3] = [None; 3];
+    // Per open brace: whether it opened a struct, union or enum body.
+    let mut braces: Vec<bool> = Vec::new();
+    let (mut tagged, mut paren_or_assign) = (false, false);
+    // Whether the last `}` closed such a body.
+    let mut closed_body = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = tokens[i];
+        match token.kind {
+            Kind::Punct(b'{') => {
+                braces.push(tagged && !paren_or_assign);
+                (tagged, paren_or_assign) = (false, false);
+            }
+            Kind::Punct(b'}') => {
+                closed_body = braces.pop().unwrap_or(false);
+                (tagged, paren_or_assign) = (false, false);
+            }
+            Kind::Punct(b';') => (tagged, paren_or_assign) = (false, false),
+            Kind::Punct(b'(' | b'=') => paren_or_assign = true,
+            Kind::Ident if tag(i) => tagged = true,
+            _ => {}
+        }
+        if is_annotation(i) {
+            let group_end = after_group(tokens, i + 1);
+            let grouped = group_end > i + 1;
+            let next = past_annotations(group_end, true);
+            let next_kind = tokens.get(next).map(|t| t.kind);
+            let ends_declarator = matches!(next_kind, Some(Kind::Punct(b';' | b',' | b'=' | b')')));
+            let prev = history[0];
+            // `id[] __initconst =`, `count __read_mostly;`, `u32 *p __rcu;`.
+            let after_declarator = ends_declarator
+                && prev.is_some_and(|p| {
+                    tokens[p].kind == Kind::Punct(b']')
+                        || (is_name(p)
+                            && (history[1].is_some_and(|q| tokens[q].kind == Kind::Punct(b'*'))
+                                || ends_type(&history, 1)))
+                });
+            // `struct s { .. } __packed;`, `} __aligned(8) name_t;`.
+            let after_body = prev.is_some_and(|p| tokens[p].kind == Kind::Punct(b'}'))
+                && closed_body
+                && (ends_declarator || matches!(next_kind, Some(Kind::Ident | Kind::Punct(b'*'))));
+            let plain_next = past_annotations(i + 1, false);
+            let before_declarator = !grouped
+                && ends_type(&history, 0)
+                && matches!(
+                    tokens.get(plain_next).map(|t| t.kind),
+                    Some(Kind::Ident | Kind::Punct(b'*'))
+                );
+            // `static __always_inline int f(`, `extern __visible u32 x;`.
+            let before_type = !grouped
+                && prev.is_some_and(is_ident)
+                && starts(prev, false)
+                && plain_next < tokens.len()
+                && ((is_ident(plain_next)
+                    && keyword(word(plain_next))
+                    && !matches!(word(plain_next), b"return" | b"sizeof"))
+                    || (plain_next + 1 < tokens.len()
+                        && is_name(plain_next)
+                        && is_name(plain_next + 1)
+                        && !annotation_like(word(plain_next + 1))));
+            if after_declarator || after_body || before_declarator || before_type {
+                edits.blank.push((token.start, tokens[group_end - 1].end));
+                i = group_end;
+                continue;
+            }
+        }
+        history = [Some(i), history[0], history[1]];
+        i += 1;
+    }
+}
+
+/// C's type keywords.
+const PRIMITIVES: &[&[u8]] = &[
+    b"void",
+    b"char",
+    b"short",
+    b"int",
+    b"long",
+    b"float",
+    b"double",
+    b"signed",
+    b"unsigned",
+    b"_Bool",
+    b"bool",
+];
+
+/// Keywords a declaration can start with before its type.
+const QUALIFIERS: &[&[u8]] = &[
+    b"static",
+    b"extern",
+    b"inline",
+    b"const",
+    b"volatile",
+    b"register",
+];
+
+/// Words that are never a type's or a declarator's name, besides
+/// [`PRIMITIVES`] and [`QUALIFIERS`].
+const OTHER_KEYWORDS: &[&[u8]] = &[
+    b"auto",
+    b"restrict",
+    b"typedef",
+    b"struct",
+    b"union",
+    b"enum",
+    b"return",
+    b"if",
+    b"else",
+    b"while",
+    b"for",
+    b"do",
+    b"switch",
+    b"case",
+    b"default",
+    b"goto",
+    b"break",
+    b"continue",
+    b"sizeof",
+    b"typeof",
+    b"class",
+    b"namespace",
+    b"template",
+    b"typename",
+    b"using",
+    b"operator",
+    b"new",
+    b"delete",
+    b"throw",
+    b"public",
+    b"private",
+    b"protected",
+    b"virtual",
+    b"friend",
+    b"mutable",
+    b"explicit",
+    b"constexpr",
+    b"noexcept",
+];
+
+fn keyword(word: &[u8]) -> bool {
+    PRIMITIVES.contains(&word) || QUALIFIERS.contains(&word) || OTHER_KEYWORDS.contains(&word)
+}
+
+/// A name that reads as an annotation macro inside a declaration:
+/// `__lower_case` (`__user`, `__init`, `____cacheline_aligned`), other than
+/// the compilers' keywords and built-in types (`__inline`, `__int128`,
+/// `__attribute__`, `__m128i`) and the kernel's fixed-width types (`__u32`,
+/// `__be16`), which stand where a type does.
+fn annotation_like(word: &[u8]) -> bool {
+    let Some(rest) = word.strip_prefix(b"__") else {
+        return false;
+    };
+    if !rest.iter().any(u8::is_ascii_lowercase)
+        || !rest
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        || word.ends_with(b"__")
+        || rest.starts_with(b"builtin")
+    {
+        return false;
+    }
+    let sized = |prefix: &[u8]| {
+        rest.strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && n.iter().all(u8::is_ascii_digit))
+    };
+    if [
+        "u", "s", "le", "be", "m", "int", "float", "bf", "fp", "ibm", "ptr",
+    ]
+    .iter()
+    .any(|p| sized(p.as_bytes()))
+        || rest.starts_with(b"kernel_")
+        || rest.starts_with(b"m128")
+        || rest.starts_with(b"m256")
+        || rest.starts_with(b"m512")
+    {
+        return false;
+    }
+    !matches!(
+        rest,
+        b"inline"
+            | b"restrict"
+            | b"volatile"
+            | b"const"
+            | b"signed"
+            | b"asm"
+            | b"typeof"
+            | b"alignof"
+            | b"attribute"
+            | b"thread"
+            | b"auto_type"
+            | b"real"
+            | b"imag"
+            | b"complex"
+            | b"declspec"
+            | b"cdecl"
+            | b"clrcall"
+            | b"stdcall"
+            | b"fastcall"
+            | b"thiscall"
+            | b"vectorcall"
+            | b"based"
+            | b"sptr"
+            | b"uptr"
+            | b"unaligned"
+            | b"forceinline"
+            | b"try"
+            | b"except"
+            | b"finally"
+            | b"leave"
+            | b"wchar_t"
+            | b"w64"
+            | b"wsum"
+            | b"sum16"
+            | b"poll_t"
+            | b"event"
+            | b"interface"
+            | b"super"
+            | b"uuidof"
+            | b"noop"
+            | b"assume"
+    )
 }
 
 /// Whether a declaration can start after `token`.
@@ -559,6 +838,52 @@ mod tests {
         assert_eq!(lines[2].trim_end(), "  DEFINE_OP(");
         assert_eq!(lines[3].trim_end(), ")           ;");
         assert_eq!(lines[5].trim(), "");
+    }
+
+    #[test]
+    fn annotations_inside_declarations_become_spaces() {
+        for (source, annotations) in [
+            ("static void __iomem *base;", &["__iomem"][..]),
+            ("ssize_t r(char __user *buf);", &["__user"]),
+            ("static int __init f(void) { }", &["__init"]),
+            ("int count __read_mostly;", &["__read_mostly"]),
+            (
+                "static const char id[] __initconst = \"x\";",
+                &["__initconst"],
+            ),
+            ("static struct s v __initdata = { };", &["__initdata"]),
+            ("u32 x __aligned(8), y;", &["__aligned(8)"]),
+            ("struct s { int a; } __packed;", &["__packed"]),
+            (
+                "typedef struct { int a; } __packed __aligned(2) t;",
+                &["__packed", "__aligned(2)"],
+            ),
+            ("static __always_inline int f(void);", &["__always_inline"]),
+            ("extern __visible u32 x;", &["__visible"]),
+            ("void f(int a __maybe_unused) { }", &["__maybe_unused"]),
+            ("static int __init __cold f(void);", &["__init", "__cold"]),
+        ] {
+            let mut want = source.to_string();
+            for annotation in annotations {
+                want = want.replacen(annotation, &" ".repeat(annotation.len()), 1);
+            }
+            assert_eq!(blanked(source), want, "{source}");
+        }
+    }
+
+    #[test]
+    fn names_that_only_look_like_annotations_are_kept() {
+        for source in [
+            // Fields and variables so named, and the kernel's own types.
+            "struct s {\n  u32 __reserved;\n  unsigned long __flags;\n  __u32 len;\n  const __be32 *p;\n};\n",
+            "static __u32 count;\ntypedef u32 __bar;\nstruct foo __baz;\nunsigned __int128 wide;\n",
+            // Functions and calls so named.
+            "static void __free_pages(struct page *p) { if (x) { run(); } __set_bit(1, map); return __y; }\n",
+            // The standard library's own reserved names.
+            "template <class _Tp> void swap(_Tp& __a, size_type __n) { _Tp __tmp = __a; }\n",
+        ] {
+            assert_eq!(blank_macros(source), None, "{source}");
+        }
     }
 
     #[test]

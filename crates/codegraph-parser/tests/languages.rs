@@ -1538,6 +1538,89 @@ void k(void) { obj->ops->run(obj, (mytype_t)2); F(3); }
 /// A declaration of several names defines each of them, as ctags has them:
 /// `int a, b;`, a struct's `int x, y;`, a typedef's two names, Go's
 /// `X, Y int` fields and `var a, b = ...`.
+/// C's hand-written walk finds what its query does on `source`.
+fn assert_walk_is_the_query(path: &str, source: &str, walked: &FileGraph) {
+    let queried = codegraph_parser::parse_file_by_query(path, source, Language::C);
+    assert_eq!(render(walked), render(&queried));
+}
+
+#[test]
+fn c_annotation_macros_in_declarations_name_nothing() {
+    // The kernel's sparse and section markers sit where C has no name to
+    // spare; each declaration defines its own name, and none of theirs.
+    let c = "static int __init setup(void) { return probe(1); }
+static void __iomem *base;
+static const char id[] __initconst = \"x\";
+int count __read_mostly;
+struct pkt {
+\tu32 __reserved;
+\tunsigned long __flags;
+\tchar data[4] __aligned(4);
+} __packed;
+static __always_inline int fast(struct pkt *p) { return __helper(p); }
+ssize_t dev_read(char __user *buf, size_t n) { void __iomem *reg = base; return n; }
+static void *cache;
+static void __free_pages(struct page *page) { }
+";
+    let graph = codegraph_parser::parse_file("ann.c", c, Language::C);
+    assert_defines(
+        &graph,
+        &[
+            "function setup L1",
+            "variable base L2",
+            "variable id L3",
+            "variable count L4",
+            "struct pkt L5",
+            "field pkt.__reserved L6",
+            "field pkt.__flags L7",
+            "field pkt.data L8",
+            "function fast L10",
+            "function dev_read L11",
+            "variable cache L12",
+            "function __free_pages L13",
+        ],
+    );
+    let names: Vec<&str> = graph.nodes.iter().map(|n| n.name.as_str()).collect();
+    for annotation in [
+        "__init",
+        "__iomem",
+        "__initconst",
+        "__read_mostly",
+        "__packed",
+        "__aligned",
+        "__always_inline",
+        "__user",
+    ] {
+        assert!(!names.contains(&annotation), "{annotation} in {names:?}");
+    }
+    // The signature is still the file's own text.
+    let count = graph.nodes.iter().find(|n| n.name == "count").unwrap();
+    assert_eq!(count.signature.as_deref(), Some("int count __read_mostly;"));
+    // Calls around the annotations are still found.
+    let calls: Vec<&str> = graph.refs.iter().map(|r| r.name.as_str()).collect();
+    assert!(
+        calls.contains(&"probe") && calls.contains(&"__helper"),
+        "{calls:?}"
+    );
+    assert_walk_is_the_query("ann.c", c, &graph);
+
+    // C++ keeps pointer and array variables at file and namespace scope.
+    let cpp = "static Foo *instance;\nint table[4];\nnamespace n {\nstatic Baz *cache = nullptr;\nBar *make();\n}\n";
+    let graph = codegraph_parser::parse_file("v.cpp", cpp, Language::Cpp);
+    assert_defines(
+        &graph,
+        &[
+            "variable instance L1",
+            "variable table L2",
+            "variable n::cache L4",
+        ],
+    );
+    assert!(
+        !graph.nodes.iter().any(|n| n.name == "make"),
+        "a declaration of a function is no variable"
+    );
+}
+
 #[test]
 fn every_name_of_a_declaration_is_defined() {
     let c = "int count, total;\nstruct point { int x, y; };\ntypedef unsigned int u32, uint32;\ntypedef struct { int w; } size2;\n";
@@ -1562,14 +1645,7 @@ fn every_name_of_a_declaration_is_defined() {
     unique.dedup();
     assert_eq!(names.len(), unique.len(), "{names:?}");
     // The walk and the query agree on it too.
-    assert_eq!(
-        render(&graph),
-        render(&codegraph_parser::parse_file_by_query(
-            "decl.c",
-            c,
-            Language::C
-        ))
-    );
+    assert_walk_is_the_query("decl.c", c, &graph);
 
     let go = "package p\n\ntype Point struct {\n\tX, Y int\n}\n\nvar a, b = 1, 2\n";
     let graph = codegraph_parser::parse_file("p.go", go, Language::Go);

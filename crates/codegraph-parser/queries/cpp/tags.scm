@@ -41,10 +41,18 @@
 (translation_unit (declaration declarator: [
   (identifier) @name
   (init_declarator declarator: (identifier) @name)
+  (init_declarator declarator: (pointer_declarator declarator: (identifier) @name))
+  (init_declarator declarator: (array_declarator declarator: (identifier) @name))
+  (pointer_declarator declarator: (identifier) @name)
+  (array_declarator declarator: (identifier) @name)
 ]) @definition.variable)
 (namespace_definition body: (declaration_list (declaration declarator: [
   (identifier) @name
   (init_declarator declarator: (identifier) @name)
+  (init_declarator declarator: (pointer_declarator declarator: (identifier) @name))
+  (init_declarator declarator: (array_declarator declarator: (identifier) @name))
+  (pointer_declarator declarator: (identifier) @name)
+  (array_declarator declarator: (identifier) @name)
 ]) @definition.variable))
 
 (base_class_clause [
