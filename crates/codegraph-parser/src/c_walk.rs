@@ -222,6 +222,13 @@ impl<'t> Walk<'_, 't> {
             .flatten()
     }
 
+    /// What a pointer declarator points at: its own declarator, or the
+    /// declarator of an array of pointers (`const char *names[]`).
+    fn pointee(&self, pointer: Node<'t>) -> Option<Node<'t>> {
+        let inner = self.inner(pointer, self.g.pointer_declarator)?;
+        Some(self.inner(inner, self.g.array_declarator).unwrap_or(inner))
+    }
+
     /// `(function_declarator declarator: (parenthesized_declarator
     /// (pointer_declarator declarator: (NAME))))`: the name of a function
     /// pointer type or field.
@@ -355,13 +362,13 @@ impl<'t> Walk<'_, 't> {
                     } else if id == g.array_declarator {
                         self.inner(declarator, g.array_declarator)
                     } else if id == g.pointer_declarator {
-                        self.inner(declarator, g.pointer_declarator)
+                        self.pointee(declarator)
                     } else {
                         self.inner(declarator, g.init_declarator).and_then(|inner| {
                             if inner.kind_id() == g.identifier {
                                 Some(inner)
                             } else {
-                                self.inner(inner, g.pointer_declarator)
+                                self.pointee(inner)
                                     .or_else(|| self.inner(inner, g.array_declarator))
                             }
                         })

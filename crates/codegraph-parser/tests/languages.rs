@@ -1561,6 +1561,8 @@ static __always_inline int fast(struct pkt *p) { return __helper(p); }
 ssize_t dev_read(char __user *buf, size_t n) { void __iomem *reg = base; return n; }
 static void *cache;
 static void __free_pages(struct page *page) { }
+static const char * const names[] = { \"a\" };
+char *slots[4];
 ";
     let graph = codegraph_parser::parse_file("ann.c", c, Language::C);
     assert_defines(
@@ -1578,6 +1580,8 @@ static void __free_pages(struct page *page) { }
             "function dev_read L11",
             "variable cache L12",
             "function __free_pages L13",
+            "variable names L14",
+            "variable slots L15",
         ],
     );
     let names: Vec<&str> = graph.nodes.iter().map(|n| n.name.as_str()).collect();
