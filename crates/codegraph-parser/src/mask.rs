@@ -227,7 +227,11 @@ fn annotation_edits(bytes: &[u8], tokens: &[Token], edits: &mut Edits) {
             Kind::Ident if tag(i) => tagged = true,
             _ => {}
         }
-        if is_annotation(i) {
+        // An argument group that does not close before a brace or `;` is
+        // no annotation's: nothing to bound a blank with.
+        let unbalanced = tokens.get(i + 1).map(|t| t.kind) == Some(Kind::Punct(b'('))
+            && matching(tokens, i + 1).is_none();
+        if is_annotation(i) && !unbalanced {
             let group_end = after_group(tokens, i + 1);
             let grouped = group_end > i + 1;
             let next = past_annotations(group_end, true);
@@ -862,6 +866,8 @@ mod tests {
             ("extern __visible u32 x;", &["__visible"]),
             ("void f(int a __maybe_unused) { }", &["__maybe_unused"]),
             ("static int __init __cold f(void);", &["__init", "__cold"]),
+            // A group that never closes bounds nothing.
+            ("int x __section(({ 1; }));\nint y __packed;", &["__packed"]),
         ] {
             let mut want = source.to_string();
             for annotation in annotations {
