@@ -197,22 +197,124 @@ impl LexicalWriter {
     }
 }
 
-/// `text` with every compound identifier followed by its words:
-/// `getHTTPResponse(x)` → `getHTTPResponse(x) get http response`.
+/// `text` with every compound identifier followed by its words, and
+/// every word that is a common programming abbreviation by the word it
+/// stands for: `getHTTPResponse(x)` → `getHTTPResponse(x) get http
+/// response`, `cmp_precedence` → `cmp_precedence cmp precedence compare`.
 pub(crate) fn code_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     out.push_str(text);
     for ident in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
         let words = split_identifier(ident);
-        if words.len() > 1 {
-            for w in words {
+        let compound = words.len() > 1;
+        for w in words {
+            if compound {
                 out.push(' ');
                 out.push_str(&w);
+            }
+            if let Some(full) = expansion(&w) {
+                out.push(' ');
+                out.push_str(full);
             }
         }
     }
     out
 }
+
+/// The word a common programming abbreviation stands for, if `word` is
+/// one. Only abbreviations with one usual reading across languages and
+/// code bases (not `res`: result, resource or response).
+fn expansion(word: &str) -> Option<&'static str> {
+    ABBREVIATIONS
+        .binary_search_by(|(short, _)| short.cmp(&word))
+        .ok()
+        .map(|i| ABBREVIATIONS[i].1)
+}
+
+/// Sorted by abbreviation.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("addr", "address"),
+    ("alloc", "allocate"),
+    ("arg", "argument"),
+    ("args", "arguments"),
+    ("attr", "attribute"),
+    ("attrs", "attributes"),
+    ("auth", "authentication"),
+    ("buf", "buffer"),
+    ("calc", "calculate"),
+    ("cb", "callback"),
+    ("cfg", "configuration"),
+    ("cmp", "compare"),
+    ("cnt", "count"),
+    ("col", "column"),
+    ("conf", "configuration"),
+    ("config", "configuration"),
+    ("conn", "connection"),
+    ("ctx", "context"),
+    ("cur", "current"),
+    ("db", "database"),
+    ("decl", "declaration"),
+    ("def", "definition"),
+    ("del", "delete"),
+    ("desc", "description"),
+    ("dest", "destination"),
+    ("dict", "dictionary"),
+    ("dir", "directory"),
+    ("dst", "destination"),
+    ("elem", "element"),
+    ("env", "environment"),
+    ("eq", "equal"),
+    ("err", "error"),
+    ("exec", "execute"),
+    ("expr", "expression"),
+    ("ext", "extension"),
+    ("fmt", "format"),
+    ("fn", "function"),
+    ("func", "function"),
+    ("hdr", "header"),
+    ("idx", "index"),
+    ("impl", "implementation"),
+    ("init", "initialize"),
+    ("iter", "iterator"),
+    ("len", "length"),
+    ("lib", "library"),
+    ("mgr", "manager"),
+    ("msg", "message"),
+    ("num", "number"),
+    ("obj", "object"),
+    ("op", "operator"),
+    ("opt", "option"),
+    ("opts", "options"),
+    ("param", "parameter"),
+    ("params", "parameters"),
+    ("pkg", "package"),
+    ("pos", "position"),
+    ("prev", "previous"),
+    ("proc", "process"),
+    ("prop", "property"),
+    ("props", "properties"),
+    ("ptr", "pointer"),
+    ("recv", "receive"),
+    ("ref", "reference"),
+    ("regex", "expression"),
+    ("repo", "repository"),
+    ("req", "request"),
+    ("resp", "response"),
+    ("sep", "separator"),
+    ("seq", "sequence"),
+    ("spec", "specification"),
+    ("src", "source"),
+    ("stmt", "statement"),
+    ("str", "string"),
+    ("sync", "synchronize"),
+    ("tmp", "temporary"),
+    ("tx", "transaction"),
+    ("txn", "transaction"),
+    ("util", "utility"),
+    ("val", "value"),
+    ("var", "variable"),
+    ("ver", "version"),
+];
 
 /// A user's query as plain terms: identifiers split, and the query
 /// syntax characters (`+ - : ( ) " ~ ^ *`...) dropped so a query never
@@ -234,6 +336,19 @@ fn query_text(query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abbreviations_gain_the_word_they_stand_for() {
+        assert_eq!(
+            code_words("cmp_precedence(a)"),
+            "cmp_precedence(a) cmp compare precedence"
+        );
+        assert_eq!(code_words("enum Op"), "enum Op operator");
+        // A word that merely starts like one is left alone.
+        assert_eq!(code_words("operator response"), "operator response");
+        // The table is sorted, as the lookup's binary search needs.
+        assert!(ABBREVIATIONS.windows(2).all(|w| w[0].0 < w[1].0));
+    }
 
     #[test]
     fn identifiers_gain_their_words() {
