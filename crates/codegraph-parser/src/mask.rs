@@ -229,10 +229,15 @@ fn annotation_edits(bytes: &[u8], tokens: &[Token], edits: &mut Edits) {
         }
         // An argument group that does not close before a brace or `;` is
         // no annotation's: nothing to bound a blank with.
-        let unbalanced = tokens.get(i + 1).map(|t| t.kind) == Some(Kind::Punct(b'('))
-            && matching(tokens, i + 1).is_none();
-        if is_annotation(i) && !unbalanced {
-            let group_end = after_group(tokens, i + 1);
+        let group_end = if is_annotation(i) {
+            match tokens.get(i + 1) {
+                Some(t) if t.kind == Kind::Punct(b'(') => matching(tokens, i + 1).map(|c| c + 1),
+                _ => Some(i + 1),
+            }
+        } else {
+            None
+        };
+        if let Some(group_end) = group_end {
             let grouped = group_end > i + 1;
             let next = past_annotations(group_end, true);
             let next_kind = tokens.get(next).map(|t| t.kind);
