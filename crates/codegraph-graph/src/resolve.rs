@@ -116,8 +116,9 @@ struct Caches {
     names: HashMap<String, Definitions>,
     /// How many candidates `names` holds in all.
     names_held: usize,
-    /// The direct base types (by name) of each type name looked up.
-    bases: HashMap<String, Vec<String>>,
+    /// The types of each type name looked up: their qualified names and
+    /// their direct base types.
+    types: HashMap<String, TypesNamed>,
     /// Each file's inheritance references (`class A : B`, `impl T for
     /// A`), read once: a type name's candidates share a few big headers.
     inherits: HashMap<String, Vec<(NodeId, String)>>,
@@ -130,9 +131,6 @@ struct Caches {
     /// The `pub use` paths declared inside each Rust inline module (`pub
     /// mod graph { pub use crate::graph_impl::node_index; }`), by name.
     inline_uses: HashMap<NodeId, Vec<(String, String)>>,
-    /// The qualified names of the types of each type name whose bases
-    /// were read (at most `MAX_CANDIDATES`).
-    types: HashMap<String, Vec<String>>,
     /// [`lineage_members`] by (separator and receiver type, name).
     members: HashMap<(String, String), Vec<Candidate>>,
 }
@@ -798,15 +796,32 @@ fn ancestors(
     Ok(found)
 }
 
+/// The types of one name (at most `MAX_CANDIDATES`).
+struct TypesNamed {
+    /// Their qualified names.
+    qualified: Vec<String>,
+    /// Their base types (by name, as written), and what its aliases name
+    /// (`type DiGraph<N, E> = Graph<..>`: `Graph`).
+    bases: Vec<String>,
+}
+
 /// The base types (by name, as written) of the types named `name`, and
-/// what its aliases name (`type DiGraph<N, E> = Graph<..>`: `Graph`),
-/// through the thread's cache.
+/// what its aliases name, through the thread's cache.
 fn direct_bases<'c>(
     store: &Store,
     cache: &'c mut Caches,
     name: &str,
 ) -> Result<&'c [String], StoreError> {
-    if !cache.bases.contains_key(name) {
+    Ok(&types_named(store, cache, name)?.bases)
+}
+
+/// The types named `name`, through the thread's cache.
+fn types_named<'c>(
+    store: &Store,
+    cache: &'c mut Caches,
+    name: &str,
+) -> Result<&'c TypesNamed, StoreError> {
+    if !cache.types.contains_key(name) {
         let is_type = |c: &Candidate| c.kind.is_type_container() || c.kind == NodeKind::TypeAlias;
         let found = cached_definitions(store, cache, name)?;
         let types: Vec<Candidate> = if found.truncated {
@@ -828,12 +843,11 @@ fn direct_bases<'c>(
                 .cloned()
                 .collect()
         };
-        let qualified = types
+        let qualified: Vec<String> = types
             .iter()
             .take(MAX_CANDIDATES)
             .map(|t| t.qualified_name.clone())
             .collect();
-        bounded_insert(&mut cache.types, name.to_string(), qualified);
         let mut bases = Vec::new();
         for ty in types.iter().take(MAX_CANDIDATES) {
             for (from, base) in file_inherits(store, cache, &ty.file)? {
@@ -842,9 +856,13 @@ fn direct_bases<'c>(
                 }
             }
         }
-        bounded_insert(&mut cache.bases, name.to_string(), bases);
+        bounded_insert(
+            &mut cache.types,
+            name.to_string(),
+            TypesNamed { qualified, bases },
+        );
     }
-    Ok(&cache.bases[name])
+    Ok(&cache.types[name])
 }
 
 /// The inheritance references of `file`: (the inheriting definition, the
@@ -1565,10 +1583,7 @@ fn lineage_members(
     }
     let mut found: Vec<Candidate> = Vec::new();
     for ty in lineage {
-        if !cache.types.contains_key(ty) {
-            direct_bases(store, cache, ty)?;
-        }
-        let types = cache.types.get(ty).cloned().unwrap_or_default();
+        let types = types_named(store, cache, ty)?.qualified.clone();
         for qualified in types {
             let member = format!("{qualified}{separator}{name}");
             let ids: Vec<NodeId> = store
