@@ -913,11 +913,7 @@ fn callback_type(
     };
     if target.kind.is_type_container() {
         let qualified = format!("{}.constructor", target.qualified_name);
-        let ids: Vec<NodeId> = store
-            .find_exact(&qualified, 8)?
-            .into_iter()
-            .map(|m| m.id)
-            .collect();
+        let ids = exact_ids(store, &qualified, 8)?;
         let constructor = store
             .get_nodes(&ids)?
             .into_iter()
@@ -1586,11 +1582,7 @@ fn lineage_members(
         let types = types_named(store, cache, ty)?.qualified.clone();
         for qualified in types {
             let member = format!("{qualified}{separator}{name}");
-            let ids: Vec<NodeId> = store
-                .find_exact(&member, MAX_CANDIDATES)?
-                .into_iter()
-                .map(|m| m.id)
-                .collect();
+            let ids = exact_ids(store, &member, MAX_CANDIDATES)?;
             if !ids.is_empty() {
                 // Two types of one qualified name (a declaration and its
                 // definition) name the same members: each once.
@@ -1626,15 +1618,21 @@ fn lookup(store: &Store, name: &str, limit: usize) -> Result<Definitions, StoreE
 
 /// The definitions whose name is exactly `name`.
 fn lookup_exact(store: &Store, name: &str, limit: usize) -> Result<Definitions, StoreError> {
-    let ids: Vec<NodeId> = store
-        .find_exact(name, limit)?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
+    let ids = exact_ids(store, name, limit)?;
     Ok(Definitions {
         truncated: ids.len() >= limit,
         candidates: candidates_of(store, &ids, name)?,
     })
+}
+
+/// The ids of at most `limit` nodes whose name (or qualified name) is
+/// exactly `name`.
+fn exact_ids(store: &Store, name: &str, limit: usize) -> Result<Vec<NodeId>, StoreError> {
+    Ok(store
+        .find_exact(name, limit)?
+        .into_iter()
+        .map(|m| m.id)
+        .collect())
 }
 
 /// The definitions named `name` among the nodes `ids`, as candidates.
