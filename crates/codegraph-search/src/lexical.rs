@@ -200,7 +200,7 @@ impl LexicalWriter {
 /// `text` with every compound identifier followed by its words, and
 /// every word that is a common programming abbreviation by the word it
 /// stands for: `getHTTPResponse(x)` → `getHTTPResponse(x) get http
-/// response`, `cmp_precedence` → `cmp_precedence cmp precedence compare`.
+/// response`, `cmp_precedence` → `cmp_precedence cmp compare precedence`.
 pub(crate) fn code_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     out.push_str(text);
