@@ -24,7 +24,7 @@ SETS = [
     ("tokio-docstrings", "tokio.queries.jsonl"),
     ("django-questions", HERE / "django-questions.jsonl"),
 ]
-DEMOTE, FANIN, FANIN_CAP = 0.75, 0.25, 1000
+DEMOTE, FANIN, FANIN_CAP = 0.5, 0.25, 1000
 
 
 def prior(node, demote=DEMOTE, fanin=FANIN):
@@ -58,7 +58,7 @@ def convex(cand, lexical=0.4, fill="min"):
     return {i: lexical * lex.get(i, lf) + (1 - lexical) * sem.get(i, sf) for i in set(lex) | set(sem)}
 
 
-def evaluate(data, rule, **kw):
+def evaluate(data, rule, demote=DEMOTE, **kw):
     out = {}
     for label, (cands, queries) in data.items():
         ranked = []
@@ -67,7 +67,7 @@ def evaluate(data, rule, **kw):
                 raise SystemExit(f"{label}: candidates and queries differ; rerun scripts/eval-search")
             nodes = cand["nodes"]
             scored = sorted(
-                ((-v * prior(nodes[str(i)]), i) for i, v in rule(cand, **kw).items() if str(i) in nodes)
+                ((-v * prior(nodes[str(i)], demote=demote), i) for i, v in rule(cand, **kw).items() if str(i) in nodes)
             )
             ranked.append([tuple(nodes[str(i)][:4]) for _, i in scored[:10]])
         out[label] = metrics(queries, ranked)
@@ -86,6 +86,8 @@ def main():
              for k in (10, 20, 60) for w in (0.6, 1.0, 1.5)]
     rules += [(f"convex lexical {a} fill {fill}", convex, {"lexical": a, "fill": fill})
               for fill in ("zero", "min") for a in (0.2, 0.3, 0.4, 0.5, 0.6)]
+    rules += [(f"convex lexical 0.4 fill min, demote {d}", convex, {"demote": d})
+              for d in (0.3, 0.5, 0.6, 0.75, 0.9)]
     print("| rule | " + " | ".join(data) + " |")
     print("|---|" + "---|" * len(data))
     for name, rule, kw in rules:
