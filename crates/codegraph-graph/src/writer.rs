@@ -67,16 +67,7 @@ pub struct IndexWriter<'s> {
     /// newly defined may satisfy references elsewhere, and the files with
     /// such references are affected too. A first build resolves them all.
     track_new_names: bool,
-    /// Names whose token entries this writer has put: they are the same
-    /// for every node of a name and never deleted, so a name's second
-    /// node need not put them again. Forgotten whole at
-    /// [`TOKENIZED_NAMES`] names, which bounds its memory; a name then
-    /// seen again only repeats its puts.
-    tokenized: HashSet<Box<str>>,
 }
-
-/// How many names [`IndexWriter`] remembers as tokenized.
-const TOKENIZED_NAMES: usize = 1 << 19;
 
 /// The name a reference is filed under in `ref_names`: its name as
 /// written, or for an import the module's last segment (`./util.js` and
@@ -153,7 +144,6 @@ impl<'s> IndexWriter<'s> {
             batch_files: 2000,
             batch_bytes: 32 << 20,
             track_new_names: store.stats()?.files > 0,
-            tokenized: HashSet::new(),
         })
     }
 
@@ -311,11 +301,10 @@ impl<'s> IndexWriter<'s> {
         // The WAL makes each batch durable against a process crash; an fsync
         // per batch would only add safety against power loss, at high cost.
         opts.set_sync(false);
-        self.store.db.write_opt(batch, &opts).map_err(|e| {
-            // The names it tokenized were not written after all.
-            self.tokenized.clear();
-            self.store.write_failed(e)
-        })?;
+        self.store
+            .db
+            .write_opt(batch, &opts)
+            .map_err(|e| self.store.write_failed(e))?;
         self.pending_files = 0;
         crate::fault::checkpoint("commit");
         Ok(())
@@ -396,13 +385,9 @@ impl<'s> IndexWriter<'s> {
         // Token entries are per distinct name, shared by every node of that
         // name, so they are never deleted: a stale one leads fuzzy lookup
         // to a name with no nodes, which it drops.
-        if delete || self.tokenized.contains(node.name.as_str()) {
+        if delete {
             return;
         }
-        if self.tokenized.len() >= TOKENIZED_NAMES {
-            self.tokenized = HashSet::new();
-        }
-        self.tokenized.insert(node.name.as_str().into());
         let mut subwords = split_identifier(&node.name);
         subwords.sort();
         subwords.dedup();
