@@ -65,6 +65,17 @@ fn hybrid_search_ranks_the_function_that_does_it_first() {
     {
         assert!(pos > 0);
     }
+    // The test's name holds every word of this query, the function's
+    // only some: undemoted, the test would come first.
+    let value = ok(&repo, &["search", "fetch with retry gives up"]);
+    assert_eq!(names(&value)[0], "fetch_with_retry", "{value}");
+    // Asked for, tests weigh in full: demoted, this test would not.
+    let value = ok(&repo, &["search", "tests calling fetch with retry"]);
+    assert_eq!(
+        names(&value)[0],
+        "test_fetch_with_retry_gives_up",
+        "{value}"
+    );
 
     let value = ok(&repo, &["search", "hash a password before storing it"]);
     assert_eq!(names(&value)[0], "hashPassword", "{value}");
