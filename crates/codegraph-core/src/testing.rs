@@ -1,9 +1,8 @@
 //! The one rule for "is this a test": by path, per language. The parser
 //! adds what only the syntax shows (`#[test]`, `#[cfg(test)] mod`, JUnit
-//! annotations, `describe`/`it` callbacks, `test_*` functions, `TestCase`
-//! classes) and stores the answer on each node ([`crate::Node::test`]), so
-//! impact analysis, search's demotion and every other consumer read the
-//! same bit.
+//! annotations, `describe`/`it` callbacks, `TestCase` classes) and stores
+//! the answer on each node ([`crate::Node::test`]), so impact analysis,
+//! search's demotion and every other consumer read the same bit.
 
 use crate::Language;
 
@@ -11,9 +10,32 @@ use crate::Language;
 /// the conventions of `language`'s test runners.
 pub fn is_test_path(path: &str, language: Language) -> bool {
     let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    in_test_dir(&lower, language) || is_test_file_name(path, name, language)
+}
+
+/// Words in a Python module that uses a test framework.
+const PYTHON_TEST_FRAMEWORKS: [&str; 4] = ["unittest", "pytest", "django.test", "TestCase"];
+
+/// [`is_test_path`], reading the source where the path alone cannot tell:
+/// a Python `tests.py` outside a test directory is unittest's and Django's
+/// test module, and also an ordinary module name (Jinja keeps its template
+/// tests, `test_none` and the like, in `jinja2/tests.py`). Such a file
+/// holds tests when it uses a test framework.
+pub fn is_test_file(path: &str, language: Language, source: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    if language == Language::Python && name == "tests.py" && !in_test_dir(&lower, language) {
+        return PYTHON_TEST_FRAMEWORKS.iter().any(|w| source.contains(w));
+    }
+    is_test_path(path, language)
+}
+
+/// Whether a directory on `lower` (a lowercased path) is a test directory.
+fn in_test_dir(lower: &str, language: Language) -> bool {
     let mut parts = lower.split('/');
-    let name = parts.next_back().unwrap_or("");
-    let in_test_dir = parts.any(|dir| {
+    parts.next_back();
+    parts.any(|dir| {
         matches!(dir, "test" | "tests" | "testing" | "testdata" | "__tests__")
             || (dir == "benches" && language == Language::Rust)
             || (matches!(dir, "spec" | "specs")
@@ -25,10 +47,11 @@ pub fn is_test_path(path: &str, language: Language) -> bool {
                         | Language::Ruby
                         | Language::Lua
                 ))
-    });
-    if in_test_dir {
-        return true;
-    }
+    })
+}
+
+/// Whether a file's own name (`name`, lowercased) marks it as tests.
+fn is_test_file_name(path: &str, name: &str, language: Language) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
     match language {
         Language::Python => {
@@ -80,25 +103,6 @@ pub fn is_test_path(path: &str, language: Language) -> bool {
     }
 }
 
-/// Whether a definition named `name` is a test by its name alone, in a
-/// language whose runner collects tests by name (pytest's `test_*` and
-/// `Test*`, Go's `Test*`/`Benchmark*`/`Fuzz*` in `_test.go` files).
-pub fn is_test_name(name: &str, language: Language) -> bool {
-    match language {
-        Language::Python => {
-            name.starts_with("test_")
-                || name
-                    .strip_prefix("Test")
-                    .is_some_and(|rest| rest.starts_with(char::is_uppercase))
-        }
-        Language::Go => ["Test", "Benchmark", "Fuzz"].iter().any(|p| {
-            name.strip_prefix(p)
-                .is_some_and(|rest| rest.is_empty() || !rest.starts_with(char::is_lowercase))
-        }),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,13 +150,14 @@ mod tests {
     }
 
     #[test]
-    fn test_names_per_language() {
-        assert!(is_test_name("test_parse", Python));
-        assert!(is_test_name("TestParser", Python));
-        assert!(!is_test_name("testify", Python));
-        assert!(is_test_name("TestParse", Go));
-        assert!(is_test_name("BenchmarkParse", Go));
-        assert!(!is_test_name("Testify", Go));
-        assert!(!is_test_name("test_parse", Rust));
+    fn a_python_tests_module_outside_test_directories_is_read() {
+        let django = "from django.test import TestCase\n\nclass ViewTests(TestCase):\n    pass\n";
+        let jinja = "def test_none(value):\n    return value is None\n";
+        assert!(is_test_file("polls/tests.py", Python, django));
+        assert!(!is_test_file("src/jinja2/tests.py", Python, jinja));
+        // In a test directory, or by any other name, the path decides.
+        assert!(is_test_file("tests/app/tests.py", Python, jinja));
+        assert!(is_test_file("pkg/test_models.py", Python, jinja));
+        assert!(!is_test_file("pkg/models.py", Python, django));
     }
 }

@@ -551,7 +551,7 @@ fn file_node(path: &str, source: &str, language: Language) -> Node {
         doc: None,
         parent: None,
         content_hash: content_hash(source.as_bytes()),
-        test: codegraph_core::testing::is_test_path(path, language),
+        test: codegraph_core::testing::is_test_file(path, language, source),
     }
 }
 

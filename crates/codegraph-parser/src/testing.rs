@@ -1,9 +1,8 @@
 //! What only the syntax shows about tests: attributes, annotations and
-//! test-runner callbacks around a definition. Paths and names are
+//! test-runner callbacks around a definition. Paths are
 //! `codegraph_core::testing`'s rule; the extractor combines the two and
 //! passes a test's mark on to everything defined inside it.
 
-use codegraph_core::testing::is_test_name;
 use codegraph_core::Language;
 use tree_sitter::Node;
 
@@ -71,12 +70,13 @@ pub(crate) fn marks_test<'t>(
                 });
             found
         }
-        Language::Python => {
-            is_test_name(name, language)
-                || node
-                    .child_by_field_name("superclasses")
-                    .is_some_and(|s| text(s).contains("TestCase"))
-        }
+        // A `TestCase` subclass. A `test_*` function outside a test file
+        // is no test: neither pytest nor unittest collects it there, and
+        // libraries name API so (Flask's `test_client`, Django's
+        // `test_func`, Jinja's `test_none`).
+        Language::Python => node
+            .child_by_field_name("superclasses")
+            .is_some_and(|s| text(s).contains("TestCase")),
         Language::Go => false,
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
             let mut current = kin.parent(node);

@@ -1536,6 +1536,21 @@ fn impact_names_the_tests_it_reaches_by_one_rule() {
         ),
         ("tests/it.py", "from app import f\n\ndef test_f():\n    f()\n"),
         ("app.py", "def f():\n    pass\n"),
+        // Library code named as pytest names tests (Flask's `test_client`,
+        // Jinja's template tests in `jinja2/tests.py`), and a Django app's
+        // `tests.py`, which is tests.
+        (
+            "web/app.py",
+            "from app import f\n\nclass App:\n    def test_client(self):\n        return f()\n",
+        ),
+        (
+            "web/tests.py",
+            "from app import f\n\ndef test_none(value):\n    return f() is None\n",
+        ),
+        (
+            "polls/tests.py",
+            "from unittest import TestCase\nfrom app import f\n\nclass FTests(TestCase):\n    def test_f(self):\n        f()\n",
+        ),
     ]);
     index(dir.path());
     let impact = json(dir.path(), &["impact", "edge_key"]);
@@ -1554,7 +1569,16 @@ fn impact_names_the_tests_it_reaches_by_one_rule() {
     let caller = dependents.iter().find(|d| d["name"] == "caller").unwrap();
     assert_eq!(caller["test"], false);
     let impact = json(dir.path(), &["impact", "app.f"]);
-    assert_eq!(impact["tests"], serde_json::json!(["tests/it.py"]));
+    assert_eq!(
+        impact["tests"],
+        serde_json::json!(["polls/tests.py", "tests/it.py"]),
+        "{impact}"
+    );
+    let dependents = impact["dependents"].as_array().unwrap();
+    for name in ["test_client", "test_none"] {
+        let library = dependents.iter().find(|d| d["name"] == name).unwrap();
+        assert_eq!(library["test"], false, "{name}");
+    }
 }
 
 #[test]
