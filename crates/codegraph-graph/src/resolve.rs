@@ -1579,8 +1579,7 @@ fn lineage_members(
     }
     let mut found: Vec<Candidate> = Vec::new();
     for ty in lineage {
-        let types = types_named(store, cache, ty)?.qualified.clone();
-        for qualified in types {
+        for qualified in &types_named(store, cache, ty)?.qualified {
             let member = format!("{qualified}{separator}{name}");
             let ids = exact_ids(store, &member, MAX_CANDIDATES)?;
             if !ids.is_empty() {

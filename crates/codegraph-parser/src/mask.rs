@@ -230,10 +230,7 @@ fn annotation_edits(bytes: &[u8], tokens: &[Token], edits: &mut Edits) {
         // An argument group that does not close before a brace or `;` is
         // no annotation's: nothing to bound a blank with.
         let group_end = if is_annotation(i) {
-            match tokens.get(i + 1) {
-                Some(t) if t.kind == Kind::Punct(b'(') => matching(tokens, i + 1).map(|c| c + 1),
-                _ => Some(i + 1),
-            }
+            closed_group_end(tokens, i + 1)
         } else {
             None
         };
@@ -602,13 +599,17 @@ fn trailing_macros(bytes: &[u8], tokens: &[Token], from: usize) -> Vec<(usize, u
 }
 
 /// The index after the balanced group opening at `i`, or `i` itself when
-/// no group opens there.
+/// no group opens there (the end, for a group that never closes).
 fn after_group(tokens: &[Token], i: usize) -> usize {
+    closed_group_end(tokens, i).unwrap_or(tokens.len())
+}
+
+/// [`after_group`], or `None` for a group that never closes (before a
+/// brace or `;`, or the end).
+fn closed_group_end(tokens: &[Token], i: usize) -> Option<usize> {
     match tokens.get(i) {
-        Some(t) if t.kind == Kind::Punct(b'(') => {
-            matching(tokens, i).map_or(tokens.len(), |c| c + 1)
-        }
-        _ => i,
+        Some(t) if t.kind == Kind::Punct(b'(') => matching(tokens, i).map(|c| c + 1),
+        _ => Some(i),
     }
 }
 
