@@ -26,6 +26,7 @@ pub mod keys;
 mod lookup;
 mod resolve;
 mod store;
+pub mod tokens;
 mod traverse;
 mod writer;
 

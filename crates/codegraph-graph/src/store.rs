@@ -27,11 +27,11 @@ pub(crate) const CF_PENDING: &str = "pending";
 const LOOKUP_FAMILIES: [&str; 4] = [CF_NODES, CF_NAMES, CF_TOKENS, CF_META];
 
 /// What `OpenMode::BulkLoad` fills through unsorted memtables: the
-/// families a first build writes in bulk and reads only once flushed.
-const BULK_FAMILIES: [&str; 8] = [
+/// families a first build writes in bulk and reads only once flushed (its
+/// name tokens it writes in one sorted pass, `crate::tokens`).
+const BULK_FAMILIES: [&str; 7] = [
     CF_NODES,
     CF_NAMES,
-    CF_TOKENS,
     CF_REFS,
     CF_SOURCES,
     CF_REF_NAMES,
@@ -59,6 +59,9 @@ pub(crate) const META_STATS: &[u8] = b"stats";
 pub(crate) const META_PATH_ALIASES: &[u8] = b"path_aliases";
 pub(crate) const META_EXTRACTOR: &[u8] = b"extractor";
 pub(crate) const META_COVERAGE: &[u8] = b"coverage";
+/// Present while the name tokens of a first build are still to be
+/// written (`crate::tokens`).
+pub(crate) const META_TOKENS_PENDING: &[u8] = b"tokens_pending";
 
 /// Memtable memory for all column families of one open store.
 const MEMTABLE_BUDGET_BYTES: usize = 128 << 20;
@@ -960,6 +963,12 @@ impl Store {
         let mut refs = self.file_refs(&node.file)?;
         refs.retain(|r| r.from == node.id);
         Ok(refs)
+    }
+
+    /// The options of family `name`'s table files, for one written outside
+    /// the store and then taken in whole.
+    pub(crate) fn family_options(&self, name: &str) -> Options {
+        cf_options(name, &self.cache, self.mode)
     }
 
     /// Iterates the keys of `cf` that start with `prefix`, and no others.

@@ -11,9 +11,9 @@ use rocksdb::{ColumnFamily, WriteBatch, WriteOptions};
 
 use crate::keys;
 use crate::store::{
-    FileRecord, ResolvedRecord, Stats, Store, StoreError, CF_FILES, CF_IN, CF_META, CF_NAMES,
-    CF_NODES, CF_OUT, CF_PENDING, CF_REFS, CF_REF_NAMES, CF_RESOLVED, CF_SOURCES, CF_TOKENS,
-    META_COVERAGE, META_EXTRACTOR, META_PATH_ALIASES, META_STATS,
+    FileRecord, OpenMode, ResolvedRecord, Stats, Store, StoreError, CF_FILES, CF_IN, CF_META,
+    CF_NAMES, CF_NODES, CF_OUT, CF_PENDING, CF_REFS, CF_REF_NAMES, CF_RESOLVED, CF_SOURCES,
+    CF_TOKENS, META_COVERAGE, META_EXTRACTOR, META_PATH_ALIASES, META_STATS, META_TOKENS_PENDING,
 };
 
 /// The column families a writer writes, looked up once: a store opened
@@ -67,6 +67,10 @@ pub struct IndexWriter<'s> {
     /// newly defined may satisfy references elsewhere, and the files with
     /// such references are affected too. A first build resolves them all.
     track_new_names: bool,
+    /// A first build leaves the name tokens to [`crate::tokens`], which
+    /// writes them all at once when the nodes are in: then the distinct
+    /// names of the nodes written, for it.
+    token_names: Option<HashSet<Box<str>>>,
 }
 
 /// The name a reference is filed under in `ref_names`: its name as
@@ -135,16 +139,34 @@ fn add(counter: &mut u64, delta: i64) {
 
 impl<'s> IndexWriter<'s> {
     pub fn new(store: &'s Store) -> Result<IndexWriter<'s>, StoreError> {
+        let cf = Families::of(store)?;
+        // A bulk load is a first build, into an empty store.
+        let defer_tokens = store.mode() == OpenMode::BulkLoad;
+        let mut batch = WriteBatch::default();
+        if defer_tokens {
+            // Committed with the first nodes: a run killed before the
+            // tokens are built leaves the mark for the next one.
+            batch.put_cf(cf.meta, META_TOKENS_PENDING, []);
+        }
         Ok(IndexWriter {
             store,
-            cf: Families::of(store)?,
-            batch: WriteBatch::default(),
+            cf,
+            batch,
             stats: store.stats()?,
             pending_files: 0,
             batch_files: 2000,
             batch_bytes: 32 << 20,
             track_new_names: store.stats()?.files > 0,
+            token_names: defer_tokens.then(HashSet::new),
         })
+    }
+
+    /// The distinct names of the nodes this writer wrote whose name tokens
+    /// it left to [`crate::tokens::build_pending`] (a first build's), once.
+    pub fn take_token_names(&mut self) -> Option<Vec<Box<str>>> {
+        self.token_names
+            .take()
+            .map(|names| names.into_iter().collect())
     }
 
     /// Commit points: a batch is full at `files` changed files or `bytes`
@@ -386,6 +408,12 @@ impl<'s> IndexWriter<'s> {
         // name, so they are never deleted: a stale one leads fuzzy lookup
         // to a name with no nodes, which it drops.
         if delete {
+            return;
+        }
+        if let Some(names) = &mut self.token_names {
+            if !names.contains(node.name.as_str()) {
+                names.insert(node.name.as_str().into());
+            }
             return;
         }
         let mut subwords = split_identifier(&node.name);

@@ -395,3 +395,88 @@ fn every_node_of_a_name_written_in_several_batches_is_found_by_subword() {
     write(&store, "c.py", "def render_page(): pass\n");
     assert_eq!(files("rendr_page"), ["b.py", "c.py", "xb.py"]);
 }
+
+#[test]
+fn a_first_build_writes_its_name_tokens_in_one_pass_as_files_written_in_place_do() {
+    use codegraph_graph::tokens;
+    let files = [
+        ("pkg/cfg.py", V1),
+        ("pkg/cfg2.py", V2),
+        (
+            "pkg/other.py",
+            "import config\nclass ConfigLoader:\n    def parseConfig(self):\n        pass\ndef parse_config():\n    pass\n",
+        ),
+    ];
+    let in_place_dir = tempfile::tempdir().unwrap();
+    let in_place = Store::open(in_place_dir.path(), OpenMode::ReadWrite).unwrap();
+    for (path, source) in files {
+        write(&in_place, path, source);
+    }
+    let queries = ["parse_cfg", "cfg_ldr", "ldr", "prs_conf_file", "ConfLoader"];
+    let fuzzy = |store: &Store, query: &str| {
+        let mut hits: Vec<String> = store
+            .find_fuzzy(query, 20)
+            .unwrap()
+            .iter()
+            .map(|m| store.get_node(m.id).unwrap().unwrap().qualified_name)
+            .collect();
+        hits.sort();
+        hits
+    };
+    assert_eq!(
+        fuzzy(&in_place, "parse_cfg"),
+        [
+            "pkg.cfg.parse_config",
+            "pkg.cfg2.parse_config_file",
+            "pkg.other.ConfigLoader.parseConfig",
+            "pkg.other.parse_config"
+        ]
+    );
+    assert!(!tokens::pending(&in_place).unwrap());
+
+    // Two first builds: one through one writer, which hands its names to
+    // the token build (as `codegraph index` does), and one whose token
+    // build reads the names back from the nodes (as after a run killed
+    // before it).
+    for from_writer in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let bulk = Store::open(dir.path(), OpenMode::BulkLoad).unwrap();
+        let mut writer = IndexWriter::new(&bulk).unwrap();
+        for (path, source) in files {
+            let graph = codegraph_parser::parse_file(path, source, Language::Python);
+            writer
+                .replace_file(path, Language::Python, None, &graph, source)
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        let names = writer.take_token_names();
+        assert!(names.is_some());
+        drop(writer);
+        // The tokens are left for later, and the store says so.
+        assert!(tokens::pending(&bulk).unwrap());
+        assert!(fuzzy(&bulk, "parse_cfg").is_empty());
+
+        let report = tokens::build_pending(&bulk, names.filter(|_| from_writer))
+            .unwrap()
+            .unwrap();
+        // The three files, parse_config, Loader, load, parse_config_file,
+        // ConfigLoader and parseConfig: the import of `config` defines
+        // nothing here.
+        assert_eq!(report.names, 9, "from the writer: {from_writer}");
+        assert!(!tokens::pending(&bulk).unwrap());
+        assert_eq!(tokens::build_pending(&bulk, None).unwrap(), None);
+        for query in queries {
+            assert_eq!(fuzzy(&bulk, query), fuzzy(&in_place, query), "{query}");
+        }
+
+        // Reopened for incremental work, a file written in place puts its
+        // own tokens beside those of the first build.
+        drop(bulk);
+        let again = Store::open(dir.path(), OpenMode::ReadWrite).unwrap();
+        let mut writer = IndexWriter::new(&again).unwrap();
+        assert_eq!(writer.take_token_names(), None);
+        drop(writer);
+        write(&again, "pkg/late.py", "def parse_cfg_late(): pass\n");
+        assert!(fuzzy(&again, "parse_cfg").contains(&"pkg.late.parse_cfg_late".to_string()));
+    }
+}

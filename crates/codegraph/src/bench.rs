@@ -1137,16 +1137,18 @@ pub fn render_text(report: &BenchReport) -> String {
         out += &line(row);
     }
     out += &format!(
-        "\n{} of {} targets met. Index stages (s): walk {:.2}, parse {:.2}, resolve {:.2}, flush {:.2}, search {:.2}; peak RSS at each stage's end (MB): {:.0}, {:.0}, {:.0}, {:.0}, {:.0}.\n",
+        "\n{} of {} targets met. Index stages (s): walk {:.2}, parse {:.2}, tokens {:.2}, resolve {:.2}, flush {:.2}, search {:.2}; peak RSS at each stage's end (MB): {:.0}, {:.0}, {:.0}, {:.0}, {:.0}, {:.0}.\n",
         report.met(),
         report.metrics.len(),
         report.index.stages.walk,
         report.index.stages.parse,
+        report.index.stages.tokens,
         report.index.stages.resolve,
         report.index.stages.flush,
         report.index.stages.search,
         report.index.stage_peak_bytes.walk as f64 / 1e6,
         report.index.stage_peak_bytes.parse as f64 / 1e6,
+        report.index.stage_peak_bytes.tokens as f64 / 1e6,
         report.index.stage_peak_bytes.resolve as f64 / 1e6,
         report.index.stage_peak_bytes.flush as f64 / 1e6,
         report.index.stage_peak_bytes.search as f64 / 1e6,

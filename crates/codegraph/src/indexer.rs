@@ -137,6 +137,8 @@ pub struct IndexReport {
     /// whose references pointed into changed files.
     pub resolution: codegraph_graph::ResolveReport,
     pub resolution_seconds: f64,
+    /// The name tokens this run wrote in one pass (a first build's).
+    pub tokens: Option<codegraph_graph::tokens::TokenReport>,
     /// The search indexes' update (lexical postings and embeddings).
     pub search: Option<codegraph_search::SyncReport>,
     pub total_files: u64,
@@ -304,6 +306,8 @@ pub struct StageSeconds {
     pub parse: f64,
     /// Removing files that are gone.
     pub remove: f64,
+    /// A first build's name-token index, written in one sorted pass.
+    pub tokens: f64,
     /// Cross-file resolution.
     pub resolve: f64,
     /// Flushing the store's memory tables to disk.
@@ -318,6 +322,7 @@ pub struct StageBytes {
     pub walk: u64,
     pub parse: u64,
     pub remove: u64,
+    pub tokens: u64,
     pub resolve: u64,
     pub flush: u64,
     pub search: u64,
@@ -831,6 +836,12 @@ impl Indexer {
         writer.commit()?;
         report.stages.remove = lap(&mut stage);
         report.stage_peak_bytes.remove = peak_rss_bytes();
+
+        // A first build's name tokens (or those of one killed before it
+        // wrote them), from the nodes now stored.
+        report.tokens = codegraph_graph::tokens::build_pending(store, writer.take_token_names())?;
+        report.stages.tokens = lap(&mut stage);
+        report.stage_peak_bytes.tokens = peak_rss_bytes();
 
         let resolve_started = Instant::now();
         if targets.is_none() {

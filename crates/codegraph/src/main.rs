@@ -856,6 +856,7 @@ fn stages_line(r: &IndexReport) -> String {
         ("walk", t.walk, m.walk),
         ("parse", t.parse, m.parse),
         ("remove", t.remove, m.remove),
+        ("tokens", t.tokens, m.tokens),
         ("resolve", t.resolve, m.resolve),
         ("flush", t.flush, m.flush),
         ("search", t.search, m.search),

@@ -105,6 +105,11 @@ fn answers(repo: &Path) -> BTreeMap<String, Value> {
             .collect();
         all.insert(format!("search {query}"), Value::from(names));
     }
+    // Fuzzy name lookups read the name tokens, which a first build writes
+    // after its nodes, in a stage of their own.
+    for query in ["splt_ident", "rslv_files"] {
+        all.insert(format!("find {query}"), json(repo, &["find", query]));
+    }
     all
 }
 
@@ -129,6 +134,11 @@ fn kill_points(names: &[String]) -> Vec<usize> {
     let mut points: Vec<usize> = (0..names.len()).step_by(names.len().div_ceil(8)).collect();
     points.extend([resolve_start, resolve_start + 1, search_start - 1]);
     points.extend(search_start..names.len());
+    // A first build's name tokens: killed before they are in, and after
+    // they are in but before the store's mark says so.
+    if let Some(tokens) = names.iter().position(|n| n == "tokens") {
+        points.extend([tokens - 1, tokens]);
+    }
     points.sort_unstable();
     points.dedup();
     let in_resolution = points
