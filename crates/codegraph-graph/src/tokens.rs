@@ -81,8 +81,8 @@ pub fn build_pending(
             .sum(),
     };
     if report.keys > 0 {
-        // Two or more table files of consecutive key ranges, written side
-        // by side (the compression is most of the work), taken in at once.
+        // One table file per core, each a consecutive key range, written
+        // side by side (compression is most of the work), taken in at once.
         let parts = rayon::current_num_threads().max(1);
         let bounds = split_evenly(&subwords, report.keys, parts);
         let files: Vec<std::path::PathBuf> = (0..bounds.len() - 1)
