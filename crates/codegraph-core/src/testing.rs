@@ -10,8 +10,7 @@ use crate::Language;
 /// the conventions of `language`'s test runners.
 pub fn is_test_path(path: &str, language: Language) -> bool {
     let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or("");
-    in_test_dir(&lower, language) || is_test_file_name(path, name, language)
+    in_test_dir(&lower, language) || is_test_file_name(path, file_name(&lower), language)
 }
 
 /// Words in a Python module that uses a test framework.
@@ -24,11 +23,19 @@ const PYTHON_TEST_FRAMEWORKS: [&str; 4] = ["unittest", "pytest", "django.test", 
 /// holds tests when it uses a test framework.
 pub fn is_test_file(path: &str, language: Language, source: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or("");
-    if language == Language::Python && name == "tests.py" && !in_test_dir(&lower, language) {
+    if in_test_dir(&lower, language) {
+        return true;
+    }
+    let name = file_name(&lower);
+    if language == Language::Python && name == "tests.py" {
         return PYTHON_TEST_FRAMEWORKS.iter().any(|w| source.contains(w));
     }
-    is_test_path(path, language)
+    is_test_file_name(path, name, language)
+}
+
+/// The last segment of a `/`-separated path.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or("")
 }
 
 /// Whether a directory on `lower` (a lowercased path) is a test directory.

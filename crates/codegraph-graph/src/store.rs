@@ -998,11 +998,8 @@ impl Store {
         keep: impl Fn(&NodeHead<'_>) -> bool,
     ) -> Result<std::collections::HashMap<String, Vec<NodeId>>, StoreError> {
         let mut found: std::collections::HashMap<String, Vec<NodeId>> = Default::default();
-        for item in self.db.iterator_cf(self.cf(CF_NODES)?, IteratorMode::Start) {
-            let (_, value) = item.map_err(|e| self.db_err(e))?;
-            let (head, _) = postcard::take_from_bytes::<NodeHead<'_>>(&value)
-                .map_err(|e| self.corrupt(&format!("node: {e}")))?;
-            if keep(&head) {
+        self.for_each_node_head(|head| {
+            if keep(head) {
                 match found.get_mut(head.file) {
                     Some(ids) => ids.push(head.id),
                     None => {
@@ -1010,8 +1007,23 @@ impl Store {
                     }
                 }
             }
-        }
+        })?;
         Ok(found)
+    }
+
+    /// Calls `visit` with the leading fields of every stored node, in one
+    /// sequential scan that decodes no value past its signature.
+    pub(crate) fn for_each_node_head(
+        &self,
+        mut visit: impl FnMut(&NodeHead<'_>),
+    ) -> Result<(), StoreError> {
+        for item in self.db.iterator_cf(self.cf(CF_NODES)?, IteratorMode::Start) {
+            let (_, value) = item.map_err(|e| self.db_err(e))?;
+            let (head, _) = postcard::take_from_bytes::<NodeHead<'_>>(&value)
+                .map_err(|e| self.corrupt(&format!("node: {e}")))?;
+            visit(&head);
+        }
+        Ok(())
     }
 
     /// Every node, in the compact in-memory form (one full scan).

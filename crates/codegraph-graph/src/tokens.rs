@@ -23,12 +23,10 @@ use std::collections::{HashMap, HashSet};
 
 use codegraph_core::{split_identifier, NodeKind};
 use rayon::prelude::*;
-use rocksdb::{DBCompressionType, IngestExternalFileOptions, IteratorMode, SstFileWriter};
+use rocksdb::{DBCompressionType, IngestExternalFileOptions, SstFileWriter};
 
 use crate::keys;
-use crate::store::{
-    NodeHead, Store, StoreError, CF_META, CF_NODES, CF_TOKENS, META_TOKENS_PENDING,
-};
+use crate::store::{Store, StoreError, CF_META, CF_TOKENS, META_TOKENS_PENDING};
 
 /// What [`build_pending`] wrote.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -195,16 +193,10 @@ fn write_table(
 /// what is defined elsewhere and are not in the name indexes).
 fn distinct_names(store: &Store) -> Result<Vec<Box<str>>, StoreError> {
     let mut seen: HashSet<Box<str>> = HashSet::new();
-    for item in store
-        .db
-        .iterator_cf(store.cf(CF_NODES)?, IteratorMode::Start)
-    {
-        let (_, value) = item.map_err(|e| store.db_err(e))?;
-        let (head, _) = postcard::take_from_bytes::<NodeHead<'_>>(&value)
-            .map_err(|e| store.corrupt(&format!("node: {e}")))?;
+    store.for_each_node_head(|head| {
         if head.kind != NodeKind::Import && !seen.contains(head.name) {
             seen.insert(head.name.into());
         }
-    }
+    })?;
     Ok(seen.into_iter().collect())
 }

@@ -148,15 +148,16 @@ impl<'s> IndexWriter<'s> {
             // tokens are built leaves the mark for the next one.
             batch.put_cf(cf.meta, META_TOKENS_PENDING, []);
         }
+        let stats = store.stats()?;
         Ok(IndexWriter {
             store,
             cf,
             batch,
-            stats: store.stats()?,
+            track_new_names: stats.files > 0,
+            stats,
             pending_files: 0,
             batch_files: 2000,
             batch_bytes: 32 << 20,
-            track_new_names: store.stats()?.files > 0,
             token_names: defer_tokens.then(HashSet::new),
         })
     }
