@@ -92,6 +92,17 @@ pub fn token_key(subword: &str, name: &str) -> Vec<u8> {
     nul_joined(subword.as_bytes(), name.as_bytes())
 }
 
+/// The distinct subwords `name` is filed under in `tokens`, one key each
+/// ([`token_key`]), sorted. Both ways of writing them (with a file's
+/// nodes, and a first build's one pass in `crate::tokens`) take them from
+/// here, so they write the same keys.
+pub fn token_subwords(name: &str) -> Vec<String> {
+    let mut subwords = codegraph_core::split_identifier(name);
+    subwords.sort_unstable();
+    subwords.dedup();
+    subwords
+}
+
 /// Splits a `tokens` key into subword and name.
 pub fn decode_token_key(key: &[u8]) -> Option<(&str, &str)> {
     let sep = key.iter().position(|&b| b == 0)?;

@@ -12,16 +12,17 @@
 //! Instead [`IndexWriter`](crate::IndexWriter) marks the store
 //! (`tokens_pending` in `meta`, with the first build's first commit) and
 //! leaves the keys out; [`build_pending`] then reads every stored name
-//! once, writes each distinct key once, in order, into one table file, and
-//! hands it to RocksDB whole (an ingestion: no log, no memtable, and no
-//! merge, as the file lands below everything else), then clears the mark.
+//! once, writes each distinct key once, in order, into table files (one
+//! per core, each a consecutive key range), and hands them to RocksDB
+//! whole (an ingestion: no log, no memtable, and no merge, as the files
+//! land below everything else), then clears the mark.
 //! The keys are a function of the stored nodes alone, so a run killed
 //! before the mark is cleared leaves it, and the next run builds them the
 //! same way.
 
 use std::collections::{HashMap, HashSet};
 
-use codegraph_core::{split_identifier, NodeKind};
+use codegraph_core::NodeKind;
 use rayon::prelude::*;
 use rocksdb::{DBCompressionType, IngestExternalFileOptions, SstFileWriter};
 
@@ -127,10 +128,7 @@ fn subwords_of(names: &[Box<str>]) -> Vec<(String, Vec<u32>)> {
             let mut map: HashMap<String, Vec<u32>> = HashMap::new();
             for (offset, name) in chunk.iter().enumerate() {
                 let index = (part * size + offset) as u32;
-                let mut subwords = split_identifier(name);
-                subwords.sort_unstable();
-                subwords.dedup();
-                for subword in subwords {
+                for subword in keys::token_subwords(name) {
                     map.entry(subword).or_default().push(index);
                 }
             }

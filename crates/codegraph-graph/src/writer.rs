@@ -4,9 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use codegraph_core::{
-    split_identifier, Edge, FileGraph, Language, Node, NodeId, NodeKind, RefKind, UnresolvedRef,
-};
+use codegraph_core::{Edge, FileGraph, Language, Node, NodeId, NodeKind, RefKind, UnresolvedRef};
 use rocksdb::{ColumnFamily, WriteBatch, WriteOptions};
 
 use crate::keys;
@@ -417,11 +415,8 @@ impl<'s> IndexWriter<'s> {
             }
             return;
         }
-        let mut subwords = split_identifier(&node.name);
-        subwords.sort();
-        subwords.dedup();
         let tokens = self.cf.tokens;
-        for subword in &subwords {
+        for subword in &keys::token_subwords(&node.name) {
             self.batch
                 .put_cf(tokens, keys::token_key(subword, &node.name), []);
         }

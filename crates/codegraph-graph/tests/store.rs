@@ -353,6 +353,23 @@ fn in_degrees_count_the_incoming_edges_of_each_kind_up_to_the_cap() {
     assert!(contained > 40, "the functions are contained: {contained}");
 }
 
+/// One field of each node a fuzzy lookup finds, sorted.
+fn fuzzy_sorted(
+    store: &Store,
+    query: &str,
+    limit: usize,
+    field: impl Fn(codegraph_core::Node) -> String,
+) -> Vec<String> {
+    let mut found: Vec<String> = store
+        .find_fuzzy(query, limit)
+        .unwrap()
+        .iter()
+        .map(|m| field(store.get_node(m.id).unwrap().unwrap()))
+        .collect();
+    found.sort();
+    found
+}
+
 #[test]
 fn every_node_of_a_name_written_in_several_batches_is_found_by_subword() {
     let dir = tempfile::tempdir().unwrap();
@@ -380,16 +397,7 @@ fn every_node_of_a_name_written_in_several_batches_is_found_by_subword() {
         writer.commit().unwrap();
     }
     drop(writer);
-    let files = |name: &str| -> Vec<String> {
-        let mut files: Vec<String> = store
-            .find_fuzzy(name, 10)
-            .unwrap()
-            .iter()
-            .map(|m| store.get_node(m.id).unwrap().unwrap().file)
-            .collect();
-        files.sort();
-        files
-    };
+    let files = |name: &str| fuzzy_sorted(&store, name, 10, |n| n.file);
     assert_eq!(files("parse_cfg"), ["a.py", "b.py", "xa.py", "xb.py"]);
     assert_eq!(files("rendr_page"), ["b.py", "xb.py"]);
     write(&store, "c.py", "def render_page(): pass\n");
@@ -413,16 +421,7 @@ fn a_first_build_writes_its_name_tokens_in_one_pass_as_files_written_in_place_do
         write(&in_place, path, source);
     }
     let queries = ["parse_cfg", "cfg_ldr", "ldr", "prs_conf_file", "ConfLoader"];
-    let fuzzy = |store: &Store, query: &str| {
-        let mut hits: Vec<String> = store
-            .find_fuzzy(query, 20)
-            .unwrap()
-            .iter()
-            .map(|m| store.get_node(m.id).unwrap().unwrap().qualified_name)
-            .collect();
-        hits.sort();
-        hits
-    };
+    let fuzzy = |store: &Store, query: &str| fuzzy_sorted(store, query, 20, |n| n.qualified_name);
     assert_eq!(
         fuzzy(&in_place, "parse_cfg"),
         [
