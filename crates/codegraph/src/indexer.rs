@@ -316,6 +316,23 @@ pub struct StageSeconds {
     pub search: f64,
 }
 
+impl IndexReport {
+    /// Each stage in run order: its name, seconds, and the process's peak
+    /// memory as it ended.
+    pub fn stage_table(&self) -> [(&'static str, f64, u64); 7] {
+        let (t, m) = (&self.stages, &self.stage_peak_bytes);
+        [
+            ("walk", t.walk, m.walk),
+            ("parse", t.parse, m.parse),
+            ("remove", t.remove, m.remove),
+            ("tokens", t.tokens, m.tokens),
+            ("resolve", t.resolve, m.resolve),
+            ("flush", t.flush, m.flush),
+            ("search", t.search, m.search),
+        ]
+    }
+}
+
 /// Bytes per stage, as [`StageSeconds`] times them.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct StageBytes {

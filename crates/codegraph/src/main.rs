@@ -851,17 +851,8 @@ fn progress_bar() -> indexer::ProgressFn {
 /// Where an index run's time went, and the process's peak memory as each
 /// stage ended.
 fn stages_line(r: &IndexReport) -> String {
-    let (t, m) = (&r.stages, &r.stage_peak_bytes);
-    let stages = [
-        ("walk", t.walk, m.walk),
-        ("parse", t.parse, m.parse),
-        ("remove", t.remove, m.remove),
-        ("tokens", t.tokens, m.tokens),
-        ("resolve", t.resolve, m.resolve),
-        ("flush", t.flush, m.flush),
-        ("search", t.search, m.search),
-    ];
-    let parts: Vec<String> = stages
+    let parts: Vec<String> = r
+        .stage_table()
         .iter()
         .map(|(name, seconds, peak)| {
             format!("{name} {seconds:.2} s (peak {:.0} MB)", *peak as f64 / 1e6)
