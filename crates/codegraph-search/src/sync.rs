@@ -26,7 +26,8 @@ use crate::lexical::LexicalIndex;
 use crate::{damaged, SearchError};
 
 pub const DEFAULT_EMBEDDER: &str = "static";
-const STATE_VERSION: u32 = 3;
+/// 4: the lexical index's fields became name, qualified and text.
+const STATE_VERSION: u32 = 4;
 /// Files whose documents are built and embedded together.
 const CHUNK_FILES: usize = 512;
 /// Files beyond which a first build fits the embedder's corpus
