@@ -134,6 +134,7 @@ impl From<SearchError> for QueryError {
             SearchError::Missing(_)
             | SearchError::EmbedderMismatch { .. }
             | SearchError::Retired { .. }
+            | SearchError::OtherLayout { .. }
             | SearchError::UnknownEmbedder(_) => QueryError::NoSearchIndex(message),
             SearchError::Corrupt { .. } => QueryError::Damaged(message),
             SearchError::Glob(_) => QueryError::BadRequest(message),

@@ -37,6 +37,12 @@ pub enum SearchError {
     UnknownEmbedder(String),
     #[error("no search index in {0}; run `codegraph index` first")]
     Missing(String),
+    #[error("the search index in {dir} was written by another version of codegraph (layout {found}, this one reads {expected}); run `codegraph index` to rebuild it")]
+    OtherLayout {
+        dir: String,
+        found: u32,
+        expected: u32,
+    },
     #[error("the search index {path} is damaged ({message}); rebuild it with `codegraph index --reembed`")]
     Corrupt { path: String, message: String },
     #[error("cannot write the search index in {dir} ({detail}); the code graph is complete and search answers as before, and rerunning `codegraph index` once the cause is fixed completes it")]

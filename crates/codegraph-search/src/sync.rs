@@ -186,9 +186,10 @@ fn read_state<T: serde::de::DeserializeOwned>(dir: &Path) -> Result<Stored<T>, S
 pub(crate) fn load_header(dir: &Path) -> Result<Option<StateHeader>, SearchError> {
     match read_state(dir)? {
         Stored::Missing => Ok(None),
-        Stored::OtherLayout(version) => Err(SearchError::Corrupt {
-            path: state_path(dir).display().to_string(),
-            message: format!("state version {version}, expected {STATE_VERSION}"),
+        Stored::OtherLayout(version) => Err(SearchError::OtherLayout {
+            dir: dir.display().to_string(),
+            found: version,
+            expected: STATE_VERSION,
         }),
         Stored::Current(header) => Ok(Some(header)),
     }
@@ -638,7 +639,13 @@ mod tests {
         let mut bytes = postcard::to_allocvec(&(STATE_VERSION - 1)).unwrap();
         bytes.extend_from_slice(b"older layout");
         std::fs::write(state_path(&search), bytes).unwrap();
-        assert!(load_header(&search).is_err());
+        // A query is told what to run, not that the index is damaged.
+        let refused = load_header(&search).err().unwrap().to_string();
+        assert!(
+            refused.contains("another version of codegraph")
+                && refused.contains("run `codegraph index`"),
+            "{refused}"
+        );
         sync(&store, &search, builtin.as_mut()).unwrap();
         assert_eq!(
             load_header(&search).unwrap().unwrap().version,
