@@ -131,13 +131,15 @@ impl Candidates {
 
 /// Each candidate's score in one ranking divided by the ranking's best;
 /// a candidate missing from it gets the ranking's lowest (it scored no
-/// higher than that). Beside reciprocal-rank fusion (k 10-60, weights
+/// higher than that): the score at rank [`CANDIDATES`], or the last one
+/// for the candidates only a deeper retrieval finds. Beside reciprocal-rank fusion (k 10-60, weights
 /// 0.6-1.5) on the same candidates this lifted hybrid MRR@10 on django
 /// 0.394 -> 0.430 and tokio 0.298 -> 0.306: a symbol first in one
 /// ranking by a wide margin keeps its lead, where ranks alone flatten it.
 struct Normalised {
     scores: HashMap<u64, (f32, usize)>,
     floor: f32,
+    last: f32,
 }
 
 impl Normalised {
@@ -149,15 +151,42 @@ impl Normalised {
             .enumerate()
             .map(|(rank, &(id, score))| (id, (score * scale, rank + 1)))
             .collect();
-        let floor = ranking.last().map_or(0.0, |h| h.1 * scale);
-        Normalised { scores, floor }
+        let at = |rank: usize| {
+            ranking
+                .get(rank.saturating_sub(1))
+                .map_or(0.0, |h| h.1 * scale)
+        };
+        Normalised {
+            scores,
+            floor: at(CANDIDATES.min(ranking.len())),
+            last: at(ranking.len()),
+        }
     }
 
-    /// The normalised score and 1-based rank of `id`.
+    /// The normalised score and 1-based rank of `id` among the first
+    /// [`CANDIDATES`]: below them, or absent, it scores the floor (the
+    /// score at that rank). So a deeper retrieval (a large `limit`, or
+    /// filters) scores the candidates a retrieval of [`CANDIDATES`] finds
+    /// exactly as that one does.
+    #[cfg(test)]
     fn get(&self, id: u64) -> (f32, Option<usize>) {
+        self.within_first(self.get_deep(id))
+    }
+
+    /// [`Normalised::get`] from what [`Normalised::get_deep`] gave.
+    fn within_first(&self, (score, rank): (f32, Option<usize>)) -> (f32, Option<usize>) {
+        match rank {
+            Some(_) => (score.max(self.floor), rank),
+            None => (self.floor, None),
+        }
+    }
+
+    /// The same over the whole ranking, its last score the floor: for the
+    /// candidates only a deeper retrieval finds.
+    fn get_deep(&self, id: u64) -> (f32, Option<usize>) {
         match self.scores.get(&id) {
             Some(&(score, rank)) => (score, Some(rank)),
-            None => (self.floor, None),
+            None => (self.last, None),
         }
     }
 }
@@ -314,17 +343,46 @@ impl<S: std::ops::Deref<Target = Store>> Searcher<S> {
         };
         let lex = Normalised::new(&candidates.lexical);
         let sem = Normalised::new(&candidates.semantic);
-        let mut ranked: Vec<(u64, Fused)> = candidates
-            .ids()
-            .into_iter()
-            .map(|id| {
-                let ((l, lexical_rank), (s, semantic_rank)) = (lex.get(id), sem.get(id));
-                let score = lexical_weight * l + semantic_weight * s;
-                (id, (score, lexical_rank, semantic_rank))
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        // What a retrieval of [`CANDIDATES`] finds ranks first, scored as
+        // it would be alone; candidates only a deeper one finds (for a
+        // large `limit`, or filters) come after them. Their fused scores
+        // are mostly floors, close to the scores of real hits: among them,
+        // they moved the hits a shallower search returns (a search for 125
+        // hits ranked its top five differently from one for 50).
+        let mut top: Vec<(u64, Fused)> = Vec::new();
+        let mut deeper: Vec<(u64, Fused)> = Vec::new();
+        let found = |rank: Option<usize>| rank.is_some_and(|r| r <= CANDIDATES);
+        for id in candidates.ids() {
+            let (l, s) = (lex.get_deep(id), sem.get_deep(id));
+            let ((l, lexical_rank), (s, semantic_rank), tier) = if found(l.1) || found(s.1) {
+                (lex.within_first(l), sem.within_first(s), &mut top)
+            } else {
+                (l, s, &mut deeper)
+            };
+            let score = lexical_weight * l + semantic_weight * s;
+            tier.push((id, (score, lexical_rank, semantic_rank)));
+        }
+        for tier in [&mut top, &mut deeper] {
+            tier.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        }
+        let wants_tests = query_mentions_tests(query);
+        let mut hits = self.weigh(&top, filters, wants_tests, limit)?;
+        if hits.len() < limit {
+            let more = self.weigh(&deeper, filters, wants_tests, limit - hits.len())?;
+            hits.extend(more);
+        }
+        Ok(hits)
+    }
 
+    /// The best `limit` of `ranked` (fused scores, best first) once the
+    /// graph's priors are applied and `filters` admit them, best first.
+    fn weigh(
+        &self,
+        ranked: &[(u64, Fused)],
+        filters: &Filters,
+        wants_tests: bool,
+        limit: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
         // The graph's priors can only lower a fused score (tests) or raise
         // it by at most FANIN_WEIGHT (callers), so candidates are weighed
         // best-first, in chunks, until the next one could not reach the
@@ -333,7 +391,6 @@ impl<S: std::ops::Deref<Target = Store>> Searcher<S> {
         // read (for its file, test flag and filters) only when its score
         // with them could still reach the `limit`-th: the same hits as
         // weighing all, for a fraction of the reads.
-        let wants_tests = query_mentions_tests(query);
         let mut hits: Vec<Hit> = Vec::new();
         let mut kth_best = f32::NEG_INFINITY;
         for chunk in ranked.chunks(PRIOR_CHUNK) {
@@ -452,6 +509,26 @@ mod tests {
         // No candidates, or no positive score: the ranking says nothing.
         assert_eq!(Normalised::new(&[]).get(1), (0.0, None));
         assert_eq!(Normalised::new(&[(1, -0.5)]).get(1), (0.0, Some(1)));
+    }
+
+    #[test]
+    fn a_deeper_ranking_scores_the_first_candidates_as_a_shallow_one_does() {
+        let deep: Vec<(u64, f32)> = (0..CANDIDATES as u64 + 25)
+            .map(|i| (i, 200.0 - i as f32))
+            .collect();
+        let (shallow, deeper) = (Normalised::new(&deep[..CANDIDATES]), Normalised::new(&deep));
+        for id in 0..CANDIDATES as u64 {
+            assert_eq!(shallow.get(id), deeper.get(id), "{id}");
+        }
+        // One neither retrieved gets the same floor from both.
+        assert_eq!(shallow.get(9_999), deeper.get(9_999));
+        // Below the floor's rank, a candidate counts as one not retrieved,
+        // unless it is weighed among the ones only a deeper retrieval finds.
+        let last = CANDIDATES as u64 + 24;
+        assert_eq!(deeper.get(last).0, shallow.get(last).0);
+        assert_eq!(deeper.get(last).1, Some(CANDIDATES + 25));
+        assert_eq!(deeper.get_deep(last), (76.0 / 200.0, Some(CANDIDATES + 25)));
+        assert_eq!(deeper.get_deep(9_999).0, 76.0 / 200.0);
     }
 
     #[test]

@@ -352,3 +352,37 @@ fn a_damaged_vector_delta_names_the_command_that_rebuilds_it() {
     );
     assert_eq!(names(&value)[0], "RetryWithBackoff");
 }
+
+#[test]
+fn a_longer_search_begins_with_the_hits_of_a_shorter_one() {
+    // More definitions than either ranking's first candidates, so a search
+    // for many hits retrieves deeper than one for a few.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    let verbs = [
+        "parse", "load", "send", "retry", "cache", "render", "merge", "split",
+    ];
+    let nouns = [
+        "request", "config", "token", "user", "file", "queue", "record", "page",
+    ];
+    for module in 0..8 {
+        let mut text = String::new();
+        for i in 0..50 {
+            let (verb, noun) = (verbs[(i + module) % 8], nouns[(i * 3 + module) % 8]);
+            text.push_str(&format!(
+                "def {verb}_{noun}_{module}_{i}(value):\n    \"\"\"{verb} the {noun} of a value.\"\"\"\n    return helper_{i}(value, {module})\n\n"
+            ));
+        }
+        fs::write(repo.join(format!("mod{module}.py")), text).unwrap();
+    }
+    ok(&repo, &["index", "."]);
+    let query = "retry sending the request after a failure";
+    let few = names(&ok(&repo, &["search", query, "--limit", "10"]));
+    let many = names(&ok(&repo, &["search", query, "--limit", "250"]));
+    assert_eq!(few.len(), 10);
+    assert!(many.len() > 150, "{}", many.len());
+    assert_eq!(few, many[..10]);
+    let some = names(&ok(&repo, &["search", query, "--limit", "60"]));
+    assert_eq!(some, many[..60]);
+}
