@@ -8,8 +8,8 @@ and vendored code x DEMOTE, much-called code up to x (1 + FANIN)).
 
 Usage: fusion.py [EVAL_DIR]    (default ~/.cache/codegraph/eval)
 
-Choose on the docstring sets; the hand-written questions are too few (30)
-to choose by.
+Choose on the docstring sets and the hand-written question sets together;
+any one question set is too small (10-30) to choose by.
 """
 
 import math
@@ -23,7 +23,8 @@ SETS = [
     ("django-docstrings", "django.queries.jsonl"),
     ("tokio-docstrings", "tokio.queries.jsonl"),
     ("django-questions", HERE / "django-questions.jsonl"),
-]
+] + [(f"{lib}-questions", HERE / f"{lib}-questions.jsonl")
+     for lib in ("toolz", "tenacity", "cachetools", "itsdangerous", "more-itertools", "boltons")]
 DEMOTE, FANIN, FANIN_CAP = 0.5, 0.25, 1000
 
 

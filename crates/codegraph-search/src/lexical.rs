@@ -20,8 +20,6 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 use crate::docs::SearchDoc;
 use crate::SearchError;
-#[cfg(test)]
-use codegraph_core::NodeKind;
 
 const ANALYZER: &str = "code";
 /// Memory the writer may buffer before it flushes a segment.
@@ -354,6 +352,7 @@ fn query_text(query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use codegraph_core::NodeKind;
 
     #[test]
     fn abbreviations_gain_the_word_they_stand_for() {
