@@ -385,4 +385,13 @@ fn a_longer_search_begins_with_the_hits_of_a_shorter_one() {
     assert_eq!(few, many[..10]);
     let some = names(&ok(&repo, &["search", query, "--limit", "60"]));
     assert_eq!(some, many[..60]);
+    // Scores never rise down the list.
+    let value = ok(&repo, &["search", query, "--limit", "250"]);
+    let scores: Vec<f64> = value["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
 }
