@@ -191,7 +191,7 @@ impl LexicalWriter {
         let doc_text = doc.doc.as_deref().map(code_words).unwrap_or_default();
         let body = code_words(&doc.body);
         let mut text = String::with_capacity(
-            (name.len() + 1) * NAME_REPEATS + qualified.len() + doc_text.len() + body.len() + 2,
+            (name.len() + 1) * NAME_REPEATS + qualified.len() + doc_text.len() + body.len() + 3,
         );
         for _ in 0..NAME_REPEATS {
             text.push_str(&name);

@@ -134,9 +134,9 @@ impl Candidates {
 /// higher than that): the score at rank [`CANDIDATES`], or the last one
 /// for the candidates only a deeper retrieval finds. Beside
 /// reciprocal-rank fusion (k 10-60, weights 0.6-1.5) on the same
-/// candidates this lifted hybrid MRR@10 on django
-/// 0.394 -> 0.430 and tokio 0.298 -> 0.306: a symbol first in one
-/// ranking by a wide margin keeps its lead, where ranks alone flatten it.
+/// candidates this lifted hybrid MRR@10 on django 0.394 -> 0.430 and
+/// tokio 0.298 -> 0.306: a symbol first in one ranking by a wide margin
+/// keeps its lead, where ranks alone flatten it.
 struct Normalised {
     scores: HashMap<u64, (f32, usize)>,
     floor: f32,
