@@ -91,6 +91,13 @@ impl SearchDoc {
         })
     }
 
+    /// Whether the symbol has a doc comment with a word in it.
+    pub fn is_documented(&self) -> bool {
+        self.doc
+            .as_deref()
+            .is_some_and(|d| d.chars().any(char::is_alphanumeric))
+    }
+
     /// The text the embedder sees.
     pub fn embedding_text(&self) -> String {
         self.text_with(self.doc.as_deref())

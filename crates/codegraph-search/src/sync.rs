@@ -26,8 +26,9 @@ use crate::lexical::LexicalIndex;
 use crate::{damaged, SearchError};
 
 pub const DEFAULT_EMBEDDER: &str = "static";
-/// 4: the lexical index's fields became name, qualified and text.
-const STATE_VERSION: u32 = 4;
+/// 4: the lexical index's fields became name, qualified and text;
+/// 5: the state counts the symbols with a doc comment.
+const STATE_VERSION: u32 = 5;
 /// Files whose documents are built and embedded together.
 const CHUNK_FILES: usize = 512;
 /// Files beyond which a first build fits the embedder's corpus
@@ -46,6 +47,22 @@ pub(crate) struct StateHeader {
     /// Corpus statistics the embedder fitted at the first build
     /// ([`Embedder::fit_corpus`]); empty if it has none.
     pub(crate) corpus_stats: Vec<f32>,
+    /// Symbols the search indexes hold, and how many of them have a doc
+    /// comment, as of the last sync.
+    pub(crate) symbols: u64,
+    pub(crate) documented: u64,
+}
+
+impl StateHeader {
+    /// The share of the symbols that have a doc comment (0 when there are
+    /// none): how much the code says about itself in words.
+    pub(crate) fn documented_share(&self) -> f32 {
+        if self.symbols == 0 {
+            0.0
+        } else {
+            (self.documented as f64 / self.symbols as f64) as f32
+        }
+    }
 }
 
 #[derive(Default, serde::Serialize, serde::Deserialize)]
@@ -61,6 +78,8 @@ struct FileEntry {
     /// xxh3 of each key's embedding text: a symbol whose text is the same
     /// after an edit elsewhere in its file keeps its vector.
     texts: Vec<u64>,
+    /// How many of the keys' symbols have a doc comment.
+    documented: u32,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -71,6 +90,8 @@ pub struct SyncReport {
     pub symbols_embedded: u64,
     /// Symbols in the search indexes after the sync.
     pub symbols: u64,
+    /// Of those, the ones with a doc comment.
+    pub documented: u64,
     pub embed_seconds: f64,
     pub seconds: f64,
     pub vector_bytes: u64,
@@ -251,6 +272,8 @@ pub fn sync(
                 embedder: embedder.id().to_string(),
                 dim: embedder.dim() as u32,
                 corpus_stats: Vec::new(),
+                symbols: 0,
+                documented: 0,
             },
             files: HashMap::new(),
         },
@@ -328,7 +351,8 @@ pub fn sync(
     };
     let lexical = LexicalIndex::open_or_create(&lexical_path(dir))?;
     if removed.is_empty() && changed.is_empty() && state_path(dir).exists() {
-        report.symbols = state.symbols() as u64;
+        report.symbols = state.header.symbols;
+        report.documented = state.header.documented;
         report.vector_bytes = vector_bytes(dir);
         report.seconds = started.elapsed().as_secs_f64();
         return Ok(report);
@@ -396,7 +420,14 @@ pub fn sync(
         for (path, hash, docs) in built {
             let keys = docs.iter().map(|d| d.id).collect();
             let texts = hashes.by_ref().take(docs.len()).collect();
-            state.files.insert(path, FileEntry { hash, keys, texts });
+            let documented = docs.iter().filter(|d| d.is_documented()).count() as u32;
+            let entry = FileEntry {
+                hash,
+                keys,
+                texts,
+                documented,
+            };
+            state.files.insert(path, entry);
         }
     }
     // Symbols of changed files that are gone.
@@ -408,10 +439,12 @@ pub fn sync(
     // Each write is atomic; the state goes last, so a run that stops
     // between them (killed, disk full) is redone by the next.
     durable_write(dir, "search-lexical", || writer.commit())?;
-    let symbols = state.symbols();
+    state.count_symbols();
+    let symbols = state.header.symbols as usize;
     durable_write(dir, "search-vectors", || vectors.save(dir, symbols))?;
     durable_write(dir, "search-state", || save_state(dir, &state))?;
-    report.symbols = symbols as u64;
+    report.symbols = state.header.symbols;
+    report.documented = state.header.documented;
     report.vector_bytes = vector_bytes(dir);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -449,9 +482,14 @@ fn changes(store: &Store, state: &SyncState) -> Result<Changes, SearchError> {
 }
 
 impl SyncState {
-    /// Symbols the search indexes hold.
-    fn symbols(&self) -> usize {
-        self.files.values().map(|e| e.keys.len()).sum()
+    /// Counts, into the header, the symbols the search indexes hold and
+    /// those with a doc comment.
+    fn count_symbols(&mut self) {
+        let (symbols, documented) = self.files.values().fold((0, 0), |(s, d), e| {
+            (s + e.keys.len() as u64, d + u64::from(e.documented))
+        });
+        self.header.symbols = symbols;
+        self.header.documented = documented;
     }
 }
 

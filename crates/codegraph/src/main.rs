@@ -909,8 +909,8 @@ fn languages_line(r: &IndexReport) -> String {
 fn summary_line(r: &IndexReport) -> String {
     let search = match &r.search {
         Some(s) => format!(
-            "; search: {} symbols ({} embedded this run, {:.2} s)",
-            s.symbols, s.symbols_embedded, s.seconds
+            "; search: {} symbols, {} documented ({} embedded this run, {:.2} s)",
+            s.symbols, s.documented, s.symbols_embedded, s.seconds
         ),
         None => String::new(),
     };

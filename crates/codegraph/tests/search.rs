@@ -184,6 +184,47 @@ fn search_follows_incremental_reindexing() {
     assert!(!delta.exists());
 }
 
+/// The search report's symbol counts: all of them, and those with a doc
+/// comment (which set the fusion's lexical weight).
+fn counted(report: &Value) -> (u64, u64) {
+    let search = &report["search"];
+    (
+        search["symbols"].as_u64().unwrap(),
+        search["documented"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+fn the_index_counts_documented_symbols_exactly_through_updates() {
+    let (_dir, repo) = common::fixture("search");
+    let first = counted(&ok(&repo, &["index", "."]));
+    // Three of the fixture's eight symbols have no doc comment: `_get`,
+    // the test and the `Session` class.
+    assert_eq!(first, (8, 5));
+    // One doc comment goes, a documented function comes, a file goes.
+    let http = repo.join("net/http.py");
+    let text = fs::read_to_string(&http).unwrap();
+    let stripped = text.replace(
+        "    \"\"\"Retry a failed HTTP request with exponential backoff.\"\"\"\n",
+        "",
+    );
+    assert_ne!(stripped, text);
+    fs::write(&http, stripped).unwrap();
+    fs::write(
+        repo.join("util/backoff.go"),
+        "package util\n\n// Backoff doubles a delay.\nfunc Backoff(d int) int {\n\treturn 2 * d\n}\n",
+    )
+    .unwrap();
+    fs::remove_file(repo.join("util/strings.go")).unwrap();
+    let updated = counted(&ok(&repo, &["index", "."]));
+    assert_eq!(updated, (first.0, first.1 - 1), "{first:?} -> {updated:?}");
+    // The same counts as a rebuild from scratch.
+    let rebuilt = counted(&ok(&repo, &["index", ".", "--reembed"]));
+    assert_eq!(rebuilt, updated);
+    // A run with nothing to do reports them too.
+    assert_eq!(counted(&ok(&repo, &["index", "."])), updated);
+}
+
 #[test]
 fn clear_errors_without_a_search_index_or_with_a_bad_embedder() {
     let (_dir, repo) = common::fixture("search");
