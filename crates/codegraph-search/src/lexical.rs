@@ -4,11 +4,13 @@
 //! request` finds `retryRequest` and `retry_request`, and English stemming
 //! so `retries` finds `retry`.
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use codegraph_core::split_identifier;
 use rayon::prelude::*;
 use tantivy::collector::TopDocs;
+use tantivy::indexer::LogMergePolicy;
 use tantivy::query::QueryParser;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING,
@@ -24,6 +26,13 @@ use crate::SearchError;
 const ANALYZER: &str = "code";
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_BYTES: usize = 96 << 20;
+/// Segments larger than this are never merged. Every sync commits a
+/// segment of its own, so an index kept current by `watch` gathers small
+/// ones, which merge cheaply among themselves. The first build's segments
+/// (~120k documents each on the kernel) stay as they are: with tantivy's
+/// default limit, eight of them made every later commit start merging
+/// all of them, seconds of work a one-file update then cut short.
+const MERGE_MAX_DOCS: usize = 10_000;
 
 /// Field weights. Most of the score is BM25 over the whole text, where a
 /// term's frequencies in the name, doc and body add up before they
@@ -72,6 +81,7 @@ pub struct LexicalIndex {
     index: Index,
     fields: Fields,
     reader: Option<IndexReader>,
+    dir: PathBuf,
 }
 
 impl LexicalIndex {
@@ -82,14 +92,14 @@ impl LexicalIndex {
         let directory =
             tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
         let index = Index::open_or_create(directory, schema)?;
-        Ok(LexicalIndex::with(index, fields))
+        Ok(LexicalIndex::with(index, fields, dir))
     }
 
     /// Opens an existing index for queries.
     pub fn open(dir: &Path) -> Result<LexicalIndex, SearchError> {
         let index = Index::open_in_dir(dir)?;
         let (_, fields) = schema();
-        let mut lexical = LexicalIndex::with(index, fields);
+        let mut lexical = LexicalIndex::with(index, fields, dir);
         lexical.reader = Some(
             lexical
                 .index
@@ -100,7 +110,7 @@ impl LexicalIndex {
         Ok(lexical)
     }
 
-    fn with(index: Index, fields: Fields) -> LexicalIndex {
+    fn with(index: Index, fields: Fields, dir: &Path) -> LexicalIndex {
         let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
@@ -111,14 +121,20 @@ impl LexicalIndex {
             index,
             fields,
             reader: None,
+            dir: dir.to_path_buf(),
         }
     }
 
     pub fn writer(&self) -> Result<LexicalWriter, SearchError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let writer: IndexWriter = self.index.writer_with_num_threads(threads, WRITER_BYTES)?;
+        let mut merges = LogMergePolicy::default();
+        merges.set_max_docs_before_merge(MERGE_MAX_DOCS);
+        writer.set_merge_policy(Box::new(merges));
         Ok(LexicalWriter {
-            writer: self.index.writer_with_num_threads(threads, WRITER_BYTES)?,
+            writer,
             fields: self.fields,
+            dir: self.dir.clone(),
         })
     }
 
@@ -158,6 +174,7 @@ impl LexicalIndex {
 pub struct LexicalWriter {
     writer: IndexWriter,
     fields: Fields,
+    dir: PathBuf,
 }
 
 impl LexicalWriter {
@@ -207,9 +224,45 @@ impl LexicalWriter {
         d
     }
 
-    pub fn commit(&mut self) -> Result<(), SearchError> {
+    /// Commits, then waits for the merges the commit started: a merge
+    /// left running when the writer is dropped is abandoned, its work
+    /// lost and its files left behind.
+    pub fn commit(mut self) -> Result<(), SearchError> {
         self.writer.commit()?;
+        let index = self.writer.index().clone();
+        self.writer.wait_merging_threads()?;
+        remove_stray_segment_files(&index, &self.dir);
         Ok(())
+    }
+}
+
+/// Deletes the segment files in `dir` that tantivy neither lists as its
+/// own nor uses: what merges abandoned by earlier versions left behind
+/// (on the kernel, 1.4 GB beside a 120 MB index after an hour of
+/// `watch`). No reader can want them, as no committed state names them.
+/// Best effort: a file that cannot be listed or removed is left.
+fn remove_stray_segment_files(index: &Index, dir: &Path) {
+    let Ok(used) = index.searchable_segment_ids() else {
+        return;
+    };
+    let used: HashSet<String> = used.iter().map(|id| id.uuid_string()).collect();
+    let managed = index.directory().list_managed_files();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(segment) = name
+            .to_str()
+            .and_then(|n| n.split_once('.'))
+            .map(|(s, _)| s)
+        else {
+            continue;
+        };
+        let is_segment = segment.len() == 32 && segment.bytes().all(|b| b.is_ascii_hexdigit());
+        if is_segment && !used.contains(segment) && !managed.contains(Path::new(&name)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -407,10 +460,9 @@ mod tests {
             doc(4, "pairs", None, "def pairs(seq):\n    return zip(seq, seq[1:])"),
         ];
         let index = LexicalIndex::open_or_create(dir.path()).unwrap();
-        let mut writer = index.writer().unwrap();
+        let writer = index.writer().unwrap();
         writer.add_all(&docs.iter().collect::<Vec<_>>()).unwrap();
         writer.commit().unwrap();
-        drop(writer);
         let index = LexicalIndex::open(dir.path()).unwrap();
         let ids = |query| -> Vec<u64> {
             index
@@ -425,5 +477,32 @@ mod tests {
         assert_eq!(ids("insert a separator between items")[..2], [3, 1]);
         // A name still counts: asked by its name, the short one wins.
         assert_eq!(ids("items")[0], 1);
+    }
+
+    #[test]
+    fn many_small_commits_merge_and_leave_no_stray_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = LexicalIndex::open_or_create(dir.path()).unwrap();
+        // A segment file no committed state names, as an abandoned merge
+        // leaves; and a file that is not a segment's.
+        let stray = dir.path().join("0123456789abcdef0123456789abcdef.idx");
+        std::fs::write(&stray, b"left behind").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), b"kept").unwrap();
+        // One commit per update, as `watch` makes them.
+        for id in 1..=24u64 {
+            let writer = index.writer().unwrap();
+            let name = format!("handler_{id}");
+            writer
+                .add_all(&[&doc(id, &name, None, "def f(): pass")])
+                .unwrap();
+            writer.commit().unwrap();
+        }
+        assert!(!stray.exists());
+        assert!(dir.path().join("notes.txt").exists());
+        // The small segments were merged, within the commits that made them.
+        let segments = index.index.searchable_segment_ids().unwrap().len();
+        assert!(segments < 24, "{segments} segments");
+        let index = LexicalIndex::open(dir.path()).unwrap();
+        assert_eq!(index.search("handler 17", 1).unwrap()[0].0, 17);
     }
 }

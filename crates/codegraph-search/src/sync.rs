@@ -363,7 +363,7 @@ pub fn sync(
         removed.len() + changed.len(),
         file_count,
     )?;
-    let mut writer = lexical.writer()?;
+    let writer = lexical.writer()?;
     codegraph_graph::fault::checkpoint("search-start");
 
     for path in &removed {
