@@ -120,7 +120,7 @@ fn macro_edits(bytes: &[u8], tokens: &[Token]) -> Edits {
                 b"class" | b"struct" | b"union" | b"enum" => keyword = Some(Brace::Class),
                 word if parens == 0
                     && scope != Brace::Body
-                    && all_caps(word)
+                    && (all_caps(word) || lower_case_name(word))
                     && (i == 0 || after_macro == Some(i) || starts_statement(tokens[i - 1])) =>
                 {
                     if let Some(end) = declaration_macro(bytes, tokens, i, scope, &mut edits) {
@@ -645,6 +645,49 @@ fn all_caps(word: &[u8]) -> bool {
             .all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
+/// A `lower_case` name that is not one of C's or C++'s keywords: at a
+/// declaration's start, with `(` after it and its `)` ending the line, it
+/// is a macro standing as a declaration (the kernel's `module_init(f)`,
+/// `module_platform_driver(d)`, written without a `;`), as no function is
+/// defined without a body or declared without a `;`.
+fn lower_case_name(word: &[u8]) -> bool {
+    word.first().is_some_and(u8::is_ascii_lowercase)
+        && word
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !NOT_A_NAME.contains(&word)
+        && !matches!(
+            word,
+            b"void"
+                | b"char"
+                | b"short"
+                | b"int"
+                | b"long"
+                | b"float"
+                | b"double"
+                | b"signed"
+                | b"unsigned"
+                | b"bool"
+                | b"auto"
+                | b"static"
+                | b"extern"
+                | b"inline"
+                | b"const"
+                | b"volatile"
+                | b"register"
+                | b"restrict"
+                | b"typedef"
+                | b"virtual"
+                | b"explicit"
+                | b"friend"
+                | b"constexpr"
+                | b"template"
+                | b"typename"
+                | b"using"
+                | b"operator"
+        )
+}
+
 /// A name that reads as a macro: `ALL_CAPS`, or `__name` (the reserved
 /// names annotation macros use), other than the compilers' own keywords.
 fn macro_like(word: &[u8]) -> bool {
@@ -848,6 +891,29 @@ mod tests {
         assert_eq!(lines[2].trim_end(), "  DEFINE_OP(");
         assert_eq!(lines[3].trim_end(), ")           ;");
         assert_eq!(lines[5].trim(), "");
+    }
+
+    #[test]
+    fn lower_case_declaration_macros_without_a_semicolon_become_calls() {
+        // The kernel's way to end a driver: the function after them was
+        // lost to the grammar's error recovery.
+        let source = "static void __exit uio_exit(void)\n{\n}\n\nmodule_init(uio_init)\nmodule_exit(uio_exit)\nMODULE_LICENSE(\"GPL\");\nint probe(void)\n{\n\treturn 0;\n}\n";
+        let out = blanked(source);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[4].trim_end(), "module_init()       ;");
+        assert_eq!(lines[5].trim_end(), "module_exit()       ;");
+        assert_eq!(lines[6], "MODULE_LICENSE(\"GPL\");");
+        // A definition whose name starts its line is no macro: its `)` is
+        // followed by a body, a `;`, or the qualifiers of C++.
+        for kept in [
+            "static int\nfoo(int x)\n{\n\treturn x;\n}\n",
+            "int x;\nfoo(int x)\n{\n\treturn x;\n}\n",
+            "int x;\nfoo(int x);\n",
+            "int x;\nvoid (*handler)(int);\n",
+            "class C {\npublic:\n  C(int x)\n    : x_(x) {}\n  int x_;\n};\n",
+        ] {
+            assert_eq!(blanked(kept), kept);
+        }
     }
 
     #[test]

@@ -1436,6 +1436,30 @@ fn c_and_cpp_functions_with_trailing_annotation_macros_are_definitions() {
 }
 
 #[test]
+fn a_function_after_lower_case_declaration_macros_without_a_semicolon_is_a_definition() {
+    // How a kernel driver ends, and where an appended function goes.
+    let source = "static void __exit uio_exit(void)\n{\n}\n\nmodule_init(uio_init)\nmodule_exit(uio_exit)\nMODULE_LICENSE(\"GPL v2\");\n\nint probe(void)\n{\n\treturn 0;\n}\n\nshow_reg(pwm)\n\nstatic ssize_t\nstore_reg(int v)\n{\n\treturn v;\n}\n";
+    let graph = codegraph_parser::parse_file("uio.c", source, Language::C);
+    assert_defines(
+        &graph,
+        &[
+            "function uio_exit L1",
+            "function probe L9",
+            "function store_reg L16",
+        ],
+    );
+    // The macros are no functions.
+    assert!(
+        !graph
+            .nodes
+            .iter()
+            .any(|n| n.name == "show_reg" || n.name == "module_exit"),
+        "{:?}",
+        graph.nodes
+    );
+}
+
+#[test]
 fn the_type_an_impl_block_is_for_is_referenced_from_where_the_block_stands() {
     let source = "pub struct P;\n\nimpl P {\n    fn f(&self) {}\n}\n\nmod m {\n    impl super::P {\n        fn g(&self) {}\n    }\n}\n";
     let graph = codegraph_parser::parse_file("src/lib.rs", source, Language::Rust);
