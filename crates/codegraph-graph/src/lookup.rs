@@ -98,8 +98,14 @@ impl Store {
         // subsequence of the name's: a test that rejects most names a
         // scan visits without splitting them.
         let letters: Vec<u8> = words.concat().into_bytes();
-        // Scan by the longest subword: it is the most selective.
+        // Scan by the longest subword: it is the most selective. A number
+        // (`cgprobe_0_1`, `crc_32`) starts too many names to narrow a scan
+        // by, and a name close to the query shares its other subwords:
+        // numbers are scanned by only when the query has nothing else.
         words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        if words.iter().any(|w| !is_number(w)) {
+            words.retain(|w| !is_number(w));
+        }
         let mut names: Vec<(String, f32)> = Vec::new();
         let mut scanned = 0;
         for word in &words {
@@ -181,6 +187,10 @@ impl Store {
         names.truncate(limit);
         Ok(names)
     }
+}
+
+fn is_number(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// How well `candidate` matches `query` by subwords, in (0, 1], or `None`.

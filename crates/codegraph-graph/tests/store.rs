@@ -179,6 +179,18 @@ fn lookups_go_exact_then_prefix_then_fuzzy() {
     let names: Vec<&str> = fuzzy.iter().map(|m| m.text.as_str()).collect();
     assert_eq!(names, ["parse_config", "parse_config_file"]);
     assert_eq!(store.suggest("rendr", 3).unwrap(), ["render"]);
+    // Numbers in a name do not anchor the scan, yet still match: the
+    // name is found by its words.
+    write(
+        &store,
+        "crc.py",
+        "def crc_32_le(): pass
+def crc_16_le(): pass
+",
+    );
+    let numbered = store.find_fuzzy("crc_32_l", 10).unwrap();
+    let names: Vec<&str> = numbered.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(names, ["crc_32_le"]);
     let node = store.get_node(fuzzy[0].id).unwrap().unwrap();
     assert_eq!(node.kind, NodeKind::Function);
     drop(store);
