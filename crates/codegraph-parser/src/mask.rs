@@ -655,37 +655,8 @@ fn lower_case_name(word: &[u8]) -> bool {
         && word
             .iter()
             .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !keyword(word)
         && !NOT_A_NAME.contains(&word)
-        && !matches!(
-            word,
-            b"void"
-                | b"char"
-                | b"short"
-                | b"int"
-                | b"long"
-                | b"float"
-                | b"double"
-                | b"signed"
-                | b"unsigned"
-                | b"bool"
-                | b"auto"
-                | b"static"
-                | b"extern"
-                | b"inline"
-                | b"const"
-                | b"volatile"
-                | b"register"
-                | b"restrict"
-                | b"typedef"
-                | b"virtual"
-                | b"explicit"
-                | b"friend"
-                | b"constexpr"
-                | b"template"
-                | b"typename"
-                | b"using"
-                | b"operator"
-        )
 }
 
 /// A name that reads as a macro: `ALL_CAPS`, or `__name` (the reserved
